@@ -1,0 +1,291 @@
+import { Fn, Token } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { EncryptionKey } from "../security/encryption-key";
+import { PolicyDocument } from "../security/policy-document";
+import { awsContext } from "../private/aws-context";
+import { serviceRole } from "../private/iam";
+import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
+import { Problems, isLiteral, parseCidr, show } from "../private/validation";
+
+/**
+ * Interface VPC endpoints private nodes need without a NAT hop: image pulls (ECR API and
+ * registry), credentials (STS), logs, and the EC2 API used by the VPC CNI and node bootstrap.
+ */
+export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "logs", "ec2"];
+
+/** How many NAT gateways the network runs. */
+export type NatGatewayMode = "one-per-az" | "single";
+
+/** Settings of a new VPC created for the cluster. */
+export interface ClusterNetworkOptions {
+  /**
+   * IPv4 CIDR of the VPC, /16 to /20. Private subnets get 1/8 of it each, public subnets a /24-equivalent slice at the top.
+   * @default "10.0.0.0/16"
+   */
+  readonly vpcCidr?: string;
+  /**
+   * Availability zone names, at least 2. Giving them avoids an EC2 API read at plan time.
+   * @default - the first `availabilityZoneCount` zones that `aws_availability_zones` returns
+   */
+  readonly availabilityZones?: string[];
+  /**
+   * Number of zones to use when `availabilityZones` is not given (2 to 6).
+   * @default 3
+   */
+  readonly availabilityZoneCount?: number;
+  /**
+   * "one-per-az" keeps each zone's egress independent of the others; "single" saves cost at the price of a shared failure point.
+   * @default "one-per-az"
+   */
+  readonly natGateways?: NatGatewayMode;
+  /**
+   * Interface endpoint service suffixes (e.g. "ecr.api") created in the private subnets. The S3 gateway endpoint is always created.
+   * @default DEFAULT_INTERFACE_ENDPOINTS
+   */
+  readonly interfaceEndpoints?: string[];
+  /**
+   * Days to keep VPC flow logs (a CloudWatch Logs retention value, at least 365).
+   * @default 365
+   */
+  readonly flowLogRetentionDays?: number;
+}
+
+/** Props of a ClusterNetwork. */
+export interface ClusterNetworkProps extends ClusterNetworkOptions {
+  /** Name used in resource names and the `kubernetes.io/cluster/<name>` subnet tag, usually the cluster name. */
+  readonly name: string;
+  /** Key that encrypts the flow-log log group. It is granted to CloudWatch Logs by this construct. */
+  readonly logsKey: EncryptionKey;
+  /**
+   * Tags for every resource.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A VPC for a private EKS cluster: private node subnets in every zone, public subnets
+ * that hold only NAT gateways, VPC endpoints so that image pulls and AWS API calls stay
+ * inside the VPC, a locked default security group, and flow logs to a KMS-encrypted log group.
+ */
+export class ClusterNetwork extends Construct {
+  /** Validates props without creating anything; returns one line per problem, each starting with `prefix`. */
+  static validate(props: ClusterNetworkOptions, prefix = ""): string[] {
+    const p = new Problems();
+    const cidr = props.vpcCidr ?? "10.0.0.0/16";
+    if (isLiteral(cidr)) {
+      const parsed = parseCidr(cidr);
+      if (!parsed) p.add(`${prefix}vpcCidr`, `${show(cidr)} is not an IPv4 CIDR; use e.g. "10.0.0.0/16"`);
+      else if (parsed.prefix < 16 || parsed.prefix > 20) p.add(`${prefix}vpcCidr`, `${show(cidr)} has prefix /${parsed.prefix}; use /16 to /20 so every zone gets room for pod IPs`);
+    }
+    if (props.availabilityZones !== undefined) {
+      const azs = props.availabilityZones;
+      if (azs.length < 2) p.add(`${prefix}availabilityZones`, `${show(azs)} has ${azs.length} zone(s); give at least 2 so the cluster survives a zone outage`);
+      if (azs.length > 6) p.add(`${prefix}availabilityZones`, `${azs.length} zones given; use at most 6`);
+      const dupes = azs.filter((z, i) => azs.indexOf(z) !== i);
+      if (dupes.length) p.add(`${prefix}availabilityZones`, `${show(dupes)} listed more than once; list each zone once`);
+      for (const az of azs) {
+        if (isLiteral(az) && !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(az)) p.add(`${prefix}availabilityZones`, `${show(az)} is not an availability zone name; use e.g. "us-east-1a"`);
+      }
+      if (props.availabilityZoneCount !== undefined) p.add(`${prefix}availabilityZoneCount`, "give either availabilityZones or availabilityZoneCount, not both");
+    }
+    const count = props.availabilityZoneCount;
+    if (count !== undefined && (count < 2 || count > 6 || !Number.isInteger(count))) p.add(`${prefix}availabilityZoneCount`, `${count} must be an integer from 2 to 6`);
+    if (props.natGateways !== undefined && !["one-per-az", "single"].includes(props.natGateways)) p.add(`${prefix}natGateways`, `${show(props.natGateways)} must be "one-per-az" or "single"`);
+    for (const e of props.interfaceEndpoints ?? []) {
+      if (!/^[a-z0-9][a-z0-9.-]*$/.test(e)) p.add(`${prefix}interfaceEndpoints`, `${show(e)} is not a service suffix; use e.g. "ecr.api"`);
+    }
+    const retention = props.flowLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+    const rp = logRetentionProblem(retention);
+    if (rp) p.add(`${prefix}flowLogRetentionDays`, rp);
+    return [...p.list];
+  }
+
+  /** The VPC id. */
+  public readonly vpcId: string;
+  /** The VPC CIDR. */
+  public readonly vpcCidr: string;
+  /** Private subnet ids, one per zone, where nodes and internal load balancers live. */
+  public readonly privateSubnetIds: string[];
+  /** Public subnet ids, one per zone; they hold NAT gateways only. */
+  public readonly publicSubnetIds: string[];
+  /** Zone names in subnet order (Terraform references when read from the API). */
+  public readonly availabilityZones: string[];
+  /** Security group of the interface endpoints (HTTPS from the VPC). */
+  public readonly endpointSecurityGroupId: string;
+  /** Name of the flow-log log group. */
+  public readonly flowLogGroupName: string;
+
+  constructor(scope: Construct, id: string, props: ClusterNetworkProps) {
+    super(scope, id);
+    const problems = new Problems();
+    problems.addAll(ClusterNetwork.validate(props));
+    problems.throwIfAny(this.node.path, "ClusterNetwork");
+
+    const ctx = awsContext(this);
+    const tags = props.tags ?? {};
+    const name = props.name;
+    const cidr = props.vpcCidr ?? "10.0.0.0/16";
+
+    let azs: string[];
+    if (props.availabilityZones) {
+      azs = [...props.availabilityZones];
+    } else {
+      const available = new DataAwsAvailabilityZones(this, "zones", {
+        state: "available",
+        filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      });
+      azs = Array.from({ length: props.availabilityZoneCount ?? 3 }, (_, i) => Fn.element(available.names, i));
+    }
+    this.availabilityZones = azs;
+
+    const vpc = new Vpc(this, "vpc", {
+      cidrBlock: cidr,
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { ...tags, Name: name },
+    });
+    this.vpcId = vpc.id;
+    this.vpcCidr = vpc.cidrBlock;
+
+    // The default security group admits all traffic between its members; nothing should use it.
+    new DefaultSecurityGroup(this, "default-sg", { vpcId: vpc.id, ingress: [], egress: [], tags: { ...tags, Name: `${name}-default-unused` } });
+
+    const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { ...tags, Name: name } });
+    const publicRoutes = new RouteTable(this, "public-routes", { vpcId: vpc.id, tags: { ...tags, Name: `${name}-public` } });
+    new Route(this, "public-default-route", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+
+    const single = props.natGateways === "single";
+    const privateSubnets: Subnet[] = [];
+    const publicSubnets: Subnet[] = [];
+    const privateRouteTables: RouteTable[] = [];
+    const nats: NatGateway[] = [];
+    azs.forEach((az, i) => {
+      const suffix = Token.isUnresolved(az) ? `${i}` : az;
+      const pub = new Subnet(this, `public-${i}`, {
+        vpcId: vpc.id,
+        availabilityZone: az,
+        // Public slices at the top of the range: /24 in a /16.
+        cidrBlock: Fn.cidrsubnet(cidr, 8, 240 + i),
+        mapPublicIpOnLaunch: false,
+        tags: { ...tags, Name: `${name}-public-${suffix}`, "secure-inference/tier": "public-nat-only" },
+      });
+      new RouteTableAssociation(this, `public-${i}-routes`, { subnetId: pub.id, routeTableId: publicRoutes.id });
+      publicSubnets.push(pub);
+
+      const priv = new Subnet(this, `private-${i}`, {
+        vpcId: vpc.id,
+        availabilityZone: az,
+        // One eighth of the VPC per zone (/19 in a /16): VPC CNI gives every pod a VPC address.
+        cidrBlock: Fn.cidrsubnet(cidr, 3, i),
+        mapPublicIpOnLaunch: false,
+        tags: {
+          ...tags,
+          Name: `${name}-private-${suffix}`,
+          "secure-inference/tier": "private",
+          "kubernetes.io/role/internal-elb": "1",
+          [`kubernetes.io/cluster/${name}`]: "shared",
+        },
+      });
+      privateSubnets.push(priv);
+
+      if (!single || i === 0) {
+        const eip = new Eip(this, `nat-${i}-ip`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${suffix}` }, dependsOn: [igw] });
+        nats.push(new NatGateway(this, `nat-${i}`, { allocationId: eip.allocationId, subnetId: pub.id, tags: { ...tags, Name: `${name}-${suffix}` }, dependsOn: [igw] }));
+      }
+      const rt = new RouteTable(this, `private-${i}-routes`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-private-${suffix}` } });
+      new Route(this, `private-${i}-default-route`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[single ? 0 : i].id });
+      new RouteTableAssociation(this, `private-${i}-association`, { subnetId: priv.id, routeTableId: rt.id });
+      privateRouteTables.push(rt);
+    });
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+
+    new VpcEndpoint(this, "s3-endpoint", {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${ctx.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: privateRouteTables.map((r) => r.id),
+      tags: { ...tags, Name: `${name}-s3` },
+    });
+
+    const endpointSg = new SecurityGroup(this, "endpoint-sg", {
+      name: `${name}-vpc-endpoints`,
+      description: "HTTPS from inside the VPC to interface VPC endpoints",
+      vpcId: vpc.id,
+      tags: { ...tags, Name: `${name}-vpc-endpoints` },
+    });
+    new VpcSecurityGroupIngressRule(this, "endpoint-https-from-vpc", {
+      securityGroupId: endpointSg.id,
+      description: "HTTPS from the VPC",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: vpc.cidrBlock,
+    });
+    this.endpointSecurityGroupId = endpointSg.id;
+    for (const service of props.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS) {
+      new VpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${ctx.region}.${service}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: this.privateSubnetIds,
+        securityGroupIds: [endpointSg.id],
+        tags: { ...tags, Name: `${name}-${service}` },
+      });
+    }
+
+    // Flow logs: every accepted and rejected flow, to a KMS-encrypted group with retention.
+    this.flowLogGroupName = `/aws/vpc/${name}/flow-logs`;
+    props.logsKey.grantCloudWatchLogs(`/aws/vpc/${name}/*`);
+    const group = new CloudwatchLogGroup(this, "flow-log-group", {
+      name: this.flowLogGroupName,
+      retentionInDays: props.flowLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      kmsKeyId: props.logsKey.keyArn,
+      tags,
+    });
+    const role = serviceRole(this, "flow-log-role", {
+      name: `${name}-vpc-flow-logs`,
+      service: "vpc-flow-logs.amazonaws.com",
+      description: `Delivers VPC flow logs of ${name} to CloudWatch Logs`,
+      // Confused-deputy guard: only flow logs of this account may assume the role.
+      conditions: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+      tags,
+    });
+    new IamRolePolicy(this, "flow-log-delivery", {
+      name: "deliver-flow-logs",
+      role: role.id,
+      policy: new PolicyDocument([{
+        sid: "WriteFlowLogs",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        resources: [`${group.arn}:*`],
+      }]).toJson(),
+    });
+    new FlowLog(this, "flow-log", {
+      vpcId: vpc.id,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+      maxAggregationInterval: 60,
+      tags: { ...tags, Name: name },
+    });
+  }
+}

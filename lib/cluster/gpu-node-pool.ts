@@ -1,0 +1,228 @@
+import { Construct } from "constructs";
+import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws/lib/autoscaling-group-tag";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
+import { Problems, isDnsLabel, isLiteral, show } from "../private/validation";
+import { GPU_TAINT, NodeLabels } from "./node-labels";
+import { createManagedNodeGroup, isBottlerocket } from "./private/managed-node-group";
+
+/** AMI types a GPU pool can run. Bottlerocket ships the NVIDIA device plugin; AL2023 needs the device plugin add-on. */
+export const GPU_AMI_TYPES = ["BOTTLEROCKET_x86_64_NVIDIA", "AL2023_x86_64_NVIDIA"] as const;
+/** An AMI type a GPU pool can run. */
+export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
+
+/** Capacity types of a managed node group. */
+export type CapacityType = "ON_DEMAND" | "SPOT";
+
+/** A GPU node pool as a user declares it on SecureInferenceCluster. */
+export interface GpuNodePoolOptions {
+  /** Pool name, a DNS label (e.g. "l4"); endpoints refer to the pool by it. */
+  readonly name: string;
+  /** EC2 instance types, in order of preference. All must carry the same number of NVIDIA GPUs of one model. */
+  readonly instanceTypes: string[];
+  /**
+   * Smallest number of nodes. 0 lets an idle pool cost nothing.
+   * @default 0
+   */
+  readonly minSize?: number;
+  /** Largest number of nodes cluster-autoscaler may run. */
+  readonly maxSize: number;
+  /**
+   * Nodes at creation; cluster-autoscaler owns it afterwards (Terraform ignores later drift).
+   * @default - minSize
+   */
+  readonly desiredSize?: number;
+  /**
+   * On-demand, or spot for interruption-tolerant serving at a discount.
+   * @default "ON_DEMAND"
+   */
+  readonly capacityType?: CapacityType;
+  /**
+   * Node operating system image.
+   * @default "BOTTLEROCKET_x86_64_NVIDIA"
+   */
+  readonly amiType?: GpuAmiType;
+  /**
+   * Size of the volume that holds container images and cached model weights, in GiB
+   * (Bottlerocket's data volume; the root volume on AL2023). Size it for the largest model plus images.
+   * @default 200
+   */
+  readonly dataVolumeSizeGiB?: number;
+  /**
+   * Provisioned IOPS of the gp3 volumes.
+   * @default 6000
+   */
+  readonly volumeIops?: number;
+  /**
+   * Provisioned throughput of the gp3 volumes in MiB/s; model loading from disk is bound by it.
+   * @default 500
+   */
+  readonly volumeThroughputMiBps?: number;
+  /**
+   * Extra node labels.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Subnets for this pool only, e.g. the zones where the GPU type is offered.
+   * @default - the cluster's private subnets
+   */
+  readonly subnetIds?: string[];
+}
+
+/** Props of a GpuNodePool. */
+export interface GpuNodePoolProps extends GpuNodePoolOptions {
+  /** Name of the EKS cluster the pool joins. */
+  readonly clusterName: string;
+  /** Kubernetes version of the nodes (the cluster's). */
+  readonly kubernetesVersion: string;
+  /** Node IAM role ARN. */
+  readonly nodeRoleArn: string;
+  /** Default subnets (private) when the pool gives none. */
+  readonly clusterSubnetIds: string[];
+  /** ARN of the KMS key that encrypts the node volumes. */
+  readonly storageKeyArn: string;
+  /**
+   * Tags for every resource.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+const ROOT_VOLUME_BOTTLEROCKET_GIB = 8;
+const MIN_DATA_VOLUME_GIB = 50;
+const RESERVED_LABEL_PREFIXES = ["secure-inference.io/", "k8s.amazonaws.com/", "kubernetes.io/", "k8s.io/", "eks.amazonaws.com/"];
+
+/**
+ * An EKS managed node group of NVIDIA GPU nodes, hardened and ready for
+ * cluster-autoscaler to scale from zero: tainted `nvidia.com/gpu=true:NoSchedule`, labelled with
+ * the GPU model, count and memory, and with the node-template tags that tell the autoscaler what a
+ * node of an empty pool would offer.
+ */
+export class GpuNodePool extends Construct {
+  /** Validates a pool declaration; one line per problem, each starting with `prefix`. */
+  static validate(pool: GpuNodePoolOptions, prefix = ""): string[] {
+    const p = new Problems();
+    if (!isDnsLabel(pool.name ?? "", 40)) p.add(`${prefix}name`, `${show(pool.name)} must be a DNS label (lower-case letters, digits, "-", at most 40 characters), e.g. "l4"`);
+    if (pool.name === "system") p.add(`${prefix}name`, `"system" is the name of the cluster's system pool; choose another name`);
+    const types = pool.instanceTypes ?? [];
+    if (types.length === 0) p.add(`${prefix}instanceTypes`, `is empty; list at least one NVIDIA GPU instance type, e.g. ["g6.xlarge"] (families: ${GpuCatalog.describeFamilies()})`);
+    const entries: GpuInstanceType[] = [];
+    for (const t of types) {
+      const e = GpuCatalog.find(t);
+      if (e) entries.push(e);
+      else p.add(`${prefix}instanceTypes`, `${GpuCatalog.explainMissing(t)}; use an NVIDIA GPU instance type (families: ${GpuCatalog.describeFamilies()})`);
+    }
+    const dupes = types.filter((t, i) => types.indexOf(t) !== i);
+    if (dupes.length) p.add(`${prefix}instanceTypes`, `${show(dupes)} listed more than once; list each type once`);
+    const models = [...new Set(entries.map((e) => e.gpuModel))];
+    if (models.length > 1) {
+      p.add(`${prefix}instanceTypes`, `mix GPU models (${entries.map((e) => `${e.instanceType}: ${e.gpuModel}`).join(", ")}); a pool must have one GPU model so that models fit every node; make one pool per GPU model`);
+    } else {
+      const counts = [...new Set(entries.map((e) => e.gpuCount))];
+      if (counts.length > 1) p.add(`${prefix}instanceTypes`, `mix GPU counts per node (${entries.map((e) => `${e.instanceType}: ${e.gpuCount}`).join(", ")}); the autoscaler and the node labels need one count per pool; make one pool per GPU count`);
+    }
+    const min = pool.minSize ?? 0;
+    const max = pool.maxSize;
+    const checkInt = (prop: string, v: number | undefined, lo: number) => {
+      if (v !== undefined && isLiteral(v) && (!Number.isInteger(v) || v < lo)) p.add(`${prefix}${prop}`, `${v} must be a whole number >= ${lo}`);
+    };
+    checkInt("minSize", pool.minSize, 0);
+    checkInt("maxSize", max, 1);
+    checkInt("desiredSize", pool.desiredSize, 0);
+    if (isLiteral(min) && isLiteral(max) && min > max) p.add(`${prefix}minSize`, `(${min}) must not exceed maxSize (${max}); lower minSize or raise maxSize`);
+    if (pool.desiredSize !== undefined && isLiteral(pool.desiredSize) && (pool.desiredSize < min || pool.desiredSize > max)) {
+      p.add(`${prefix}desiredSize`, `(${pool.desiredSize}) must be within [minSize, maxSize] = [${min}, ${max}]`);
+    }
+    if (pool.capacityType !== undefined && !["ON_DEMAND", "SPOT"].includes(pool.capacityType)) p.add(`${prefix}capacityType`, `${show(pool.capacityType)} must be "ON_DEMAND" or "SPOT"`);
+    if (pool.amiType !== undefined && !(GPU_AMI_TYPES as readonly string[]).includes(pool.amiType)) {
+      p.add(`${prefix}amiType`, `${show(pool.amiType)} is not supported for GPU pools; use one of ${GPU_AMI_TYPES.map((a) => `"${a}"`).join(", ")}`);
+    }
+    const data = pool.dataVolumeSizeGiB;
+    if (data !== undefined && (!Number.isInteger(data) || data < MIN_DATA_VOLUME_GIB || data > 16384)) p.add(`${prefix}dataVolumeSizeGiB`, `${data} must be a whole number of GiB from ${MIN_DATA_VOLUME_GIB} (GPU images alone take ~20 GiB) to 16384`);
+    const iops = pool.volumeIops;
+    if (iops !== undefined && (iops < 3000 || iops > 16000)) p.add(`${prefix}volumeIops`, `${iops} must be 3000 to 16000 (gp3 limits)`);
+    const tput = pool.volumeThroughputMiBps;
+    if (tput !== undefined && (tput < 125 || tput > 1000)) p.add(`${prefix}volumeThroughputMiBps`, `${tput} must be 125 to 1000 MiB/s (gp3 limits)`);
+    for (const key of Object.keys(pool.labels ?? {})) {
+      if (RESERVED_LABEL_PREFIXES.some((r) => key.startsWith(r))) p.add(`${prefix}labels`, `${show(key)} uses a reserved prefix (${RESERVED_LABEL_PREFIXES.join(", ")}); the pool sets those itself`);
+    }
+    if (pool.subnetIds !== undefined && pool.subnetIds.length === 0) p.add(`${prefix}subnetIds`, "is empty; omit it to use the cluster's private subnets");
+    return [...p.list];
+  }
+
+  /** The pool name. */
+  public readonly poolName: string;
+  /** The catalog entry of the pool's first (preferred) instance type. */
+  public readonly gpu: GpuInstanceType;
+  /** The managed node group. */
+  public readonly nodeGroup: EksNodeGroup;
+  /** The launch template of the nodes. */
+  public readonly launchTemplate: LaunchTemplate;
+  /** Labels every node of the pool carries. */
+  public readonly labels: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
+    super(scope, id);
+    const problems = new Problems();
+    problems.addAll(GpuNodePool.validate(props));
+    problems.throwIfAny(this.node.path, "GpuNodePool");
+
+    this.poolName = props.name;
+    this.gpu = GpuCatalog.get(props.instanceTypes[0]);
+    const amiType = props.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA";
+    const minSize = props.minSize ?? 0;
+    const dataVolume = props.dataVolumeSizeGiB ?? 200;
+    const bottlerocket = isBottlerocket(amiType);
+    const tags = props.tags ?? {};
+
+    this.labels = {
+      ...props.labels,
+      [NodeLabels.POOL]: props.name,
+      [NodeLabels.GPU_MODEL]: this.gpu.gpuModel,
+      [NodeLabels.GPU_COUNT]: String(this.gpu.gpuCount),
+      [NodeLabels.GPU_MEMORY_GIB]: String(this.gpu.gpuMemoryGiB),
+      [NodeLabels.ACCELERATOR]: `nvidia-${this.gpu.gpuModel.toLowerCase()}`,
+    };
+
+    const { nodeGroup, launchTemplate } = createManagedNodeGroup(this, {
+      clusterName: props.clusterName,
+      kubernetesVersion: props.kubernetesVersion,
+      poolName: props.name,
+      nodeRoleArn: props.nodeRoleArn,
+      subnetIds: props.subnetIds ?? props.clusterSubnetIds,
+      instanceTypes: props.instanceTypes,
+      amiType,
+      capacityType: props.capacityType ?? "ON_DEMAND",
+      minSize,
+      maxSize: props.maxSize,
+      desiredSize: props.desiredSize ?? minSize,
+      rootVolumeSizeGiB: bottlerocket ? ROOT_VOLUME_BOTTLEROCKET_GIB : dataVolume,
+      dataVolumeSizeGiB: bottlerocket ? dataVolume : undefined,
+      volumeIops: props.volumeIops ?? 6000,
+      volumeThroughputMiBps: props.volumeThroughputMiBps ?? 500,
+      storageKeyArn: props.storageKeyArn,
+      labels: this.labels,
+      taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
+      tags: { ...tags, "secure-inference/pool": props.name },
+    });
+    this.nodeGroup = nodeGroup;
+    this.launchTemplate = launchTemplate;
+
+    // EKS does not copy node-group labels and taints to the Auto Scaling group, so a pool at
+    // zero nodes would look empty to cluster-autoscaler; these tags describe its would-be nodes.
+    const asgName = nodeGroup.resources.get(0).autoscalingGroups.get(0).name;
+    const templateTags: Record<string, string> = {
+      [`k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu`]: String(this.gpu.gpuCount),
+      [`k8s.io/cluster-autoscaler/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
+    };
+    for (const [k, v] of Object.entries(this.labels)) templateTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
+    for (const [key, value] of Object.entries(templateTags)) {
+      new AutoscalingGroupTag(this, `asg-tag-${key.replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "").replace(/[^A-Za-z0-9]+/g, "-")}`, {
+        autoscalingGroupName: asgName,
+        tag: { key, value, propagateAtLaunch: false },
+      });
+    }
+  }
+}

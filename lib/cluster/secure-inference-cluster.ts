@@ -1,0 +1,506 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { GpuCatalog } from "../planning/gpu-catalog";
+import { awsContext } from "../private/aws-context";
+import { serviceRole } from "../private/iam";
+import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
+import { Problems, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
+import { EncryptionKey } from "../security/encryption-key";
+import { ClusterNetwork, ClusterNetworkOptions } from "./cluster-network";
+import { GpuAmiType, GpuNodePool, GpuNodePoolOptions, CapacityType } from "./gpu-node-pool";
+import { NodeLabels } from "./node-labels";
+import { createManagedNodeGroup } from "./private/managed-node-group";
+
+/**
+ * Kubernetes version a new cluster gets when none is given: a version in EKS standard support
+ * when this library was released. Pin your own with `kubernetesVersion` and upgrade deliberately.
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.33";
+
+/** All five EKS control-plane log types: the audit trail of the Kubernetes API. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** An existing VPC to place the cluster in instead of creating one. */
+export interface ExistingVpc {
+  /** The VPC id. */
+  readonly vpcId: string;
+  /** Private subnet ids in at least 2 zones, for nodes and the control-plane network interfaces. They must not assign public IPs. */
+  readonly privateSubnetIds: string[];
+}
+
+/** Opt-in public access to the Kubernetes API endpoint. */
+export interface PublicEndpointAccess {
+  /** CIDRs allowed to reach the public endpoint, e.g. your VPN egress. Never 0.0.0.0/0. */
+  readonly allowedCidrs: string[];
+}
+
+/** The small, GPU-less node group that runs controllers and add-ons. */
+export interface SystemNodePoolOptions {
+  /**
+   * Instance types, in order of preference; CPU-only types.
+   * @default ["m7i.large", "m6i.large"]
+   */
+  readonly instanceTypes?: string[];
+  /**
+   * Smallest number of nodes; 2 keeps controllers available during a node replacement.
+   * @default 2
+   */
+  readonly minSize?: number;
+  /**
+   * Largest number of nodes.
+   * @default 4
+   */
+  readonly maxSize?: number;
+  /**
+   * Nodes at creation.
+   * @default - minSize
+   */
+  readonly desiredSize?: number;
+  /**
+   * Size of the volume for container images in GiB.
+   * @default 50
+   */
+  readonly volumeSizeGiB?: number;
+}
+
+/** Versions of the EKS managed add-ons the cluster installs. */
+export interface EksAddonVersions {
+  /**
+   * Amazon VPC CNI version, e.g. "v1.19.5-eksbuild.1".
+   * @default - EKS's default version for the cluster's Kubernetes version
+   */
+  readonly vpcCni?: string;
+  /**
+   * CoreDNS version.
+   * @default - EKS's default version for the cluster's Kubernetes version
+   */
+  readonly coreDns?: string;
+  /**
+   * kube-proxy version.
+   * @default - EKS's default version for the cluster's Kubernetes version
+   */
+  readonly kubeProxy?: string;
+  /**
+   * EKS Pod Identity Agent version (pods get AWS credentials through it, never from node metadata).
+   * @default - EKS's default version for the cluster's Kubernetes version
+   */
+  readonly podIdentityAgent?: string;
+}
+
+/** Props of a SecureInferenceCluster. */
+export interface SecureInferenceClusterProps {
+  /** EKS cluster name: letters, digits and "-", starting with a letter, at most 40 characters (derived names add suffixes). */
+  readonly clusterName: string;
+  /**
+   * Kubernetes minor version, e.g. "1.33".
+   * @default DEFAULT_KUBERNETES_VERSION
+   */
+  readonly kubernetesVersion?: string;
+  /** GPU node pools; endpoints are placed on them by name. */
+  readonly gpuNodePools: GpuNodePoolOptions[];
+  /**
+   * Settings of the new VPC. Mutually exclusive with `existingVpc`.
+   * @default - a new VPC with defaults (10.0.0.0/16, 3 zones, NAT per zone, endpoints, flow logs)
+   */
+  readonly network?: ClusterNetworkOptions;
+  /**
+   * Place the cluster in an existing VPC instead of creating one.
+   * @default - a new VPC
+   */
+  readonly existingVpc?: ExistingVpc;
+  /**
+   * CIDRs inside your network allowed to reach the private API endpoint on 443 (e.g. CI runners, VPN).
+   * @default - the VPC CIDR for a new VPC; none (nodes only) for an existing VPC
+   */
+  readonly privateEndpointAccessCidrs?: string[];
+  /**
+   * Opens the public API endpoint to the listed CIDRs. Weakens the private-only default; leave unset unless you must.
+   * @default - no public endpoint
+   */
+  readonly publicEndpointAccess?: PublicEndpointAccess;
+  /**
+   * Days to keep control-plane logs (a CloudWatch Logs retention value, at least 365).
+   * @default 365
+   */
+  readonly controlPlaneLogRetentionDays?: number;
+  /**
+   * The system node group.
+   * @default - 2 to 4 nodes of m7i.large / m6i.large on Bottlerocket
+   */
+  readonly systemNodePool?: SystemNodePoolOptions;
+  /**
+   * Versions of the EKS managed add-ons (VPC CNI, CoreDNS, kube-proxy, Pod Identity Agent).
+   * @default - EKS defaults for the Kubernetes version
+   */
+  readonly addonVersions?: EksAddonVersions;
+  /**
+   * Creates the EC2 Auto Scaling service-linked role. The storage key's policy names that role,
+   * and KMS rejects a policy naming a role that does not exist: set true in an account that has never had an Auto Scaling group.
+   * @default false
+   */
+  readonly createAutoScalingServiceLinkedRole?: boolean;
+  /**
+   * EKS support policy after standard support ends. "EXTENDED" keeps an old version running at extra cost.
+   * @default "STANDARD"
+   */
+  readonly supportType?: "STANDARD" | "EXTENDED";
+  /**
+   * Tags for every resource.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/** A GPU pool as later stacks see it: plain values, known at synth time, for placement and planning. */
+export interface GpuPoolDescription {
+  /** Pool name. */
+  readonly name: string;
+  /** Instance types, in order of preference. */
+  readonly instanceTypes: string[];
+  /** GPU model of every node. */
+  readonly gpuModel: string;
+  /** GPUs per node. */
+  readonly gpuCount: number;
+  /** Memory per GPU in GiB. */
+  readonly gpuMemoryGiB: number;
+  /** Smallest number of nodes. */
+  readonly minSize: number;
+  /** Largest number of nodes. */
+  readonly maxSize: number;
+  /** On-demand or spot. */
+  readonly capacityType: CapacityType;
+  /** Node image. */
+  readonly amiType: GpuAmiType;
+  /** Labels of every node (select the pool with `secure-inference.io/pool`). */
+  readonly labels: Record<string, string>;
+}
+
+/** KMS keys of the cluster, by purpose. */
+export interface ClusterKeys {
+  /** Envelope-encrypts Kubernetes secrets. */
+  readonly secretsKeyArn: string;
+  /** Encrypts CloudWatch log groups (control plane, flow logs, later the workloads'). */
+  readonly logsKeyArn: string;
+  /** Encrypts node volumes and, later, model storage. */
+  readonly storageKeyArn: string;
+}
+
+/** What constructs in later stacks need to use the cluster; pass it as-is (cdktf wires cross-stack references). */
+export interface ClusterConnection {
+  /** EKS cluster name. */
+  readonly clusterName: string;
+  /** EKS cluster ARN. */
+  readonly clusterArn: string;
+  /** Kubernetes API endpoint URL. */
+  readonly endpoint: string;
+  /** Base64 certificate authority data of the API server. */
+  readonly certificateAuthorityData: string;
+  /** OIDC issuer URL (for IRSA). */
+  readonly oidcIssuerUrl: string;
+  /** Kubernetes minor version. */
+  readonly kubernetesVersion: string;
+  /** The security group EKS attaches to the control plane and every managed node. */
+  readonly clusterSecurityGroupId: string;
+  /** IAM role of the nodes (ARN). */
+  readonly nodeRoleArn: string;
+  /** IAM role of the nodes (name). */
+  readonly nodeRoleName: string;
+  /** VPC id. */
+  readonly vpcId: string;
+  /** Private subnet ids. */
+  readonly privateSubnetIds: string[];
+  /** Region of the cluster. */
+  readonly region: string;
+  /** KMS keys by purpose. */
+  readonly keys: ClusterKeys;
+  /** GPU pools, as plain values. */
+  readonly gpuPools: GpuPoolDescription[];
+}
+
+/**
+ * A private, encrypted EKS cluster for model serving: KMS keys per purpose, a private network
+ * with VPC endpoints and flow logs, envelope-encrypted secrets, every control-plane log type,
+ * API-only authentication with no implicit admin, a system node group, and hardened GPU node
+ * pools checked against the GPU catalog at synth time.
+ */
+export class SecureInferenceCluster extends Construct {
+  /** The EKS cluster. */
+  public readonly cluster: EksCluster;
+  /** The network when this construct created one. */
+  public readonly network?: ClusterNetwork;
+  /** GPU pools by name. */
+  public readonly gpuPools: Record<string, GpuNodePool>;
+  /** The system node group. */
+  public readonly systemNodeGroup: EksNodeGroup;
+  /** Key that envelope-encrypts Kubernetes secrets. */
+  public readonly secretsKey: EncryptionKey;
+  /** Key for CloudWatch log groups. */
+  public readonly logsKey: EncryptionKey;
+  /** Key for node volumes and model storage. */
+  public readonly storageKey: EncryptionKey;
+  /** IAM role of the control plane. */
+  public readonly clusterRole: IamRole;
+  /** IAM role of the nodes. */
+  public readonly nodeRole: IamRole;
+  /** The control-plane log group. */
+  public readonly controlPlaneLogGroup: CloudwatchLogGroup;
+  /** What later stacks need; see ClusterConnection. */
+  public readonly connection: ClusterConnection;
+
+  constructor(scope: Construct, id: string, props: SecureInferenceClusterProps) {
+    super(scope, id);
+    validate(props).throwIfAny(this.node.path, "SecureInferenceCluster");
+
+    const ctx = awsContext(this);
+    const name = props.clusterName;
+    const version = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    const tags = { ...props.tags, "secure-inference/cluster": name };
+
+    // Keys first: every encrypted resource below names one.
+    this.secretsKey = new EncryptionKey(this, "secrets-key", { purpose: "eks-secrets", aliasPrefix: name, tags });
+    this.logsKey = new EncryptionKey(this, "logs-key", { purpose: "logs", aliasPrefix: name, tags });
+    this.storageKey = new EncryptionKey(this, "storage-key", { purpose: "storage", aliasPrefix: name, tags });
+    this.storageKey.grantEbsForAutoScaling();
+    if (props.createAutoScalingServiceLinkedRole) {
+      const slr = new IamServiceLinkedRole(this, "autoscaling-slr", { awsServiceName: "autoscaling.amazonaws.com" });
+      this.storageKey.key.dependsOn = [slr.fqn];
+    }
+
+    let vpcId: string;
+    let subnetIds: string[];
+    let accessCidrs: string[];
+    if (props.existingVpc) {
+      vpcId = props.existingVpc.vpcId;
+      subnetIds = [...props.existingVpc.privateSubnetIds];
+      accessCidrs = props.privateEndpointAccessCidrs ?? [];
+    } else {
+      this.network = new ClusterNetwork(this, "network", { ...props.network, name, logsKey: this.logsKey, tags });
+      vpcId = this.network.vpcId;
+      subnetIds = this.network.privateSubnetIds;
+      accessCidrs = props.privateEndpointAccessCidrs ?? [this.network.vpcCidr];
+    }
+
+    this.clusterRole = serviceRole(this, "cluster-role", {
+      name: `${name}-cluster`,
+      service: "eks.amazonaws.com",
+      description: `Control plane of EKS cluster ${name}`,
+      managedPolicies: ["AmazonEKSClusterPolicy"],
+      tagSession: true,
+      tags,
+    });
+    this.secretsKey.grantUse("EksControlPlaneEncryptsSecrets", [this.clusterRole.arn], ["kms:ListGrants"]);
+
+    this.nodeRole = serviceRole(this, "node-role", {
+      name: `${name}-node`,
+      service: "ec2.amazonaws.com",
+      description: `Nodes of EKS cluster ${name}`,
+      // Pull-only ECR access; the CNI policy stays on the node role because aws-node starts before Pod Identity is available.
+      managedPolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy"],
+      tags,
+    });
+
+    // EKS writes control-plane logs to this fixed name; creating it first sets retention and encryption.
+    this.logsKey.grantCloudWatchLogs(`/aws/eks/${name}/*`);
+    this.controlPlaneLogGroup = new CloudwatchLogGroup(this, "control-plane-logs", {
+      name: `/aws/eks/${name}/cluster`,
+      retentionInDays: props.controlPlaneLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      kmsKeyId: this.logsKey.keyArn,
+      tags,
+    });
+
+    const apiSg = new SecurityGroup(this, "api-access-sg", {
+      name: `${name}-api-access`,
+      description: `Who may reach the private Kubernetes API of ${name} (HTTPS only)`,
+      vpcId,
+      tags: { ...tags, Name: `${name}-api-access` },
+    });
+    accessCidrs.forEach((cidr, i) => {
+      new VpcSecurityGroupIngressRule(this, `api-access-${i}`, {
+        securityGroupId: apiSg.id,
+        description: "Kubernetes API over HTTPS",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+      });
+    });
+
+    const publicCidrs = props.publicEndpointAccess?.allowedCidrs;
+    this.cluster = new EksCluster(this, "cluster", {
+      name,
+      version,
+      roleArn: this.clusterRole.arn,
+      vpcConfig: {
+        subnetIds,
+        securityGroupIds: [apiSg.id],
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs !== undefined,
+        publicAccessCidrs: publicCidrs,
+      },
+      encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.secretsKey.keyArn } },
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+      upgradePolicy: { supportType: props.supportType ?? "STANDARD" },
+      tags,
+      dependsOn: [this.controlPlaneLogGroup],
+    });
+
+    const sys = props.systemNodePool ?? {};
+    const sysMin = sys.minSize ?? 2;
+    const system = createManagedNodeGroup(new Construct(this, "system-pool"), {
+      clusterName: this.cluster.name,
+      kubernetesVersion: version,
+      poolName: "system",
+      nodeRoleArn: this.nodeRole.arn,
+      subnetIds,
+      instanceTypes: sys.instanceTypes ?? ["m7i.large", "m6i.large"],
+      amiType: "BOTTLEROCKET_x86_64",
+      capacityType: "ON_DEMAND",
+      minSize: sysMin,
+      maxSize: sys.maxSize ?? 4,
+      desiredSize: sys.desiredSize ?? sysMin,
+      rootVolumeSizeGiB: 8,
+      dataVolumeSizeGiB: sys.volumeSizeGiB ?? 50,
+      volumeIops: 3000,
+      volumeThroughputMiBps: 125,
+      storageKeyArn: this.storageKey.keyArn,
+      labels: { [NodeLabels.POOL]: "system" },
+      taints: [],
+      tags: { ...tags, "secure-inference/pool": "system" },
+      dependsOn: [this.nodeRole],
+    });
+    this.systemNodeGroup = system.nodeGroup;
+
+    this.gpuPools = {};
+    for (const pool of props.gpuNodePools) {
+      this.gpuPools[pool.name] = new GpuNodePool(this, `gpu-pool-${pool.name}`, {
+        ...pool,
+        clusterName: this.cluster.name,
+        kubernetesVersion: version,
+        nodeRoleArn: this.nodeRole.arn,
+        clusterSubnetIds: subnetIds,
+        storageKeyArn: this.storageKey.keyArn,
+        tags,
+      });
+    }
+
+    const addon = (addonId: string, addonName: string, addonVersion: string | undefined, after?: EksNodeGroup) =>
+      new EksAddon(this, addonId, {
+        clusterName: this.cluster.name,
+        addonName,
+        addonVersion,
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "PRESERVE",
+        tags,
+        dependsOn: after ? [after] : undefined,
+      });
+    const v = props.addonVersions ?? {};
+    addon("addon-vpc-cni", "vpc-cni", v.vpcCni);
+    addon("addon-kube-proxy", "kube-proxy", v.kubeProxy);
+    addon("addon-pod-identity-agent", "eks-pod-identity-agent", v.podIdentityAgent);
+    // CoreDNS pods need nodes to become healthy.
+    addon("addon-coredns", "coredns", v.coreDns, this.systemNodeGroup);
+
+    this.connection = {
+      clusterName: this.cluster.name,
+      clusterArn: this.cluster.arn,
+      endpoint: this.cluster.endpoint,
+      certificateAuthorityData: this.cluster.certificateAuthority.get(0).data,
+      oidcIssuerUrl: this.cluster.identity.get(0).oidc.get(0).issuer,
+      kubernetesVersion: version,
+      clusterSecurityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+      nodeRoleArn: this.nodeRole.arn,
+      nodeRoleName: this.nodeRole.name,
+      vpcId,
+      privateSubnetIds: subnetIds,
+      region: ctx.region,
+      keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
+      gpuPools: props.gpuNodePools.map((p) => {
+        const pool = this.gpuPools[p.name];
+        return {
+          name: p.name,
+          instanceTypes: [...p.instanceTypes],
+          gpuModel: pool.gpu.gpuModel,
+          gpuCount: pool.gpu.gpuCount,
+          gpuMemoryGiB: pool.gpu.gpuMemoryGiB,
+          minSize: p.minSize ?? 0,
+          maxSize: p.maxSize,
+          capacityType: p.capacityType ?? "ON_DEMAND",
+          amiType: p.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA",
+          labels: { ...pool.labels },
+        };
+      }),
+    };
+
+    new TerraformOutput(this, "cluster-name", { value: this.cluster.name, description: `Name of EKS cluster ${name}` });
+    new TerraformOutput(this, "cluster-endpoint", { value: this.cluster.endpoint, description: "Private Kubernetes API endpoint" });
+  }
+}
+
+function validate(props: SecureInferenceClusterProps): Problems {
+  const p = new Problems();
+  const name = props.clusterName;
+  if (!isLiteral(name) || !/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(name ?? "")) {
+    p.add("clusterName", `${show(name)} must be a literal of letters, digits and "-", starting with a letter, at most 40 characters, e.g. "ml-prod"`);
+  }
+  const version = props.kubernetesVersion;
+  if (version !== undefined) {
+    const m = /^1\.(\d{2})$/.exec(version);
+    if (!m) p.add("kubernetesVersion", `${show(version)} is not a Kubernetes minor version; use the form "1.33" (no patch, no "v")`);
+    else if (Number(m[1]) < 30) p.add("kubernetesVersion", `${show(version)} is past EKS standard support; use 1.30 or later (default ${DEFAULT_KUBERNETES_VERSION})`);
+  }
+  if (props.network && props.existingVpc) p.add("network", "give either network (a new VPC) or existingVpc, not both");
+  if (props.existingVpc) {
+    const ids = props.existingVpc.privateSubnetIds ?? [];
+    if (ids.length < 2) p.add("existingVpc.privateSubnetIds", `${show(ids)} has ${ids.length} subnet(s); EKS needs subnets in at least 2 availability zones`);
+    if (new Set(ids).size !== ids.length) p.add("existingVpc.privateSubnetIds", `${show(ids)} lists a subnet more than once`);
+    if (isLiteral(props.existingVpc.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(props.existingVpc.vpcId)) p.add("existingVpc.vpcId", `${show(props.existingVpc.vpcId)} is not a VPC id; use e.g. "vpc-0123456789abcdef0"`);
+  } else {
+    p.addAll(ClusterNetwork.validate(props.network ?? {}, "network."));
+  }
+  for (const [i, cidr] of (props.privateEndpointAccessCidrs ?? []).entries()) {
+    if (!isLiteral(cidr)) continue;
+    if (!parseCidr(cidr)) p.add(`privateEndpointAccessCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR`);
+    else if (isOpenToWorld(cidr)) p.add(`privateEndpointAccessCidrs[${i}]`, `${show(cidr)} admits every address; list your networks`);
+  }
+  if (props.publicEndpointAccess) {
+    const cidrs = props.publicEndpointAccess.allowedCidrs ?? [];
+    if (cidrs.length === 0) p.add("publicEndpointAccess.allowedCidrs", "is empty; list the CIDRs that may reach the public endpoint (e.g. your VPN egress), or remove publicEndpointAccess to keep the API private");
+    for (const [i, cidr] of cidrs.entries()) {
+      if (!isLiteral(cidr)) continue;
+      if (isOpenToWorld(cidr)) p.add(`publicEndpointAccess.allowedCidrs[${i}]`, `${show(cidr)} opens the Kubernetes API to the internet; list specific CIDRs (e.g. "203.0.113.0/24")`);
+      else if (!parseCidr(cidr)) p.add(`publicEndpointAccess.allowedCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR; use e.g. "203.0.113.0/24"`);
+    }
+  }
+  const retention = logRetentionProblem(props.controlPlaneLogRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS);
+  if (retention) p.add("controlPlaneLogRetentionDays", retention);
+  if (props.supportType !== undefined && !["STANDARD", "EXTENDED"].includes(props.supportType)) p.add("supportType", `${show(props.supportType)} must be "STANDARD" or "EXTENDED"`);
+
+  const sys = props.systemNodePool ?? {};
+  const sysMin = sys.minSize ?? 2;
+  const sysMax = sys.maxSize ?? 4;
+  if (sysMin < 1) p.add("systemNodePool.minSize", `${sysMin} must be at least 1: controllers and CoreDNS run there`);
+  if (sysMin > sysMax) p.add("systemNodePool.minSize", `(${sysMin}) must not exceed systemNodePool.maxSize (${sysMax})`);
+  if (sys.desiredSize !== undefined && (sys.desiredSize < sysMin || sys.desiredSize > sysMax)) p.add("systemNodePool.desiredSize", `(${sys.desiredSize}) must be within [minSize, maxSize] = [${sysMin}, ${sysMax}]`);
+  if (sys.instanceTypes !== undefined && sys.instanceTypes.length === 0) p.add("systemNodePool.instanceTypes", "is empty; omit it for the default or list CPU instance types");
+  for (const t of sys.instanceTypes ?? []) {
+    if (GpuCatalog.find(t)) p.add("systemNodePool.instanceTypes", `${show(t)} is a GPU instance type; the system pool runs controllers only, so use a CPU type such as "m7i.large"`);
+  }
+  if (sys.volumeSizeGiB !== undefined && sys.volumeSizeGiB < 20) p.add("systemNodePool.volumeSizeGiB", `${sys.volumeSizeGiB} is too small for container images; use at least 20`);
+
+  const pools = props.gpuNodePools ?? [];
+  pools.forEach((pool, i) => p.addAll(GpuNodePool.validate(pool, `gpuNodePools[${i}].`)));
+  const names = pools.map((x) => x.name);
+  const dupes = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+  if (dupes.length) p.add("gpuNodePools", `pool names ${show(dupes)} are used more than once; give every pool its own name`);
+  return p;
+}
+

@@ -1,0 +1,84 @@
+import { buildReferencePlatform } from "../../examples/reference-platform/main";
+import { FAKE_ACCOUNT_ID } from "../harness/aws-stand-in";
+import { OfflineTerraform, StackCheck, SynthesizedStack, synthApp } from "../harness/offline-terraform";
+import { changesWithAction, plannedResources } from "../harness/plan-json";
+
+describe("examples/reference-platform under the real Terraform CLI", () => {
+  let tf: OfflineTerraform;
+  let stacks: SynthesizedStack[];
+  const checks: Record<string, StackCheck> = {};
+
+  beforeAll(async () => {
+    tf = await OfflineTerraform.start();
+    stacks = synthApp((app) => buildReferencePlatform(app)).stacks;
+    for (const s of stacks) checks[s.name] = await tf.check(s);
+  });
+  afterAll(async () => tf?.stop());
+
+  it("synthesizes the platform stack with the AWS provider only", () => {
+    expect(stacks.map((s) => s.name)).toEqual(["platform"]);
+    expect(stacks[0].awsOnly).toBe(true);
+  });
+
+  it("terraform validate passes for every stack", () => {
+    for (const c of Object.values(checks)) {
+      expect({ stack: c.stack, valid: c.validate.valid, diagnostics: c.validate.diagnostics }).toEqual({ stack: c.stack, valid: true, diagnostics: [] });
+    }
+  });
+
+  it("offline terraform plan of platform creates the cluster, pools and network, touching nothing but the loopback stand-in", () => {
+    const plan = checks.platform.plan!;
+    expect(checks.platform.mode).toBe("plan");
+    const created = changesWithAction(plan, "create");
+    expect(created.length).toBeGreaterThan(70);
+    expect(plan.resource_changes.every((c) => c.change.actions.join() === "create" || c.change.actions.join() === "read")).toBe(true);
+    // The one unavoidable read: the account id, answered by the stand-in.
+    expect(tf.standIn.requests.map((r) => r.action)).toContain("GetCallerIdentity");
+    expect(tf.standIn.requests.every((r) => r.host.startsWith("127.0.0.1"))).toBe(true);
+    const timing = checks.platform.runs.map((r) => `${r.args[0]} ${r.seconds.toFixed(1)}s`).join(", ");
+    console.log(`terraform on stack platform: ${timing}; ${created.length} resources to create`);
+  });
+
+  it("the planned EKS cluster is private, API-authenticated, envelope-encrypted and logs all five control-plane types", () => {
+    const [cluster] = plannedResources(checks.platform.plan!, "aws_eks_cluster");
+    expect(cluster.values.vpc_config[0]).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    expect(cluster.values.access_config[0]).toEqual(expect.objectContaining({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false }));
+    expect(cluster.values.encryption_config[0].resources).toEqual(["secrets"]);
+    expect([...cluster.values.enabled_cluster_log_types].sort()).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+  });
+
+  it("every planned launch template requires IMDSv2 with hop limit 1 and encrypts every gp3 volume", () => {
+    const templates = plannedResources(checks.platform.plan!, "aws_launch_template");
+    expect(templates).toHaveLength(3);
+    for (const t of templates) {
+      expect(t.values.metadata_options[0]).toMatchObject({ http_tokens: "required", http_put_response_hop_limit: 1, http_endpoint: "enabled" });
+      for (const bd of t.values.block_device_mappings) expect(bd.ebs[0]).toMatchObject({ encrypted: "true", volume_type: "gp3" });
+    }
+  });
+
+  it("the planned KMS keys rotate, and their policies resolve to the stand-in account", () => {
+    const keys = plannedResources(checks.platform.plan!, "aws_kms_key");
+    expect(keys).toHaveLength(3);
+    expect(keys.every((k) => k.values.enable_key_rotation === true)).toBe(true);
+    // The secrets key's policy names the cluster role, whose ARN is known only after apply.
+    const known = keys.filter((k) => typeof k.values.policy === "string");
+    expect(known.map((k) => k.values.description).sort()).toEqual(["Encrypts logs", "Encrypts storage"]);
+    for (const k of known) {
+      const policy = JSON.parse(k.values.policy as string);
+      expect(policy.Statement[0].Principal.AWS).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:root`);
+    }
+    const logs = JSON.parse(known.find((k) => k.values.description === "Encrypts logs")!.values.policy);
+    expect(logs.Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toEqual([
+      `arn:aws:logs:us-east-1:${FAKE_ACCOUNT_ID}:log-group:/aws/vpc/ml-prod/*`,
+      `arn:aws:logs:us-east-1:${FAKE_ACCOUNT_ID}:log-group:/aws/eks/ml-prod/*`,
+    ]);
+  });
+
+  it("the planned subnets carve the VPC CIDR without overlap and assign no public IPs", () => {
+    const subnets = plannedResources(checks.platform.plan!, "aws_subnet");
+    expect(subnets.map((s) => s.values.cidr_block).sort()).toEqual(
+      ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19", "10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24"].sort(),
+    );
+    expect(subnets.every((s) => s.values.map_public_ip_on_launch === false)).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+/**
+ * A loopback stand-in for the few read-only AWS calls a plan cannot avoid: STS
+ * GetCallerIdentity (aws_caller_identity) and EC2 DescribeAvailabilityZones
+ * (aws_availability_zones). Anything else is answered with an error naming the call, so a new
+ * data source shows up as a clear failure rather than a request to the internet.
+ */
+import * as http from "http";
+import { AddressInfo } from "net";
+
+/** Account the stand-in reports; plans show it in every ARN. */
+export const FAKE_ACCOUNT_ID = "123456789012";
+
+/** A request the stand-in answered. */
+export interface StandInRequest {
+  readonly action: string;
+  readonly host: string;
+}
+
+/** A running stand-in. */
+export interface AwsStandIn {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  /** Every request answered so far. */
+  readonly requests: StandInRequest[];
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+function zonesFor(region: string): string[] {
+  return ["a", "b", "c"].map((s) => `${region}${s}`);
+}
+
+function respond(action: string, params: URLSearchParams, region: string): { status: number; body: string } {
+  if (action === "GetCallerIdentity") {
+    return {
+      status: 200,
+      body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN00000</UserId><Account>${FAKE_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+    };
+  }
+  if (action === "DescribeAvailabilityZones") {
+    const items = zonesFor(region)
+      .map((z, i) => `<item><zoneName>${z}</zoneName><zoneId>use1-az${i + 1}</zoneId><zoneState>available</zoneState><regionName>${region}</regionName><optInStatus>opt-in-not-required</optInStatus><zoneType>availability-zone</zoneType><groupName>${region}</groupName><networkBorderGroup>${region}</networkBorderGroup><messages/></item>`)
+      .join("");
+    return { status: 200, body: `<DescribeAvailabilityZonesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>00000000-0000-0000-0000-000000000000</requestId><availabilityZoneInfo>${items}</availabilityZoneInfo></DescribeAvailabilityZonesResponse>` };
+  }
+  void params;
+  return {
+    status: 400,
+    body: `<ErrorResponse><Error><Type>Sender</Type><Code>OfflinePlanUnsupported</Code><Message>The offline test stand-in does not answer ${action}; avoid this read-only call in the stack or teach test/harness/aws-stand-in.ts to answer it.</Message></Error><RequestId>0</RequestId></ErrorResponse>`,
+  };
+}
+
+/** Starts the stand-in on an ephemeral loopback port. */
+export async function startAwsStandIn(region = "us-east-1"): Promise<AwsStandIn> {
+  const requests: StandInRequest[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString()));
+    req.on("end", () => {
+      const params = new URLSearchParams(body || (req.url ?? "").split("?")[1] || "");
+      const action = params.get("Action") ?? `${req.method} ${req.url}`;
+      requests.push({ action, host: req.headers.host ?? "" });
+      const { status, body: xml } = respond(action, params, region);
+      res.writeHead(status, { "content-type": "text/xml" });
+      res.end(xml);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

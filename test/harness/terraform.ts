@@ -1,0 +1,169 @@
+/**
+ * Runs the real Terraform CLI over synthesized stacks, offline: providers come from a local
+ * filesystem mirror, and every HTTP(S) connection that is not to loopback is refused.
+ */
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** Version of hashicorp/aws that @cdktf/provider-aws 20.1.0 binds. */
+export const AWS_PROVIDER_VERSION = "5.100.0";
+
+/** Where images and developer machines commonly keep a provider filesystem mirror. */
+const MIRROR_CANDIDATES = [
+  "/opt/tf-plugins",
+  "/usr/local/share/terraform/plugins",
+  "/usr/share/terraform/plugins",
+  path.join(os.homedir(), ".terraform.d", "plugins"),
+  path.join(os.homedir(), ".local", "share", "terraform", "plugins"),
+];
+
+/** Set to a mirror directory, or to "network" on a machine that may download providers. */
+export const MIRROR_ENV = "TF_PLUGIN_MIRROR";
+/** Set to the terraform binary when it is not on PATH. */
+export const TERRAFORM_ENV = "TERRAFORM_BIN";
+
+/** Thrown when the machine lacks terraform or the provider; the message says how to fix it. */
+export class TerraformSetupError extends Error {}
+
+function platformDir(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  return `${process.platform}_${arch}`;
+}
+
+function hasAwsProvider(mirror: string): boolean {
+  const dir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platformDir());
+  try {
+    return fs.readdirSync(dir).some((f) => f.startsWith("terraform-provider-aws"));
+  } catch {
+    return false;
+  }
+}
+
+/** The terraform binary to run; throws TerraformSetupError with the fix when there is none. */
+export function locateTerraform(env: NodeJS.ProcessEnv = process.env): { bin: string; version: string } {
+  const bin = env[TERRAFORM_ENV] || "terraform";
+  const r = spawnSync(bin, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
+  if (r.error || r.status !== 0) {
+    throw new TerraformSetupError(
+      `terraform CLI not found or not runnable (tried "${bin}"${r.error ? `: ${r.error.message}` : ""}). ` +
+        `The tests run the real Terraform CLI (>= 1.5). Install it (e.g. the HashiCorp apt repository's "terraform" package, or unzip the release into /usr/local/bin) ` +
+        `or set ${TERRAFORM_ENV}=/path/to/terraform.`,
+    );
+  }
+  const version = (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
+  const [major, minor] = version.split(".").map(Number);
+  if (major < 1 || (major === 1 && minor < 5)) {
+    throw new TerraformSetupError(`terraform ${version} at "${bin}" is too old: install Terraform >= 1.5 or set ${TERRAFORM_ENV} to a newer binary.`);
+  }
+  return { bin, version };
+}
+
+/**
+ * The provider mirror to install hashicorp/aws from: $TF_PLUGIN_MIRROR, else the first
+ * well-known directory holding it. "network" means plain `terraform init` from the registry.
+ */
+export function locateProviderMirror(env: NodeJS.ProcessEnv = process.env): string | "network" {
+  const configured = env[MIRROR_ENV];
+  if (configured === "network") return "network";
+  if (configured) {
+    if (!hasAwsProvider(configured)) {
+      throw new TerraformSetupError(
+        `${MIRROR_ENV}=${configured} holds no hashicorp/aws ${AWS_PROVIDER_VERSION} for ${platformDir()} ` +
+          `(expected ${path.join(configured, "registry.terraform.io/hashicorp/aws", AWS_PROVIDER_VERSION, platformDir())}/terraform-provider-aws_*). ` +
+          `Create one with \`terraform providers mirror ${configured}\` on a machine with internet, or set ${MIRROR_ENV}=network to download.`,
+      );
+    }
+    return configured;
+  }
+  const found = MIRROR_CANDIDATES.find(hasAwsProvider);
+  if (found) return found;
+  throw new TerraformSetupError(
+    `No filesystem mirror of hashicorp/aws ${AWS_PROVIDER_VERSION} (${platformDir()}) found; looked in ${MIRROR_CANDIDATES.join(", ")}. ` +
+      `Set ${MIRROR_ENV}=<dir> to a mirror (create one with \`terraform providers mirror <dir>\`), ` +
+      `or ${MIRROR_ENV}=network on a machine that may download providers from the registry.`,
+  );
+}
+
+/** Writes a Terraform CLI config that installs providers from the mirror only, and returns its path. */
+export function writeCliConfig(dir: string, mirror: string | "network"): string {
+  const file = path.join(dir, "terraform.tfrc");
+  const body =
+    mirror === "network"
+      ? "# providers from the public registry\n"
+      : [
+          "provider_installation {",
+          `  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }`,
+          "}",
+          // The mirror doubles as the plugin cache: init then links the ~700 MB binary instead of copying it.
+          `plugin_cache_dir = ${JSON.stringify(mirror)}`,
+          "plugin_cache_may_break_dependency_lock_file = true",
+          "",
+        ].join("\n");
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+/** Result of one terraform command. */
+export interface TerraformRun {
+  readonly args: string[];
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Unroutable proxy: any HTTP(S) call that is not to loopback fails at once instead of leaving the machine. */
+const DEAD_PROXY = "http://127.0.0.1:9";
+
+/**
+ * A Terraform working environment: binary, CLI config, and an environment with no AWS
+ * credentials of the developer and no route out.
+ */
+export class TerraformCli {
+  readonly bin: string;
+  readonly version: string;
+  readonly mirror: string | "network";
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(workRoot: string) {
+    const { bin, version } = locateTerraform();
+    this.bin = bin;
+    this.version = version;
+    this.mirror = locateProviderMirror();
+    const cliConfig = writeCliConfig(workRoot, this.mirror);
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (!k.startsWith("AWS_") && !k.startsWith("TF_") && !/^(https?|no)_proxy$/i.test(k)) env[k] = v;
+    }
+    Object.assign(env, {
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_IN_AUTOMATION: "1",
+      TF_INPUT: "0",
+      CHECKPOINT_DISABLE: "1",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: "/dev/null",
+      AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+    });
+    if (this.mirror !== "network") Object.assign(env, { HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, NO_PROXY: "127.0.0.1,localhost" });
+    this.env = env;
+  }
+
+  /** Runs terraform asynchronously (the loopback stand-in must keep answering meanwhile); throws with its output on failure. */
+  run(cwd: string, args: string[]): Promise<TerraformRun> {
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.bin, args, { cwd, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        const seconds = (Date.now() - started) / 1000;
+        if (code === 0) resolve({ args, stdout, stderr, seconds });
+        else reject(new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${code}):\n${stderr}\n${stdout}`.slice(0, 20000)));
+      });
+    });
+  }
+}

@@ -1,0 +1,4 @@
+import { Testing } from "cdktf";
+
+// Adds cdktf's matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...).
+Testing.setupJest();
