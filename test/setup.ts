@@ -1,4 +1,5 @@
+import "cdktf/lib/testing/adapters/jest"; // types of the matchers below
 import { Testing } from "cdktf";
 
-// Adds cdktf's matchers (toHaveResource, toHaveResourceWithProperties, toBeValidTerraform, ...).
+// Adds cdktf's matchers (toHaveResource, toHaveResourceWithProperties, ...).
 Testing.setupJest();

@@ -136,7 +136,7 @@ export class ClusterNetwork extends Construct {
     super(scope, id);
     const problems = new Problems();
     problems.addAll(ClusterNetwork.validate(props));
-    problems.throwIfAny(this.node.path, "ClusterNetwork");
+    problems.throwIfAny(this, "ClusterNetwork");
 
     const ctx = awsContext(this);
     const tags = props.tags ?? {};

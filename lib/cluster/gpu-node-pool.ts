@@ -167,7 +167,7 @@ export class GpuNodePool extends Construct {
     super(scope, id);
     const problems = new Problems();
     problems.addAll(GpuNodePool.validate(props));
-    problems.throwIfAny(this.node.path, "GpuNodePool");
+    problems.throwIfAny(this, "GpuNodePool");
 
     this.poolName = props.name;
     this.gpu = GpuCatalog.get(props.instanceTypes[0]);

@@ -1,4 +1,4 @@
-import { TerraformOutput } from "cdktf";
+import { TerraformOutput, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
@@ -257,7 +257,7 @@ export class SecureInferenceCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureInferenceClusterProps) {
     super(scope, id);
-    validate(props).throwIfAny(this.node.path, "SecureInferenceCluster");
+    validate(props).throwIfAny(this, "SecureInferenceCluster");
 
     const ctx = awsContext(this);
     const name = props.clusterName;
@@ -271,7 +271,7 @@ export class SecureInferenceCluster extends Construct {
     this.storageKey.grantEbsForAutoScaling();
     if (props.createAutoScalingServiceLinkedRole) {
       const slr = new IamServiceLinkedRole(this, "autoscaling-slr", { awsServiceName: "autoscaling.amazonaws.com" });
-      this.storageKey.key.dependsOn = [slr.fqn];
+      this.storageKey.key.dependsOn = [dependable(slr)];
     }
 
     let vpcId: string;

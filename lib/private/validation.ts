@@ -1,4 +1,5 @@
 import { Token } from "cdktf";
+import { Construct } from "constructs";
 import { ValidationError } from "../errors";
 
 /**
@@ -29,9 +30,15 @@ export class Problems {
     return this.items;
   }
 
-  /** Throws a ValidationError naming the construct when any problem was recorded. */
-  throwIfAny(constructPath: string, constructType: string): void {
-    if (this.items.length > 0) throw new ValidationError(constructPath, constructType, this.items);
+  /**
+   * Throws a ValidationError naming the construct when any problem was recorded. The construct is
+   * first detached from its parent, so a caller that catches the error is left with no trace of it
+   * in the tree: never a half-built construct that synthesizes.
+   */
+  throwIfAny(construct: Construct, constructType: string): void {
+    if (this.items.length === 0) return;
+    construct.node.scope?.node.tryRemoveChild(construct.node.id);
+    throw new ValidationError(construct.node.path, constructType, this.items);
   }
 }
 

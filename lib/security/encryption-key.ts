@@ -74,7 +74,7 @@ export class EncryptionKey extends Construct {
     problems.when(isLiteral(deletion) && (deletion < 7 || deletion > 30), "deletionWindowInDays", `${deletion} must be between 7 and 30 days (KMS limits)`);
     const alias = props.alias ?? (props.aliasPrefix ? `${props.aliasPrefix}/${props.purpose}` : props.purpose);
     problems.when(alias.startsWith("aws/") || alias.startsWith("alias/"), "alias", `${show(alias)} must not start with "alias/" (added for you) or "aws/" (reserved for AWS managed keys)`);
-    problems.throwIfAny(this.node.path, "EncryptionKey");
+    problems.throwIfAny(this, "EncryptionKey");
 
     this.ctx = awsContext(this);
     this.policy = new PolicyDocument([

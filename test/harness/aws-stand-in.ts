@@ -43,11 +43,12 @@ function respond(action: string, params: URLSearchParams, region: string): { sta
       .join("");
     return { status: 200, body: `<DescribeAvailabilityZonesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>00000000-0000-0000-0000-000000000000</requestId><availabilityZoneInfo>${items}</availabilityZoneInfo></DescribeAvailabilityZonesResponse>` };
   }
-  void params;
-  return {
-    status: 400,
-    body: `<ErrorResponse><Error><Type>Sender</Type><Code>OfflinePlanUnsupported</Code><Message>The offline test stand-in does not answer ${action}; avoid this read-only call in the stack or teach test/harness/aws-stand-in.ts to answer it.</Message></Error><RequestId>0</RequestId></ErrorResponse>`,
-  };
+  const message = `The offline test stand-in does not answer ${action}; avoid this read-only call in the stack or teach test/harness/aws-stand-in.ts to answer it.`;
+  // EC2 speaks its own error dialect; the other query APIs (STS, IAM, ...) share ErrorResponse.
+  if (params.get("Version") === "2016-11-15") {
+    return { status: 400, body: `<Response><Errors><Error><Code>OfflinePlanUnsupported</Code><Message>${message}</Message></Error></Errors><RequestID>0</RequestID></Response>` };
+  }
+  return { status: 400, body: `<ErrorResponse><Error><Type>Sender</Type><Code>OfflinePlanUnsupported</Code><Message>${message}</Message></Error><RequestId>0</RequestId></ErrorResponse>` };
 }
 
 /** Starts the stand-in on an ephemeral loopback port. */

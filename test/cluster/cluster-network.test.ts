@@ -1,0 +1,106 @@
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { ClusterNetwork } from "../../lib/cluster/cluster-network";
+import { EncryptionKey } from "../../lib/security/encryption-key";
+import { awsStack, onlyResource, resourcesOf, synth } from "../util";
+
+function network(options: Partial<ConstructorParameters<typeof ClusterNetwork>[2]> = {}) {
+  const stack = awsStack();
+  const logsKey = new EncryptionKey(stack, "logs", { purpose: "logs" });
+  const net = new ClusterNetwork(stack, "net", { name: "ml-prod", logsKey, availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"], ...options });
+  return { net, ...synth(stack) };
+}
+
+describe("ClusterNetwork", () => {
+  const { raw, json } = network();
+  const subnets = Object.values(resourcesOf(json, "aws_subnet"));
+  const priv = subnets.filter((s) => s.tags["secure-inference/tier"] === "private");
+  const pub = subnets.filter((s) => s.tags["secure-inference/tier"] === "public-nat-only");
+
+  it("creates a private and a public subnet in every given zone, none assigning public IPs", () => {
+    expect(priv.map((s) => s.availability_zone)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(pub.map((s) => s.availability_zone)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
+  });
+
+  it("reads no zone list from the API when zones are given", () => {
+    expect(json.data?.aws_availability_zones).toBeUndefined();
+  });
+
+  it("tags private subnets for internal load balancers and the cluster", () => {
+    expect(priv.every((s) => s.tags["kubernetes.io/role/internal-elb"] === "1" && s.tags["kubernetes.io/cluster/ml-prod"] === "shared")).toBe(true);
+    expect(pub.every((s) => s.tags["kubernetes.io/role/elb"] === undefined)).toBe(true);
+  });
+
+  it("routes private subnets through a NAT gateway per zone and only public subnets to the internet gateway", () => {
+    expect(Object.keys(resourcesOf(json, "aws_nat_gateway"))).toHaveLength(3);
+    const routes = Object.values(resourcesOf(json, "aws_route"));
+    expect(routes.filter((r) => r.gateway_id)).toHaveLength(1);
+    expect(routes.filter((r) => r.nat_gateway_id)).toHaveLength(3);
+  });
+
+  it("shares one NAT gateway when asked", () => {
+    const single = network({ natGateways: "single" });
+    expect(Object.keys(resourcesOf(single.json, "aws_nat_gateway"))).toHaveLength(1);
+  });
+
+  it("creates the S3 gateway endpoint and interface endpoints for ECR, STS, CloudWatch Logs and EC2 with private DNS", () => {
+    const endpoints = Object.values(resourcesOf(json, "aws_vpc_endpoint"));
+    const names = endpoints.map((e) => String(e.service_name).replace(/^com\.amazonaws\.\$\{[^}]+\}\./, ""));
+    expect(names.sort()).toEqual(["ec2", "ecr.api", "ecr.dkr", "logs", "s3", "sts"]);
+    expect(endpoints.filter((e) => e.vpc_endpoint_type === "Interface").every((e) => e.private_dns_enabled === true)).toBe(true);
+    expect(endpoints.find((e) => e.vpc_endpoint_type === "Gateway").route_table_ids).toHaveLength(3);
+  });
+
+  it("admits only HTTPS from the VPC to the endpoints", () => {
+    const rule = onlyResource(json, "aws_vpc_security_group_ingress_rule");
+    expect(rule).toMatchObject({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: expect.stringMatching(/aws_vpc\.net_vpc_\w+\.cidr_block/) });
+  });
+
+  it("locks the default security group (no rules)", () => {
+    expect(onlyResource(json, "aws_default_security_group")).toMatchObject({ ingress: [], egress: [] });
+  });
+
+  it("logs all VPC flows to a KMS-encrypted log group kept a year", () => {
+    expect(raw).toHaveResourceWithProperties(FlowLog, { traffic_type: "ALL", log_destination_type: "cloud-watch-logs", max_aggregation_interval: 60 });
+    expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/vpc/ml-prod/flow-logs", retention_in_days: 365, kms_key_id: expect.stringMatching(/aws_kms_key\.logs/) });
+  });
+
+  it("lets only flow logs of this account assume the delivery role, writing only to its log group", () => {
+    const trust = JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy).Statement[0];
+    expect(trust).toMatchObject({ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) } } });
+    const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy).Statement[0];
+    expect(policy.Resource).toMatch(/^\$\{aws_cloudwatch_log_group\.net_flow-log-group_\w+\.arn\}:\*$/);
+  });
+
+  it("grants the logs key to CloudWatch Logs for the network's log groups only", () => {
+    const key = JSON.parse(onlyResource(json, "aws_kms_key").policy);
+    const s = key.Statement.find((x: { Sid: string }) => x.Sid === "CloudWatchLogsEncryptsLogGroups");
+    expect(s.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toEqual([expect.stringMatching(/:log-group:\/aws\/vpc\/ml-prod\/\*$/)]);
+  });
+
+  it("carves the subnets with cidrsubnet: /19 private slices, /24 public slices at the top", () => {
+    expect(priv.map((s) => s.cidr_block)).toEqual([0, 1, 2].map((i) => `\${cidrsubnet("10.0.0.0/16", 3, ${i})}`));
+    expect(pub.map((s) => s.cidr_block)).toEqual([240, 241, 242].map((i) => `\${cidrsubnet("10.0.0.0/16", 8, ${i})}`));
+  });
+
+  it("reads zones from the API when none are given", () => {
+    const { json: j } = network({ availabilityZones: undefined, availabilityZoneCount: 2 });
+    expect(Object.keys(j.data.aws_availability_zones)).toHaveLength(1);
+    expect(Object.values(resourcesOf(j, "aws_subnet")).map((s) => s.availability_zone)).toEqual([
+      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 0\)/),
+      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 1\)/),
+      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 0\)/),
+      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 1\)/),
+    ]);
+  });
+
+  it("rejects bad settings all at once", () => {
+    expect(() => network({ vpcCidr: "10.0.0.0/8", availabilityZones: ["us-east-1a", "us-east-1a"], flowLogRetentionDays: 42, interfaceEndpoints: ["ECR API"] })).toThrow(
+      /test\/net: invalid ClusterNetwork props \(4 problems\)[\s\S]*vpcCidr: "10\.0\.0\.0\/8" has prefix \/8[\s\S]*availabilityZones: \["us-east-1a"\] listed more than once[\s\S]*interfaceEndpoints: "ECR API" is not a service suffix[\s\S]*flowLogRetentionDays: 42 is not a CloudWatch Logs retention period/,
+    );
+  });
+
+  it("matches the snapshot", () => {
+    expect(raw).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,189 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { TerraformStack } from "cdktf";
+import { SecureInferenceCluster, SecureInferenceClusterProps } from "../../lib/cluster/secure-inference-cluster";
+import { ValidationError } from "../../lib/errors";
+import { awsStack, onlyResource, resourcesOf, synth } from "../util";
+
+const base: SecureInferenceClusterProps = {
+  clusterName: "ml-prod",
+  network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
+  gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], maxSize: 4 }],
+};
+
+function build(props: Partial<SecureInferenceClusterProps> = {}): { stack: TerraformStack; cluster: SecureInferenceCluster } {
+  const stack = awsStack();
+  const cluster = new SecureInferenceCluster(stack, "ml", { ...base, ...props });
+  return { stack, cluster };
+}
+
+function problemsOf(props: Partial<SecureInferenceClusterProps>): string[] {
+  try {
+    build(props);
+  } catch (e) {
+    if (e instanceof ValidationError) return [...e.problems];
+    throw e;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("SecureInferenceCluster defaults", () => {
+  const { stack, cluster } = build();
+  const { raw, json } = synth(stack);
+  const eks = onlyResource(json, "aws_eks_cluster");
+
+  it("keeps the API endpoint private", () => {
+    expect(eks.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
+    expect(eks.vpc_config.public_access_cidrs).toBeUndefined();
+  });
+
+  it("envelope-encrypts Kubernetes secrets with the cluster's secrets key", () => {
+    expect(eks.encryption_config).toEqual({ resources: ["secrets"], provider: { key_arn: expect.stringMatching(/^\$\{aws_kms_key\.ml_secrets-key_\w+\.arn\}$/) } });
+  });
+
+  it("sends all five control-plane log types to a pre-created, KMS-encrypted log group with a year's retention", () => {
+    expect(eks.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    expect(raw).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/eks/ml-prod/cluster", retention_in_days: 365, kms_key_id: expect.stringMatching(/aws_kms_key\.ml_logs-key/) });
+    expect(eks.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\.ml_control-plane-logs/)]);
+  });
+
+  it("authenticates with access entries only and gives the creator no implicit admin", () => {
+    expect(eks.access_config).toEqual({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: false });
+  });
+
+  it("pins the Kubernetes version and the standard support policy", () => {
+    expect(raw).toHaveResourceWithProperties(EksCluster, { version: "1.33", upgrade_policy: { support_type: "STANDARD" } });
+  });
+
+  it("creates one customer-managed key per purpose, each rotating", () => {
+    const keys = Object.values(resourcesOf(json, "aws_kms_key"));
+    expect(keys.map((k) => k.description).sort()).toEqual(["Encrypts eks-secrets", "Encrypts logs", "Encrypts storage"]);
+    expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
+  });
+
+  it("lets only the control-plane role use the secrets key besides the account", () => {
+    const key = Object.values(resourcesOf(json, "aws_kms_key")).find((k) => k.description === "Encrypts eks-secrets");
+    const statements = JSON.parse(key.policy).Statement;
+    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(["AccountRootAdministers", "EksControlPlaneEncryptsSecrets"]);
+    expect(statements[1].Principal.AWS).toMatch(/aws_iam_role\.ml_cluster-role/);
+  });
+
+  it("admits only HTTPS from the VPC to the API security group", () => {
+    const rules = Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule")).filter((r) => /api-access-sg/.test(r.security_group_id));
+    expect(rules).toEqual([expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: expect.stringMatching(/aws_vpc\.ml_network_vpc_\w+\.cidr_block/) })]);
+  });
+
+  it("trusts only the EKS service in the control-plane role and only EC2 in the node role", () => {
+    const roles = Object.values(resourcesOf(json, "aws_iam_role"));
+    const trust = (name: string) => JSON.parse(roles.find((r) => r.name === name).assume_role_policy).Statement;
+    expect(trust("ml-prod-cluster")).toEqual([expect.objectContaining({ Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] })]);
+    expect(trust("ml-prod-node")).toEqual([expect.objectContaining({ Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })]);
+  });
+
+  it("runs a GPU-less system pool of two Bottlerocket nodes", () => {
+    const groups = Object.values(resourcesOf(json, "aws_eks_node_group"));
+    const system = groups.find((g) => g.node_group_name_prefix === "system-");
+    expect(system).toMatchObject({ ami_type: "BOTTLEROCKET_x86_64", capacity_type: "ON_DEMAND", scaling_config: { min_size: 2, max_size: 4, desired_size: 2 }, labels: { "secure-inference.io/pool": "system" } });
+    expect(system.taint).toBeUndefined();
+  });
+
+  it("installs the EKS managed add-ons, CoreDNS after the system nodes", () => {
+    const addons = Object.values(resourcesOf(json, "aws_eks_addon"));
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    expect(addons.find((a) => a.addon_name === "coredns").depends_on).toEqual([expect.stringMatching(/aws_eks_node_group\.ml_system-pool/)]);
+  });
+
+  it("exposes a typed connection for later stacks", () => {
+    expect(cluster.connection.kubernetesVersion).toBe("1.33");
+    expect(cluster.connection.gpuPools).toEqual([
+      expect.objectContaining({ name: "l4", gpuModel: "L4", gpuCount: 1, gpuMemoryGiB: 24, minSize: 0, maxSize: 4, capacityType: "ON_DEMAND", amiType: "BOTTLEROCKET_x86_64_NVIDIA" }),
+    ]);
+    expect(cluster.connection.privateSubnetIds).toHaveLength(2);
+    expect(cluster.connection.keys.storageKeyArn).toBe(cluster.storageKey.keyArn);
+  });
+
+  it("matches the snapshot", () => {
+    expect(raw).toMatchSnapshot();
+  });
+});
+
+describe("SecureInferenceCluster options", () => {
+  it("opens the public endpoint only to the listed CIDRs", () => {
+    const { stack } = build({ publicEndpointAccess: { allowedCidrs: ["203.0.113.0/24"] } });
+    expect(onlyResource(synth(stack).json, "aws_eks_cluster").vpc_config).toMatchObject({ endpoint_public_access: true, endpoint_private_access: true, public_access_cidrs: ["203.0.113.0/24"] });
+  });
+
+  it("uses an existing VPC's subnets without creating a network", () => {
+    const { stack } = build({ network: undefined, existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-a", "subnet-b"] } });
+    const { json } = synth(stack);
+    expect(resourcesOf(json, "aws_vpc")).toEqual({});
+    expect(onlyResource(json, "aws_eks_cluster").vpc_config.subnet_ids).toEqual(["subnet-a", "subnet-b"]);
+    // No access CIDRs given: only the nodes (cluster security group) reach the API.
+    expect(Object.values(resourcesOf(json, "aws_vpc_security_group_ingress_rule"))).toEqual([]);
+  });
+
+  it("creates the Auto Scaling service-linked role before the storage key when asked", () => {
+    const { stack } = build({ createAutoScalingServiceLinkedRole: true });
+    const { json } = synth(stack);
+    expect(onlyResource(json, "aws_iam_service_linked_role").aws_service_name).toBe("autoscaling.amazonaws.com");
+    const storage = Object.values(resourcesOf(json, "aws_kms_key")).find((k) => k.description === "Encrypts storage");
+    expect(storage.depends_on).toEqual([expect.stringMatching(/^aws_iam_service_linked_role\./)]);
+  });
+});
+
+describe("SecureInferenceCluster rejects bad input at synth time", () => {
+  it("names the construct path and reports every problem at once", () => {
+    const stack = awsStack();
+    let error: unknown;
+    try {
+      new SecureInferenceCluster(stack, "ml", {
+        ...base,
+        kubernetesVersion: "v1.30.2",
+        gpuNodePools: [{ name: "l4", instanceTypes: ["m5.large"], minSize: 3, maxSize: 2 }],
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^test\/ml: invalid SecureInferenceCluster props \(3 problems\):/);
+    expect(message).toMatch(/- kubernetesVersion: "v1\.30\.2" is not a Kubernetes minor version; use the form "1\.33"/);
+    expect(message).toMatch(/- gpuNodePools\[0\]\.instanceTypes: m5\.large has no NVIDIA GPU .*families: g4dn \(T4/);
+    expect(message).toMatch(/- gpuNodePools\[0\]\.minSize: \(3\) must not exceed maxSize \(2\)/);
+    // Nothing was added to the stack: no half-synthesized cluster.
+    expect(stack.node.tryFindChild("ml")).toBeUndefined();
+  });
+
+  it.each<[string, Partial<SecureInferenceClusterProps>, RegExp]>([
+    ["min > max", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 5, maxSize: 2 }] }, /gpuNodePools\[0\]\.minSize: \(5\) must not exceed maxSize \(2\)/],
+    ["desired outside [min, max]", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 1, maxSize: 2, desiredSize: 3 }] }, /gpuNodePools\[0\]\.desiredSize: \(3\) must be within \[minSize, maxSize\] = \[1, 2\]/],
+    ["empty instance types", { gpuNodePools: [{ name: "l4", instanceTypes: [], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: is empty; list at least one NVIDIA GPU instance type/],
+    ["unknown instance type", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.huge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: g6\.huge is not a g6 size; g6 sizes: g6\.xlarge/],
+    ["non-GPU instance type", { gpuNodePools: [{ name: "l4", instanceTypes: ["c7i.4xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: c7i\.4xlarge has no NVIDIA GPU/],
+    ["non-NVIDIA accelerator", { gpuNodePools: [{ name: "inf", instanceTypes: ["inf2.xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: inf2\.xlarge has AWS Inferentia/],
+    ["mixed GPU models", { gpuNodePools: [{ name: "mix", instanceTypes: ["g5.xlarge", "g6.xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: mix GPU models \(g5\.xlarge: A10G, g6\.xlarge: L4\).*make one pool per GPU model/],
+    ["mixed GPU counts", { gpuNodePools: [{ name: "mix", instanceTypes: ["g6.xlarge", "g6.12xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: mix GPU counts per node \(g6\.xlarge: 1, g6\.12xlarge: 4\)/],
+    ["duplicate pool names", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2 }, { name: "l4", instanceTypes: ["g6.2xlarge"], maxSize: 2 }] }, /gpuNodePools: pool names \["l4"\] are used more than once/],
+    ["a pool named system", { gpuNodePools: [{ name: "system", instanceTypes: ["g6.xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.name: "system" is the name of the cluster's system pool/],
+    ["an invalid pool name", { gpuNodePools: [{ name: "L4_Pool", instanceTypes: ["g6.xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.name: "L4_Pool" must be a DNS label/],
+    ["public endpoint without CIDRs", { publicEndpointAccess: { allowedCidrs: [] } }, /publicEndpointAccess\.allowedCidrs: is empty; list the CIDRs .* or remove publicEndpointAccess/],
+    ["public endpoint open to the world", { publicEndpointAccess: { allowedCidrs: ["10.1.0.0/16", "0.0.0.0/0"] } }, /publicEndpointAccess\.allowedCidrs\[1\]: "0\.0\.0\.0\/0" opens the Kubernetes API to the internet/],
+    ["public endpoint open to the IPv6 world", { publicEndpointAccess: { allowedCidrs: ["::/0"] } }, /publicEndpointAccess\.allowedCidrs\[0\]: "::\/0" opens the Kubernetes API to the internet/],
+    ["a malformed public CIDR", { publicEndpointAccess: { allowedCidrs: ["203.0.113.0/33"] } }, /publicEndpointAccess\.allowedCidrs\[0\]: "203\.0\.113\.0\/33" is not an IPv4 CIDR/],
+    ["fewer than 2 availability zones", { network: { availabilityZones: ["us-east-1a"] } }, /network\.availabilityZones: \["us-east-1a"\] has 1 zone\(s\); give at least 2/],
+    ["an invalid zone name", { network: { availabilityZones: ["us-east-1a", "east"] } }, /network\.availabilityZones: "east" is not an availability zone name/],
+    ["fewer than 2 existing subnets", { network: undefined, existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-a"] } }, /existingVpc\.privateSubnetIds: \["subnet-a"\] has 1 subnet\(s\); EKS needs subnets in at least 2/],
+    ["both a new and an existing VPC", { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-a", "subnet-b"] } }, /network: give either network \(a new VPC\) or existingVpc, not both/],
+    ["an unsupported AMI type", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2, amiType: "AL2_x86_64_GPU" as never }] }, /gpuNodePools\[0\]\.amiType: "AL2_x86_64_GPU" is not supported for GPU pools; use one of "BOTTLEROCKET_x86_64_NVIDIA", "AL2023_x86_64_NVIDIA"/],
+    ["an invalid Kubernetes version", { kubernetesVersion: "1.3x" }, /kubernetesVersion: "1\.3x" is not a Kubernetes minor version/],
+    ["a Kubernetes version past support", { kubernetesVersion: "1.24" }, /kubernetesVersion: "1\.24" is past EKS standard support/],
+    ["an invalid cluster name", { clusterName: "ml prod!" }, /clusterName: "ml prod!" must be a literal of letters, digits and "-"/],
+    ["a VPC CIDR too small", { network: { availabilityZones: ["us-east-1a", "us-east-1b"], vpcCidr: "10.0.0.0/24" } }, /network\.vpcCidr: "10\.0\.0\.0\/24" has prefix \/24; use \/16 to \/20/],
+    ["a log retention below a year", { controlPlaneLogRetentionDays: 30 }, /controlPlaneLogRetentionDays: 30 days keeps logs less than a year; use 365 or more/],
+    ["a GPU type in the system pool", { systemNodePool: { instanceTypes: ["g6.xlarge"] } }, /systemNodePool\.instanceTypes: "g6\.xlarge" is a GPU instance type/],
+    ["a data volume too small", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2, dataVolumeSizeGiB: 10 }] }, /gpuNodePools\[0\]\.dataVolumeSizeGiB: 10 must be a whole number of GiB from 50/],
+  ])("rejects %s", (_name, props, expected) => {
+    const problems = problemsOf(props);
+    expect(problems.join("\n")).toMatch(expected);
+  });
+});
