@@ -22,7 +22,7 @@ export function buildReferencePlatform(app: App): ReferencePlatform {
   });
   const cluster = new SecureInferenceCluster(platform, "ml", {
     clusterName: "ml-prod",
-    kubernetesVersion: "1.33",
+    kubernetesVersion: "1.35",
     // Zones given explicitly: no EC2 API read at plan time.
     network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
     gpuNodePools: [

@@ -20,10 +20,13 @@ import { NodeLabels } from "./node-labels";
 import { createManagedNodeGroup } from "./private/managed-node-group";
 
 /**
- * Kubernetes version a new cluster gets when none is given: a version in EKS standard support
- * when this library was released. Pin your own with `kubernetesVersion` and upgrade deliberately.
+ * Kubernetes version a new cluster gets when none is given: in EKS standard support until
+ * 2027-03-27 (EKS release 2026-01-28). Pin your own with `kubernetesVersion` and upgrade deliberately.
  */
-export const DEFAULT_KUBERNETES_VERSION = "1.33";
+export const DEFAULT_KUBERNETES_VERSION = "1.35";
+
+/** Oldest minor version EKS still runs (extended support) when this library was released (1.31 ended 2026-11-26). */
+export const OLDEST_SUPPORTED_KUBERNETES_VERSION = "1.32";
 
 /** All five EKS control-plane log types: the audit trail of the Kubernetes API. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -100,7 +103,7 @@ export interface SecureInferenceClusterProps {
   /** EKS cluster name: letters, digits and "-", starting with a letter, at most 40 characters (derived names add suffixes). */
   readonly clusterName: string;
   /**
-   * Kubernetes minor version, e.g. "1.33".
+   * Kubernetes minor version, e.g. "1.35".
    * @default DEFAULT_KUBERNETES_VERSION
    */
   readonly kubernetesVersion?: string;
@@ -454,8 +457,10 @@ function validate(props: SecureInferenceClusterProps): Problems {
   const version = props.kubernetesVersion;
   if (version !== undefined) {
     const m = /^1\.(\d{2})$/.exec(version);
-    if (!m) p.add("kubernetesVersion", `${show(version)} is not a Kubernetes minor version; use the form "1.33" (no patch, no "v")`);
-    else if (Number(m[1]) < 30) p.add("kubernetesVersion", `${show(version)} is past EKS standard support; use 1.30 or later (default ${DEFAULT_KUBERNETES_VERSION})`);
+    if (!m) p.add("kubernetesVersion", `${show(version)} is not a Kubernetes minor version; use the form "${DEFAULT_KUBERNETES_VERSION}" (no patch, no "v")`);
+    else if (Number(m[1]) < Number(OLDEST_SUPPORTED_KUBERNETES_VERSION.split(".")[1])) {
+      p.add("kubernetesVersion", `${show(version)} is no longer supported by EKS; use ${OLDEST_SUPPORTED_KUBERNETES_VERSION} or later (default ${DEFAULT_KUBERNETES_VERSION})`);
+    }
   }
   if (props.network && props.existingVpc) p.add("network", "give either network (a new VPC) or existingVpc, not both");
   if (props.existingVpc) {

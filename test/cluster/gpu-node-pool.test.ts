@@ -7,7 +7,7 @@ const props: GpuNodePoolProps = {
   instanceTypes: ["g6.xlarge", "g6.2xlarge"],
   maxSize: 8,
   clusterName: "ml-prod",
-  kubernetesVersion: "1.33",
+  kubernetesVersion: "1.35",
   nodeRoleArn: "arn:aws:iam::111122223333:role/ml-prod-node",
   clusterSubnetIds: ["subnet-a", "subnet-b"],
   storageKeyArn: "arn:aws:kms:us-east-1:111122223333:key/storage",

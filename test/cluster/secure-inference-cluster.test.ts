@@ -1,6 +1,8 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
-import { TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { SecureInferenceCluster, SecureInferenceClusterProps } from "../../lib/cluster/secure-inference-cluster";
 import { ValidationError } from "../../lib/errors";
 import { awsStack, onlyResource, resourcesOf, synth } from "../util";
@@ -52,7 +54,7 @@ describe("SecureInferenceCluster defaults", () => {
   });
 
   it("pins the Kubernetes version and the standard support policy", () => {
-    expect(raw).toHaveResourceWithProperties(EksCluster, { version: "1.33", upgrade_policy: { support_type: "STANDARD" } });
+    expect(raw).toHaveResourceWithProperties(EksCluster, { version: "1.35", upgrade_policy: { support_type: "STANDARD" } });
   });
 
   it("creates one customer-managed key per purpose, each rotating", () => {
@@ -94,7 +96,7 @@ describe("SecureInferenceCluster defaults", () => {
   });
 
   it("exposes a typed connection for later stacks", () => {
-    expect(cluster.connection.kubernetesVersion).toBe("1.33");
+    expect(cluster.connection.kubernetesVersion).toBe("1.35");
     expect(cluster.connection.gpuPools).toEqual([
       expect.objectContaining({ name: "l4", gpuModel: "L4", gpuCount: 1, gpuMemoryGiB: 24, minSize: 0, maxSize: 4, capacityType: "ON_DEMAND", amiType: "BOTTLEROCKET_x86_64_NVIDIA" }),
     ]);
@@ -147,7 +149,7 @@ describe("SecureInferenceCluster rejects bad input at synth time", () => {
     expect(error).toBeInstanceOf(ValidationError);
     const message = (error as Error).message;
     expect(message).toMatch(/^test\/ml: invalid SecureInferenceCluster props \(3 problems\):/);
-    expect(message).toMatch(/- kubernetesVersion: "v1\.30\.2" is not a Kubernetes minor version; use the form "1\.33"/);
+    expect(message).toMatch(/- kubernetesVersion: "v1\.30\.2" is not a Kubernetes minor version; use the form "1\.35"/);
     expect(message).toMatch(/- gpuNodePools\[0\]\.instanceTypes: m5\.large has no NVIDIA GPU .*families: g4dn \(T4/);
     expect(message).toMatch(/- gpuNodePools\[0\]\.minSize: \(3\) must not exceed maxSize \(2\)/);
     // Nothing was added to the stack: no half-synthesized cluster.
@@ -176,7 +178,7 @@ describe("SecureInferenceCluster rejects bad input at synth time", () => {
     ["both a new and an existing VPC", { existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-a", "subnet-b"] } }, /network: give either network \(a new VPC\) or existingVpc, not both/],
     ["an unsupported AMI type", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2, amiType: "AL2_x86_64_GPU" as never }] }, /gpuNodePools\[0\]\.amiType: "AL2_x86_64_GPU" is not supported for GPU pools; use one of "BOTTLEROCKET_x86_64_NVIDIA", "AL2023_x86_64_NVIDIA"/],
     ["an invalid Kubernetes version", { kubernetesVersion: "1.3x" }, /kubernetesVersion: "1\.3x" is not a Kubernetes minor version/],
-    ["a Kubernetes version past support", { kubernetesVersion: "1.24" }, /kubernetesVersion: "1\.24" is past EKS standard support/],
+    ["a Kubernetes version EKS no longer runs", { kubernetesVersion: "1.31" }, /kubernetesVersion: "1\.31" is no longer supported by EKS; use 1\.32 or later/],
     ["an invalid cluster name", { clusterName: "ml prod!" }, /clusterName: "ml prod!" must be a literal of letters, digits and "-"/],
     ["a VPC CIDR too small", { network: { availabilityZones: ["us-east-1a", "us-east-1b"], vpcCidr: "10.0.0.0/24" } }, /network\.vpcCidr: "10\.0\.0\.0\/24" has prefix \/24; use \/16 to \/20/],
     ["a log retention below a year", { controlPlaneLogRetentionDays: 30 }, /controlPlaneLogRetentionDays: 30 days keeps logs less than a year; use 365 or more/],
@@ -185,5 +187,28 @@ describe("SecureInferenceCluster rejects bad input at synth time", () => {
   ])("rejects %s", (_name, props, expected) => {
     const problems = problemsOf(props);
     expect(problems.join("\n")).toMatch(expected);
+  });
+});
+
+describe("SecureInferenceCluster.connection across stacks", () => {
+  it("becomes outputs of the platform stack and remote-state reads in a consuming stack", () => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "us-east-1" });
+    const cluster = new SecureInferenceCluster(platform, "ml", base);
+    const serving = new TerraformStack(app, "serving");
+    new AwsProvider(serving, "aws", { region: "us-east-1" });
+    new SsmParameter(serving, "endpoint", { name: "/ml/endpoint", type: "String", value: cluster.connection.endpoint });
+    new SsmParameter(serving, "subnets", { name: "/ml/subnet", type: "String", value: cluster.connection.privateSubnetIds[0] });
+    app.synth();
+    const platformJson = JSON.parse(Testing.synth(platform));
+    const servingJson = JSON.parse(Testing.synth(serving));
+    const outputs = Object.values(platformJson.output as Record<string, { value: string; sensitive?: boolean }>).map((o) => o.value);
+    expect(outputs).toEqual(expect.arrayContaining([expect.stringMatching(/aws_eks_cluster\.ml_cluster_\w+\.endpoint/), expect.stringMatching(/aws_subnet\.ml_network_private-0_\w+\.id/)]));
+    expect(Object.keys(servingJson.data.terraform_remote_state)).toHaveLength(1);
+    expect(Object.values(servingJson.resource.aws_ssm_parameter).map((p: any) => p.value)).toEqual([ // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[\w-]+\}$/),
+      expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[\w-]+\}$/),
+    ]);
   });
 });
