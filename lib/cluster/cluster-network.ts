@@ -1,11 +1,10 @@
-import { Fn, Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Route } from "@cdktf/provider-aws/lib/route";
@@ -19,15 +18,22 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import { EncryptionKey } from "../security/encryption-key";
 import { PolicyDocument } from "../security/policy-document";
 import { awsContext } from "../private/aws-context";
-import { serviceRole } from "../private/iam";
+import { roleNamePrefix, serviceRole } from "../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
 import { Problems, isLiteral, parseCidr, show } from "../private/validation";
 
 /**
- * Interface VPC endpoints private nodes need without a NAT hop: image pulls (ECR API and
- * registry), credentials (STS), logs, and the EC2 API used by the VPC CNI and node bootstrap.
+ * Interface VPC endpoints for the calls nodes make most: image pulls (ECR API and registry),
+ * credentials (STS, and EKS Auth for Pod Identity), logs, and the EC2 API used by the VPC CNI.
+ * Other AWS APIs (KMS, Auto Scaling, ELB) go out through the NAT gateways.
  */
-export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "logs", "ec2"];
+export const DEFAULT_INTERFACE_ENDPOINTS: readonly string[] = ["ecr.api", "ecr.dkr", "sts", "eks-auth", "logs", "ec2"];
+
+/**
+ * Zone ids where EKS cannot place a control plane (CreateCluster answers
+ * UnsupportedAvailabilityZoneException): never chosen when zones are read from the API.
+ */
+export const EKS_UNSUPPORTED_ZONE_IDS: readonly string[] = ["use1-az3", "usw1-az2", "cac1-az3"];
 
 /** How many NAT gateways the network runs. */
 export type NatGatewayMode = "one-per-az" | "single";
@@ -81,7 +87,7 @@ export interface ClusterNetworkProps extends ClusterNetworkOptions {
 
 /**
  * A VPC for a private EKS cluster: private node subnets in every zone, public subnets
- * that hold only NAT gateways, VPC endpoints so that image pulls and AWS API calls stay
+ * that hold only NAT gateways, VPC endpoints so that image pulls, credentials and logs stay
  * inside the VPC, a locked default security group, and flow logs to a KMS-encrypted log group.
  */
 export class ClusterNetwork extends Construct {
@@ -144,14 +150,19 @@ export class ClusterNetwork extends Construct {
     const cidr = props.vpcCidr ?? "10.0.0.0/16";
 
     let azs: string[];
+    let zonesRead: { names: string[]; count: number } | undefined;
     if (props.availabilityZones) {
       azs = [...props.availabilityZones];
     } else {
+      const count = props.availabilityZoneCount ?? 3;
       const available = new DataAwsAvailabilityZones(this, "zones", {
         state: "available",
+        excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS],
         filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
       });
-      azs = Array.from({ length: props.availabilityZoneCount ?? 3 }, (_, i) => Fn.element(available.names, i));
+      zonesRead = { names: available.names, count };
+      // element() wraps around: without this check a 2-zone region would silently double up a zone.
+      azs = Array.from({ length: count }, (_, i) => Fn.element(available.names, i));
     }
     this.availabilityZones = azs;
 
@@ -160,6 +171,14 @@ export class ClusterNetwork extends Construct {
       enableDnsSupport: true,
       enableDnsHostnames: true,
       tags: { ...tags, Name: name },
+      lifecycle: zonesRead
+        ? {
+            precondition: [{
+              condition: Op.gte(Fn.lengthOf(zonesRead.names), zonesRead.count),
+              errorMessage: `availabilityZoneCount is ${zonesRead.count} but the region offers fewer zones that EKS supports; lower availabilityZoneCount or list availabilityZones.`,
+            }],
+          }
+        : undefined,
     });
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
@@ -219,7 +238,7 @@ export class ClusterNetwork extends Construct {
 
     new VpcEndpoint(this, "s3-endpoint", {
       vpcId: vpc.id,
-      serviceName: `com.amazonaws.${ctx.region}.s3`,
+      serviceName: `${ctx.reverseDnsPrefix}.${ctx.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: privateRouteTables.map((r) => r.id),
       tags: { ...tags, Name: `${name}-s3` },
@@ -243,7 +262,7 @@ export class ClusterNetwork extends Construct {
     for (const service of props.interfaceEndpoints ?? DEFAULT_INTERFACE_ENDPOINTS) {
       new VpcEndpoint(this, `endpoint-${service.replace(/\./g, "-")}`, {
         vpcId: vpc.id,
-        serviceName: `com.amazonaws.${ctx.region}.${service}`,
+        serviceName: `${ctx.reverseDnsPrefix}.${ctx.region}.${service}`,
         vpcEndpointType: "Interface",
         privateDnsEnabled: true,
         subnetIds: this.privateSubnetIds,
@@ -261,22 +280,23 @@ export class ClusterNetwork extends Construct {
       kmsKeyId: props.logsKey.keyArn,
       tags,
     });
-    const role = serviceRole(this, "flow-log-role", {
-      name: `${name}-vpc-flow-logs`,
+    const { role, attachments } = serviceRole(this, "flow-log-role", {
+      namePrefix: roleNamePrefix(name, "flowlogs"),
       service: "vpc-flow-logs.amazonaws.com",
       description: `Delivers VPC flow logs of ${name} to CloudWatch Logs`,
       // Confused-deputy guard: only flow logs of this account may assume the role.
       conditions: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+      policies: {
+        delivery: {
+          description: `Writes VPC flow logs of ${name} to its log group only`,
+          document: new PolicyDocument([{
+            sid: "WriteFlowLogs",
+            actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            resources: [`${group.arn}:*`],
+          }]),
+        },
+      },
       tags,
-    });
-    new IamRolePolicy(this, "flow-log-delivery", {
-      name: "deliver-flow-logs",
-      role: role.id,
-      policy: new PolicyDocument([{
-        sid: "WriteFlowLogs",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-        resources: [`${group.arn}:*`],
-      }]).toJson(),
     });
     new FlowLog(this, "flow-log", {
       vpcId: vpc.id,
@@ -286,6 +306,7 @@ export class ClusterNetwork extends Construct {
       iamRoleArn: role.arn,
       maxAggregationInterval: 60,
       tags: { ...tags, Name: name },
+      dependsOn: attachments,
     });
   }
 }

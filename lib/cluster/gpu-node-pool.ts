@@ -1,3 +1,4 @@
+import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws/lib/autoscaling-group-tag";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
@@ -88,10 +89,29 @@ export interface GpuNodePoolProps extends GpuNodePoolOptions {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Resources the node group waits for, e.g. the node role's policy attachments.
+   * @default - none
+   */
+  readonly dependsOn?: ITerraformDependable[];
 }
 
 const ROOT_VOLUME_BOTTLEROCKET_GIB = 8;
 const MIN_DATA_VOLUME_GIB = 50;
+const DEFAULT_DATA_VOLUME_GIB = 200;
+const DEFAULT_IOPS = 6000;
+const DEFAULT_THROUGHPUT = 500;
+/** ASG tag keys hold at most 128 characters; the autoscaler's node-template label prefix takes 46. */
+const MAX_LABEL_KEY = 128 - "k8s.io/cluster-autoscaler/node-template/label/".length;
+
+function isLabelKey(key: string): boolean {
+  if (key.length > MAX_LABEL_KEY) return false;
+  const parts = key.split("/");
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1];
+  const prefixOk = parts.length === 1 || /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(parts[0]);
+  return prefixOk && /^([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]$/.test(name);
+}
 const RESERVED_LABEL_PREFIXES = ["secure-inference.io/", "k8s.amazonaws.com/", "kubernetes.io/", "k8s.io/", "eks.amazonaws.com/"];
 
 /**
@@ -104,7 +124,8 @@ export class GpuNodePool extends Construct {
   /** Validates a pool declaration; one line per problem, each starting with `prefix`. */
   static validate(pool: GpuNodePoolOptions, prefix = ""): string[] {
     const p = new Problems();
-    if (!isDnsLabel(pool.name ?? "", 40)) p.add(`${prefix}name`, `${show(pool.name)} must be a DNS label (lower-case letters, digits, "-", at most 40 characters), e.g. "l4"`);
+    // 36: the node group name prefix "<name>-" plus Terraform's 26-character suffix must fit EKS's 63.
+    if (!isDnsLabel(pool.name ?? "", 36)) p.add(`${prefix}name`, `${show(pool.name)} must be a DNS label (lower-case letters, digits, "-", at most 36 characters), e.g. "l4"`);
     if (pool.name === "system") p.add(`${prefix}name`, `"system" is the name of the cluster's system pool; choose another name`);
     const types = pool.instanceTypes ?? [];
     if (types.length === 0) p.add(`${prefix}instanceTypes`, `is empty; list at least one NVIDIA GPU instance type, e.g. ["g6.xlarge"] (families: ${GpuCatalog.describeFamilies()})`);
@@ -122,6 +143,8 @@ export class GpuNodePool extends Construct {
     } else {
       const counts = [...new Set(entries.map((e) => e.gpuCount))];
       if (counts.length > 1) p.add(`${prefix}instanceTypes`, `mix GPU counts per node (${entries.map((e) => `${e.instanceType}: ${e.gpuCount}`).join(", ")}); the autoscaler and the node labels need one count per pool; make one pool per GPU count`);
+      const memories = [...new Set(entries.map((e) => e.gpuMemoryGiB))];
+      if (memories.length > 1) p.add(`${prefix}instanceTypes`, `mix GPU memory sizes (${entries.map((e) => `${e.instanceType}: ${e.gpuMemoryGiB} GiB`).join(", ")}); a model sized for the larger GPU would not fit the smaller; make one pool per GPU memory size`);
     }
     const min = pool.minSize ?? 0;
     const max = pool.maxSize;
@@ -139,14 +162,19 @@ export class GpuNodePool extends Construct {
     if (pool.amiType !== undefined && !(GPU_AMI_TYPES as readonly string[]).includes(pool.amiType)) {
       p.add(`${prefix}amiType`, `${show(pool.amiType)} is not supported for GPU pools; use one of ${GPU_AMI_TYPES.map((a) => `"${a}"`).join(", ")}`);
     }
-    const data = pool.dataVolumeSizeGiB;
-    if (data !== undefined && (!Number.isInteger(data) || data < MIN_DATA_VOLUME_GIB || data > 16384)) p.add(`${prefix}dataVolumeSizeGiB`, `${data} must be a whole number of GiB from ${MIN_DATA_VOLUME_GIB} (GPU images alone take ~20 GiB) to 16384`);
-    const iops = pool.volumeIops;
-    if (iops !== undefined && (iops < 3000 || iops > 16000)) p.add(`${prefix}volumeIops`, `${iops} must be 3000 to 16000 (gp3 limits)`);
-    const tput = pool.volumeThroughputMiBps;
-    if (tput !== undefined && (tput < 125 || tput > 1000)) p.add(`${prefix}volumeThroughputMiBps`, `${tput} must be 125 to 1000 MiB/s (gp3 limits)`);
-    for (const key of Object.keys(pool.labels ?? {})) {
+    const data = pool.dataVolumeSizeGiB ?? DEFAULT_DATA_VOLUME_GIB;
+    if (!Number.isInteger(data) || data < MIN_DATA_VOLUME_GIB || data > 16384) p.add(`${prefix}dataVolumeSizeGiB`, `${data} must be a whole number of GiB from ${MIN_DATA_VOLUME_GIB} (GPU images alone take ~20 GiB) to 16384`);
+    const iops = pool.volumeIops ?? DEFAULT_IOPS;
+    const tput = pool.volumeThroughputMiBps ?? DEFAULT_THROUGHPUT;
+    // gp3 limits: 3000-80000 IOPS at most 500 per GiB, 125-2000 MiB/s at most IOPS / 4.
+    if (!Number.isInteger(iops) || iops < 3000 || iops > 80000) p.add(`${prefix}volumeIops`, `${iops} must be 3000 to 80000 (gp3 limits)`);
+    else if (iops > 500 * data) p.add(`${prefix}volumeIops`, `${iops} exceeds gp3's 500 IOPS per GiB for a ${data} GiB volume; raise dataVolumeSizeGiB to ${Math.ceil(iops / 500)} or lower volumeIops`);
+    if (!Number.isInteger(tput) || tput < 125 || tput > 2000) p.add(`${prefix}volumeThroughputMiBps`, `${tput} must be 125 to 2000 MiB/s (gp3 limits)`);
+    else if (tput > iops / 4) p.add(`${prefix}volumeThroughputMiBps`, `${tput} MiB/s exceeds gp3's limit of IOPS / 4 = ${Math.floor(iops / 4)} MiB/s; raise volumeIops to ${tput * 4} or lower volumeThroughputMiBps`);
+    for (const [key, value] of Object.entries(pool.labels ?? {})) {
       if (RESERVED_LABEL_PREFIXES.some((r) => key.startsWith(r))) p.add(`${prefix}labels`, `${show(key)} uses a reserved prefix (${RESERVED_LABEL_PREFIXES.join(", ")}); the pool sets those itself`);
+      else if (!isLabelKey(key)) p.add(`${prefix}labels`, `${show(key)} is not a Kubernetes label key ([prefix/]name, name of at most 63 alphanumerics, "-", "_", "."; at most ${MAX_LABEL_KEY} characters so the autoscaler tag fits)`);
+      if (!/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/.test(value)) p.add(`${prefix}labels`, `value ${show(value)} of ${show(key)} is not a Kubernetes label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`);
     }
     if (pool.subnetIds !== undefined && pool.subnetIds.length === 0) p.add(`${prefix}subnetIds`, "is empty; omit it to use the cluster's private subnets");
     return [...p.list];
@@ -173,8 +201,9 @@ export class GpuNodePool extends Construct {
     this.gpu = GpuCatalog.get(props.instanceTypes[0]);
     const amiType = props.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA";
     const minSize = props.minSize ?? 0;
-    const dataVolume = props.dataVolumeSizeGiB ?? 200;
+    const dataVolume = props.dataVolumeSizeGiB ?? DEFAULT_DATA_VOLUME_GIB;
     const bottlerocket = isBottlerocket(amiType);
+    const cacheVolume = { sizeGiB: dataVolume, iops: props.volumeIops ?? DEFAULT_IOPS, throughputMiBps: props.volumeThroughputMiBps ?? DEFAULT_THROUGHPUT };
     const tags = props.tags ?? {};
 
     this.labels = {
@@ -198,14 +227,14 @@ export class GpuNodePool extends Construct {
       minSize,
       maxSize: props.maxSize,
       desiredSize: props.desiredSize ?? minSize,
-      rootVolumeSizeGiB: bottlerocket ? ROOT_VOLUME_BOTTLEROCKET_GIB : dataVolume,
-      dataVolumeSizeGiB: bottlerocket ? dataVolume : undefined,
-      volumeIops: props.volumeIops ?? 6000,
-      volumeThroughputMiBps: props.volumeThroughputMiBps ?? 500,
+      // Bottlerocket keeps the OS on a small root volume (gp3 baseline) and images and model caches on the data volume.
+      rootVolume: bottlerocket ? { sizeGiB: ROOT_VOLUME_BOTTLEROCKET_GIB } : cacheVolume,
+      dataVolume: bottlerocket ? cacheVolume : undefined,
       storageKeyArn: props.storageKeyArn,
       labels: this.labels,
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],
       tags: { ...tags, "secure-inference/pool": props.name },
+      dependsOn: props.dependsOn,
     });
     this.nodeGroup = nodeGroup;
     this.launchTemplate = launchTemplate;
@@ -219,7 +248,7 @@ export class GpuNodePool extends Construct {
     };
     for (const [k, v] of Object.entries(this.labels)) templateTags[`k8s.io/cluster-autoscaler/node-template/label/${k}`] = v;
     for (const [key, value] of Object.entries(templateTags)) {
-      new AutoscalingGroupTag(this, `asg-tag-${key.replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "").replace(/[^A-Za-z0-9]+/g, "-")}`, {
+      new AutoscalingGroupTag(this, `asg-tag-${key.replace(/^k8s\.io\/cluster-autoscaler\/node-template\//, "").replace(/\//g, "_")}`, {
         autoscalingGroupName: asgName,
         tag: { key, value, propagateAtLaunch: false },
       });

@@ -1,6 +1,8 @@
-import { TerraformOutput, dependable } from "cdktf";
+import { TerraformOutput, Token, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
@@ -9,10 +11,11 @@ import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { GpuCatalog } from "../planning/gpu-catalog";
-import { awsContext } from "../private/aws-context";
-import { serviceRole } from "../private/iam";
+import { AwsContext, awsContext } from "../private/aws-context";
+import { roleNamePrefix, serviceRole } from "../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
-import { Problems, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
+import { Problems, isDnsLabel, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
+import { ValidationError } from "../errors";
 import { EncryptionKey } from "../security/encryption-key";
 import { ClusterNetwork, ClusterNetworkOptions } from "./cluster-network";
 import { GpuAmiType, GpuNodePool, GpuNodePoolOptions, CapacityType } from "./gpu-node-pool";
@@ -30,6 +33,30 @@ export const OLDEST_SUPPORTED_KUBERNETES_VERSION = "1.32";
 
 /** All five EKS control-plane log types: the audit trail of the Kubernetes API. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** EKS access policies a principal can be granted. */
+export type ClusterAccessPolicy = "ClusterAdmin" | "Admin" | "Edit" | "View";
+
+/** EKS managed access policy name of each ClusterAccessPolicy. */
+const ACCESS_POLICY_NAMES: Record<ClusterAccessPolicy, string> = {
+  ClusterAdmin: "AmazonEKSClusterAdminPolicy",
+  Admin: "AmazonEKSAdminPolicy",
+  Edit: "AmazonEKSEditPolicy",
+  View: "AmazonEKSViewPolicy",
+};
+
+/** Kubernetes access for one IAM principal, through an EKS access entry. */
+export interface ClusterAccessGrant {
+  /** ARN of the IAM role (or user) that receives access. Prefer roles that require MFA to assume. */
+  readonly principalArn: string;
+  /** The EKS access policy to associate. */
+  readonly policy: ClusterAccessPolicy;
+  /**
+   * Namespaces the policy is limited to. Not allowed for "ClusterAdmin".
+   * @default - the whole cluster
+   */
+  readonly namespaces?: string[];
+}
 
 /** An existing VPC to place the cluster in instead of creating one. */
 export interface ExistingVpc {
@@ -96,6 +123,11 @@ export interface EksAddonVersions {
    * @default - EKS's default version for the cluster's Kubernetes version
    */
   readonly podIdentityAgent?: string;
+  /**
+   * EKS node monitoring agent version (detects GPU and node failures for node auto repair).
+   * @default - EKS's default version for the cluster's Kubernetes version
+   */
+  readonly nodeMonitoringAgent?: string;
 }
 
 /** Props of a SecureInferenceCluster. */
@@ -239,8 +271,8 @@ export class SecureInferenceCluster extends Construct {
   public readonly cluster: EksCluster;
   /** The network when this construct created one. */
   public readonly network?: ClusterNetwork;
-  /** GPU pools by name. */
-  public readonly gpuPools: Record<string, GpuNodePool>;
+  /** GPU node pools by name. */
+  public readonly gpuNodePools: Record<string, GpuNodePool>;
   /** The system node group. */
   public readonly systemNodeGroup: EksNodeGroup;
   /** Key that envelope-encrypts Kubernetes secrets. */
@@ -257,6 +289,8 @@ export class SecureInferenceCluster extends Construct {
   public readonly controlPlaneLogGroup: CloudwatchLogGroup;
   /** What later stacks need; see ClusterConnection. */
   public readonly connection: ClusterConnection;
+
+  private readonly ctx: AwsContext;
 
   constructor(scope: Construct, id: string, props: SecureInferenceClusterProps) {
     super(scope, id);
@@ -291,24 +325,26 @@ export class SecureInferenceCluster extends Construct {
       accessCidrs = props.privateEndpointAccessCidrs ?? [this.network.vpcCidr];
     }
 
-    this.clusterRole = serviceRole(this, "cluster-role", {
-      name: `${name}-cluster`,
+    const clusterRole = serviceRole(this, "cluster-role", {
+      namePrefix: roleNamePrefix(name, "cluster"),
       service: "eks.amazonaws.com",
       description: `Control plane of EKS cluster ${name}`,
       managedPolicies: ["AmazonEKSClusterPolicy"],
       tagSession: true,
       tags,
     });
+    this.clusterRole = clusterRole.role;
     this.secretsKey.grantUse("EksControlPlaneEncryptsSecrets", [this.clusterRole.arn], ["kms:ListGrants"]);
 
-    this.nodeRole = serviceRole(this, "node-role", {
-      name: `${name}-node`,
+    const nodeRole = serviceRole(this, "node-role", {
+      namePrefix: roleNamePrefix(name, "node"),
       service: "ec2.amazonaws.com",
       description: `Nodes of EKS cluster ${name}`,
       // Pull-only ECR access; the CNI policy stays on the node role because aws-node starts before Pod Identity is available.
       managedPolicies: ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy"],
       tags,
     });
+    this.nodeRole = nodeRole.role;
 
     // EKS writes control-plane logs to this fixed name; creating it first sets retention and encryption.
     this.logsKey.grantCloudWatchLogs(`/aws/eks/${name}/*`);
@@ -353,7 +389,8 @@ export class SecureInferenceCluster extends Construct {
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       upgradePolicy: { supportType: props.supportType ?? "STANDARD" },
       tags,
-      dependsOn: [this.controlPlaneLogGroup],
+      // The policy attachments too: on destroy, EKS needs its permissions to delete its network interfaces.
+      dependsOn: [this.controlPlaneLogGroup, ...clusterRole.attachments],
     });
 
     const sys = props.systemNodePool ?? {};
@@ -370,21 +407,19 @@ export class SecureInferenceCluster extends Construct {
       minSize: sysMin,
       maxSize: sys.maxSize ?? 4,
       desiredSize: sys.desiredSize ?? sysMin,
-      rootVolumeSizeGiB: 8,
-      dataVolumeSizeGiB: sys.volumeSizeGiB ?? 50,
-      volumeIops: 3000,
-      volumeThroughputMiBps: 125,
+      rootVolume: { sizeGiB: 8 },
+      dataVolume: { sizeGiB: sys.volumeSizeGiB ?? 50 },
       storageKeyArn: this.storageKey.keyArn,
       labels: { [NodeLabels.POOL]: "system" },
       taints: [],
       tags: { ...tags, "secure-inference/pool": "system" },
-      dependsOn: [this.nodeRole],
+      dependsOn: nodeRole.attachments,
     });
     this.systemNodeGroup = system.nodeGroup;
 
-    this.gpuPools = {};
+    this.gpuNodePools = {};
     for (const pool of props.gpuNodePools) {
-      this.gpuPools[pool.name] = new GpuNodePool(this, `gpu-pool-${pool.name}`, {
+      this.gpuNodePools[pool.name] = new GpuNodePool(this, `gpu-pool-${pool.name}`, {
         ...pool,
         clusterName: this.cluster.name,
         kubernetesVersion: version,
@@ -392,6 +427,7 @@ export class SecureInferenceCluster extends Construct {
         clusterSubnetIds: subnetIds,
         storageKeyArn: this.storageKey.keyArn,
         tags,
+        dependsOn: nodeRole.attachments,
       });
     }
 
@@ -409,8 +445,10 @@ export class SecureInferenceCluster extends Construct {
     addon("addon-vpc-cni", "vpc-cni", v.vpcCni);
     addon("addon-kube-proxy", "kube-proxy", v.kubeProxy);
     addon("addon-pod-identity-agent", "eks-pod-identity-agent", v.podIdentityAgent);
-    // CoreDNS pods need nodes to become healthy.
+    // These run pods: they need nodes to become healthy.
     addon("addon-coredns", "coredns", v.coreDns, this.systemNodeGroup);
+    // Reports GPU (XID), kubelet and kernel failures, which node auto repair acts on.
+    addon("addon-node-monitoring-agent", "eks-node-monitoring-agent", v.nodeMonitoringAgent, this.systemNodeGroup);
 
     this.connection = {
       clusterName: this.cluster.name,
@@ -427,7 +465,7 @@ export class SecureInferenceCluster extends Construct {
       region: ctx.region,
       keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
       gpuPools: props.gpuNodePools.map((p) => {
-        const pool = this.gpuPools[p.name];
+        const pool = this.gpuNodePools[p.name];
         return {
           name: p.name,
           instanceTypes: [...p.instanceTypes],
@@ -443,8 +481,39 @@ export class SecureInferenceCluster extends Construct {
       }),
     };
 
+    this.ctx = ctx;
+
     new TerraformOutput(this, "cluster-name", { value: this.cluster.name, description: `Name of EKS cluster ${name}` });
     new TerraformOutput(this, "cluster-endpoint", { value: this.cluster.endpoint, description: "Private Kubernetes API endpoint" });
+  }
+
+  /**
+   * Grants an IAM principal Kubernetes access through an EKS access entry and an access policy
+   * association (authentication mode API; there is no aws-auth ConfigMap). `id` names the grant.
+   */
+  grantAccess(id: string, grant: ClusterAccessGrant): EksAccessEntry {
+    const p = new Problems();
+    if (!(grant.policy in ACCESS_POLICY_NAMES)) p.add("policy", `${show(grant.policy)} must be one of ${Object.keys(ACCESS_POLICY_NAMES).map((k) => `"${k}"`).join(", ")}`);
+    if (isLiteral(grant.principalArn) && !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+/.test(grant.principalArn)) {
+      p.add("principalArn", `${show(grant.principalArn)} is not an IAM role or user ARN; use e.g. "arn:aws:iam::123456789012:role/ml-admins"`);
+    }
+    if (grant.namespaces !== undefined) {
+      if (grant.policy === "ClusterAdmin") p.add("namespaces", "ClusterAdmin is cluster-wide; use policy \"Admin\" for namespace-scoped administration");
+      if (grant.namespaces.length === 0) p.add("namespaces", "is empty; omit it for cluster-wide access or list namespaces");
+      for (const ns of grant.namespaces) if (!isDnsLabel(ns)) p.add("namespaces", `${show(ns)} is not a namespace name (DNS label)`);
+    }
+    if (this.node.tryFindChild(`access-${id}`)) p.add("id", `${show(id)} is already used by another grant; give each grant its own id`);
+    if (p.list.length > 0) throw new ValidationError(`${this.node.path}.grantAccess("${id}")`, "ClusterAccessGrant", p.list);
+
+    const scope = new Construct(this, `access-${id}`);
+    const entry = new EksAccessEntry(scope, "entry", { clusterName: this.cluster.name, principalArn: grant.principalArn, type: "STANDARD" });
+    new EksAccessPolicyAssociation(scope, "policy", {
+      clusterName: this.cluster.name,
+      principalArn: entry.principalArn,
+      policyArn: `arn:${this.ctx.partition}:eks::aws:cluster-access-policy/${ACCESS_POLICY_NAMES[grant.policy]}`,
+      accessScope: grant.namespaces ? { type: "namespace", namespaces: [...grant.namespaces] } : { type: "cluster" },
+    });
+    return entry;
   }
 }
 
@@ -465,7 +534,8 @@ function validate(props: SecureInferenceClusterProps): Problems {
   if (props.network && props.existingVpc) p.add("network", "give either network (a new VPC) or existingVpc, not both");
   if (props.existingVpc) {
     const ids = props.existingVpc.privateSubnetIds ?? [];
-    if (ids.length < 2) p.add("existingVpc.privateSubnetIds", `${show(ids)} has ${ids.length} subnet(s); EKS needs subnets in at least 2 availability zones`);
+    // A token list (e.g. data.aws_subnets.ids) has one element at synth time: only literal lists are counted.
+    if (!Token.isUnresolved(ids) && ids.length < 2) p.add("existingVpc.privateSubnetIds", `${show(ids)} has ${ids.length} subnet(s); EKS needs subnets in at least 2 availability zones`);
     if (new Set(ids).size !== ids.length) p.add("existingVpc.privateSubnetIds", `${show(ids)} lists a subnet more than once`);
     if (isLiteral(props.existingVpc.vpcId) && !/^vpc-[0-9a-f]{8,17}$/.test(props.existingVpc.vpcId)) p.add("existingVpc.vpcId", `${show(props.existingVpc.vpcId)} is not a VPC id; use e.g. "vpc-0123456789abcdef0"`);
   } else {
@@ -492,12 +562,18 @@ function validate(props: SecureInferenceClusterProps): Problems {
   const sys = props.systemNodePool ?? {};
   const sysMin = sys.minSize ?? 2;
   const sysMax = sys.maxSize ?? 4;
+  for (const [prop, v] of [["minSize", sys.minSize], ["maxSize", sys.maxSize], ["desiredSize", sys.desiredSize]] as const) {
+    if (v !== undefined && !Number.isInteger(v)) p.add(`systemNodePool.${prop}`, `${v} must be a whole number`);
+  }
   if (sysMin < 1) p.add("systemNodePool.minSize", `${sysMin} must be at least 1: controllers and CoreDNS run there`);
   if (sysMin > sysMax) p.add("systemNodePool.minSize", `(${sysMin}) must not exceed systemNodePool.maxSize (${sysMax})`);
   if (sys.desiredSize !== undefined && (sys.desiredSize < sysMin || sys.desiredSize > sysMax)) p.add("systemNodePool.desiredSize", `(${sys.desiredSize}) must be within [minSize, maxSize] = [${sysMin}, ${sysMax}]`);
   if (sys.instanceTypes !== undefined && sys.instanceTypes.length === 0) p.add("systemNodePool.instanceTypes", "is empty; omit it for the default or list CPU instance types");
   for (const t of sys.instanceTypes ?? []) {
     if (GpuCatalog.find(t)) p.add("systemNodePool.instanceTypes", `${show(t)} is a GPU instance type; the system pool runs controllers only, so use a CPU type such as "m7i.large"`);
+    else if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(t)) p.add("systemNodePool.instanceTypes", `${show(t)} is not an EC2 instance type name; use e.g. "m7i.large"`);
+    // Graviton families (m7g, c7gn, t4g, ...) and a1 are arm64; the system pool runs x86_64 Bottlerocket.
+    else if (/^([a-z]+\d+g[a-z]*|a1)\./.test(t)) p.add("systemNodePool.instanceTypes", `${show(t)} is an arm64 (Graviton) type; the system pool runs x86_64 images, so use e.g. "m7i.large"`);
   }
   if (sys.volumeSizeGiB !== undefined && sys.volumeSizeGiB < 20) p.add("systemNodePool.volumeSizeGiB", `${sys.volumeSizeGiB} is too small for container images; use at least 20`);
 

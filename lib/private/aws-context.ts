@@ -14,6 +14,8 @@ export interface AwsContext {
   readonly dnsSuffix: string;
   /** The provider's region (no API call). */
   readonly region: string;
+  /** Prefix of VPC endpoint service names: "com.amazonaws", or "cn.com.amazonaws" in China (no API call). */
+  readonly reverseDnsPrefix: string;
 }
 
 const ID = "SecureInferenceAwsContext";
@@ -23,6 +25,7 @@ class AwsContextConstruct extends Construct implements AwsContext {
   public readonly partition: string;
   public readonly dnsSuffix: string;
   public readonly region: string;
+  public readonly reverseDnsPrefix: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -33,6 +36,7 @@ class AwsContextConstruct extends Construct implements AwsContext {
     this.partition = partition.partition;
     this.dnsSuffix = partition.dnsSuffix;
     this.region = region.name;
+    this.reverseDnsPrefix = partition.reverseDnsPrefix;
   }
 }
 

@@ -46,9 +46,11 @@ export interface EncryptionKeyProps {
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /**
- * A customer-managed KMS key for one purpose, with rotation on and a key policy that
- * names exactly the principals that may use it. The account root statement is the AWS
- * default that keeps the key manageable and lets IAM policies in the account delegate use.
+ * A customer-managed KMS key for one purpose, with rotation on. Its key policy grants use to
+ * exactly the service principals and roles named through the grant methods, each scoped by
+ * condition where AWS allows it. The first statement is the AWS default account-root statement:
+ * it keeps the key manageable and lets IAM policies in the account (e.g. an administrator's)
+ * grant use too, so keep `kms:*` on `*` out of identity policies.
  */
 export class EncryptionKey extends Construct {
   /** The underlying KMS key. */
@@ -105,6 +107,7 @@ export class EncryptionKey extends Construct {
 
   /** Lets IAM principals (role ARNs) encrypt and decrypt with the key. `sid` names why. */
   grantUse(sid: string, principalArns: string[], extraActions: string[] = []): void {
+    if (principalArns.length === 0) throw new Error(`${this.node.path}: grantUse("${sid}") needs at least one principal ARN`);
     this.policy.addStatements({ sid, actions: [...USE_ACTIONS, ...extraActions], resources: ["*"], principals: { AWS: principalArns } });
   }
 

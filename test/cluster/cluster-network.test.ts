@@ -43,10 +43,12 @@ describe("ClusterNetwork", () => {
     expect(Object.keys(resourcesOf(single.json, "aws_nat_gateway"))).toHaveLength(1);
   });
 
-  it("creates the S3 gateway endpoint and interface endpoints for ECR, STS, CloudWatch Logs and EC2 with private DNS", () => {
+  it("creates the S3 gateway endpoint and interface endpoints for ECR, STS, EKS Auth, CloudWatch Logs and EC2 with private DNS", () => {
     const endpoints = Object.values(resourcesOf(json, "aws_vpc_endpoint"));
-    const names = endpoints.map((e) => String(e.service_name).replace(/^com\.amazonaws\.\$\{[^}]+\}\./, ""));
-    expect(names.sort()).toEqual(["ec2", "ecr.api", "ecr.dkr", "logs", "s3", "sts"]);
+    // The partition's reverse DNS prefix: "com.amazonaws", or "cn.com.amazonaws" in China.
+    expect(endpoints.every((e) => /^\$\{data\.aws_partition\.\w+\.reverse_dns_prefix\}\.\$\{data\.aws_region\.\w+\.name\}\./.test(e.service_name))).toBe(true);
+    const names = endpoints.map((e) => String(e.service_name).replace(/^(\$\{[^}]+\}\.){2}/, ""));
+    expect(names.sort()).toEqual(["ec2", "ecr.api", "ecr.dkr", "eks-auth", "logs", "s3", "sts"]);
     expect(endpoints.filter((e) => e.vpc_endpoint_type === "Interface").every((e) => e.private_dns_enabled === true)).toBe(true);
     expect(endpoints.find((e) => e.vpc_endpoint_type === "Gateway").route_table_ids).toHaveLength(3);
   });
@@ -65,11 +67,22 @@ describe("ClusterNetwork", () => {
     expect(onlyResource(json, "aws_cloudwatch_log_group")).toMatchObject({ name: "/aws/vpc/ml-prod/flow-logs", retention_in_days: 365, kms_key_id: expect.stringMatching(/aws_kms_key\.logs/) });
   });
 
-  it("lets only flow logs of this account assume the delivery role, writing only to its log group", () => {
+  it("lets only flow logs of this account assume the delivery role, writing only to its log group through a managed (not inline) policy", () => {
     const trust = JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy).Statement[0];
     expect(trust).toMatchObject({ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) } } });
-    const policy = JSON.parse(onlyResource(json, "aws_iam_role_policy").policy).Statement[0];
+    expect(resourcesOf(json, "aws_iam_role_policy")).toEqual({});
+    const policy = JSON.parse(onlyResource(json, "aws_iam_policy").policy).Statement[0];
     expect(policy.Resource).toMatch(/^\$\{aws_cloudwatch_log_group\.net_flow-log-group_\w+\.arn\}:\*$/);
+    expect(onlyResource(json, "aws_iam_role_policy_attachment").policy_arn).toMatch(/aws_iam_policy\.net_flow-log-role-delivery/);
+  });
+
+  it("starts the flow log only once its role has its permissions", () => {
+    expect(onlyResource(json, "aws_flow_log").depends_on).toEqual([expect.stringMatching(/^aws_iam_role_policy_attachment\.net_flow-log-role-delivery-attachment/)]);
+  });
+
+  it("prefixes IAM role names (global per account) so a second region can reuse the cluster name", () => {
+    expect(onlyResource(json, "aws_iam_role")).toMatchObject({ name_prefix: "ml-prod-flowlogs-" });
+    expect(onlyResource(json, "aws_iam_role").name).toBeUndefined();
   });
 
   it("grants the logs key to CloudWatch Logs for the network's log groups only", () => {
@@ -83,9 +96,12 @@ describe("ClusterNetwork", () => {
     expect(pub.map((s) => s.cidr_block)).toEqual([240, 241, 242].map((i) => `\${cidrsubnet("10.0.0.0/16", 8, ${i})}`));
   });
 
-  it("reads zones from the API when none are given", () => {
+  it("reads zones from the API when none are given, skipping zones EKS does not support and checking there are enough", () => {
     const { json: j } = network({ availabilityZones: undefined, availabilityZoneCount: 2 });
-    expect(Object.keys(j.data.aws_availability_zones)).toHaveLength(1);
+    expect(Object.values(j.data.aws_availability_zones)).toEqual([expect.objectContaining({ exclude_zone_ids: ["use1-az3", "usw1-az2", "cac1-az3"], state: "available" })]);
+    expect(onlyResource(j, "aws_vpc").lifecycle.precondition).toEqual([
+      { condition: expect.stringMatching(/^\$\{\(length\(data\.aws_availability_zones\.\w+\.names\) >= 2\)\}$/), error_message: expect.stringContaining("availabilityZoneCount is 2") },
+    ]);
     expect(Object.values(resourcesOf(j, "aws_subnet")).map((s) => s.availability_zone)).toEqual([
       expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 0\)/),
       expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 1\)/),

@@ -58,9 +58,10 @@ describe("GpuNodePool", () => {
     expect(template.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1, instance_metadata_tags: "disabled" });
   });
 
-  it("encrypts the Bottlerocket root and data volumes (gp3) with the storage key, the data volume sized for model caches", () => {
+  it("encrypts the Bottlerocket root and data volumes (gp3) with the storage key, the data volume sized and provisioned for model caches", () => {
     expect(template.block_device_mappings).toEqual([
-      { device_name: "/dev/xvda", ebs: expect.objectContaining({ volume_size: 8, volume_type: "gp3", encrypted: "true", kms_key_id: props.storageKeyArn, delete_on_termination: "true" }) },
+      // The small OS volume stays at the gp3 baseline: 6000 IOPS on 8 GiB would exceed 500 IOPS per GiB and fail every launch.
+      { device_name: "/dev/xvda", ebs: expect.objectContaining({ volume_size: 8, volume_type: "gp3", encrypted: "true", kms_key_id: props.storageKeyArn, delete_on_termination: "true", iops: 3000, throughput: 125 }) },
       { device_name: "/dev/xvdb", ebs: expect.objectContaining({ volume_size: 200, volume_type: "gp3", encrypted: "true", kms_key_id: props.storageKeyArn, iops: 6000, throughput: 500 }) },
     ]);
   });
@@ -99,10 +100,15 @@ describe("GpuNodePool", () => {
     expect(group.capacity_type).toBe("SPOT");
   });
 
-  it("rejects reserved label prefixes and out-of-range gp3 settings", () => {
-    expect(() => poolJson({ labels: { "secure-inference.io/pool": "x" }, volumeIops: 100, volumeThroughputMiBps: 5000 })).toThrow(
-      /test\/pool: invalid GpuNodePool props \(3 problems\)[\s\S]*volumeIops: 100 must be 3000 to 16000[\s\S]*volumeThroughputMiBps: 5000 must be 125 to 1000[\s\S]*labels: "secure-inference\.io\/pool" uses a reserved prefix/,
+  it("rejects reserved label prefixes, malformed labels and out-of-range gp3 settings", () => {
+    expect(() => poolJson({ labels: { "secure-inference.io/pool": "x", "team name": "a b" }, volumeIops: 100, volumeThroughputMiBps: 5000 })).toThrow(
+      /test\/pool: invalid GpuNodePool props \(5 problems\)[\s\S]*volumeIops: 100 must be 3000 to 80000[\s\S]*volumeThroughputMiBps: 5000 must be 125 to 2000[\s\S]*labels: "secure-inference\.io\/pool" uses a reserved prefix[\s\S]*labels: "team name" is not a Kubernetes label key[\s\S]*labels: value "a b" of "team name" is not a Kubernetes label value/,
     );
+  });
+
+  it("rejects gp3 settings beyond 500 IOPS per GiB or throughput beyond IOPS / 4", () => {
+    expect(() => poolJson({ dataVolumeSizeGiB: 50, volumeIops: 30000 })).toThrow(/volumeIops: 30000 exceeds gp3's 500 IOPS per GiB for a 50 GiB volume; raise dataVolumeSizeGiB to 60/);
+    expect(() => poolJson({ volumeIops: 3000, volumeThroughputMiBps: 1000 })).toThrow(/volumeThroughputMiBps: 1000 MiB\/s exceeds gp3's limit of IOPS \/ 4 = 750 MiB\/s; raise volumeIops to 4000/);
   });
 
   it("matches the snapshot", () => {

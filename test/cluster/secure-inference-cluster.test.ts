@@ -3,6 +3,7 @@ import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
 import { SecureInferenceCluster, SecureInferenceClusterProps } from "../../lib/cluster/secure-inference-cluster";
 import { ValidationError } from "../../lib/errors";
 import { awsStack, onlyResource, resourcesOf, synth } from "../util";
@@ -46,7 +47,7 @@ describe("SecureInferenceCluster defaults", () => {
   it("sends all five control-plane log types to a pre-created, KMS-encrypted log group with a year's retention", () => {
     expect(eks.enabled_cluster_log_types).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     expect(raw).toHaveResourceWithProperties(CloudwatchLogGroup, { name: "/aws/eks/ml-prod/cluster", retention_in_days: 365, kms_key_id: expect.stringMatching(/aws_kms_key\.ml_logs-key/) });
-    expect(eks.depends_on).toEqual([expect.stringMatching(/^aws_cloudwatch_log_group\.ml_control-plane-logs/)]);
+    expect(eks.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_cloudwatch_log_group\.ml_control-plane-logs/)]));
   });
 
   it("authenticates with access entries only and gives the creator no implicit admin", () => {
@@ -77,9 +78,9 @@ describe("SecureInferenceCluster defaults", () => {
 
   it("trusts only the EKS service in the control-plane role and only EC2 in the node role", () => {
     const roles = Object.values(resourcesOf(json, "aws_iam_role"));
-    const trust = (name: string) => JSON.parse(roles.find((r) => r.name === name).assume_role_policy).Statement;
-    expect(trust("ml-prod-cluster")).toEqual([expect.objectContaining({ Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] })]);
-    expect(trust("ml-prod-node")).toEqual([expect.objectContaining({ Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })]);
+    const trust = (prefix: string) => JSON.parse(roles.find((r) => r.name_prefix === prefix).assume_role_policy).Statement;
+    expect(trust("ml-prod-cluster-")).toEqual([expect.objectContaining({ Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] })]);
+    expect(trust("ml-prod-node-")).toEqual([expect.objectContaining({ Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" })]);
   });
 
   it("runs a GPU-less system pool of two Bottlerocket nodes", () => {
@@ -91,8 +92,18 @@ describe("SecureInferenceCluster defaults", () => {
 
   it("installs the EKS managed add-ons, CoreDNS after the system nodes", () => {
     const addons = Object.values(resourcesOf(json, "aws_eks_addon"));
-    expect(addons.map((a) => a.addon_name).sort()).toEqual(["coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
-    expect(addons.find((a) => a.addon_name === "coredns").depends_on).toEqual([expect.stringMatching(/aws_eks_node_group\.ml_system-pool/)]);
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(["coredns", "eks-node-monitoring-agent", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    for (const name of ["coredns", "eks-node-monitoring-agent"]) {
+      expect(addons.find((a) => a.addon_name === name).depends_on).toEqual([expect.stringMatching(/aws_eks_node_group\.ml_system-pool/)]);
+    }
+  });
+
+  it("keeps the cluster and every node group until their roles' policies are detached (clean destroy)", () => {
+    const attachments = (role: string) => Object.entries(resourcesOf(json, "aws_iam_role_policy_attachment")).filter(([, a]) => a.role.includes(`aws_iam_role.ml_${role}`)).map(([id]) => `aws_iam_role_policy_attachment.${id}`);
+    expect(attachments("cluster-role")).toHaveLength(1);
+    expect(eks.depends_on).toEqual(expect.arrayContaining(attachments("cluster-role")));
+    expect(attachments("node-role")).toHaveLength(3);
+    for (const group of Object.values(resourcesOf(json, "aws_eks_node_group"))) expect([...group.depends_on].sort()).toEqual(attachments("node-role").sort());
   });
 
   it("exposes a typed connection for later stacks", () => {
@@ -113,6 +124,12 @@ describe("SecureInferenceCluster options", () => {
   it("opens the public endpoint only to the listed CIDRs", () => {
     const { stack } = build({ publicEndpointAccess: { allowedCidrs: ["203.0.113.0/24"] } });
     expect(onlyResource(synth(stack).json, "aws_eks_cluster").vpc_config).toMatchObject({ endpoint_public_access: true, endpoint_private_access: true, public_access_cidrs: ["203.0.113.0/24"] });
+  });
+
+  it("accepts an existing VPC's subnets as a token list (known only at plan time)", () => {
+    const stack = awsStack();
+    const subnets = new DataAwsSubnets(stack, "subnets", { filter: [{ name: "tag:tier", values: ["private"] }] });
+    expect(() => new SecureInferenceCluster(stack, "ml", { ...base, network: undefined, existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: subnets.ids } })).not.toThrow();
   });
 
   it("uses an existing VPC's subnets without creating a network", () => {
@@ -183,10 +200,41 @@ describe("SecureInferenceCluster rejects bad input at synth time", () => {
     ["a VPC CIDR too small", { network: { availabilityZones: ["us-east-1a", "us-east-1b"], vpcCidr: "10.0.0.0/24" } }, /network\.vpcCidr: "10\.0\.0\.0\/24" has prefix \/24; use \/16 to \/20/],
     ["a log retention below a year", { controlPlaneLogRetentionDays: 30 }, /controlPlaneLogRetentionDays: 30 days keeps logs less than a year; use 365 or more/],
     ["a GPU type in the system pool", { systemNodePool: { instanceTypes: ["g6.xlarge"] } }, /systemNodePool\.instanceTypes: "g6\.xlarge" is a GPU instance type/],
+    ["an arm64 type in the system pool", { systemNodePool: { instanceTypes: ["m7g.large"] } }, /systemNodePool\.instanceTypes: "m7g\.large" is an arm64 \(Graviton\) type/],
+    ["a fractional system pool size", { systemNodePool: { minSize: 1.5 } }, /systemNodePool\.minSize: 1\.5 must be a whole number/],
+    ["mixed GPU memory sizes", { gpuNodePools: [{ name: "a100", instanceTypes: ["p4d.24xlarge", "p4de.24xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.instanceTypes: mix GPU memory sizes \(p4d\.24xlarge: 40 GiB, p4de\.24xlarge: 80 GiB\)/],
+    ["a pool name too long for the node group prefix", { gpuNodePools: [{ name: "a".repeat(37), instanceTypes: ["g6.xlarge"], maxSize: 2 }] }, /gpuNodePools\[0\]\.name: "a{37}" must be a DNS label .*at most 36 characters/],
     ["a data volume too small", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2, dataVolumeSizeGiB: 10 }] }, /gpuNodePools\[0\]\.dataVolumeSizeGiB: 10 must be a whole number of GiB from 50/],
   ])("rejects %s", (_name, props, expected) => {
     const problems = problemsOf(props);
     expect(problems.join("\n")).toMatch(expected);
+  });
+});
+
+describe("SecureInferenceCluster.grantAccess", () => {
+  const { stack, cluster } = build();
+  cluster.grantAccess("admins", { principalArn: "arn:aws:iam::123456789012:role/ml-admins", policy: "ClusterAdmin" });
+  cluster.grantAccess("team-a", { principalArn: "arn:aws:iam::123456789012:role/team-a", policy: "Edit", namespaces: ["team-a"] });
+  const { json } = synth(stack);
+
+  it("maps each principal through an access entry and an access policy association", () => {
+    const entries = Object.values(resourcesOf(json, "aws_eks_access_entry"));
+    expect(entries.map((e) => [e.principal_arn, e.type])).toEqual([
+      ["arn:aws:iam::123456789012:role/ml-admins", "STANDARD"],
+      ["arn:aws:iam::123456789012:role/team-a", "STANDARD"],
+    ]);
+    const associations = Object.values(resourcesOf(json, "aws_eks_access_policy_association"));
+    expect(associations.map((a) => [a.policy_arn.replace(/^arn:\$\{[^}]+\}/, "arn:aws"), a.access_scope])).toEqual([
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", { type: "namespace", namespaces: ["team-a"] }],
+    ]);
+    expect(associations.every((a) => /aws_eks_access_entry\./.test(a.principal_arn))).toBe(true);
+  });
+
+  it("rejects a namespaced ClusterAdmin, a non-IAM principal and a reused id, all at once", () => {
+    expect(() => cluster.grantAccess("admins", { principalArn: "ml-admins", policy: "ClusterAdmin", namespaces: ["Bad_NS"] })).toThrow(
+      /test\/ml\.grantAccess\("admins"\): invalid ClusterAccessGrant props \(4 problems\)[\s\S]*principalArn: "ml-admins" is not an IAM role or user ARN[\s\S]*namespaces: ClusterAdmin is cluster-wide[\s\S]*namespaces: "Bad_NS" is not a namespace name[\s\S]*id: "admins" is already used/,
+    );
   });
 });
 

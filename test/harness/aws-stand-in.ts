@@ -26,8 +26,14 @@ export interface AwsStandIn {
   close(): Promise<void>;
 }
 
-function zonesFor(region: string): string[] {
-  return ["a", "b", "c"].map((s) => `${region}${s}`);
+/**
+ * Four zones per region, "<region>a" to "<region>d", with zone ids "<abbr>-az1" to "-az4"
+ * (us-east-1 -> use1). In us-east-1, zone c carries use1-az3, where EKS places no control plane.
+ */
+function zonesFor(region: string): Array<{ name: string; id: string }> {
+  const [geo, dir, num] = region.split("-");
+  const abbr = `${geo}${(dir ?? "")[0] ?? ""}${num ?? ""}`;
+  return ["a", "b", "c", "d"].map((s, i) => ({ name: `${region}${s}`, id: `${abbr}-az${i + 1}` }));
 }
 
 function respond(action: string, params: URLSearchParams, region: string): { status: number; body: string } {
@@ -39,7 +45,7 @@ function respond(action: string, params: URLSearchParams, region: string): { sta
   }
   if (action === "DescribeAvailabilityZones") {
     const items = zonesFor(region)
-      .map((z, i) => `<item><zoneName>${z}</zoneName><zoneId>use1-az${i + 1}</zoneId><zoneState>available</zoneState><regionName>${region}</regionName><optInStatus>opt-in-not-required</optInStatus><zoneType>availability-zone</zoneType><groupName>${region}</groupName><networkBorderGroup>${region}</networkBorderGroup><messages/></item>`)
+      .map((z) => `<item><zoneName>${z.name}</zoneName><zoneId>${z.id}</zoneId><zoneState>available</zoneState><regionName>${region}</regionName><optInStatus>opt-in-not-required</optInStatus><zoneType>availability-zone</zoneType><groupName>${region}</groupName><networkBorderGroup>${region}</networkBorderGroup><messages/></item>`)
       .join("");
     return { status: 200, body: `<DescribeAvailabilityZonesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>00000000-0000-0000-0000-000000000000</requestId><availabilityZoneInfo>${items}</availabilityZoneInfo></DescribeAvailabilityZonesResponse>` };
   }
@@ -51,7 +57,12 @@ function respond(action: string, params: URLSearchParams, region: string): { sta
   return { status: 400, body: `<ErrorResponse><Error><Type>Sender</Type><Code>OfflinePlanUnsupported</Code><Message>${message}</Message></Error><RequestId>0</RequestId></ErrorResponse>` };
 }
 
-/** Starts the stand-in on an ephemeral loopback port. */
+/** Region of a SigV4-signed request, from its credential scope (…/<date>/<region>/<service>/aws4_request). */
+function signedRegion(authorization: string | undefined): string | undefined {
+  return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? "")?.[1];
+}
+
+/** Starts the stand-in on an ephemeral loopback port; `region` is the fallback for unsigned requests. */
 export async function startAwsStandIn(region = "us-east-1"): Promise<AwsStandIn> {
   const requests: StandInRequest[] = [];
   const server = http.createServer((req, res) => {
@@ -61,7 +72,7 @@ export async function startAwsStandIn(region = "us-east-1"): Promise<AwsStandIn>
       const params = new URLSearchParams(body || (req.url ?? "").split("?")[1] || "");
       const action = params.get("Action") ?? `${req.method} ${req.url}`;
       requests.push({ action, host: req.headers.host ?? "" });
-      const { status, body: xml } = respond(action, params, region);
+      const { status, body: xml } = respond(action, params, signedRegion(req.headers.authorization) ?? region);
       res.writeHead(status, { "content-type": "text/xml" });
       res.end(xml);
     });

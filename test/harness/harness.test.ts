@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { TerraformStack } from "cdktf";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -14,7 +15,7 @@ import { EncryptionKey } from "../../lib/security/encryption-key";
 import { OfflineTerraform, synthApp } from "./offline-terraform";
 import { awsPartOf, offlineOverride } from "./offline";
 import { plannedResources } from "./plan-json";
-import { TerraformSetupError, locateProviderMirror, locateTerraform, writeCliConfig } from "./terraform";
+import { TerraformSetupError, awsProviderLayout, locateProviderMirror, locateTerraform, writeCliConfig } from "./terraform";
 
 describe("harness: locating terraform and the provider", () => {
   it("fails with the fix when the terraform binary is missing", () => {
@@ -32,11 +33,24 @@ describe("harness: locating terraform and the provider", () => {
     expect(locateProviderMirror({ TF_PLUGIN_MIRROR: "network" })).toBe("network");
   });
 
+  it("accepts the packed layout that `terraform providers mirror` writes, without using it as a plugin cache", () => {
+    const packed = fs.mkdtempSync(path.join(os.tmpdir(), "packed-mirror-"));
+    const dir = path.join(packed, "registry.terraform.io/hashicorp/aws");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `terraform-provider-aws_5.100.0_${process.platform}_${process.arch === "x64" ? "amd64" : process.arch}.zip`), "");
+    expect(awsProviderLayout(packed)).toBe("packed");
+    expect(locateProviderMirror({ TF_PLUGIN_MIRROR: packed })).toBe(packed);
+    const cli = fs.readFileSync(writeCliConfig(fs.mkdtempSync(path.join(os.tmpdir(), "cli-")), packed), "utf8");
+    expect(cli).toContain("filesystem_mirror");
+    expect(cli).not.toContain("plugin_cache_dir");
+  });
+
   it("writes a CLI config that installs from the mirror and links it through the plugin cache", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
-    const body = fs.readFileSync(writeCliConfig(dir, "/opt/mirror"), "utf8");
-    expect(body).toContain('filesystem_mirror {\n    path = "/opt/mirror"');
-    expect(body).toContain('plugin_cache_dir = "/opt/mirror"');
+    const mirror = locateProviderMirror({}) as string;
+    const body = fs.readFileSync(writeCliConfig(dir, mirror), "utf8");
+    expect(body).toContain(`filesystem_mirror {\n    path = "${mirror}"`);
+    expect(body).toContain(`plugin_cache_dir = "${mirror}"`);
     expect(fs.readFileSync(writeCliConfig(dir, "network"), "utf8")).not.toContain("filesystem_mirror");
   });
 });
@@ -89,17 +103,35 @@ describe("harness: real terraform, offline", () => {
     await expect(tf.check(mixedStack(true))).rejects.toThrow(/Reference to undeclared resource/);
   });
 
-  it("answers the availability-zone read from the loopback stand-in during an offline plan", async () => {
-    const { stacks } = synthApp((app) => {
-      const stack = new TerraformStack(app, "net");
+  function probeNetwork(availabilityZoneCount: number) {
+    return synthApp((app) => {
+      const stack = new TerraformStack(app, `net${availabilityZoneCount}`);
       new AwsProvider(stack, "aws", { region: "us-east-1" });
       const logsKey = new EncryptionKey(stack, "logs", { purpose: "logs" });
-      new ClusterNetwork(stack, "net", { name: "probe", logsKey, availabilityZoneCount: 2, interfaceEndpoints: [] });
-    });
-    const check = await tf.check(stacks[0]);
+      new ClusterNetwork(stack, "net", { name: "probe", logsKey, availabilityZoneCount, interfaceEndpoints: [] });
+    }).stacks[0];
+  }
+
+  it("answers the availability-zone read from the loopback stand-in, and the network skips the zone EKS does not support", async () => {
+    const check = await tf.check(probeNetwork(3));
     expect(tf.standIn.requests.map((r) => r.action)).toEqual(expect.arrayContaining(["DescribeAvailabilityZones", "GetCallerIdentity"]));
+    // The stand-in's us-east-1c is use1-az3, where EKS places no control plane.
     const zones = plannedResources(check.plan!, "aws_subnet").map((s) => s.values.availability_zone);
-    expect(zones.sort()).toEqual(["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1b"]);
+    expect([...new Set(zones)].sort()).toEqual(["us-east-1a", "us-east-1b", "us-east-1d"]);
+  });
+
+  it("fails the plan with the fix when the region has fewer usable zones than availabilityZoneCount", async () => {
+    await expect(tf.check(probeNetwork(4))).rejects.toThrow(/Resource precondition failed[\s\S]*availabilityZoneCount is 4 but the region offers fewer zones that EKS\s+supports/);
+  });
+
+  it("refuses any call to a service that is not routed to the stand-in (the dead proxy), so nothing reaches AWS", async () => {
+    const { stacks } = synthApp((app) => {
+      const stack = new TerraformStack(app, "route53");
+      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      new DataAwsRoute53Zone(stack, "zone", { name: "example.com" });
+    });
+    await expect(tf.check(stacks[0])).rejects.toThrow(/127\.0\.0\.1:9|proxyconnect/);
+    expect(tf.standIn.requests.some((r) => /route53/i.test(r.action))).toBe(false);
   });
 
   it("fails a plan whose data source calls an API the stand-in does not serve, instead of reaching the internet", async () => {

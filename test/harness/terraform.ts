@@ -32,13 +32,22 @@ function platformDir(): string {
   return `${process.platform}_${arch}`;
 }
 
-function hasAwsProvider(mirror: string): boolean {
-  const dir = path.join(mirror, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platformDir());
+/** Mirror layouts Terraform reads: unpacked (a directory per platform) or packed (the release zip, as `terraform providers mirror` writes). */
+export type MirrorLayout = "unpacked" | "packed";
+
+/** The layout in which `mirror` holds hashicorp/aws at the pinned version, or undefined. */
+export function awsProviderLayout(mirror: string): MirrorLayout | undefined {
+  const base = path.join(mirror, "registry.terraform.io", "hashicorp", "aws");
   try {
-    return fs.readdirSync(dir).some((f) => f.startsWith("terraform-provider-aws"));
+    if (fs.readdirSync(path.join(base, AWS_PROVIDER_VERSION, platformDir())).some((f) => f.startsWith("terraform-provider-aws"))) return "unpacked";
   } catch {
-    return false;
+    // not unpacked; try packed
   }
+  return fs.existsSync(path.join(base, `terraform-provider-aws_${AWS_PROVIDER_VERSION}_${platformDir()}.zip`)) ? "packed" : undefined;
+}
+
+function hasAwsProvider(mirror: string): boolean {
+  return awsProviderLayout(mirror) !== undefined;
 }
 
 /** The terraform binary to run; throws TerraformSetupError with the fix when there is none. */
@@ -72,7 +81,7 @@ export function locateProviderMirror(env: NodeJS.ProcessEnv = process.env): stri
       throw new TerraformSetupError(
         `${MIRROR_ENV}=${configured} holds no hashicorp/aws ${AWS_PROVIDER_VERSION} for ${platformDir()} ` +
           `(expected ${path.join(configured, "registry.terraform.io/hashicorp/aws", AWS_PROVIDER_VERSION, platformDir())}/terraform-provider-aws_*). ` +
-          `Create one with \`terraform providers mirror ${configured}\` on a machine with internet, or set ${MIRROR_ENV}=network to download.`,
+          `Create one with \`terraform providers mirror -platform=${platformDir()} ${configured}\` in a directory whose configuration requires hashicorp/aws ${AWS_PROVIDER_VERSION}, on a machine with internet; or set ${MIRROR_ENV}=network to download.`,
       );
     }
     return configured;
@@ -81,7 +90,7 @@ export function locateProviderMirror(env: NodeJS.ProcessEnv = process.env): stri
   if (found) return found;
   throw new TerraformSetupError(
     `No filesystem mirror of hashicorp/aws ${AWS_PROVIDER_VERSION} (${platformDir()}) found; looked in ${MIRROR_CANDIDATES.join(", ")}. ` +
-      `Set ${MIRROR_ENV}=<dir> to a mirror (create one with \`terraform providers mirror <dir>\`), ` +
+      `Set ${MIRROR_ENV}=<dir> to a mirror (create one with \`terraform providers mirror -platform=${platformDir()} <dir>\` from a synthesized stack directory), ` +
       `or ${MIRROR_ENV}=network on a machine that may download providers from the registry.`,
   );
 }
@@ -89,18 +98,14 @@ export function locateProviderMirror(env: NodeJS.ProcessEnv = process.env): stri
 /** Writes a Terraform CLI config that installs providers from the mirror only, and returns its path. */
 export function writeCliConfig(dir: string, mirror: string | "network"): string {
   const file = path.join(dir, "terraform.tfrc");
-  const body =
-    mirror === "network"
-      ? "# providers from the public registry\n"
-      : [
-          "provider_installation {",
-          `  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }`,
-          "}",
-          // The mirror doubles as the plugin cache: init then links the ~700 MB binary instead of copying it.
-          `plugin_cache_dir = ${JSON.stringify(mirror)}`,
-          "plugin_cache_may_break_dependency_lock_file = true",
-          "",
-        ].join("\n");
+  const lines: string[] = [];
+  if (mirror === "network") lines.push("# providers from the public registry");
+  else {
+    lines.push("provider_installation {", `  filesystem_mirror {\n    path = ${JSON.stringify(mirror)}\n  }`, "}");
+    // An unpacked mirror doubles as the plugin cache: init then links the ~700 MB binary instead of copying it.
+    if (awsProviderLayout(mirror) === "unpacked") lines.push(`plugin_cache_dir = ${JSON.stringify(mirror)}`, "plugin_cache_may_break_dependency_lock_file = true");
+  }
+  const body = lines.join("\n") + "\n";
   fs.writeFileSync(file, body);
   return file;
 }
@@ -145,15 +150,20 @@ export class TerraformCli {
       AWS_CONFIG_FILE: "/dev/null",
       AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
     });
-    if (this.mirror !== "network") Object.assign(env, { HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, NO_PROXY: "127.0.0.1,localhost" });
     this.env = env;
   }
 
-  /** Runs terraform asynchronously (the loopback stand-in must keep answering meanwhile); throws with its output on failure. */
+  /**
+   * Runs terraform asynchronously (the loopback stand-in must keep answering meanwhile); throws
+   * with its output on failure. Every command but `init` in network mode goes through the dead
+   * proxy, so a provider call that is not to loopback fails instead of reaching AWS.
+   */
   run(cwd: string, args: string[]): Promise<TerraformRun> {
     const started = Date.now();
+    const offline = !(this.mirror === "network" && args[0] === "init");
+    const env = offline ? { ...this.env, HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, NO_PROXY: "127.0.0.1,localhost" } : this.env;
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin, args, { cwd, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(this.bin, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

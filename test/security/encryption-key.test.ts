@@ -44,6 +44,10 @@ describe("EncryptionKey", () => {
     expect(statement("ClusterRoleUsesKey")).toMatchObject({ Principal: { AWS: "arn:aws:iam::111122223333:role/x" }, Action: expect.arrayContaining(["kms:Decrypt", "kms:ListGrants"]) });
   });
 
+  it("refuses a use grant without principals (it would render an empty Principal)", () => {
+    expect(() => key.grantUse("Nobody", [])).toThrow(/test\/key: grantUse\("Nobody"\) needs at least one principal ARN/);
+  });
+
   it("rejects invalid rotation, deletion window, purpose and alias, all at once", () => {
     const s = awsStack();
     expect(() => new EncryptionKey(s, "bad", { purpose: "Bad Purpose", rotationPeriodInDays: 30, deletionWindowInDays: 3, alias: "aws/mine" })).toThrow(
