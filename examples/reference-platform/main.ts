@@ -1,9 +1,11 @@
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { SecureInferenceCluster } from "../../lib";
+import { GithubDeployRole, SecureInferenceCluster, StateBackend } from "../../lib";
 
 /** Stacks of the reference platform, returned for tests and for composition. */
 export interface ReferencePlatform {
+  /** Deployed once by an administrator: Terraform state bucket and the CI roles that deploy the rest. */
+  readonly bootstrap: TerraformStack;
   /** AWS resources only: network, keys, EKS, node pools. */
   readonly platform: TerraformStack;
   /** The cluster construct. */
@@ -15,6 +17,26 @@ export interface ReferencePlatform {
  * and an H100 pool for large models.
  */
 export function buildReferencePlatform(app: App): ReferencePlatform {
+  // Bootstrap: applied once with local state by an administrator, then CI takes over.
+  const bootstrap = new TerraformStack(app, "bootstrap");
+  new AwsProvider(bootstrap, "aws", { region: "us-east-1", defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }] });
+  const state = new StateBackend(bootstrap, "state", { bucketName: "ml-prod-terraform-state-123456789012", region: "us-east-1" });
+  const deploy = new GithubDeployRole(bootstrap, "deploy", {
+    repository: "example-org/ml-platform",
+    branches: ["main"],
+    resourceNamePrefix: "ml-prod",
+    additionalStatements: [...state.accessPolicyDocument(["platform.tfstate", "addons.tfstate", "serving.tfstate"]).statements],
+  });
+  // Pull requests may plan (read-only) but never deploy.
+  new GithubDeployRole(bootstrap, "plan", {
+    repository: "example-org/ml-platform",
+    pullRequests: true,
+    readOnly: true,
+    oidcProviderArn: deploy.oidcProviderArn,
+    resourceNamePrefix: "ml-prod",
+    additionalStatements: [...state.accessPolicyDocument(["platform.tfstate", "addons.tfstate", "serving.tfstate"]).statements],
+  });
+
   const platform = new TerraformStack(app, "platform");
   new AwsProvider(platform, "aws", {
     region: "us-east-1",
@@ -29,8 +51,18 @@ export function buildReferencePlatform(app: App): ReferencePlatform {
       { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
       { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 1, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
     ],
+    // People reach the cluster only through these roles, with MFA no older than an hour.
+    access: {
+      admins: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admins"] },
+      operators: { trustedAccountIds: ["123456789012"], namespaces: ["models"] },
+      viewers: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/ml-engineers"] },
+      breakGlass: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/security-officers"] },
+    },
+    monitoring: { alarmEmailAddresses: ["ml-oncall@example.com"] },
   });
-  return { platform, cluster };
+  // The chat endpoint's pods read only their model's prefix.
+  cluster.grantModelRead("chat", { namespace: "models", serviceAccount: "chat", prefix: "llama-3.1-8b-instruct/" });
+  return { bootstrap, platform, cluster };
 }
 
 if (require.main === module) {

@@ -10,7 +10,15 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { GpuCatalog } from "../planning/gpu-catalog";
+import { AuditTrail, AuditTrailOptions } from "../security/audit-trail";
+import { PodIdentityRole } from "../security/pod-identity-role";
+import { PolicyDocument } from "../security/policy-document";
+import { SecureBucket } from "../security/secure-bucket";
+import { ClusterAccess, ClusterAccessOptions } from "./cluster-access";
+import { ClusterMonitoring, ClusterMonitoringOptions } from "./cluster-monitoring";
+import { ControllerName, ControllerRoles } from "./controller-roles";
 import { AwsContext, awsContext } from "../private/aws-context";
 import { roleNamePrefix, serviceRole } from "../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
@@ -128,6 +136,11 @@ export interface EksAddonVersions {
    * @default - EKS's default version for the cluster's Kubernetes version
    */
   readonly nodeMonitoringAgent?: string;
+  /**
+   * Amazon EBS CSI driver version (encrypted volumes with the storage key, through Pod Identity).
+   * @default - EKS's default version for the cluster's Kubernetes version
+   */
+  readonly ebsCsiDriver?: string;
 }
 
 /** Props of a SecureInferenceCluster. */
@@ -188,10 +201,50 @@ export interface SecureInferenceClusterProps {
    */
   readonly supportType?: "STANDARD" | "EXTENDED";
   /**
+   * MFA-gated IAM roles for administrators, operators, viewers and break-glass, mapped into the cluster.
+   * @default - no human roles (grant access with grantAccess)
+   */
+  readonly access?: ClusterAccessOptions;
+  /**
+   * The audit trail (multi-region CloudTrail, object-locked bucket, S3 data events on the model bucket).
+   * @default - a trail with 365 days in CloudWatch Logs and 2192 days (6 years) under object lock
+   */
+  readonly auditTrail?: AuditTrailOptions;
+  /**
+   * Skips the cluster's own trail because an organization trail already records this account.
+   * Weakens the default: the reason is recorded in the stack (tag) for auditors.
+   * @default - the cluster creates its own trail
+   */
+  readonly externalAuditTrail?: { readonly reason: string };
+  /**
+   * Alarm topic subscriptions and metric scraping settings.
+   * @default - an encrypted alarm topic without subscriptions; pods scraped every 30 s
+   */
+  readonly monitoring?: ClusterMonitoringOptions;
+  /**
+   * Versions and service accounts of the EKS add-on aws-ebs-csi-driver are set with addonVersions; this sets
+   * the service accounts the Helm-installed controllers of the add-ons stack run as.
+   * @default DEFAULT_CONTROLLER_SERVICE_ACCOUNTS
+   */
+  readonly controllerServiceAccounts?: ConstructorParameters<typeof ControllerRoles>[2]["serviceAccounts"];
+  /**
    * Tags for every resource.
    * @default - none
    */
   readonly tags?: Record<string, string>;
+}
+
+/** Read access to the model bucket for one Kubernetes service account. */
+export interface ModelReadGrant {
+  /** Namespace of the service account. */
+  readonly namespace: string;
+  /** Service account whose pods may read. */
+  readonly serviceAccount: string;
+  /**
+   * Key prefix the pods may read, e.g. "llama-3.1-8b/".
+   * @default - the whole bucket
+   */
+  readonly prefix?: string;
 }
 
 /** A GPU pool as later stacks see it: plain values, known at synth time, for placement and planning. */
@@ -258,6 +311,20 @@ export interface ClusterConnection {
   readonly keys: ClusterKeys;
   /** GPU pools, as plain values. */
   readonly gpuPools: GpuPoolDescription[];
+  /** ARN of the cluster's IAM OIDC provider (IRSA). */
+  readonly oidcProviderArn: string;
+  /** Name of the model artifact bucket. */
+  readonly modelBucketName: string;
+  /** ARN of the model artifact bucket. */
+  readonly modelBucketArn: string;
+  /** SNS topic for alarms. */
+  readonly alarmTopicArn: string;
+  /** AMP workspace ARN. */
+  readonly prometheusWorkspaceArn: string;
+  /** AMP workspace Prometheus endpoint (ends with "/"). */
+  readonly prometheusEndpoint: string;
+  /** IAM role ARNs of the add-ons stack's controllers. */
+  readonly controllerRoleArns: Record<ControllerName, string>;
 }
 
 /**
@@ -269,6 +336,8 @@ export interface ClusterConnection {
 export class SecureInferenceCluster extends Construct {
   /** The EKS cluster. */
   public readonly cluster: EksCluster;
+  /** The cluster name (a literal, known at synth time). */
+  public readonly clusterName: string;
   /** The network when this construct created one. */
   public readonly network?: ClusterNetwork;
   /** GPU node pools by name. */
@@ -289,6 +358,20 @@ export class SecureInferenceCluster extends Construct {
   public readonly controlPlaneLogGroup: CloudwatchLogGroup;
   /** What later stacks need; see ClusterConnection. */
   public readonly connection: ClusterConnection;
+  /** The IAM OIDC provider of the cluster (IRSA). */
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  /** Bucket for S3 server access logs of the cluster's buckets. */
+  public readonly accessLogBucket: SecureBucket;
+  /** Bucket for model artifacts (weights), encrypted with the storage key. */
+  public readonly modelBucket: SecureBucket;
+  /** The audit trail, unless externalAuditTrail is set. */
+  public readonly auditTrail?: AuditTrail;
+  /** Alarm topic, Prometheus workspace and scraper. */
+  public readonly monitoring: ClusterMonitoring;
+  /** IAM roles of the controllers the add-ons stack installs. */
+  public readonly controllerRoles: ControllerRoles;
+  /** MFA-gated human roles, when `access` is set. */
+  public readonly access?: ClusterAccess;
 
   private readonly ctx: AwsContext;
 
@@ -297,9 +380,13 @@ export class SecureInferenceCluster extends Construct {
     validate(props).throwIfAny(this, "SecureInferenceCluster");
 
     const ctx = awsContext(this);
+    this.ctx = ctx;
     const name = props.clusterName;
+    this.clusterName = name;
     const version = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-    const tags = { ...props.tags, "secure-inference/cluster": name };
+    const tags: Record<string, string> = { ...props.tags, "secure-inference/cluster": name };
+    // The reason for relying on another trail travels with every resource, for auditors.
+    if (props.externalAuditTrail) tags["secure-inference/external-audit-trail"] = props.externalAuditTrail.reason;
 
     // Keys first: every encrypted resource below names one.
     this.secretsKey = new EncryptionKey(this, "secrets-key", { purpose: "eks-secrets", aliasPrefix: name, tags });
@@ -450,6 +537,78 @@ export class SecureInferenceCluster extends Construct {
     // Reports GPU (XID), kubelet and kernel failures, which node auto repair acts on.
     addon("addon-node-monitoring-agent", "eks-node-monitoring-agent", v.nodeMonitoringAgent, this.systemNodeGroup);
 
+    // IRSA, for software that cannot use Pod Identity (Argo Rollouts).
+    this.oidcProvider = new IamOpenidConnectProvider(this, "oidc-provider", {
+      url: this.cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ["sts.amazonaws.com"],
+      tags,
+    });
+
+    const bucketBase = name.toLowerCase().slice(0, 20);
+    this.accessLogBucket = new SecureBucket(this, "access-log-bucket", { bucketPrefix: `${bucketBase}-access-logs-`, dataClass: "access-logs", tags });
+    this.modelBucket = new SecureBucket(this, "model-bucket", {
+      bucketPrefix: `${bucketBase}-models-`,
+      dataClass: "artifacts",
+      encryptionKey: this.storageKey,
+      accessLogBucket: this.accessLogBucket,
+      tags,
+    });
+
+    if (!props.externalAuditTrail) {
+      this.auditTrail = new AuditTrail(this, "audit-trail", {
+        ...props.auditTrail,
+        name: `${name.toLowerCase().slice(0, 34)}-audit`,
+        accessLogBucket: this.accessLogBucket,
+        // Who read which model weights.
+        dataEventBucketArns: [this.modelBucket.bucketArn],
+        tags,
+      });
+    }
+
+    this.monitoring = new ClusterMonitoring(this, "monitoring", {
+      ...props.monitoring,
+      clusterName: name,
+      clusterArn: this.cluster.arn,
+      subnetIds,
+      securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
+      key: this.logsKey,
+      tags,
+    });
+
+    this.controllerRoles = new ControllerRoles(this, "controller-roles", {
+      clusterName: name,
+      clusterArn: this.cluster.arn,
+      oidcProviderArn: this.oidcProvider.arn,
+      oidcIssuerUrl: this.cluster.identity.get(0).oidc.get(0).issuer,
+      vpcId,
+      storageKeyArn: this.storageKey.keyArn,
+      prometheusWorkspaceArn: this.monitoring.workspaceArn,
+      serviceAccounts: props.controllerServiceAccounts,
+      tags,
+    });
+    const ebs = this.controllerRoles.ebsCsiDriver;
+    new EksAddon(this, "addon-ebs-csi-driver", {
+      clusterName: this.cluster.name,
+      addonName: "aws-ebs-csi-driver",
+      addonVersion: v.ebsCsiDriver,
+      resolveConflictsOnCreate: "OVERWRITE",
+      resolveConflictsOnUpdate: "PRESERVE",
+      // The add-on binds its controller's service account to the role through Pod Identity.
+      podIdentityAssociation: [{ roleArn: ebs.roleArn, serviceAccount: this.controllerRoles.serviceAccounts.ebsCsiDriver.serviceAccount }],
+      tags,
+      dependsOn: [this.systemNodeGroup, ...ebs.attachments],
+    });
+
+    if (props.access) {
+      this.access = new ClusterAccess(this, "access", {
+        ...props.access,
+        cluster: this,
+        auditLogGroupName: this.auditTrail?.logGroupName,
+        alarmTopicArn: this.monitoring.alarmTopicArn,
+        tags,
+      });
+    }
+
     this.connection = {
       clusterName: this.cluster.name,
       clusterArn: this.cluster.arn,
@@ -464,6 +623,13 @@ export class SecureInferenceCluster extends Construct {
       privateSubnetIds: subnetIds,
       region: ctx.region,
       keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
+      oidcProviderArn: this.oidcProvider.arn,
+      modelBucketName: this.modelBucket.bucketName,
+      modelBucketArn: this.modelBucket.bucketArn,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
+      prometheusWorkspaceArn: this.monitoring.workspaceArn,
+      prometheusEndpoint: this.monitoring.prometheusEndpoint,
+      controllerRoleArns: { ...this.controllerRoles.roleArns },
       gpuPools: props.gpuNodePools.map((p) => {
         const pool = this.gpuNodePools[p.name];
         return {
@@ -481,10 +647,46 @@ export class SecureInferenceCluster extends Construct {
       }),
     };
 
-    this.ctx = ctx;
-
     new TerraformOutput(this, "cluster-name", { value: this.cluster.name, description: `Name of EKS cluster ${name}` });
     new TerraformOutput(this, "cluster-endpoint", { value: this.cluster.endpoint, description: "Private Kubernetes API endpoint" });
+  }
+
+  /**
+   * Lets one Kubernetes service account read model weights from the model bucket (optionally one
+   * prefix) through EKS Pod Identity; nothing on the node role. `id` names the grant.
+   */
+  grantModelRead(id: string, grant: ModelReadGrant): PodIdentityRole {
+    const prefix = grant.prefix ?? "";
+    if (prefix.startsWith("/") || prefix.includes("*")) {
+      throw new ValidationError(`${this.node.path}.grantModelRead("${id}")`, "ModelReadGrant", [`prefix: ${show(prefix)} must be a key prefix without a leading "/" or wildcards, e.g. "llama-3.1-8b/"`]);
+    }
+    const bucket = this.modelBucket;
+    return new PodIdentityRole(this, `model-read-${id}`, {
+      clusterName: this.clusterName,
+      clusterArn: this.cluster.arn,
+      namespace: grant.namespace,
+      serviceAccount: grant.serviceAccount,
+      purpose: `models-${id}`.slice(0, 20),
+      description: `Reads model weights${prefix ? ` under ${prefix}` : ""} from the model bucket of ${this.clusterName}`,
+      policies: {
+        read: new PolicyDocument([
+          { sid: "ReadModelObjects", actions: ["s3:GetObject"], resources: [bucket.arnForObjects(`${prefix}*`)] },
+          {
+            sid: "ListModelPrefix",
+            actions: ["s3:ListBucket"],
+            resources: [bucket.bucketArn],
+            ...(prefix ? { conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
+          },
+          {
+            sid: "DecryptThroughS3",
+            actions: ["kms:Decrypt"],
+            resources: [this.storageKey.keyArn],
+            conditions: { StringEquals: { "kms:ViaService": `s3.${this.ctx.region}.${this.ctx.dnsSuffix}` } },
+          },
+        ]),
+      },
+      tags: { "secure-inference/cluster": this.clusterName },
+    });
   }
 
   /**
@@ -576,6 +778,17 @@ function validate(props: SecureInferenceClusterProps): Problems {
     else if (/^([a-z]+\d+g[a-z]*|a1)\./.test(t)) p.add("systemNodePool.instanceTypes", `${show(t)} is an arm64 (Graviton) type; the system pool runs x86_64 images, so use e.g. "m7i.large"`);
   }
   if (sys.volumeSizeGiB !== undefined && sys.volumeSizeGiB < 20) p.add("systemNodePool.volumeSizeGiB", `${sys.volumeSizeGiB} is too small for container images; use at least 20`);
+
+  if (props.access) p.addAll(ClusterAccess.validate(props.access, "access."));
+  if (props.auditTrail) p.addAll(AuditTrail.validate(props.auditTrail, "auditTrail."));
+  if (props.monitoring) p.addAll(ClusterMonitoring.validate(props.monitoring, "monitoring."));
+  if (props.externalAuditTrail) {
+    const reason = props.externalAuditTrail.reason ?? "";
+    if (reason.trim().length < 10 || reason.length > 250) p.add("externalAuditTrail.reason", `${show(reason)} must say in 10 to 250 characters which trail records this account, e.g. "organization trail org-audit in the log-archive account"`);
+    // It becomes a tag value: AWS tags accept letters, digits, spaces and _ . : / = + - @ only.
+    else if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u.test(reason)) p.add("externalAuditTrail.reason", `${show(reason)} may hold only letters, digits, spaces and _ . : / = + - @ (it is stored as a tag)`);
+    if (props.auditTrail) p.add("auditTrail", "is ignored when externalAuditTrail is set; remove one of them");
+  }
 
   const pools = props.gpuNodePools ?? [];
   pools.forEach((pool, i) => p.addAll(GpuNodePool.validate(pool, `gpuNodePools[${i}].`)));

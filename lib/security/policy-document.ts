@@ -45,7 +45,7 @@ export interface PolicyStatementProps {
  * at synth time, which a `data.aws_iam_policy_document` reference would hide.
  */
 export class PolicyDocument {
-  private readonly statements: PolicyStatementProps[] = [];
+  private readonly items: PolicyStatementProps[] = [];
 
   constructor(statements: PolicyStatementProps[] = []) {
     this.addStatements(...statements);
@@ -54,22 +54,27 @@ export class PolicyDocument {
   /** Appends statements; a repeated sid is a programming error and throws. */
   addStatements(...statements: PolicyStatementProps[]): void {
     for (const s of statements) {
-      if (this.statements.some((e) => e.sid === s.sid)) throw new Error(`PolicyDocument: duplicate statement sid "${s.sid}"`);
+      if (this.items.some((e) => e.sid === s.sid)) throw new Error(`PolicyDocument: duplicate statement sid "${s.sid}"`);
       if (s.actions.length === 0) throw new Error(`PolicyDocument: statement "${s.sid}" has no actions`);
-      this.statements.push(s);
+      this.items.push(s);
     }
   }
 
   /** Number of statements. */
   get length(): number {
-    return this.statements.length;
+    return this.items.length;
+  }
+
+  /** The statements, e.g. to append them to another document or a construct's extra statements. */
+  get statements(): readonly PolicyStatementProps[] {
+    return [...this.items];
   }
 
   /** The IAM JSON object; `extra` statements are appended to this rendering only. */
   toObject(extra: PolicyStatementProps[] = []): Record<string, unknown> {
     return {
       Version: "2012-10-17",
-      Statement: [...this.statements, ...extra].map((s) => {
+      Statement: [...this.items, ...extra].map((s) => {
         const out: Record<string, unknown> = { Sid: s.sid, Effect: s.effect ?? "Allow" };
         if (s.principals) out.Principal = compact(s.principals as Record<string, string[] | undefined>);
         out.Action = s.actions.length === 1 ? s.actions[0] : [...s.actions];

@@ -60,7 +60,7 @@ describe("SecureInferenceCluster defaults", () => {
 
   it("creates one customer-managed key per purpose, each rotating", () => {
     const keys = Object.values(resourcesOf(json, "aws_kms_key"));
-    expect(keys.map((k) => k.description).sort()).toEqual(["Encrypts eks-secrets", "Encrypts logs", "Encrypts storage"]);
+    expect(keys.map((k) => k.description).sort()).toEqual(["Encrypts audit", "Encrypts eks-secrets", "Encrypts logs", "Encrypts storage"]);
     expect(keys.every((k) => k.enable_key_rotation === true)).toBe(true);
   });
 
@@ -92,10 +92,15 @@ describe("SecureInferenceCluster defaults", () => {
 
   it("installs the EKS managed add-ons, CoreDNS after the system nodes", () => {
     const addons = Object.values(resourcesOf(json, "aws_eks_addon"));
-    expect(addons.map((a) => a.addon_name).sort()).toEqual(["coredns", "eks-node-monitoring-agent", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
-    for (const name of ["coredns", "eks-node-monitoring-agent"]) {
-      expect(addons.find((a) => a.addon_name === name).depends_on).toEqual([expect.stringMatching(/aws_eks_node_group\.ml_system-pool/)]);
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "eks-node-monitoring-agent", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    for (const name of ["coredns", "eks-node-monitoring-agent", "aws-ebs-csi-driver"]) {
+      expect(addons.find((a) => a.addon_name === name).depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/aws_eks_node_group\.ml_system-pool/)]));
     }
+  });
+
+  it("runs the EBS CSI driver under its own Pod Identity role, which may use only the storage key for volumes", () => {
+    const ebs = Object.values(resourcesOf(json, "aws_eks_addon")).find((a) => a.addon_name === "aws-ebs-csi-driver");
+    expect(ebs.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.ml_controller-roles_ebs-csi/), service_account: "ebs-csi-controller-sa" }]);
   });
 
   it("keeps the cluster and every node group until their roles' policies are detached (clean destroy)", () => {
@@ -218,7 +223,7 @@ describe("SecureInferenceCluster.grantAccess", () => {
   const { json } = synth(stack);
 
   it("maps each principal through an access entry and an access policy association", () => {
-    const entries = Object.values(resourcesOf(json, "aws_eks_access_entry"));
+    const entries = Object.values(resourcesOf(json, "aws_eks_access_entry")).filter((e) => !e.user_name);
     expect(entries.map((e) => [e.principal_arn, e.type])).toEqual([
       ["arn:aws:iam::123456789012:role/ml-admins", "STANDARD"],
       ["arn:aws:iam::123456789012:role/team-a", "STANDARD"],

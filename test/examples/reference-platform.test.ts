@@ -2,6 +2,7 @@ import { buildReferencePlatform } from "../../examples/reference-platform/main";
 import { FAKE_ACCOUNT_ID } from "../harness/aws-stand-in";
 import { OfflineTerraform, StackCheck, SynthesizedStack, synthApp } from "../harness/offline-terraform";
 import { changesWithAction, plannedResources } from "../harness/plan-json";
+import { parseTemplateJson } from "../util";
 
 describe("examples/reference-platform under the real Terraform CLI", () => {
   let tf: OfflineTerraform;
@@ -15,9 +16,20 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
   });
   afterAll(async () => tf?.stop());
 
-  it("synthesizes the platform stack with the AWS provider only", () => {
-    expect(stacks.map((s) => s.name)).toEqual(["platform"]);
-    expect(stacks[0].awsOnly).toBe(true);
+  it("synthesizes the bootstrap and platform stacks, both with the AWS provider only", () => {
+    expect(stacks.map((s) => s.name)).toEqual(["bootstrap", "platform"]);
+    expect(stacks.every((s) => s.awsOnly)).toBe(true);
+    expect(Object.values(checks).map((c) => c.mode)).toEqual(["plan", "plan"]);
+  });
+
+  it("plans the bootstrap stack: the state bucket and the CI roles trusted only for the repository", () => {
+    const plan = checks.bootstrap.plan!;
+    expect(plannedResources(plan, "aws_iam_role")).toHaveLength(2);
+    // The trust policies name the OIDC provider, known only after apply: read them from the synthesized stack.
+    const roles = Object.values(stacks.find((s) => s.name === "bootstrap")!.json.resource.aws_iam_role as Record<string, { assume_role_policy: string }>);
+    const subjects = roles.map((r) => parseTemplateJson(r.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).flat().sort();
+    expect(subjects).toEqual(["repo:example-org/ml-platform:pull_request", "repo:example-org/ml-platform:ref:refs/heads/main"]);
+    expect(plannedResources(plan, "aws_s3_bucket").map((b) => b.values.bucket)).toContain("ml-prod-terraform-state-123456789012");
   });
 
   it("terraform validate passes for every stack", () => {
@@ -30,7 +42,7 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
     const plan = checks.platform.plan!;
     expect(checks.platform.mode).toBe("plan");
     const created = changesWithAction(plan, "create");
-    expect(created.length).toBeGreaterThan(70);
+    expect(created.length).toBeGreaterThan(150);
     expect(plan.resource_changes.every((c) => c.change.actions.join() === "create" || c.change.actions.join() === "read")).toBe(true);
     // The one unavoidable read: the account id, answered by the stand-in.
     expect(tf.standIn.requests.map((r) => r.action)).toContain("GetCallerIdentity");
@@ -58,17 +70,17 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
 
   it("the planned KMS keys rotate, and their policies resolve to the stand-in account", () => {
     const keys = plannedResources(checks.platform.plan!, "aws_kms_key");
-    expect(keys).toHaveLength(3);
+    expect(keys).toHaveLength(4);
     expect(keys.every((k) => k.values.enable_key_rotation === true)).toBe(true);
     // The secrets key's policy names the cluster role, whose ARN is known only after apply.
     const known = keys.filter((k) => typeof k.values.policy === "string");
-    expect(known.map((k) => k.values.description).sort()).toEqual(["Encrypts logs", "Encrypts storage"]);
+    expect(known.map((k) => k.values.description).sort()).toEqual(["Encrypts audit", "Encrypts logs", "Encrypts storage"]);
     for (const k of known) {
       const policy = JSON.parse(k.values.policy as string);
       expect(policy.Statement[0].Principal.AWS).toBe(`arn:aws:iam::${FAKE_ACCOUNT_ID}:root`);
     }
     const logs = JSON.parse(known.find((k) => k.values.description === "Encrypts logs")!.values.policy);
-    expect(logs.Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toEqual([
+    expect(logs.Statement.find((x: { Sid: string }) => x.Sid === "CloudWatchLogsEncryptsLogGroups").Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toEqual([
       `arn:aws:logs:us-east-1:${FAKE_ACCOUNT_ID}:log-group:/aws/vpc/ml-prod/*`,
       `arn:aws:logs:us-east-1:${FAKE_ACCOUNT_ID}:log-group:/aws/eks/ml-prod/*`,
     ]);

@@ -1,0 +1,177 @@
+import { Construct } from "constructs";
+import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { PrometheusScraper } from "@cdktf/provider-aws/lib/prometheus-scraper";
+import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { awsContext } from "../private/aws-context";
+import { Problems, show } from "../private/validation";
+import { EncryptionKey } from "../security/encryption-key";
+import { PolicyDocument } from "../security/policy-document";
+
+/** Kubernetes user name the managed scraper authenticates as; the add-ons stack binds it to read-only scrape RBAC. */
+export const SCRAPER_KUBERNETES_USER = "aps-collector-user";
+
+/** Settings of cluster alerting and metrics. */
+export interface ClusterMonitoringOptions {
+  /**
+   * Email addresses subscribed to the alarm topic (each must confirm the subscription).
+   * @default - none
+   */
+  readonly alarmEmailAddresses?: string[];
+  /**
+   * HTTPS endpoints subscribed to the alarm topic (e.g. an incident-management webhook).
+   * @default - none
+   */
+  readonly alarmHttpsEndpoints?: string[];
+  /**
+   * How often the managed scraper collects pod metrics, in seconds (10..300).
+   * @default 30
+   */
+  readonly scrapeIntervalSeconds?: number;
+}
+
+/** Props of a ClusterMonitoring. */
+export interface ClusterMonitoringProps extends ClusterMonitoringOptions {
+  /** Cluster name (literal). */
+  readonly clusterName: string;
+  /** Cluster ARN, the scraper's source. */
+  readonly clusterArn: string;
+  /** Subnets the scraper's network interfaces go into (the cluster's private subnets). */
+  readonly subnetIds: string[];
+  /** Security group that lets the scraper reach pods (the cluster security group). */
+  readonly securityGroupId: string;
+  /** Key for the topic and the workspace; granted to CloudWatch alarms by this construct. */
+  readonly key: EncryptionKey;
+  /**
+   * Tags for every resource.
+   * @default - none
+   */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Where a cluster's alarms go and where its metrics live: an SNS topic encrypted with KMS
+ * that only CloudWatch alarms of this account may publish to (over TLS), an Amazon Managed
+ * Prometheus workspace encrypted with KMS, and an AMP managed scraper that collects the metrics
+ * of pods annotated `prometheus.io/scrape: "true"` (vLLM and Triton expose them natively).
+ */
+export class ClusterMonitoring extends Construct {
+  /** Validates options; one line per problem, each starting with `prefix`. */
+  static validate(o: ClusterMonitoringOptions, prefix = ""): string[] {
+    const p = new Problems();
+    for (const e of o.alarmEmailAddresses ?? []) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) p.add(`${prefix}alarmEmailAddresses`, `${show(e)} is not an email address`);
+    for (const u of o.alarmHttpsEndpoints ?? []) if (!/^https:\/\/[^\s]+$/.test(u)) p.add(`${prefix}alarmHttpsEndpoints`, `${show(u)} must be an https:// URL (alarms may carry sensitive context; no plain HTTP)`);
+    const i = o.scrapeIntervalSeconds;
+    if (i !== undefined && (!Number.isInteger(i) || i < 10 || i > 300)) p.add(`${prefix}scrapeIntervalSeconds`, `${i} must be a whole number of seconds from 10 to 300`);
+    return [...p.list];
+  }
+
+  /** The alarm topic. */
+  public readonly alarmTopic: SnsTopic;
+  /** Its ARN, for alarm actions. */
+  public readonly alarmTopicArn: string;
+  /** The AMP workspace. */
+  public readonly workspace: PrometheusWorkspace;
+  /** Its ARN (KEDA and Argo Rollouts query it). */
+  public readonly workspaceArn: string;
+  /** Its Prometheus endpoint URL (ends with "/"). */
+  public readonly prometheusEndpoint: string;
+  /** The managed scraper. */
+  public readonly scraper: PrometheusScraper;
+
+  constructor(scope: Construct, id: string, props: ClusterMonitoringProps) {
+    super(scope, id);
+    const p = new Problems();
+    p.addAll(ClusterMonitoring.validate(props));
+    p.throwIfAny(this, "ClusterMonitoring");
+
+    const ctx = awsContext(this);
+    const tags = props.tags ?? {};
+    const name = props.clusterName;
+
+    // CloudWatch alarms encrypt their notifications with the topic's key (AWS-documented statement).
+    props.key.grantService("CloudWatchAlarmsUseTopicKey", "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"]);
+    this.alarmTopic = new SnsTopic(this, "alarm-topic", {
+      name: `${name}-alarms`,
+      displayName: `Alarms of EKS cluster ${name}`,
+      kmsMasterKeyId: props.key.keyArn,
+      tags,
+    });
+    this.alarmTopicArn = this.alarmTopic.arn;
+    new SnsTopicPolicy(this, "alarm-topic-policy", {
+      arn: this.alarmTopic.arn,
+      policy: new PolicyDocument([
+        {
+          sid: "CloudWatchAlarmsOfThisAccountPublish",
+          actions: ["sns:Publish"],
+          resources: [this.alarmTopic.arn],
+          principals: { Service: ["cloudwatch.amazonaws.com"] },
+          conditions: {
+            StringEquals: { "aws:SourceAccount": ctx.accountId },
+            ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:*` },
+          },
+        },
+        {
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          actions: ["sns:Publish"],
+          resources: [this.alarmTopic.arn],
+          principals: { AWS: ["*"] },
+          conditions: { Bool: { "aws:SecureTransport": false } },
+        },
+      ]).toJson(),
+    });
+    (props.alarmEmailAddresses ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.alarmTopic.arn, protocol: "email", endpoint: email }));
+    (props.alarmHttpsEndpoints ?? []).forEach((url, i) => new SnsTopicSubscription(this, `https-${i}`, { topicArn: this.alarmTopic.arn, protocol: "https", endpoint: url }));
+
+    this.workspace = new PrometheusWorkspace(this, "workspace", { alias: name, kmsKeyArn: props.key.keyArn, tags });
+    this.workspaceArn = this.workspace.arn;
+    this.prometheusEndpoint = this.workspace.prometheusEndpoint;
+
+    this.scraper = new PrometheusScraper(this, "scraper", {
+      alias: name,
+      scrapeConfiguration: scrapeConfiguration(props.scrapeIntervalSeconds ?? 30),
+      source: [{ eks: [{ clusterArn: props.clusterArn, subnetIds: props.subnetIds, securityGroupIds: [props.securityGroupId] }] }],
+      destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
+      tags,
+    });
+    // The scraper's service-linked role reaches the Kubernetes API as this user; its RBAC (get/list/watch
+    // of pods, endpoints, services and /metrics) is bound in the add-ons stack.
+    new EksAccessEntry(this, "scraper-access", { clusterName: name, principalArn: this.scraper.roleArn, userName: SCRAPER_KUBERNETES_USER, type: "STANDARD", tags });
+  }
+}
+
+/** Prometheus scrape configuration: every pod that opts in with the prometheus.io annotations. */
+function scrapeConfiguration(intervalSeconds: number): string {
+  return [
+    "global:",
+    `  scrape_interval: ${intervalSeconds}s`,
+    `  scrape_timeout: ${Math.min(10, intervalSeconds)}s`,
+    "scrape_configs:",
+    "  - job_name: annotated-pods",
+    "    kubernetes_sd_configs:",
+    "      - role: pod",
+    "    relabel_configs:",
+    "      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape]",
+    "        action: keep",
+    '        regex: "true"',
+    "      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_path]",
+    "        action: replace",
+    "        target_label: __metrics_path__",
+    "        regex: (.+)",
+    "      - source_labels: [__address__, __meta_kubernetes_pod_annotation_prometheus_io_port]",
+    "        action: replace",
+    "        regex: ([^:]+)(?::\\d+)?;(\\d+)",
+    "        replacement: $1:$2",
+    "        target_label: __address__",
+    "      - source_labels: [__meta_kubernetes_namespace]",
+    "        target_label: namespace",
+    "      - source_labels: [__meta_kubernetes_pod_name]",
+    "        target_label: pod",
+    "      - action: labelmap",
+    "        regex: __meta_kubernetes_pod_label_(.+)",
+    "",
+  ].join("\n");
+}

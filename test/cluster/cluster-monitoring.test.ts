@@ -1,0 +1,64 @@
+import { ClusterMonitoring, SCRAPER_KUBERNETES_USER } from "../../lib/cluster/cluster-monitoring";
+import { EncryptionKey } from "../../lib/security/encryption-key";
+import { awsStack, onlyResource, resourcesOf, synth } from "../util";
+
+function monitoring(options: Partial<ConstructorParameters<typeof ClusterMonitoring>[2]> = {}) {
+  const stack = awsStack();
+  const key = new EncryptionKey(stack, "key", { purpose: "logs" });
+  new ClusterMonitoring(stack, "mon", {
+    clusterName: "ml-prod",
+    clusterArn: "arn:aws:eks:us-east-1:123456789012:cluster/ml-prod",
+    subnetIds: ["subnet-a", "subnet-b"],
+    securityGroupId: "sg-0123",
+    key,
+    alarmEmailAddresses: ["oncall@example.com"],
+    alarmHttpsEndpoints: ["https://events.example.com/hook"],
+    ...options,
+  });
+  return synth(stack);
+}
+
+describe("ClusterMonitoring", () => {
+  const { raw, json } = monitoring();
+  const topic = onlyResource(json, "aws_sns_topic");
+  const topicPolicy = JSON.parse(onlyResource(json, "aws_sns_topic_policy").policy).Statement;
+  const keyPolicy = JSON.parse(onlyResource(json, "aws_kms_key").policy).Statement;
+
+  it("encrypts the alarm topic with the customer-managed key", () => {
+    expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.key/);
+  });
+
+  it("lets only CloudWatch alarms of this account publish, and only over TLS", () => {
+    expect(topicPolicy[0]).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) }, ArnLike: { "aws:SourceArn": expect.stringMatching(/:cloudwatch:.*:alarm:\*$/) } } });
+    expect(topicPolicy[1]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  });
+
+  it("lets CloudWatch use the key to publish encrypted notifications", () => {
+    expect(keyPolicy.find((s: { Sid: string }) => s.Sid === "CloudWatchAlarmsUseTopicKey")).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+  });
+
+  it("subscribes the email and HTTPS endpoints", () => {
+    expect(Object.values(resourcesOf(json, "aws_sns_topic_subscription")).map((s) => [s.protocol, s.endpoint])).toEqual([["email", "oncall@example.com"], ["https", "https://events.example.com/hook"]]);
+  });
+
+  it("encrypts the Prometheus workspace with the key", () => {
+    expect(onlyResource(json, "aws_prometheus_workspace")).toMatchObject({ alias: "ml-prod", kms_key_arn: expect.stringMatching(/aws_kms_key\.key/) });
+  });
+
+  it("scrapes annotated pods of the cluster into the workspace, and maps the scraper to its Kubernetes user", () => {
+    const scraper = onlyResource(json, "aws_prometheus_scraper");
+    expect(scraper.source).toEqual([{ eks: [{ cluster_arn: "arn:aws:eks:us-east-1:123456789012:cluster/ml-prod", subnet_ids: ["subnet-a", "subnet-b"], security_group_ids: ["sg-0123"] }] }]);
+    expect(scraper.destination[0].amp[0].workspace_arn).toMatch(/aws_prometheus_workspace\./);
+    expect(scraper.scrape_configuration).toContain("scrape_interval: 30s");
+    expect(scraper.scrape_configuration).toContain("__meta_kubernetes_pod_annotation_prometheus_io_scrape");
+    expect(onlyResource(json, "aws_eks_access_entry")).toMatchObject({ user_name: SCRAPER_KUBERNETES_USER, principal_arn: expect.stringMatching(/aws_prometheus_scraper\.\w+\.role_arn/) });
+  });
+
+  it("rejects bad subscriptions and intervals all at once", () => {
+    expect(() => monitoring({ alarmEmailAddresses: ["oncall"], alarmHttpsEndpoints: ["http://x"], scrapeIntervalSeconds: 5 })).toThrow(
+      /test\/mon: invalid ClusterMonitoring props \(3 problems\)[\s\S]*alarmEmailAddresses: "oncall" is not an email address[\s\S]*alarmHttpsEndpoints: "http:\/\/x" must be an https:\/\/ URL[\s\S]*scrapeIntervalSeconds: 5 must be/,
+    );
+  });
+
+  it("matches the snapshot", () => expect(raw).toMatchSnapshot());
+});

@@ -1,0 +1,104 @@
+import { buildReferencePlatform } from "../../examples/reference-platform/main";
+import { synthApp } from "../harness/offline-terraform";
+import { parseTemplateJson } from "../util";
+
+/** Stack-wide guarantees of the security baseline, asserted over every resource of the reference platform. */
+describe("examples/reference-platform security baseline", () => {
+  const stacks = synthApp((app) => buildReferencePlatform(app)).stacks;
+  // Every resource of every stack (bootstrap and platform), by type.
+  const resources = (type: string): Array<[string, Record<string, any>]> => stacks.flatMap((s) => Object.entries(s.json.resource?.[type] ?? {})); // eslint-disable-line @typescript-eslint/no-explicit-any
+  type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Principal?: Record<string, string | string[]>; Condition?: Record<string, Record<string, unknown>> };
+  const statementsOf = (doc: string): Statement[] => parseTemplateJson(doc).Statement;
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+  it("requires MFA in the trust policy of every role a person can assume, and trusts no wildcard principal", () => {
+    const human = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => s.Principal?.AWS));
+    expect(human.length).toBe(4);
+    for (const [, role] of human) {
+      for (const s of statementsOf(role.assume_role_policy)) {
+        expect(list(s.Principal?.AWS)).not.toContain("*");
+        expect(s.Condition?.Bool).toEqual({ "aws:MultiFactorAuthPresent": "true" });
+        expect(Number((s.Condition?.NumericLessThan as Record<string, string>)["aws:MultiFactorAuthAge"])).toBeLessThanOrEqual(3600);
+      }
+    }
+  });
+
+  it("has no IAM policy that allows every action, or a whole service, on every resource", () => {
+    const docs = [
+      ...resources("aws_iam_policy").map(([, p]) => p.policy),
+      ...resources("aws_iam_role_policy").map(([, p]) => p.policy),
+    ];
+    expect(docs.length).toBeGreaterThan(5);
+    for (const s of docs.flatMap(statementsOf).filter((x) => x.Effect === "Allow")) {
+      const actions = list(s.Action);
+      expect(actions).not.toContain("*");
+      if (list(s.Resource).includes("*")) expect(actions.filter((a) => /^[a-z0-9-]+:\*$/.test(a))).toEqual([]);
+    }
+    expect(resources("aws_iam_role_policy")).toEqual([]);
+  });
+
+  it("gives every bucket the SecureBucket defaults", () => {
+    const buckets = resources("aws_s3_bucket").map(([id]) => id);
+    expect(buckets.length).toBe(5); // platform: access logs, models, audit; bootstrap: state and its access logs
+    const forBucket = (type: string) => resources(type).map(([, r]) => String(r.bucket));
+    const covered = (type: string) => buckets.every((id) => forBucket(type).some((b) => b.includes(`aws_s3_bucket.${id}.`)));
+    for (const type of ["aws_s3_bucket_public_access_block", "aws_s3_bucket_versioning", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_ownership_controls", "aws_s3_bucket_policy", "aws_s3_bucket_lifecycle_configuration"]) {
+      expect({ type, covered: covered(type) }).toEqual({ type, covered: true });
+    }
+    for (const [, b] of resources("aws_s3_bucket_public_access_block")) expect(b).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    for (const [, v] of resources("aws_s3_bucket_versioning")) expect(v.versioning_configuration.status).toBe("Enabled");
+    for (const [, o] of resources("aws_s3_bucket_ownership_controls")) expect(o.rule.object_ownership).toBe("BucketOwnerEnforced");
+    for (const [, p] of resources("aws_s3_bucket_policy")) {
+      expect(statementsOf(p.policy)).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
+    }
+    // Every bucket but the access-log bucket logs its access, and all but it use the customer key.
+    expect(resources("aws_s3_bucket_logging")).toHaveLength(3);
+    const sse = resources("aws_s3_bucket_server_side_encryption_configuration").map(([, c]) => c.rule[0]?.apply_server_side_encryption_by_default?.sse_algorithm ?? c.rule.apply_server_side_encryption_by_default?.sse_algorithm);
+    expect(sse.sort()).toEqual(["AES256", "AES256", "aws:kms", "aws:kms", "aws:kms"]);
+  });
+
+  it("runs a multi-region trail with validation and KMS", () => {
+    const [[, trail]] = resources("aws_cloudtrail");
+    expect(trail).toMatchObject({ is_multi_region_trail: true, enable_log_file_validation: true, kms_key_id: expect.stringMatching(/aws_kms_key\./) });
+  });
+
+  it("encrypts every log group with a customer key and keeps it at least a year", () => {
+    const groups = resources("aws_cloudwatch_log_group");
+    expect(groups.map(([, g]) => g.name).sort()).toEqual(["/aws/cloudtrail/ml-prod-audit", "/aws/eks/ml-prod/cluster", "/aws/vpc/ml-prod/flow-logs"]);
+    for (const [, g] of groups) {
+      expect(g.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
+      expect(g.retention_in_days).toBeGreaterThanOrEqual(365);
+    }
+  });
+
+  it("trusts CI roles only for the repository's main branch (deploy) or its pull requests (read-only plan)", () => {
+    const ci = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => JSON.stringify(s.Condition ?? {}).includes("token.actions.githubusercontent.com")));
+    expect(ci).toHaveLength(2);
+    for (const [, role] of ci) {
+      const [s] = statementsOf(role.assume_role_policy);
+      expect(s.Action).toBe("sts:AssumeRoleWithWebIdentity");
+      expect(s.Condition?.StringEquals).toMatchObject({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [expect.stringMatching(/^repo:example-org\/ml-platform:(ref:refs\/heads\/main|pull_request)$/)] });
+    }
+  });
+
+  it("encrypts the SNS topic", () => {
+    for (const [, t] of resources("aws_sns_topic")) expect(t.kms_master_key_id).toMatch(/^\$\{aws_kms_key\./);
+  });
+
+  it("makes each controller and workload role assumable only by its own service account", () => {
+    const workload = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => list(s.Principal?.Service).includes("pods.eks.amazonaws.com") || JSON.stringify(s.Condition ?? {}).includes("system:serviceaccount:")));
+    // LB controller, cluster-autoscaler, KEDA, EBS CSI, Argo Rollouts, and the chat model reader.
+    expect(workload.length).toBe(6);
+    for (const [, role] of workload) {
+      const [s] = statementsOf(role.assume_role_policy);
+      const conditions = s.Condition?.StringEquals as Record<string, string>;
+      if (s.Principal?.Federated) {
+        expect(Object.entries(conditions).find(([k]) => k.endsWith(":sub"))?.[1]).toMatch(/^system:serviceaccount:[a-z0-9-]+:[a-z0-9-]+$/);
+      } else {
+        expect(conditions["aws:RequestTag/kubernetes-namespace"]).toMatch(/^[a-z0-9-]+$/);
+        expect(conditions["aws:RequestTag/kubernetes-service-account"]).toMatch(/^[a-z0-9-]+$/);
+        expect(conditions["aws:RequestTag/eks-cluster-arn"]).toMatch(/aws_eks_cluster\./);
+      }
+    }
+  });
+});

@@ -1,0 +1,382 @@
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { GithubDeployRole, GithubDeployRoleProps, MANAGED_POLICY_MAX_CHARS } from "../../lib/security/github-deploy-role";
+import { StateBackend } from "../../lib/security/state-backend";
+import { awsStack, onlyResource, resourcesOf, synth } from "../util";
+
+const REPO = "octo-org/ml-platform";
+const GITHUB_PROVIDER = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+const AUD = "token.actions.githubusercontent.com:aud";
+const SUB = "token.actions.githubusercontent.com:sub";
+
+// References to the stack's AwsContext, as they appear in synthesized JSON.
+const PARTITION = String.raw`\$\{data\.aws_partition\.\w+\.partition\}`;
+const ACCOUNT = String.raw`\$\{data\.aws_caller_identity\.\w+\.account_id\}`;
+
+interface Statement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+/** Every attached policy document, as the JSON string Terraform receives. */
+function policyStrings(json: Record<string, any>): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return Object.values(resourcesOf(json, "aws_iam_policy")).map((p) => p.policy as string);
+}
+
+function statementsOf(json: Record<string, any>): Statement[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return policyStrings(json).flatMap((p) => JSON.parse(p).Statement as Statement[]);
+}
+
+/** The policy as IAM stores it: references replaced by the longest values they can resolve to. */
+function resolvedLength(policy: string): number {
+  return policy
+    .replace(new RegExp(PARTITION, "g"), "aws-us-gov")
+    .replace(new RegExp(ACCOUNT, "g"), "123456789012")
+    .replace(/\$\{data\.aws_partition\.\w+\.dns_suffix\}/g, "amazonaws.com.cn")
+    .replace(/\$\{[^}]+\}/g, "x".repeat(128)).length;
+}
+
+function trustOf(json: Record<string, any>): Statement[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy).Statement;
+}
+
+describe("GithubDeployRole for deploys from main and the production environment", () => {
+  const stack = awsStack();
+  const deploy = new GithubDeployRole(stack, "deploy", {
+    repository: REPO,
+    branches: ["main"],
+    environments: ["production"],
+    resourceNamePrefix: "ml-prod",
+    additionalStatements: [
+      { sid: "ReadWriteState", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::acme-ml-tfstate/ml/prod.tfstate"] },
+      { sid: "LockState", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources: ["arn:aws:s3:::acme-ml-tfstate/ml/prod.tfstate.tflock"] },
+    ],
+    tags: { team: "ml-platform" },
+  });
+  const { raw, json } = synth(stack);
+  const statements = statementsOf(json);
+  const allows = statements.filter((s) => s.Effect === "Allow");
+  const statement = (sid: string) => {
+    const found = statements.find((s) => s.Sid === sid);
+    if (!found) throw new Error(`no statement ${sid}`);
+    return found;
+  };
+
+  it("trusts only GitHub tokens for sts.amazonaws.com whose subject is exactly main or the production environment", () => {
+    expect(trustOf(json)).toEqual([{
+      Sid: "GithubActionsAssumeRole",
+      Effect: "Allow",
+      Principal: { Federated: expect.stringMatching(/^\$\{aws_iam_openid_connect_provider\.[\w-]+\.arn\}$/) },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [AUD]: "sts.amazonaws.com",
+          [SUB]: ["repo:octo-org/ml-platform:ref:refs/heads/main", "repo:octo-org/ml-platform:environment:production"],
+        },
+      },
+    }]);
+    expect(deploy.oidcProviderArn).toEqual(expect.any(String));
+  });
+
+  it("creates GitHub's OIDC provider for the sts.amazonaws.com audience, without a thumbprint", () => {
+    expect(raw).toHaveResourceWithProperties(IamOpenidConnectProvider, {
+      url: "https://token.actions.githubusercontent.com",
+      client_id_list: ["sts.amazonaws.com"],
+    });
+    expect(onlyResource(json, "aws_iam_openid_connect_provider").thumbprint_list).toBeUndefined();
+  });
+
+  it("names the role outside the prefix it manages, with one-hour sessions", () => {
+    expect(raw).toHaveResourceWithProperties(IamRole, { name_prefix: "github-deploy-ml-prod-", max_session_duration: 3600 });
+    for (const p of Object.values(resourcesOf(json, "aws_iam_policy"))) expect(p.name_prefix).toBe("github-deploy-ml-prod-");
+  });
+
+  it("attaches every permission as a customer-managed policy; no inline policies", () => {
+    expect(resourcesOf(json, "aws_iam_role_policy")).toEqual({});
+    expect(onlyResource(json, "aws_iam_role").inline_policy).toBeUndefined();
+    const policies = Object.keys(resourcesOf(json, "aws_iam_policy"));
+    const attachments = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"));
+    expect(attachments).toHaveLength(policies.length);
+    expect(attachments.map((a) => a.policy_arn).sort()).toEqual(policies.map((id) => `\${aws_iam_policy.${id}.arn}`).sort());
+    expect(deploy.policies).toHaveLength(policies.length);
+  });
+
+  it("keeps each policy under IAM's 6,144-character limit, split by service group", () => {
+    const policies = policyStrings(json);
+    expect(policies.length).toBeGreaterThan(1);
+    for (const p of policies) expect(resolvedLength(p)).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
+    // Without the split, the permissions would not fit one policy.
+    expect(policies.reduce((n, p) => n + resolvedLength(p), 0)).toBeGreaterThan(MANAGED_POLICY_MAX_CHARS);
+    // Statements of one service stay in one policy.
+    const policyOf = (sid: string) => policies.findIndex((p) => JSON.parse(p).Statement.some((s: Statement) => s.Sid === sid));
+    expect(policyOf("IamManageRoles")).toBe(policyOf("IamPassRolesToServices"));
+    expect(policyOf("KmsCreateKeys")).toBe(policyOf("KmsStateEncryption"));
+  });
+
+  it("grants no Action \"*\" or \"<service>:*\", and never Action \"*\" on Resource \"*\"", () => {
+    for (const s of statements) {
+      for (const a of list(s.Action)) {
+        expect(a).not.toBe("*");
+        expect(a).not.toMatch(/^[\w-]+:\*$/);
+      }
+      expect(list(s.Action).includes("*") && list(s.Resource).includes("*")).toBe(false);
+    }
+  });
+
+  it("limits IAM to roles and policies named with the prefix, the clusters' OIDC providers and service-linked roles", () => {
+    const allowed = [
+      new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/ml-prod\\*$`),
+      new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:policy/ml-prod\\*$`),
+      new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:oidc-provider/oidc\\.eks\\.\\*$`),
+      new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/aws-service-role/[a-z.-]+\\.amazonaws\\.com/\\*$`),
+    ];
+    const iam = allows.filter((s) => list(s.Action).some((a) => a.startsWith("iam:")));
+    expect(iam.length).toBeGreaterThan(0);
+    for (const s of iam) {
+      for (const r of list(s.Resource)) expect(allowed.some((re) => re.test(r))).toBe(true);
+    }
+    // Role creation, trust changes, attachments and PassRole: only roles of the prefix.
+    const roleChanging = ["iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:AttachRolePolicy", "iam:PassRole", "iam:DeleteRole"];
+    for (const s of iam.filter((x) => list(x.Action).some((a) => roleChanging.includes(a)))) {
+      expect(list(s.Resource)).toEqual([expect.stringMatching(allowed[0])]);
+    }
+    expect(statement("IamManagePolicies").Resource).toMatch(allowed[1]);
+    expect(statement("IamManageClusterOidcProviders").Resource).toMatch(allowed[2]);
+  });
+
+  it("passes roles only to the services that use them", () => {
+    expect(statement("IamPassRolesToServices")).toEqual({
+      Sid: "IamPassRolesToServices",
+      Effect: "Allow",
+      Action: "iam:PassRole",
+      Resource: expect.stringMatching(new RegExp(`:role/ml-prod\\*$`)),
+      Condition: {
+        StringEquals: {
+          "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com"],
+        },
+      },
+    });
+  });
+
+  it("creates service-linked roles only for the services the stacks use", () => {
+    expect(statement("IamCreateServiceLinkedRoles").Condition).toEqual({
+      StringEquals: {
+        "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "scraper.aps.amazonaws.com"],
+      },
+    });
+  });
+
+  it("attaches only the stacks' own or AWS managed policies, and never the administrator ones", () => {
+    expect(statement("IamAttachPolicies").Condition).toEqual({
+      ArnLike: { "iam:PolicyARN": [expect.stringMatching(/:policy\/ml-prod\*$/), expect.stringMatching(new RegExp(`^arn:${PARTITION}:iam::aws:policy/\\*$`))] },
+    });
+    expect(statement("IamNeverAttachAdministration")).toMatchObject({ Effect: "Deny", Action: "iam:AttachRolePolicy" });
+  });
+
+  it("limits buckets, EKS resources, key aliases, log groups and trails to the prefix", () => {
+    expect(statement("S3ManageBuckets").Resource).toMatch(new RegExp(`^arn:${PARTITION}:s3:::ml-prod\\*$`));
+    for (const r of list(statement("EksManageClusters").Resource)) expect(r).toMatch(/:eks:\*:.*:(cluster|nodegroup|addon|access-entry|podidentityassociation)\/ml-prod\*$/);
+    expect(list(statement("KmsManageAliases").Resource)).toEqual([expect.stringMatching(/:alias\/ml-prod\*$/), expect.stringMatching(/:key\/\*$/)]);
+    expect(statement("LogsManageLogGroups").Resource).toMatch(/:logs:\*:.*:log-group:\/aws\/\*\/ml-prod\*$/);
+    expect(statement("CloudTrailManageTrails").Resource).toMatch(/:cloudtrail:\*:.*:trail\/ml-prod\*$/);
+  });
+
+  it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {
+    expect(statement("KmsGrantsForAwsServices").Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" } });
+    expect(statement("KmsStateEncryption").Condition).toEqual({ StringLike: { "kms:ViaService": expect.stringMatching(/^s3\.\*\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/) } });
+  });
+
+  it("denies sharing or exporting EC2 data that the ec2 wildcards would otherwise allow", () => {
+    expect(statement("Ec2NeverShareOrExport")).toMatchObject({ Effect: "Deny", Resource: "*" });
+    expect(list(statement("Ec2NeverShareOrExport").Action)).toEqual(expect.arrayContaining(["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute", "ec2:CreateInstanceExportTask"]));
+  });
+
+  it("appends the additional statements", () => {
+    expect(statement("LockState")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] });
+  });
+
+  it("outputs the role ARN for role-to-assume", () => {
+    expect(Object.values(json.output ?? {})).toEqual([expect.objectContaining({ value: expect.stringMatching(/^\$\{aws_iam_role\.[\w-]+\.arn\}$/) })]);
+  });
+
+  it("matches the snapshot", () => {
+    expect(raw).toMatchSnapshot();
+  });
+});
+
+describe("GithubDeployRole read-only for plans on pull requests", () => {
+  const stack = awsStack();
+  new GithubDeployRole(stack, "plan", {
+    repository: REPO,
+    pullRequests: true,
+    readOnly: true,
+    resourceNamePrefix: "ml-prod",
+    oidcProviderArn: GITHUB_PROVIDER,
+  });
+  const { raw, json } = synth(stack);
+  const statements = statementsOf(json);
+
+  it("trusts pull requests of the repository through the existing provider", () => {
+    expect(trustOf(json)).toEqual([expect.objectContaining({
+      Principal: { Federated: GITHUB_PROVIDER },
+      Condition: { StringEquals: { [AUD]: "sts.amazonaws.com", [SUB]: ["repo:octo-org/ml-platform:pull_request"] } },
+    })]);
+  });
+
+  it("creates no OIDC provider when given one", () => {
+    expect(resourcesOf(json, "aws_iam_openid_connect_provider")).toEqual({});
+  });
+
+  it("only reads: no action creates, changes or deletes anything", () => {
+    const writes = /:(Create|Delete|Put|Update|Attach|Detach|Modify|Tag|Untag|Pass|Schedule|Enable|Associate|Disassociate|Authorize|Revoke|Run|Start|Stop|Set|Subscribe|Unsubscribe|Allocate|Release|Replace|Encrypt)/;
+    for (const s of statements) {
+      expect(s.Effect).toBe("Allow");
+      for (const a of list(s.Action)) expect(a).not.toMatch(writes);
+    }
+  });
+
+  it("reads bucket configuration, never objects", () => {
+    const s3 = statements.flatMap((s) => list(s.Action)).filter((a) => a.startsWith("s3:"));
+    expect(s3.length).toBeGreaterThan(0);
+    expect(s3).not.toContain("s3:GetObject");
+    expect(s3).not.toContain("s3:Get*");
+  });
+
+  it("fits one policy and names itself as a plan role", () => {
+    expect(policyStrings(json)).toHaveLength(1);
+    expect(raw).toHaveResourceWithProperties(IamRole, { name_prefix: "github-plan-ml-prod-" });
+  });
+
+  it("matches the snapshot", () => {
+    expect(raw).toMatchSnapshot();
+  });
+});
+
+describe("GithubDeployRole subjects", () => {
+  it("uses StringLike for branch patterns, keeping the audience exact", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "release", { repository: REPO, branches: ["main", "release/*"], resourceNamePrefix: "ml-prod" });
+    expect(trustOf(synth(stack).json)[0].Condition).toEqual({
+      StringEquals: { [AUD]: "sts.amazonaws.com" },
+      StringLike: { [SUB]: ["repo:octo-org/ml-platform:ref:refs/heads/main", "repo:octo-org/ml-platform:ref:refs/heads/release/*"] },
+    });
+  });
+
+  it("accepts GitHub's immutable owner@id/name@id form and encodes \":\" in environment names as GitHub does", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "immutable", { repository: "octo-org@123456/ml-platform@456789", environments: ["prod:eu"], resourceNamePrefix: "ml-prod" });
+    expect(trustOf(synth(stack).json)[0].Condition!.StringEquals[SUB]).toEqual(["repo:octo-org@123456/ml-platform@456789:environment:prod%3Aeu"]);
+  });
+
+  it("turns a StateBackend's access policy into additional statements", () => {
+    const stack = awsStack();
+    const backend = new StateBackend(stack, "state", { bucketName: "acme-ml-tfstate", region: "us-east-1" });
+    new GithubDeployRole(stack, "deploy", {
+      repository: REPO,
+      branches: ["main"],
+      resourceNamePrefix: "ml-prod",
+      additionalStatements: [...backend.accessPolicyDocument(["ml/prod.tfstate"]).statements],
+    });
+    const policies = policyStrings(synth(stack).json).filter((p) => p.includes("ReadWriteState"));
+    expect(policies).toHaveLength(1);
+    const s = JSON.parse(policies[0]).Statement.find((x: Statement) => x.Sid === "EncryptState");
+    expect(s).toMatchObject({ Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], Resource: expect.stringMatching(/^\$\{aws_kms_key\./) });
+    for (const p of policyStrings(synth(stack).json)) expect(resolvedLength(p)).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
+  });
+
+  it("follows the names the library writes: roles on 16 characters, buckets on 20 and the trail on 34, lower-cased", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "long", { repository: REPO, branches: ["main"], resourceNamePrefix: "ML-Production-East-Cluster" });
+    const all = statementsOf(synth(stack).json);
+    expect(all.find((s) => s.Sid === "IamManageRoles")!.Resource).toMatch(/:role\/ML-Production-Ea\*$/);
+    expect(all.find((s) => s.Sid === "S3ManageBuckets")!.Resource).toMatch(/:s3:::ml-production-east-c\*$/);
+    expect(all.find((s) => s.Sid === "CloudTrailManageTrails")!.Resource).toMatch(/:trail\/ml-production-east-cluster\*$/);
+    expect(list(all.find((s) => s.Sid === "KmsManageAliases")!.Resource)).toEqual([
+      expect.stringMatching(/:alias\/ML-Production-East-Cluster\*$/),
+      expect.stringMatching(/:alias\/ml-production-east-cluster\*$/),
+      expect.stringMatching(/:key\/\*$/),
+    ]);
+  });
+});
+
+describe("GithubDeployRole validation", () => {
+  const make = (props: Partial<GithubDeployRoleProps>) => () =>
+    new GithubDeployRole(awsStack(), "ci", { repository: REPO, branches: ["main"], resourceNamePrefix: "ml-prod", ...props } as GithubDeployRoleProps);
+
+  it("rejects a repository that is not owner/name", () => {
+    expect(make({ repository: "ml-platform" })).toThrow(/repository: "ml-platform" must be "owner\/name"/);
+    expect(make({ repository: "-octo/ml" })).toThrow(/repository: "-octo\/ml" must be "owner\/name"/);
+    expect(make({ repository: "octo-org/ml platform" })).toThrow(/must be "owner\/name"/);
+    expect(make({ repository: "octo-org/.." })).toThrow(/names "\." or "\.\."/);
+  });
+
+  it("requires branches, environments or pull requests", () => {
+    expect(make({ branches: [] })).toThrow(/branches: none of branches, environments or pullRequests is given/);
+  });
+
+  it("rejects a bare \"*\" branch and refs given as branches", () => {
+    expect(make({ branches: ["*"] })).toThrow(/branches: "\*" would let every branch/);
+    expect(make({ branches: ["refs/heads/main"] })).toThrow(/branches: "refs\/heads\/main" is a ref, not a branch name/);
+    expect(make({ environments: ["prod*"] })).toThrow(/environments: "prod\*" contains a wildcard/);
+  });
+
+  it("refuses to let pull requests assume a deploy role", () => {
+    expect(make({ pullRequests: true })).toThrow(/pullRequests: a deploy role must not trust pull requests.*use readOnly: true for plan on pull requests/);
+  });
+
+  it("rejects a session outside 1 to 12 hours", () => {
+    expect(make({ maxSessionDurationSeconds: 900 })).toThrow(/maxSessionDurationSeconds: 900 must be a whole number of seconds from 3600/);
+    expect(make({ maxSessionDurationSeconds: 43201 })).toThrow(/maxSessionDurationSeconds: 43201 must be/);
+  });
+
+  it("rejects a resource prefix that is not a name, or that would cover the role itself", () => {
+    expect(make({ resourceNamePrefix: "1ml" })).toThrow(/resourceNamePrefix: "1ml" must be 1 to 40 letters, digits or "-", starting with a letter/);
+    expect(make({ resourceNamePrefix: "ml_prod" })).toThrow(/resourceNamePrefix: "ml_prod" must be/);
+    expect(make({ resourceNamePrefix: "x".repeat(41) })).toThrow(/resourceNamePrefix: "x{41}" must be/);
+    expect(make({ resourceNamePrefix: "GitHub" })).toThrow(/resourceNamePrefix: "GitHub" also covers this role's own name \("github-deploy-GitHub-\.\.\."/);
+  });
+
+  it("rejects an OIDC provider that is not GitHub's", () => {
+    expect(make({ oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABC" })).toThrow(/oidcProviderArn: .* is not the ARN of GitHub's OIDC provider/);
+  });
+
+  it("rejects additional statements that grant whole services, carry principals or repeat a sid", () => {
+    expect(make({ additionalStatements: [{ sid: "Everything", actions: ["s3:*"], resources: ["*"] }] })).toThrow(/additionalStatements\[0\]\.actions: \["s3:\*"\] allows every action of a service/);
+    expect(make({ additionalStatements: [{ sid: "Trust", actions: ["sts:AssumeRole"], resources: ["*"], principals: { AWS: ["arn:aws:iam::111122223333:root"] } }] })).toThrow(/additionalStatements\[0\]\.principals: identity policies have no Principal/);
+    expect(make({ additionalStatements: [{ sid: "StsIdentity", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::b/k"] }] })).toThrow(/additionalStatements\[0\]\.sid: "StsIdentity" is already used/);
+  });
+
+  it("rejects a second OIDC provider for GitHub in the same stack", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "deploy", { repository: REPO, branches: ["main"], resourceNamePrefix: "ml-prod" });
+    expect(() => new GithubDeployRole(stack, "plan", { repository: REPO, pullRequests: true, readOnly: true, resourceNamePrefix: "ml-prod" })).toThrow(
+      /oidcProviderArn: test\/deploy already creates GitHub's OIDC provider/,
+    );
+  });
+
+  it("reports every problem at once, naming the construct", () => {
+    expect(make({ repository: "nope", branches: ["*"], pullRequests: true, maxSessionDurationSeconds: 60, resourceNamePrefix: "-x" })).toThrow(
+      new RegExp(
+        [
+          "test/ci: invalid GithubDeployRole props \\(5 problems\\)",
+          "- repository: \"nope\"",
+          "- branches: \"\\*\"",
+          "- pullRequests: a deploy role must not trust pull requests",
+          "- maxSessionDurationSeconds: 60",
+          "- resourceNamePrefix: \"-x\"",
+        ].join("[\\s\\S]*"),
+      ),
+    );
+  });
+
+  it("validates statically with a property prefix", () => {
+    expect(GithubDeployRole.validate({ repository: REPO, resourceNamePrefix: "ml-prod", readOnly: true }, "ci.")).toEqual([
+      expect.stringMatching(/^ci\.branches: none of branches/),
+    ]);
+  });
+});
