@@ -21,23 +21,26 @@ export function buildReferencePlatform(app: App): ReferencePlatform {
   const bootstrap = new TerraformStack(app, "bootstrap");
   new AwsProvider(bootstrap, "aws", { region: "us-east-1", defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }] });
   const state = new StateBackend(bootstrap, "state", { bucketName: "ml-prod-terraform-state-123456789012", region: "us-east-1" });
+  const stateKeys = ["platform.tfstate", "addons.tfstate", "serving.tfstate"];
   const deploy = new GithubDeployRole(bootstrap, "deploy", {
     repository: "example-org/ml-platform",
     branches: ["main"],
     resourceNamePrefix: "ml-prod",
-    additionalStatements: [...state.accessPolicyDocument(["platform.tfstate", "addons.tfstate", "serving.tfstate"]).statements],
+    additionalStatements: [...state.accessPolicyDocument(stateKeys).statements],
   });
-  // Pull requests may plan (read-only) but never deploy.
+  // Pull requests may plan (read state, take the lock) but never deploy or write state.
   new GithubDeployRole(bootstrap, "plan", {
     repository: "example-org/ml-platform",
     pullRequests: true,
     readOnly: true,
     oidcProviderArn: deploy.oidcProviderArn,
     resourceNamePrefix: "ml-prod",
-    additionalStatements: [...state.accessPolicyDocument(["platform.tfstate", "addons.tfstate", "serving.tfstate"]).statements],
+    additionalStatements: [...state.accessPolicyDocument(stateKeys, { readOnly: true }).statements],
   });
 
   const platform = new TerraformStack(app, "platform");
+  // State in the bootstrap bucket (encrypted, versioned, locked): CI runners keep nothing between runs.
+  state.useIn(platform, "platform.tfstate");
   new AwsProvider(platform, "aws", {
     region: "us-east-1",
     defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }],

@@ -29,7 +29,12 @@ export interface BreakGlassOptions extends HumanRoleOptions {
   readonly mfaMaxAgeSeconds?: number;
 }
 
-/** MFA-gated human access to a cluster. */
+/**
+ * MFA-gated human access to a cluster. The trust policies require `aws:MultiFactorAuthPresent`, which
+ * sessions carry when an IAM user signed in with MFA (or a role session obtained with MFA). Sessions of
+ * IAM Identity Center or SAML federation do not carry it: trust principals whose sessions do, or grant
+ * Identity Center permission sets with SecureInferenceCluster.grantAccess instead.
+ */
 export interface ClusterAccessOptions {
   /**
    * Cluster administrators (EKS AmazonEKSClusterAdminPolicy).
@@ -210,7 +215,8 @@ export class ClusterAccess extends Construct {
       new CloudwatchLogMetricFilter(this, "break-glass-filter", {
         name: metricName,
         logGroupName: props.auditLogGroupName!,
-        pattern: `{ ($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "${this.breakGlassRole.arn}") }`,
+        // The assumption itself, and any call made with a break-glass session however it was obtained (e.g. console role switching).
+        pattern: `{ (($.eventSource = "sts.amazonaws.com") && ($.eventName = "AssumeRole") && ($.requestParameters.roleArn = "${this.breakGlassRole.arn}")) || ($.userIdentity.sessionContext.sessionIssuer.arn = "${this.breakGlassRole.arn}") }`,
         metricTransformation: { name: metricName, namespace, value: "1", defaultValue: "0" },
       });
       new CloudwatchMetricAlarm(this, "break-glass-alarm", {

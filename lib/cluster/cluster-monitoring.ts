@@ -1,17 +1,17 @@
 import { Construct } from "constructs";
-import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { PrometheusScraper } from "@cdktf/provider-aws/lib/prometheus-scraper";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { awsContext } from "../private/aws-context";
+import { roleNamePrefix, serviceRole } from "../private/iam";
 import { Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
 import { PolicyDocument } from "../security/policy-document";
-
-/** Kubernetes user name the managed scraper authenticates as; the add-ons stack binds it to read-only scrape RBAC. */
-export const SCRAPER_KUBERNETES_USER = "aps-collector-user";
 
 /** Settings of cluster alerting and metrics. */
 export interface ClusterMonitoringOptions {
@@ -26,7 +26,7 @@ export interface ClusterMonitoringOptions {
    */
   readonly alarmHttpsEndpoints?: string[];
   /**
-   * How often the managed scraper collects pod metrics, in seconds (10..300).
+   * How often the managed scraper collects pod metrics, in seconds (30..300; AMP scrapers scrape at most every 30 s).
    * @default 30
    */
   readonly scrapeIntervalSeconds?: number;
@@ -64,7 +64,7 @@ export class ClusterMonitoring extends Construct {
     for (const e of o.alarmEmailAddresses ?? []) if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e)) p.add(`${prefix}alarmEmailAddresses`, `${show(e)} is not an email address`);
     for (const u of o.alarmHttpsEndpoints ?? []) if (!/^https:\/\/[^\s]+$/.test(u)) p.add(`${prefix}alarmHttpsEndpoints`, `${show(u)} must be an https:// URL (alarms may carry sensitive context; no plain HTTP)`);
     const i = o.scrapeIntervalSeconds;
-    if (i !== undefined && (!Number.isInteger(i) || i < 10 || i > 300)) p.add(`${prefix}scrapeIntervalSeconds`, `${i} must be a whole number of seconds from 10 to 300`);
+    if (i !== undefined && (!Number.isInteger(i) || i < 30 || i > 300)) p.add(`${prefix}scrapeIntervalSeconds`, `${i} must be a whole number of seconds from 30 (the AMP scraper minimum) to 300`);
     return [...p.list];
   }
 
@@ -126,20 +126,57 @@ export class ClusterMonitoring extends Construct {
     (props.alarmEmailAddresses ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.alarmTopic.arn, protocol: "email", endpoint: email }));
     (props.alarmHttpsEndpoints ?? []).forEach((url, i) => new SnsTopicSubscription(this, `https-${i}`, { topicArn: this.alarmTopic.arn, protocol: "https", endpoint: url }));
 
-    this.workspace = new PrometheusWorkspace(this, "workspace", { alias: name, kmsKeyArn: props.key.keyArn, tags });
+    // The scraper tags its destination workspace; declaring the tag keeps plans free of drift.
+    this.workspace = new PrometheusWorkspace(this, "workspace", { alias: name, kmsKeyArn: props.key.keyArn, tags: { ...tags, AMPAgentlessScraper: "" } });
     this.workspaceArn = this.workspace.arn;
     this.prometheusEndpoint = this.workspace.prometheusEndpoint;
 
+    // A workspace encrypted with a customer-managed key receives scraped metrics only through a role
+    // configuration: the scraper assumes the source role, which assumes the target role that may write.
+    const source = serviceRole(this, "scraper-source-role", {
+      namePrefix: roleNamePrefix(name, "scraper-src"),
+      service: "scraper.aps.amazonaws.com",
+      description: `AMP scraper of ${name}: assumes the writer role of its workspace`,
+      conditions: {
+        StringEquals: { "aws:SourceAccount": ctx.accountId },
+        ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:aps:${ctx.region}:${ctx.accountId}:scraper/*` },
+      },
+      tags,
+    });
+    const target = new IamRole(this, "scraper-target-role", {
+      namePrefix: roleNamePrefix(name, "scraper-dst"),
+      description: `Writes scraped metrics of ${name} into its encrypted AMP workspace`,
+      assumeRolePolicy: new PolicyDocument([{ sid: "ScraperSourceRoleAssumes", actions: ["sts:AssumeRole"], principals: { AWS: [source.role.arn] } }]).toJson(),
+      tags,
+    });
+    const write = new IamPolicy(this, "scraper-target-policy", {
+      namePrefix: roleNamePrefix(name, "scraper-dst"),
+      description: `Remote-write into the AMP workspace of ${name} only`,
+      policy: new PolicyDocument([
+        { sid: "RemoteWrite", actions: ["aps:RemoteWrite"], resources: [this.workspace.arn] },
+        { sid: "UseWorkspaceKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [props.key.keyArn] },
+      ]).toJson(),
+      tags,
+    });
+    const writeAttachment = new IamRolePolicyAttachment(this, "scraper-target-write", { role: target.name, policyArn: write.arn });
+    const assume = new IamPolicy(this, "scraper-source-policy", {
+      namePrefix: roleNamePrefix(name, "scraper-src"),
+      description: `Assume the writer role of the AMP workspace of ${name} only`,
+      policy: new PolicyDocument([{ sid: "AssumeWriterRole", actions: ["sts:AssumeRole"], resources: [target.arn] }]).toJson(),
+      tags,
+    });
+    const assumeAttachment = new IamRolePolicyAttachment(this, "scraper-source-assume", { role: source.role.name, policyArn: assume.arn });
+
+    // EKS access: AMP creates the scraper's access entry itself in clusters with API authentication.
     this.scraper = new PrometheusScraper(this, "scraper", {
       alias: name,
       scrapeConfiguration: scrapeConfiguration(props.scrapeIntervalSeconds ?? 30),
       source: [{ eks: [{ clusterArn: props.clusterArn, subnetIds: props.subnetIds, securityGroupIds: [props.securityGroupId] }] }],
       destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
+      roleConfiguration: [{ sourceRoleArn: source.role.arn, targetRoleArn: target.arn }],
       tags,
+      dependsOn: [writeAttachment, assumeAttachment],
     });
-    // The scraper's service-linked role reaches the Kubernetes API as this user; its RBAC (get/list/watch
-    // of pods, endpoints, services and /metrics) is bound in the add-ons stack.
-    new EksAccessEntry(this, "scraper-access", { clusterName: name, principalArn: this.scraper.roleArn, userName: SCRAPER_KUBERNETES_USER, type: "STANDARD", tags });
   }
 }
 

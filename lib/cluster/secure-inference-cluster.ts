@@ -18,7 +18,7 @@ import { PolicyDocument } from "../security/policy-document";
 import { SecureBucket } from "../security/secure-bucket";
 import { ClusterAccess, ClusterAccessOptions } from "./cluster-access";
 import { ClusterMonitoring, ClusterMonitoringOptions } from "./cluster-monitoring";
-import { ControllerName, ControllerRoles } from "./controller-roles";
+import { ControllerName, ControllerRoles, ControllerServiceAccount } from "./controller-roles";
 import { AwsContext, awsContext } from "../private/aws-context";
 import { roleNamePrefix, serviceRole } from "../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
@@ -222,11 +222,11 @@ export interface SecureInferenceClusterProps {
    */
   readonly monitoring?: ClusterMonitoringOptions;
   /**
-   * Versions and service accounts of the EKS add-on aws-ebs-csi-driver are set with addonVersions; this sets
-   * the service accounts the Helm-installed controllers of the add-ons stack run as.
+   * Service accounts the Helm-installed controllers of the add-ons stack run as. (The EBS CSI driver is an
+   * EKS add-on whose service account, kube-system/ebs-csi-controller-sa, is fixed.)
    * @default DEFAULT_CONTROLLER_SERVICE_ACCOUNTS
    */
-  readonly controllerServiceAccounts?: ConstructorParameters<typeof ControllerRoles>[2]["serviceAccounts"];
+  readonly controllerServiceAccounts?: Partial<Record<Exclude<ControllerName, "ebsCsiDriver">, ControllerServiceAccount>>;
   /**
    * Tags for every resource.
    * @default - none

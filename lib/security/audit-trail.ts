@@ -127,13 +127,14 @@ export class AuditTrail extends Construct {
       conditions: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": this.trailArn } },
     });
 
-    this.logGroupName = `/aws/cloudtrail/${props.name}`;
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: this.logGroupName,
+      name: `/aws/cloudtrail/${props.name}`,
       retentionInDays: props.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
       kmsKeyId: this.key.keyArn,
       tags,
     });
+    // A reference, not the literal name: metric filters on the group are then created after it.
+    this.logGroupName = this.logGroup.name;
     const delivery = serviceRole(this, "delivery-role", {
       namePrefix: roleNamePrefix(props.name, "trail-logs"),
       service: "cloudtrail.amazonaws.com",

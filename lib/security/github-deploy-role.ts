@@ -129,10 +129,6 @@ const KMS_READ = ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStat
 const KMS_ALIAS_DEPLOY = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"] as const;
 /** kms: grants that EKS (secrets encryption) and Amazon Managed Prometheus create with the caller's permissions. */
 const KMS_GRANT = ["kms:CreateGrant"] as const;
-/** kms: Terraform state encrypted with SSE-KMS in the S3 backend. */
-const KMS_STATE = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"] as const;
-/** kms: reading the state, and encrypting the lock object a plan writes. */
-const KMS_STATE_READ = ["kms:Decrypt", "kms:GenerateDataKey"] as const;
 /** logs: control-plane, flow-log and trail log groups: retention, KMS key, metric filters (break-glass alarm), tags. */
 const LOGS_DEPLOY = [
   "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:AssociateKmsKey",
@@ -166,8 +162,16 @@ const APS_WORKSPACE_DEPLOY = [
 const APS_SCRAPER_DEPLOY = ["aps:CreateScraper", "aps:UpdateScraper", "aps:DeleteScraper"] as const;
 /** aps: workspace and scraper reads; no metric queries. */
 const APS_READ = ["aps:Describe*", "aps:List*"] as const;
-/** s3: the library's buckets and their configuration: policy, encryption, versioning, object lock, logging, lifecycle. */
-const S3_DEPLOY = ["s3:CreateBucket", "s3:ListBucket*", "s3:Get*", "s3:Put*", "s3:Delete*"] as const;
+/**
+ * s3: the library's buckets and their configuration (policy, encryption, versioning, object lock, logging,
+ * lifecycle), never their objects: a deploy cannot read model weights or delete audit logs. The state
+ * objects come from StateBackend.accessPolicyDocument through additionalStatements.
+ */
+const S3_DEPLOY = [
+  "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:ListBucketVersions", "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucket*",
+  "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:GetLifecycleConfiguration",
+  "s3:PutLifecycleConfiguration", "s3:GetReplicationConfiguration",
+] as const;
 /** s3: bucket configuration only, never objects: plans on pull requests cannot read model weights or audit logs. */
 const S3_READ = [
   "s3:ListBucket", "s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration",
@@ -213,7 +217,7 @@ const STS_READ = ["sts:GetCallerIdentity"] as const;
 
 /** Services the stacks pass their roles to: EKS (cluster, node groups), EC2, flow logs, CloudTrail, Pod Identity. */
 export const GITHUB_DEPLOY_PASS_ROLE_SERVICES: readonly string[] = [
-  "eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com",
+  "eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com", "scraper.aps.amazonaws.com",
 ];
 
 /** Services whose service-linked roles a deploy may create; AMP's managed scraper's role is under scraper.aps.amazonaws.com. */
@@ -305,8 +309,6 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
         { sid: "KmsManageKeys", actions: [...KMS_DEPLOY], resources: [keys] },
         { sid: "KmsManageAliases", actions: [...KMS_ALIAS_DEPLOY], resources: [...names.named.map((a) => arn("kms", `alias/${a}*`)), keys] },
         { sid: "KmsGrantsForAwsServices", actions: [...KMS_GRANT], resources: [keys], conditions: { Bool: { "kms:GrantIsForAWSResource": true } } },
-        // Only through S3: the state objects of the backend.
-        { sid: "KmsStateEncryption", actions: [...KMS_STATE], resources: [keys], conditions: { StringLike: { "kms:ViaService": `s3.*.${c.dnsSuffix}` } } },
       ],
     },
     {
@@ -391,7 +393,6 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       statements: [
         { sid: "KmsReadKeys", actions: [...KMS_READ], resources: [keys] },
         { sid: "KmsListAliases", actions: ["kms:ListAliases"], resources: ["*"] },
-        { sid: "KmsStateDecryption", actions: [...KMS_STATE_READ], resources: [keys], conditions: { StringLike: { "kms:ViaService": `s3.*.${c.dnsSuffix}` } } },
       ],
     },
     {
@@ -529,6 +530,16 @@ export class GithubDeployRole extends Construct {
     }
     if (props.pullRequests && !props.readOnly) {
       p.add(`${prefix}pullRequests`, `a deploy role must not trust pull requests, whose code anyone who opens one controls; use readOnly: true for plan on pull requests, and a separate deploy role for branches or environments`);
+    }
+    if (props.readOnly) {
+      // A plan role must not write state: pull-request code could overwrite production state.
+      for (const st of props.additionalStatements ?? []) {
+        const writes = st.actions.filter((act) => /^(s3:(Put|Delete|Replicate|Restore)|kms:(Encrypt|ReEncrypt))/i.test(act));
+        const onlyLocks = (st.resources ?? []).every((r) => isLiteral(r) ? r.endsWith(".tflock") : /\.tflock$/.test(r));
+        if ((st.effect ?? "Allow") === "Allow" && writes.length > 0 && !onlyLocks) {
+          p.add(`${prefix}additionalStatements`, `statement ${show(st.sid)} lets a read-only role write (${writes.join(", ")}); use StateBackend.accessPolicyDocument(keys, { readOnly: true }) for plan roles`);
+        }
+      }
     }
 
     const session = props.maxSessionDurationSeconds ?? 3600;

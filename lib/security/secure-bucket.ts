@@ -329,6 +329,8 @@ export class SecureBucket extends Construct {
   public readonly policy: S3BucketPolicy;
 
   private readonly policyDocument: PolicyDocument;
+  /** For an access-log bucket: the buckets that log into it (aws:SourceArn of the delivery grant). */
+  private readonly logSourceArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -381,6 +383,7 @@ export class SecureBucket extends Construct {
       });
     }
 
+    if (props.accessLogBucket) props.accessLogBucket.logSourceArns.push(this.bucketArn);
     if (props.accessLogBucket) {
       new S3BucketLoggingA(this, "access-logging", {
         bucket,
@@ -406,20 +409,22 @@ export class SecureBucket extends Construct {
       resources: [this.bucketArn, `${this.bucketArn}/*`],
       conditions: { Bool: { "aws:SecureTransport": false } },
     }]);
-    if (cls === "access-logs") {
-      // The AWS-documented grant for buckets with ACLs disabled (BucketOwnerEnforced), limited to this account's source buckets.
-      this.policyDocument.addStatements({
-        sid: "S3ServerAccessLogsDelivery",
-        principals: { Service: ["logging.s3.amazonaws.com"] },
-        actions: ["s3:PutObject"],
-        resources: [`${this.bucketArn}/*`],
-        conditions: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
-      });
-    }
+    // The AWS-documented grant for buckets with ACLs disabled (BucketOwnerEnforced): this account's
+    // buckets that log here, and no other (rendered late: source buckets register after construction).
+    const deliveryGrant = (): PolicyStatementProps[] => cls !== "access-logs" ? [] : [{
+      sid: "S3ServerAccessLogsDelivery",
+      principals: { Service: ["logging.s3.amazonaws.com"] },
+      actions: ["s3:PutObject"],
+      resources: [`${this.bucketArn}/*`],
+      conditions: {
+        StringEquals: { "aws:SourceAccount": ctx.accountId },
+        ...(this.logSourceArns.length > 0 ? { ArnLike: { "aws:SourceArn": [...this.logSourceArns] } } : {}),
+      },
+    }];
     this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       // Rendered at synth time so that statements added after construction are included.
-      policy: Lazy.stringValue({ produce: () => this.policyDocument.toJson() }),
+      policy: Lazy.stringValue({ produce: () => this.policyDocument.toJson(deliveryGrant()) }),
       // S3 refuses policy writes that race the public access block being applied.
       dependsOn: [publicAccessBlock],
     });

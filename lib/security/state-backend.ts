@@ -160,8 +160,9 @@ export class StateBackend extends Construct {
    * list the bucket (limited to those keys), read and write the state objects, create and delete their
    * `.tflock` lock files, and use the key. Terraform never deletes a state object, so no s3:DeleteObject on it.
    * Without keys the statements cover every state object in the bucket.
+   * With `readOnly`, the state objects can be read but not written (the lock file still can: plans lock).
    */
-  accessPolicyDocument(stateKeys?: string[]): PolicyDocument {
+  accessPolicyDocument(stateKeys?: string[], options: { readonly readOnly?: boolean } = {}): PolicyDocument {
     if (stateKeys !== undefined) this.checkStateKeys(stateKeys, "accessPolicyDocument");
     const keys = stateKeys ?? [];
     const arn = this.bucketArn;
@@ -173,8 +174,9 @@ export class StateBackend extends Construct {
         conditions: keys.length > 0 ? { StringEquals: { "s3:prefix": keys } } : undefined,
       },
       {
-        sid: "ReadWriteState",
-        actions: ["s3:GetObject", "s3:PutObject"],
+        // A plan (e.g. of a pull request) reads state; only a deploy writes it.
+        sid: options.readOnly ? "ReadState" : "ReadWriteState",
+        actions: options.readOnly ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"],
         resources: keys.length > 0 ? keys.map((k) => `${arn}/${k}`) : [`${arn}/*`],
       },
       {
@@ -183,8 +185,9 @@ export class StateBackend extends Construct {
         resources: keys.length > 0 ? keys.map((k) => `${arn}/${k}.tflock`) : [`${arn}/*.tflock`],
       },
       {
-        sid: "EncryptState",
-        actions: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        // Plans decrypt state and encrypt only their lock file (GenerateDataKey); deploys also write state.
+        sid: options.readOnly ? "DecryptState" : "EncryptState",
+        actions: options.readOnly ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
         resources: [this.keyArn],
       },
     ]);

@@ -1,4 +1,4 @@
-import { ClusterMonitoring, SCRAPER_KUBERNETES_USER } from "../../lib/cluster/cluster-monitoring";
+import { ClusterMonitoring } from "../../lib/cluster/cluster-monitoring";
 import { EncryptionKey } from "../../lib/security/encryption-key";
 import { awsStack, onlyResource, resourcesOf, synth } from "../util";
 
@@ -51,12 +51,30 @@ describe("ClusterMonitoring", () => {
     expect(scraper.destination[0].amp[0].workspace_arn).toMatch(/aws_prometheus_workspace\./);
     expect(scraper.scrape_configuration).toContain("scrape_interval: 30s");
     expect(scraper.scrape_configuration).toContain("__meta_kubernetes_pod_annotation_prometheus_io_scrape");
-    expect(onlyResource(json, "aws_eks_access_entry")).toMatchObject({ user_name: SCRAPER_KUBERNETES_USER, principal_arn: expect.stringMatching(/aws_prometheus_scraper\.\w+\.role_arn/) });
+    // AMP creates the scraper's access entry itself (API authentication mode); a second one would fail.
+    expect(resourcesOf(json, "aws_eks_access_entry")).toEqual({});
+  });
+
+  it("writes into the encrypted workspace through a role configuration: source role for the scraper, target role that may only remote-write", () => {
+    const scraper = onlyResource(json, "aws_prometheus_scraper");
+    expect(scraper.role_configuration).toEqual([{ source_role_arn: expect.stringMatching(/aws_iam_role\.mon_scraper-source-role/), target_role_arn: expect.stringMatching(/aws_iam_role\.mon_scraper-target-role/) }]);
+    const roles = resourcesOf(json, "aws_iam_role");
+    const sourceTrust = JSON.parse(Object.entries(roles).find(([id]) => id.includes("scraper-source-role"))![1].assume_role_policy).Statement[0];
+    expect(sourceTrust).toMatchObject({ Principal: { Service: "scraper.aps.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) }, ArnLike: { "aws:SourceArn": expect.stringMatching(/:aps:.*:scraper\/\*$/) } } });
+    const targetTrust = JSON.parse(Object.entries(roles).find(([id]) => id.includes("scraper-target-role"))![1].assume_role_policy).Statement[0];
+    expect(targetTrust.Principal.AWS).toMatch(/aws_iam_role\.mon_scraper-source-role/);
+    const write = Object.values(resourcesOf(json, "aws_iam_policy")).map((p) => JSON.parse(p.policy).Statement).flat();
+    expect(write).toContainEqual(expect.objectContaining({ Action: "aps:RemoteWrite", Resource: expect.stringMatching(/aws_prometheus_workspace\./) }));
+    expect(scraper.depends_on).toHaveLength(2);
+  });
+
+  it("declares the tag the scraper puts on its workspace, so plans show no drift", () => {
+    expect(onlyResource(json, "aws_prometheus_workspace").tags).toEqual({ AMPAgentlessScraper: "" });
   });
 
   it("rejects bad subscriptions and intervals all at once", () => {
-    expect(() => monitoring({ alarmEmailAddresses: ["oncall"], alarmHttpsEndpoints: ["http://x"], scrapeIntervalSeconds: 5 })).toThrow(
-      /test\/mon: invalid ClusterMonitoring props \(3 problems\)[\s\S]*alarmEmailAddresses: "oncall" is not an email address[\s\S]*alarmHttpsEndpoints: "http:\/\/x" must be an https:\/\/ URL[\s\S]*scrapeIntervalSeconds: 5 must be/,
+    expect(() => monitoring({ alarmEmailAddresses: ["oncall"], alarmHttpsEndpoints: ["http://x"], scrapeIntervalSeconds: 15 })).toThrow(
+      /test\/mon: invalid ClusterMonitoring props \(3 problems\)[\s\S]*alarmEmailAddresses: "oncall" is not an email address[\s\S]*alarmHttpsEndpoints: "http:\/\/x" must be an https:\/\/ URL[\s\S]*scrapeIntervalSeconds: 15 must be a whole number of seconds from 30/,
     );
   });
 

@@ -12,9 +12,19 @@ describe("examples/reference-platform security baseline", () => {
   const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
   it("requires MFA in the trust policy of every role a person can assume, and trusts no wildcard principal", () => {
-    const human = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => s.Principal?.AWS));
+    const human = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => s.Principal?.AWS && !/aws_iam_role\./.test(String(s.Principal.AWS))));
     expect(human.length).toBe(4);
+    // Exactly the principals the example lists, per role.
+    const listed: Record<string, string[]> = {
+      admins: ["arn:aws:iam::123456789012:role/platform-admins"],
+      viewers: ["arn:aws:iam::123456789012:role/ml-engineers"],
+      breakGlass: ["arn:aws:iam::123456789012:role/security-officers"],
+      operators: ["arn:${data.aws_partition.*.partition}:iam::123456789012:root"],
+    };
     for (const [, role] of human) {
+      const expected = listed[role.tags["secure-inference/access"]];
+      const principals = statementsOf(role.assume_role_policy).flatMap((s) => list(s.Principal?.AWS)).map((p) => p.replace(/data\.aws_partition\.\w+\./, "data.aws_partition.*."));
+      expect(principals).toEqual(expected);
       for (const s of statementsOf(role.assume_role_policy)) {
         expect(list(s.Principal?.AWS)).not.toContain("*");
         expect(s.Condition?.Bool).toEqual({ "aws:MultiFactorAuthPresent": "true" });
@@ -51,10 +61,28 @@ describe("examples/reference-platform security baseline", () => {
     for (const [, p] of resources("aws_s3_bucket_policy")) {
       expect(statementsOf(p.policy)).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }));
     }
-    // Every bucket but the access-log bucket logs its access, and all but it use the customer key.
-    expect(resources("aws_s3_bucket_logging")).toHaveLength(3);
-    const sse = resources("aws_s3_bucket_server_side_encryption_configuration").map(([, c]) => c.rule[0]?.apply_server_side_encryption_by_default?.sse_algorithm ?? c.rule.apply_server_side_encryption_by_default?.sse_algorithm);
-    expect(sse.sort()).toEqual(["AES256", "AES256", "aws:kms", "aws:kms", "aws:kms"]);
+    // Every bucket but the access-log buckets logs its access, into an access-log bucket.
+    const logBuckets = resources("aws_s3_bucket").filter(([, b]) => b.tags?.["secure-inference/data-class"] === "access-logs").map(([id]) => id);
+    expect(logBuckets).toHaveLength(2);
+    const logging = resources("aws_s3_bucket_logging");
+    expect(logging).toHaveLength(3);
+    for (const [, l] of logging) expect(logBuckets.some((id) => String(l.target_bucket).includes(`aws_s3_bucket.${id}.`))).toBe(true);
+    // Customer-managed keys (never the AWS-managed aws/s3 key) with S3 bucket keys; SSE-S3 only where S3 log delivery requires it.
+    const rules = resources("aws_s3_bucket_server_side_encryption_configuration").map(([, c]) => [c.rule].flat()[0]);
+    const kms = rules.filter((r) => r.apply_server_side_encryption_by_default.sse_algorithm === "aws:kms");
+    expect(kms).toHaveLength(3);
+    for (const r of kms) {
+      expect(r.apply_server_side_encryption_by_default.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/);
+      expect(r.bucket_key_enabled).toBe(true);
+    }
+    expect(rules.filter((r) => r.apply_server_side_encryption_by_default.sse_algorithm === "AES256")).toHaveLength(2);
+    // Incomplete multipart uploads are always cleaned up.
+    for (const [, lc] of resources("aws_s3_bucket_lifecycle_configuration")) {
+      expect([lc.rule].flat().some((r) => r.abort_incomplete_multipart_upload?.days_after_initiation === 7 || [r.abort_incomplete_multipart_upload].flat()[0]?.days_after_initiation === 7)).toBe(true);
+    }
+    // The audit bucket, and only it, is under object lock.
+    const locked = resources("aws_s3_bucket").filter(([, b]) => b.object_lock_enabled === true);
+    expect(locked.map(([, b]) => b.tags["secure-inference/data-class"])).toEqual(["audit"]);
   });
 
   it("runs a multi-region trail with validation and KMS", () => {
@@ -93,6 +121,9 @@ describe("examples/reference-platform security baseline", () => {
       const [s] = statementsOf(role.assume_role_policy);
       const conditions = s.Condition?.StringEquals as Record<string, string>;
       if (s.Principal?.Federated) {
+        // The cluster's own OIDC provider, the STS audience and one exact service account.
+        expect(s.Principal.Federated).toMatch(/^\$\{aws_iam_openid_connect_provider\.ml_oidc-provider_\w+\.arn\}$/);
+        expect(Object.entries(conditions).find(([k]) => k.endsWith(":aud"))?.[1]).toBe("sts.amazonaws.com");
         expect(Object.entries(conditions).find(([k]) => k.endsWith(":sub"))?.[1]).toMatch(/^system:serviceaccount:[a-z0-9-]+:[a-z0-9-]+$/);
       } else {
         expect(conditions["aws:RequestTag/kubernetes-namespace"]).toMatch(/^[a-z0-9-]+$/);

@@ -115,7 +115,6 @@ describe("GithubDeployRole for deploys from main and the production environment"
     // Statements of one service stay in one policy.
     const policyOf = (sid: string) => policies.findIndex((p) => JSON.parse(p).Statement.some((s: Statement) => s.Sid === sid));
     expect(policyOf("IamManageRoles")).toBe(policyOf("IamPassRolesToServices"));
-    expect(policyOf("KmsCreateKeys")).toBe(policyOf("KmsStateEncryption"));
   });
 
   it("grants no Action \"*\" or \"<service>:*\", and never Action \"*\" on Resource \"*\"", () => {
@@ -157,7 +156,7 @@ describe("GithubDeployRole for deploys from main and the production environment"
       Resource: expect.stringMatching(new RegExp(`:role/ml-prod\\*$`)),
       Condition: {
         StringEquals: {
-          "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com"],
+          "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com", "scraper.aps.amazonaws.com"],
         },
       },
     });
@@ -188,7 +187,6 @@ describe("GithubDeployRole for deploys from main and the production environment"
 
   it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {
     expect(statement("KmsGrantsForAwsServices").Condition).toEqual({ Bool: { "kms:GrantIsForAWSResource": "true" } });
-    expect(statement("KmsStateEncryption").Condition).toEqual({ StringLike: { "kms:ViaService": expect.stringMatching(/^s3\.\*\.\$\{data\.aws_partition\.\w+\.dns_suffix\}$/) } });
   });
 
   it("denies sharing or exporting EC2 data that the ec2 wildcards would otherwise allow", () => {
@@ -378,5 +376,27 @@ describe("GithubDeployRole validation", () => {
     expect(GithubDeployRole.validate({ repository: REPO, resourceNamePrefix: "ml-prod", readOnly: true }, "ci.")).toEqual([
       expect.stringMatching(/^ci\.branches: none of branches/),
     ]);
+  });
+});
+
+describe("GithubDeployRole never reaches bucket objects or writes state from a plan", () => {
+  it("limits S3 to bucket-level actions (no object reads, writes or deletes)", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "deploy", { repository: "example-org/ml-platform", branches: ["main"], resourceNamePrefix: "ml-prod" });
+    const s3 = statementsOf(synth(stack).json).filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
+    const actions = s3.flatMap((s) => [s.Action].flat());
+    expect(actions).not.toEqual(expect.arrayContaining([expect.stringMatching(/^s3:(Get|Put|Delete)Object|^s3:(Get|Put|Delete)\*$/)]));
+  });
+
+  it("refuses a read-only role whose extra statements write state", () => {
+    expect(() =>
+      new GithubDeployRole(awsStack(), "plan", {
+        repository: "example-org/ml-platform",
+        pullRequests: true,
+        readOnly: true,
+        resourceNamePrefix: "ml-prod",
+        additionalStatements: [{ sid: "WriteState", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::state/platform.tfstate"] }],
+      }),
+    ).toThrow(/additionalStatements: statement "WriteState" lets a read-only role write \(s3:PutObject\); use StateBackend\.accessPolicyDocument\(keys, \{ readOnly: true \}\)/);
   });
 });

@@ -453,3 +453,18 @@ describe("SecureBucket: invalid props", () => {
     ]);
   });
 });
+
+describe("SecureBucket access-log delivery grant", () => {
+  it("admits log deliveries only from this account's buckets that log into it (aws:SourceArn)", () => {
+    const stack = awsStack();
+    const logs = new SecureBucket(stack, "logs", { bucketPrefix: "ml-access-logs-", dataClass: "access-logs" });
+    const key = new EncryptionKey(stack, "key", { purpose: "storage" });
+    new SecureBucket(stack, "models", { bucketPrefix: "ml-models-", dataClass: "artifacts", encryptionKey: key, accessLogBucket: logs });
+    const policies = Object.values(resourcesOf(synth(stack).json, "aws_s3_bucket_policy")).map((p) => JSON.parse(p.policy).Statement).flat();
+    const grant = policies.find((s: { Sid: string }) => s.Sid === "S3ServerAccessLogsDelivery");
+    expect(grant.Condition).toEqual({
+      StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) },
+      ArnLike: { "aws:SourceArn": [expect.stringMatching(/^\$\{aws_s3_bucket\.models_bucket_\w+\.arn\}$/)] },
+    });
+  });
+});

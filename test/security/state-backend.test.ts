@@ -173,3 +173,15 @@ describe("StateBackend: invalid props", () => {
     ]);
   });
 });
+
+describe("StateBackend.accessPolicyDocument for read-only (plan) roles", () => {
+  it("reads state and takes the lock, but cannot write or encrypt state", () => {
+    const stack = awsStack();
+    const backend = new StateBackend(stack, "state", { bucketName: "ml-prod-terraform-state-123456789012", region: "us-east-1" });
+    const statements = backend.accessPolicyDocument(["platform.tfstate"], { readOnly: true }).statements;
+    const onState = statements.filter((s) => (s.resources ?? []).some((r) => r.endsWith("/platform.tfstate")));
+    expect(onState.flatMap((s) => s.actions)).toEqual(["s3:GetObject"]);
+    expect(statements.flatMap((s) => s.actions)).not.toContain("kms:Encrypt");
+    expect(statements.find((s) => s.sid === "LockState")?.resources).toEqual([expect.stringMatching(/\/platform\.tfstate\.tflock$/)]);
+  });
+});
