@@ -109,7 +109,12 @@ export interface SystemNodePoolOptions {
   readonly volumeSizeGiB?: number;
 }
 
-/** Versions of the EKS managed add-ons the cluster installs. */
+/**
+ * Versions of the EKS managed add-ons the cluster installs. A version left unset is pinned at creation:
+ * EKS installs its default for the cluster's Kubernetes version, Terraform records it (the attribute is
+ * computed), and a newer EKS default never upgrades it. Set a version to upgrade deliberately, e.g. with a
+ * Kubernetes upgrade (`aws eks describe-addon-versions --kubernetes-version 1.35 --addon-name vpc-cni`).
+ */
 export interface EksAddonVersions {
   /**
    * Amazon VPC CNI version, e.g. "v1.19.5-eksbuild.1".
