@@ -41,13 +41,21 @@ async function main(): Promise<void> {
     console.log(`${r.what}: median ${median(r.runs).toFixed(2)} ${r.unit} (runs: ${r.runs.map((x) => x.toFixed(2)).join(", ")})`);
   };
 
-  const inProcess: Array<{ ms: number; maxRssMiB: number }> = [];
-  for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync("npx", ["ts-node", "bench/synth-once.ts"], { cwd: root, encoding: "utf8" });
+  const synthOnce = (args: string[]) => {
+    const r = spawnSync("npx", ["ts-node", "bench/synth-once.ts", ...args], { cwd: root, encoding: "utf8" });
     if (r.status !== 0) throw new Error(r.stderr);
-    inProcess.push(JSON.parse(r.stdout.trim().split("\n").pop()!));
+    return JSON.parse(r.stdout.trim().split("\n").pop()!) as { ms: number; maxRssMiB: number };
+  };
+  const inProcess: Array<{ ms: number; maxRssMiB: number }> = [];
+  const bare: Array<{ ms: number; maxRssMiB: number }> = [];
+  // Interleaved, so that machine noise hits both alike.
+  for (let i = 0; i < RUNS; i++) {
+    inProcess.push(synthOnce([]));
+    bare.push(synthOnce(["--no-compliance"]));
   }
-  log({ what: "synth of examples/reference-platform, in process (App.synth)", runs: inProcess.map((x) => x.ms / 1000), unit: "s" });
+  log({ what: "synth of examples/reference-platform with all four compliance packs, in process (build + App.synth)", runs: inProcess.map((x) => x.ms / 1000), unit: "s" });
+  log({ what: "same synth without compliance packs", runs: bare.map((x) => x.ms / 1000), unit: "s" });
+  log({ what: "compliance overhead: synth with packs / without (ratio of medians per run pair)", runs: inProcess.map((x, i) => x.ms / bare[i].ms), unit: "x" });
   log({ what: "peak RSS of the synth process (node + ts-node + providers)", runs: inProcess.map((x) => x.maxRssMiB), unit: "MiB" });
 
   const cli: number[] = [];

@@ -10,6 +10,7 @@ export * from "./security/irsa-role";
 export * from "./security/state-backend";
 export * from "./security/github-deploy-role";
 export * from "./planning/gpu-catalog";
+export * from "./compliance";
 export * from "./cluster/node-labels";
 export * from "./cluster/cluster-network";
 export * from "./cluster/gpu-node-pool";

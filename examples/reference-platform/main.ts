@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { GithubDeployRole, SecureInferenceCluster, StateBackend } from "../../lib";
+import { Compliance, GithubDeployRole, SecureInferenceCluster, StateBackend } from "../../lib";
 
 /** Stacks of the reference platform, returned for tests and for composition. */
 export interface ReferencePlatform {
@@ -16,7 +16,10 @@ export interface ReferencePlatform {
  * The reference platform: a private, encrypted EKS cluster with an L4 pool that scales from zero
  * and an H100 pool for large models.
  */
-export function buildReferencePlatform(app: App): ReferencePlatform {
+export function buildReferencePlatform(app: App, options: { readonly compliance?: boolean } = {}): ReferencePlatform {
+  // Every stack must pass all four packs at synth; the reports land next to each stack in cdktf.out.
+  if (options.compliance ?? true) Compliance.of(app).enforce(Compliance.HIPAA, Compliance.SOC2, Compliance.FEDRAMP_MODERATE, Compliance.GDPR);
+
   // Bootstrap: applied once with local state by an administrator, then CI takes over.
   const bootstrap = new TerraformStack(app, "bootstrap");
   new AwsProvider(bootstrap, "aws", { region: "us-east-1", defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }] });

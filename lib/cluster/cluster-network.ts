@@ -15,6 +15,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { addSuppression } from "../compliance/suppressions";
 import { EncryptionKey } from "../security/encryption-key";
 import { PolicyDocument } from "../security/policy-document";
 import { awsContext } from "../private/aws-context";
@@ -188,7 +189,11 @@ export class ClusterNetwork extends Construct {
 
     const igw = new InternetGateway(this, "igw", { vpcId: vpc.id, tags: { ...tags, Name: name } });
     const publicRoutes = new RouteTable(this, "public-routes", { vpcId: vpc.id, tags: { ...tags, Name: `${name}-public` } });
-    new Route(this, "public-default-route", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    const publicRoute = new Route(this, "public-default-route", { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+    addSuppression(publicRoute, {
+      id: "VpcNoUnrestrictedRouteToIgw",
+      reason: "Only the public subnets route to the internet gateway, and they hold nothing but the NAT gateways; nodes, endpoints and load balancers live in private subnets without public IPs.",
+    });
 
     const single = props.natGateways === "single";
     const privateSubnets: Subnet[] = [];

@@ -41,7 +41,8 @@ export interface AuditTrailProps extends AuditTrailOptions {
   readonly key?: EncryptionKey;
   /**
    * Buckets whose object reads and writes are recorded (S3 data events): who read which model weights.
-   * @default - none
+   * Data events are billed per event: name the buckets that hold sensitive data.
+   * @default - every bucket of the account
    */
   readonly dataEventBucketArns?: string[];
   /**
@@ -162,14 +163,14 @@ export class AuditTrail extends Construct {
       cloudWatchLogsRoleArn: delivery.role.arn,
       advancedEventSelector: [
         { name: "All management events", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] },
-        ...(dataEventBucketArns.length === 0 ? [] : [{
-          name: "Object reads and writes of model and data buckets",
+        {
+          name: dataEventBucketArns.length ? "Object reads and writes of model and data buckets" : "Object reads and writes of every S3 bucket",
           fieldSelector: [
             { field: "eventCategory", equalTo: ["Data"] },
             { field: "resources.type", equalTo: ["AWS::S3::Object"] },
-            { field: "resources.ARN", startsWith: dataEventBucketArns.map((a) => `${a}/`) },
+            ...(dataEventBucketArns.length ? [{ field: "resources.ARN", startsWith: dataEventBucketArns.map((a) => `${a}/`) }] : []),
           ],
-        }]),
+        },
       ],
       tags,
       // CloudTrail checks the bucket policy and the delivery role when the trail is created.

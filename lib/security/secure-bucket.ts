@@ -9,6 +9,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { addSuppression } from "../compliance/suppressions";
 import { awsContext } from "../private/aws-context";
 import { Problems, isLiteral, show } from "../private/validation";
 import { EncryptionKey } from "./encryption-key";
@@ -341,6 +342,11 @@ export class SecureBucket extends Construct {
     const ctx = awsContext(this);
     const cls = props.dataClass;
     this.dataClass = cls;
+    if (cls === "access-logs") {
+      // The two deliberate differences of a server-access-log bucket, recorded for auditors in every report.
+      addSuppression(this, { id: "S3BucketKmsEncryption", reason: "S3 server access log delivery supports only SSE-S3 (AES256) default encryption on the target bucket; SSE-KMS would drop the logs." });
+      addSuppression(this, { id: "S3BucketAccessLogging", reason: "This is the access-log target; a log bucket that logged its own deliveries would loop, and AWS advises against it." });
+    }
     const lock = SecureBucket.lockOf(props);
 
     this.bucket = new S3Bucket(this, "bucket", {

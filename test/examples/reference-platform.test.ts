@@ -1,4 +1,7 @@
+import * as fs from "fs";
+import * as path from "path";
 import { buildReferencePlatform } from "../../examples/reference-platform/main";
+import { REPORT_FILES } from "../../lib/compliance/compliance";
 import { FAKE_ACCOUNT_ID } from "../harness/aws-stand-in";
 import { OfflineTerraform, StackCheck, SynthesizedStack, synthApp } from "../harness/offline-terraform";
 import { changesWithAction, plannedResources } from "../harness/plan-json";
@@ -7,11 +10,12 @@ import { parseTemplateJson } from "../util";
 describe("examples/reference-platform under the real Terraform CLI", () => {
   let tf: OfflineTerraform;
   let stacks: SynthesizedStack[];
+  let outdir: string;
   const checks: Record<string, StackCheck> = {};
 
   beforeAll(async () => {
     tf = await OfflineTerraform.start();
-    stacks = synthApp((app) => buildReferencePlatform(app)).stacks;
+    ({ stacks, outdir } = synthApp((app) => buildReferencePlatform(app)));
     for (const s of stacks) checks[s.name] = await tf.check(s);
   });
   afterAll(async () => tf?.stop());
@@ -30,6 +34,23 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
     const subjects = roles.map((r) => parseTemplateJson(r.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).flat().sort();
     expect(subjects).toEqual(["repo:example-org/ml-platform:pull_request", "repo:example-org/ml-platform:ref:refs/heads/main"]);
     expect(plannedResources(plan, "aws_s3_bucket").map((b) => b.values.bucket)).toContain("ml-prod-terraform-state-123456789012");
+  });
+
+  it("writes a passing JSON and Markdown compliance report for every stack (all four packs)", () => {
+    for (const s of stacks) {
+      const dir = path.join(outdir, "stacks", s.name);
+      const report = JSON.parse(fs.readFileSync(path.join(dir, REPORT_FILES.json), "utf8"));
+      expect({ stack: s.name, passed: report.passed, findings: report.findings }).toEqual({ stack: s.name, passed: true, findings: [] });
+      expect(report.packs.map((p: { name: string }) => p.name)).toEqual(["HIPAA", "SOC2", "FEDRAMP_MODERATE", "GDPR"]);
+      const markdown = fs.readFileSync(path.join(dir, REPORT_FILES.markdown), "utf8");
+      expect(markdown).toContain("| Control | Rule | Level | Result | Evidence (resources that satisfy it) |");
+      expect(markdown).toMatch(/Result: \*\*PASS\*\*/);
+    }
+    const platform = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "platform", REPORT_FILES.json), "utf8"));
+    // The evidence an auditor asks for: the trail that satisfies log file validation, by control.
+    expect(platform.rules.find((r: { pack: string; ruleId: string }) => r.pack === "HIPAA" && r.ruleId === "CloudTrailLogFileValidation").compliant).toEqual([expect.stringMatching(/^aws_cloudtrail\./)]);
+    // Deliberate exceptions are listed with their reasons.
+    expect(platform.suppressions.map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining(["VpcNoUnrestrictedRouteToIgw", "S3BucketKmsEncryption", "S3BucketAccessLogging"]));
   });
 
   it("terraform validate passes for every stack", () => {

@@ -1,0 +1,162 @@
+import { ComplianceLevel, CompliancePack, ResourceView } from "./model";
+import { stackViewOf } from "./private/stack-view";
+import { ruleById } from "./rules";
+import { SuppressionRecord, suppressionCovers } from "./suppressions";
+
+/** A rule's verdict against one resource, in one pack. */
+export interface Finding {
+  /** Rule id. */
+  readonly ruleId: string;
+  /** Pack name. */
+  readonly pack: string;
+  /** Error or warning, as the pack sets it. */
+  readonly level: ComplianceLevel;
+  /** Stack of the resource. */
+  readonly stack: string;
+  /** Terraform address of the resource. */
+  readonly address: string;
+  /** Construct path of the resource. */
+  readonly path: string;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+  /** Control citations the rule evidences in this pack. */
+  readonly controls: readonly string[];
+  /** checkov ids of the same check. */
+  readonly checkov: readonly string[];
+  /** cdk-nag rules of the same check. */
+  readonly cdkNag: readonly string[];
+  /** The suppression that accepts this finding, if any. */
+  readonly suppressedBy?: { readonly path: string; readonly reason: string };
+}
+
+/** Outcome of one pack rule over a stack. */
+export interface RuleSummary {
+  /** Pack name. */
+  readonly pack: string;
+  /** Rule id. */
+  readonly ruleId: string;
+  /** Rule description. */
+  readonly description: string;
+  /** Level in the pack. */
+  readonly level: ComplianceLevel;
+  /** Control citations. */
+  readonly controls: readonly string[];
+  /** Addresses of resources that satisfy the rule: the evidence. */
+  readonly compliant: readonly string[];
+  /** Addresses of resources that violate it, unsuppressed. */
+  readonly nonCompliant: readonly string[];
+  /** Addresses whose violation is suppressed. */
+  readonly suppressed: readonly string[];
+  /** "pass" when nothing unsuppressed violates the rule (or nothing applies), else "fail". */
+  readonly result: "pass" | "fail";
+}
+
+/** A suppression and how many findings it accepted. */
+export interface SuppressionUse extends SuppressionRecord {
+  /** Findings it accepted. */
+  readonly matched: number;
+  /** True when an evaluated pack has the rule; a relevant suppression that matches nothing is reported as a warning. */
+  readonly relevant: boolean;
+}
+
+/** The compliance report of one stack. */
+export interface ComplianceReport {
+  /** Stack name. */
+  readonly stack: string;
+  /** Packs evaluated. */
+  readonly packs: ReadonlyArray<{ readonly name: string; readonly title: string }>;
+  /** Number of resources (managed) the rules looked at. */
+  readonly resourcesChecked: number;
+  /** Unsuppressed findings, errors first. */
+  readonly findings: readonly Finding[];
+  /** Findings accepted by suppressions. */
+  readonly suppressedFindings: readonly Finding[];
+  /** Every suppression declared in the stack. */
+  readonly suppressions: readonly SuppressionUse[];
+  /** Per pack and rule: pass/fail and the resources that evidence it. */
+  readonly rules: readonly RuleSummary[];
+  /** True when no unsuppressed error remains. */
+  readonly passed: boolean;
+}
+
+/**
+ * Evaluates packs over a synthesized stack (cdk.tf.json content). Pure: no I/O. With `scopePaths`, only
+ * resources under those construct paths are evaluated (cross-resource rules still see the whole stack).
+ */
+export function evaluateStack(
+  stackName: string,
+  json: Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  packs: readonly CompliancePack[],
+  suppressions: readonly SuppressionRecord[],
+  scopePaths?: readonly string[],
+): ComplianceReport {
+  const view = stackViewOf(stackName, json);
+  const inScope = (p: string) => !scopePaths || scopePaths.some((s) => p === s || p.startsWith(`${s}/`));
+  const managed = view.resources.filter((r) => r.mode === "managed" && inScope(r.path));
+  const findings: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const uses = new Map<SuppressionRecord, number>(suppressions.map((s) => [s, 0]));
+  const rules: RuleSummary[] = [];
+
+  for (const pack of packs) {
+    for (const pr of pack.rules) {
+      const rule = ruleById(pr.ruleId);
+      if (!rule) throw new Error(`compliance pack ${pack.name} names rule "${pr.ruleId}", which the library does not have`);
+      const params = { ...rule.params, ...pr.params };
+      const compliant: string[] = [];
+      const nonCompliant: string[] = [];
+      const accepted: string[] = [];
+      const targets: ResourceView[] = managed.filter((r) => rule.resourceTypes.includes(r.type));
+      for (const resource of targets) {
+        const outcome = rule.evaluate({ resource, stack: view, params });
+        if (outcome.status === "compliant") compliant.push(resource.address);
+        if (outcome.status !== "non-compliant") continue;
+        const base = {
+          ruleId: rule.id,
+          pack: pack.name,
+          level: pr.level,
+          stack: stackName,
+          address: resource.address,
+          path: resource.path,
+          message: outcome.message ?? rule.description,
+          controls: pr.controls,
+          checkov: rule.checkov ?? [],
+          cdkNag: rule.cdkNag ?? [],
+        };
+        const by = suppressions.find((s) => suppressionCovers(s, rule.id, resource.address, resource.path));
+        if (by) {
+          uses.set(by, (uses.get(by) ?? 0) + 1);
+          suppressed.push({ ...base, suppressedBy: { path: by.path, reason: by.reason } });
+          accepted.push(resource.address);
+        } else {
+          findings.push(base);
+          nonCompliant.push(resource.address);
+        }
+      }
+      rules.push({
+        pack: pack.name,
+        ruleId: rule.id,
+        description: rule.description,
+        level: pr.level,
+        controls: pr.controls,
+        compliant: compliant.sort(),
+        nonCompliant: nonCompliant.sort(),
+        suppressed: accepted.sort(),
+        result: nonCompliant.length ? "fail" : "pass",
+      });
+    }
+  }
+  const order = (f: Finding) => `${f.level === "error" ? 0 : 1}|${f.address}|${f.ruleId}|${f.pack}`;
+  findings.sort((a, b) => order(a).localeCompare(order(b)));
+  suppressed.sort((a, b) => order(a).localeCompare(order(b)));
+  return {
+    stack: stackName,
+    packs: packs.map((p) => ({ name: p.name, title: p.title })),
+    resourcesChecked: managed.length,
+    findings,
+    suppressedFindings: suppressed,
+    suppressions: [...uses.entries()].map(([s, matched]) => ({ ...s, matched, relevant: packs.some((p) => p.rules.some((r) => r.ruleId === s.id)) })).sort((a, b) => `${a.path}|${a.id}`.localeCompare(`${b.path}|${b.id}`)),
+    rules,
+    passed: !findings.some((f) => f.level === "error"),
+  };
+}

@@ -1,0 +1,52 @@
+import { ComplianceReport, Finding } from "./engine";
+
+/** The machine-readable report (stable key order, sorted lists). */
+export function reportJson(report: ComplianceReport): string {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function findingLine(f: Finding): string {
+  return `- **${f.level}** \`${f.ruleId}\` (${f.pack}: ${f.controls.join(", ")}) on \`${f.address}\` (${f.path}): ${f.message}`;
+}
+
+/**
+ * The auditor's view: per pack, a control matrix (control -> rules -> the resources whose
+ * configuration satisfies it), then findings and suppressions with their reasons.
+ */
+export function reportMarkdown(report: ComplianceReport): string {
+  const lines: string[] = [];
+  lines.push(`# Compliance report: stack \`${report.stack}\``, "");
+  lines.push(`Result: **${report.passed ? "PASS" : "FAIL"}**. ${report.resourcesChecked} resources checked against ${report.packs.map((p) => p.name).join(", ")}; ${report.findings.length} open findings, ${report.suppressedFindings.length} suppressed.`, "");
+  for (const pack of report.packs) {
+    lines.push(`## ${pack.title} (${pack.name})`, "");
+    lines.push("| Control | Rule | Level | Result | Evidence (resources that satisfy it) |", "| --- | --- | --- | --- | --- |");
+    const rows: Array<[string, string]> = [];
+    for (const r of report.rules.filter((x) => x.pack === pack.name)) {
+      for (const control of r.controls) {
+        const evidence = r.compliant.length ? r.compliant.map((a) => `\`${a}\``).join("<br>") : "_no resource of this kind_";
+        const extra = [r.nonCompliant.length ? `violated by ${r.nonCompliant.map((a) => `\`${a}\``).join(", ")}` : "", r.suppressed.length ? `suppressed for ${r.suppressed.map((a) => `\`${a}\``).join(", ")}` : ""].filter(Boolean).join("; ");
+        rows.push([control, `| ${cell(control)} | \`${r.ruleId}\`: ${cell(r.description)} | ${r.level} | ${r.result}${extra ? ` (${extra})` : ""} | ${evidence} |`]);
+      }
+    }
+    rows.sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }) || a[1].localeCompare(b[1]));
+    lines.push(...rows.map(([, row]) => row), "");
+  }
+  lines.push("## Open findings", "");
+  lines.push(...(report.findings.length ? report.findings.map(findingLine) : ["None."]), "");
+  lines.push("## Suppressions", "");
+  if (report.suppressions.length === 0) lines.push("None.");
+  for (const s of report.suppressions) {
+    lines.push(`- \`${s.id}\` on \`${s.path}\`${s.appliesTo ? ` (applies to ${s.appliesTo.map((a) => `\`${a}\``).join(", ")})` : ""}: ${s.reason} — accepted ${s.matched} finding(s)${s.matched === 0 ? (s.relevant ? " (matches nothing)" : " (rule not in these packs)") : ""}.`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+/** One-line summary for synth output. */
+export function reportSummaryLine(report: ComplianceReport): string {
+  const errors = report.findings.filter((f) => f.level === "error").length;
+  const warnings = report.findings.length - errors;
+  return `compliance ${report.stack}: ${report.passed ? "PASS" : "FAIL"} (${report.packs.map((p) => p.name).join(", ")}; ${report.resourcesChecked} resources, ${errors} errors, ${warnings} warnings, ${report.suppressedFindings.length} suppressed)`;
+}

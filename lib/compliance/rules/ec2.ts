@@ -1,0 +1,164 @@
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
+
+/*
+ * Rules over EC2 launch templates (and instances, for IMDSv2): the node hardening an EKS managed
+ * node group takes from its launch template.
+ */
+
+type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every instance of a nested block; cdktf writes a single block as an object, several as an array. */
+function blocks(value: unknown): Block[] {
+  if (Array.isArray(value)) return value.filter((b): b is Block => !!b && typeof b === "object");
+  return value && typeof value === "object" ? [value as Block] : [];
+}
+
+/** The only instance of a nested block (max_items = 1). */
+function block(value: unknown): Block | undefined {
+  return blocks(value)[0];
+}
+
+const isReference = (v: unknown): v is string => typeof v === "string" && v.includes("${");
+const isTrue = (v: unknown): boolean => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
+const isOne = (v: unknown): boolean => v === 1 || (typeof v === "string" && v.trim() === "1");
+
+/** A value for a message: unset, a reference that cannot be checked at synth time, or the literal. */
+function shown(v: unknown, unset = "unset"): string {
+  if (v === undefined || v === null) return unset;
+  if (isReference(v)) return `a Terraform reference (${v}) that cannot be checked at synth time`;
+  return JSON.stringify(v);
+}
+
+/** The aws_launch_template of the stack that a `launch_template { id | name }` block names, if any. */
+function launchTemplateOf(stack: StackView, ref: Block | undefined): ResourceView | undefined {
+  if (!ref) return undefined;
+  return stack.ofType("aws_launch_template").find((t) =>
+    (ref.id !== undefined && stack.refersTo(ref.id, t))
+    || (ref.name !== undefined && (stack.refersTo(ref.name, t) || (typeof t.config.name === "string" && ref.name === t.config.name))));
+}
+
+/**
+ * The metadata options that apply to a resource: its own block or, for an instance without one,
+ * those of the stack's launch template it is launched from (as cdk-nag resolves them).
+ */
+function metadataOptionsOf(resource: ResourceView, stack: StackView): { options?: Block; from: string } {
+  const own = block(resource.config.metadata_options);
+  if (own || resource.type !== "aws_instance") return { options: own, from: "metadata_options" };
+  const template = launchTemplateOf(stack, block(resource.config.launch_template));
+  if (!template) return { options: undefined, from: "metadata_options" };
+  return { options: block(template.config.metadata_options), from: `metadata_options of launch template ${template.address}` };
+}
+
+/** IMDSv2 only: a request forged through the instance cannot read its credentials. */
+export const LaunchTemplateImdsv2: ComplianceRule = {
+  id: "LaunchTemplateImdsv2",
+  description: "Instances require IMDSv2 session tokens (metadata_options.http_tokens = \"required\") or have the metadata endpoint disabled.",
+  explanation:
+    "IMDSv1 answers any GET request, so a server-side request forgery or an open proxy on the instance leaks the instance role's credentials. "
+    + "IMDSv2 requires a session token obtained with a PUT, which such requests cannot make.",
+  resourceTypes: ["aws_launch_template", "aws_instance"],
+  checkov: ["CKV_AWS_79"],
+  cdkNag: ["EC2IMDSv2Enabled"],
+  evaluate: ({ resource, stack }): RuleOutcome => {
+    const { options, from } = metadataOptionsOf(resource, stack);
+    if (options?.http_tokens === "required" || options?.http_endpoint === "disabled") return Outcome.compliant();
+    return Outcome.nonCompliant(
+      `${from}.http_tokens is ${shown(options?.http_tokens, "unset (the EC2 default \"optional\" accepts IMDSv1)")}; `
+      + "set metadata_options { http_tokens = \"required\" } (or http_endpoint = \"disabled\" when nothing on the instance reads instance metadata)",
+    );
+  },
+};
+
+/** Hop limit 1: containers (one network hop further) cannot reach the node's metadata endpoint. */
+export const LaunchTemplateImdsHopLimit: ComplianceRule = {
+  id: "LaunchTemplateImdsHopLimit",
+  description: "Instance metadata responses are limited to one network hop (metadata_options.http_put_response_hop_limit = 1).",
+  explanation:
+    "With a hop limit above 1, IMDSv2 token responses reach containers and pods behind the node's network namespace, "
+    + "which then read the node role's credentials. Pods get AWS credentials through EKS Pod Identity or IRSA instead.",
+  resourceTypes: ["aws_launch_template"],
+  checkov: ["CKV_AWS_341"],
+  evaluate: ({ resource }): RuleOutcome => {
+    const options = block(resource.config.metadata_options);
+    // No endpoint, nothing to reach.
+    if (options?.http_endpoint === "disabled") return Outcome.compliant();
+    const hops = options?.http_put_response_hop_limit;
+    if (isOne(hops)) return Outcome.compliant();
+    return Outcome.nonCompliant(
+      `metadata_options.http_put_response_hop_limit is ${shown(hops, "unset (EC2 then uses 1, or 2 for AMIs registered with ImdsSupport v2.0)")}; `
+      + "set it to 1 so that containers on the instance cannot reach its metadata endpoint",
+    );
+  },
+};
+
+/** Node volumes hold container images, model weights and caches: encrypted at rest. */
+export const LaunchTemplateEncryptedVolumes: ComplianceRule = {
+  id: "LaunchTemplateEncryptedVolumes",
+  description: "Every EBS volume the launch template declares is encrypted (block_device_mappings.ebs.encrypted = true).",
+  explanation:
+    "Unencrypted volumes and their snapshots expose whatever nodes write to disk (container images, model weights, caches, logs) "
+    + "to anyone who can read a snapshot or a detached volume. Encrypt them, preferably with a customer-managed KMS key.",
+  resourceTypes: ["aws_launch_template"],
+  cdkNag: ["AwsSolutions-EC26"],
+  evaluate: ({ resource }): RuleOutcome => {
+    const volumes = blocks(resource.config.block_device_mappings)
+      .map((m, i) => ({ device: typeof m.device_name === "string" ? m.device_name : `#${i}`, ebs: block(m.ebs) }))
+      .filter((m): m is { device: string; ebs: Block } => m.ebs !== undefined);
+    // No EBS mappings: instance store only, or the AMI's own mappings (the account's EBS default-encryption setting applies).
+    if (volumes.length === 0) return Outcome.notApplicable();
+    const plain = volumes.filter((v) => !isTrue(v.ebs.encrypted));
+    if (plain.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(
+      `block_device_mappings ${plain.map((v) => `${v.device} (ebs.encrypted ${shown(v.ebs.encrypted)})`).join(", ")} `
+      + `${plain.length === 1 ? "is" : "are"} not encrypted; set ebs { encrypted = "true", kms_key_id = <customer-managed key ARN> } on every mapping`,
+    );
+  },
+};
+
+/** Nodes stay in private subnets without public addresses. */
+export const LaunchTemplateNoPublicIp: ComplianceRule = {
+  id: "LaunchTemplateNoPublicIp",
+  description: "No network interface of the launch template associates a public IP address.",
+  explanation:
+    "A public address makes an instance reachable from the internet whenever a security group or NACL is too open, "
+    + "and bypasses the NAT egress path that flow logs and egress controls watch.",
+  resourceTypes: ["aws_launch_template"],
+  checkov: ["CKV_AWS_88"],
+  cdkNag: ["EC2InstanceNoPublicIp"],
+  evaluate: ({ resource }): RuleOutcome => {
+    const open = blocks(resource.config.network_interfaces)
+      .map((n, i) => ({ index: typeof n.device_index === "number" ? n.device_index : i, value: n.associate_public_ip_address }))
+      .filter((n) => isTrue(n.value) || isReference(n.value));
+    if (open.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(
+      `network_interfaces ${open.map((n) => `#${n.index} (associate_public_ip_address ${shown(n.value)})`).join(", ")} `
+      + "may give instances a public IP address; set associate_public_ip_address = \"false\" (or remove it) and launch into private subnets",
+    );
+  },
+};
+
+/** One-minute metrics, for alarms and autoscaling that react in time. */
+export const LaunchTemplateMonitoring: ComplianceRule = {
+  id: "LaunchTemplateMonitoring",
+  description: "Instances launched from the template have detailed (one-minute) CloudWatch monitoring (monitoring.enabled = true).",
+  explanation:
+    "Basic monitoring reports every five minutes, too coarse to see a saturated or failing node before users do. "
+    + "Detailed monitoring gives one-minute metrics for alarms and incident timelines.",
+  resourceTypes: ["aws_launch_template"],
+  checkov: ["CKV_AWS_126"],
+  cdkNag: ["EC2InstanceDetailedMonitoringEnabled"],
+  evaluate: ({ resource }): RuleOutcome => {
+    const enabled = block(resource.config.monitoring)?.enabled;
+    if (isTrue(enabled)) return Outcome.compliant();
+    return Outcome.nonCompliant(`monitoring.enabled is ${shown(enabled, "unset (basic five-minute monitoring)")}; set monitoring { enabled = true }`);
+  },
+};
+
+/** The EC2 rules, in the order reports list them. */
+export const EC2_RULES: readonly ComplianceRule[] = [
+  LaunchTemplateImdsv2,
+  LaunchTemplateImdsHopLimit,
+  LaunchTemplateEncryptedVolumes,
+  LaunchTemplateNoPublicIp,
+  LaunchTemplateMonitoring,
+];

@@ -1,0 +1,333 @@
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
+import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
+
+/* Rules over IAM policies, role trust policies and policy attachments. */
+
+type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Every instance of a nested block; cdktf writes a single block as an object, several as an array. */
+function blocks(value: unknown): Block[] {
+  if (Array.isArray(value)) return value.filter((b): b is Block => !!b && typeof b === "object");
+  return value && typeof value === "object" ? [value as Block] : [];
+}
+
+const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
+const quoted = (values: string[]): string => values.map((v) => `"${v}"`).join(", ");
+
+/** A statement for a message: its Sid, or its position. */
+const labelOf = (s: Statement, index: number): string => (s.sid ? `statement "${s.sid}"` : `statement #${index + 1}`);
+
+/** Start of an unreadable policy, for a message. */
+function preview(value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** One `statement` block of a data.aws_iam_policy_document, in statementsOf's shape. */
+function statementOfBlock(b: Block): Statement {
+  const principals: Record<string, string[]> = {};
+  for (const p of blocks(b.principals)) principals[String(p.type)] = [...(principals[String(p.type)] ?? []), ...list(p.identifiers)];
+  const conditions: Record<string, Record<string, string[]>> = {};
+  for (const c of blocks(b.condition)) {
+    const byKey = (conditions[String(c.test)] ??= {});
+    byKey[String(c.variable)] = [...(byKey[String(c.variable)] ?? []), ...list(c.values)];
+  }
+  return {
+    sid: typeof b.sid === "string" ? b.sid : undefined,
+    effect: b.effect === "Deny" ? "Deny" : "Allow",
+    actions: list(b.actions),
+    notActions: list(b.not_actions),
+    resources: list(b.resources),
+    principals,
+    conditions,
+  };
+}
+
+/**
+ * The statements of a policy attribute: IAM JSON (with Terraform interpolations), or a reference to a
+ * data.aws_iam_policy_document of the stack, read from its blocks (with its source and override
+ * documents, whose statements are all kept: a superset, which only errs towards reporting).
+ * Undefined when the policy cannot be read at synth time (jsonencode(), variables, other stacks).
+ */
+function readStatements(stack: StackView, value: unknown, seen: Set<string> = new Set()): Statement[] | undefined {
+  const direct = statementsOf(value);
+  if (direct) return direct;
+  const match = typeof value === "string" ? /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(json|minified_json)\}$/.exec(value.trim()) : null;
+  if (!match) return undefined;
+  const doc = stack.resources.find((r) => r.mode === "data" && r.type === "aws_iam_policy_document" && r.name === match[1]);
+  if (!doc || seen.has(doc.address)) return undefined;
+  seen.add(doc.address);
+  const out = blocks(doc.config.statement).map(statementOfBlock);
+  for (const other of [doc.config.source_policy_documents, doc.config.override_policy_documents]) {
+    if (other === undefined) continue;
+    const docs = Array.isArray(other) ? other : [other];
+    for (const d of docs) {
+      const statements = readStatements(stack, d, seen);
+      if (!statements) return undefined;
+      out.push(...statements);
+    }
+  }
+  return out;
+}
+
+const UNREADABLE_FIX = "write it as IAM JSON (e.g. PolicyDocument.toJson()) or as a data.aws_iam_policy_document of this stack so that it can be checked";
+
+/** Resources whose `policy` attribute is an identity policy. */
+const POLICY_RESOURCE_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"] as const;
+
+/** Inline policies of a role; an empty `inline_policy {}` block is Terraform's way to say "none", not a policy. */
+const inlinePoliciesOf = (role: ResourceView): Block[] => blocks(role.config.inline_policy).filter((b) => isSet(b.policy) || isSet(b.name));
+
+/** The identity policies a resource carries, by the attribute a message should name. */
+function identityPoliciesOf(resource: ResourceView): Array<{ attribute: string; value: unknown }> {
+  if (resource.type === "aws_iam_role") {
+    return inlinePoliciesOf(resource).map((b, i) => ({ attribute: `inline_policy ${typeof b.name === "string" ? `"${b.name}"` : `#${i + 1}`}`, value: b.policy }));
+  }
+  return isSet(resource.config.policy) ? [{ attribute: "policy", value: resource.config.policy }] : [];
+}
+
+/**
+ * Applies `finding` to every statement of every identity policy of the resource: not applicable
+ * without policies, non-compliant with each finding (and each unreadable policy) listed, then `fix`.
+ */
+function checkIdentityPolicies(resource: ResourceView, stack: StackView, finding: (s: Statement) => string | undefined, fix: string): RuleOutcome {
+  const policies = identityPoliciesOf(resource);
+  if (policies.length === 0) return Outcome.notApplicable();
+  const unreadable: string[] = [];
+  const findings: string[] = [];
+  for (const { attribute, value } of policies) {
+    const statements = readStatements(stack, value);
+    if (!statements) {
+      unreadable.push(`${attribute} cannot be read at synth time (${preview(value)}); ${UNREADABLE_FIX}`);
+      continue;
+    }
+    statements.forEach((s, i) => {
+      const f = s.effect === "Allow" ? finding(s) : undefined;
+      if (f) findings.push(`${attribute} ${labelOf(s, i)} ${f}`);
+    });
+  }
+  const parts = [...(findings.length ? [`${findings.join("; ")}; ${fix}`] : []), ...unreadable];
+  return parts.length ? Outcome.nonCompliant(parts.join("; ")) : Outcome.compliant();
+}
+
+const isAllActions = (a: string): boolean => a.trim() === "*" || a.trim() === "*:*";
+const isServiceWildcard = (a: string): boolean => /^[A-Za-z0-9-]+:\*$/.test(a.trim());
+
+/** No identity policy makes its holder an administrator. */
+export const IamNoAdminPolicy: ComplianceRule = {
+  id: "IamNoAdminPolicy",
+  description: "No identity policy allows every action on every resource (Action \"*\" with Resource \"*\").",
+  explanation:
+    "A statement that allows \"*\" on \"*\" makes its holder an administrator of the account: it can read every secret, disable the audit trail and grant itself anything. "
+    + "Administration belongs to a few MFA-gated human roles with AWS's own job-function policies, never to workloads or pipelines.",
+  resourceTypes: [...POLICY_RESOURCE_TYPES, "aws_iam_role"],
+  checkov: ["CKV_AWS_62", "CKV_AWS_1"],
+  cdkNag: ["IAMPolicyNoStatementsWithAdminAccess"],
+  evaluate: ({ resource, stack }): RuleOutcome =>
+    checkIdentityPolicies(
+      resource,
+      stack,
+      (s) => (s.actions.some(isAllActions) && s.resources.some((r) => r.trim() === "*") ? "allows Action \"*\" on Resource \"*\" (full administrator access)" : undefined),
+      "allow only the actions and resources the principal needs",
+    ),
+};
+
+/** Identity policies list actions instead of granting whole services. */
+export const IamNoFullServiceAccess: ComplianceRule = {
+  id: "IamNoFullServiceAccess",
+  description: "No identity policy allows every action (\"*\") or every action of a service (\"<service>:*\").",
+  explanation:
+    "\"s3:*\" or \"iam:*\" grants today's and every future action of the service, including the destructive and permission-changing ones "
+    + "(deleting buckets and their policies, creating access keys). Listing the actions a principal needs keeps its reach reviewable.",
+  resourceTypes: [...POLICY_RESOURCE_TYPES, "aws_iam_role"],
+  checkov: ["CKV_AWS_63"],
+  cdkNag: ["IAMPolicyNoStatementsWithFullAccess"],
+  evaluate: ({ resource, stack }): RuleOutcome =>
+    checkIdentityPolicies(
+      resource,
+      stack,
+      (s) => {
+        const broad = s.actions.filter((a) => isAllActions(a) || isServiceWildcard(a));
+        return broad.length ? `allows ${quoted(broad)}` : undefined;
+      },
+      "list the specific actions the principal needs instead",
+    ),
+};
+
+/** The principal attribute of each inline policy resource type. */
+const INLINE_OWNER: Record<string, "role" | "user" | "group"> = { aws_iam_role_policy: "role", aws_iam_user_policy: "user", aws_iam_group_policy: "group" };
+
+/** Permissions live in managed policies that can be reviewed on their own. */
+export const IamNoInlinePolicy: ComplianceRule = {
+  id: "IamNoInlinePolicy",
+  description: "Roles, users and groups get permissions from managed policies only, never inline policies.",
+  explanation:
+    "Inline policies live inside one principal: they cannot be reviewed, versioned or reused on their own, and access reviews that list managed policies miss them. "
+    + "Customer-managed policies are versioned resources that an auditor can enumerate.",
+  resourceTypes: ["aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+  cdkNag: ["IAMNoInlinePolicy"],
+  evaluate: ({ resource }): RuleOutcome => {
+    if (resource.type === "aws_iam_role") {
+      const inline = inlinePoliciesOf(resource);
+      if (inline.length === 0) return Outcome.compliant();
+      const names = inline.map((b, i) => (typeof b.name === "string" ? `"${b.name}"` : `#${i + 1}`)).join(", ");
+      return Outcome.nonCompliant(
+        `inline_policy ${names} embeds ${inline.length === 1 ? "a policy" : "policies"} in the role; `
+        + "move each to an aws_iam_policy attached with aws_iam_role_policy_attachment and remove the inline_policy blocks",
+      );
+    }
+    const owner = INLINE_OWNER[resource.type];
+    return Outcome.nonCompliant(
+      `${resource.type} embeds an inline policy in ${owner} ${JSON.stringify(resource.config[owner]) ?? "(unset)"}; `
+      + `create an aws_iam_policy with its statements and attach it with aws_iam_${owner}_policy_attachment instead`,
+    );
+  },
+};
+
+/** True when some principal of the statement is "*", of any kind. */
+const admitsAnyone = (s: Statement): boolean => hasWildcardPrincipal(s) || Object.values(s.principals).some((values) => values.some((v) => v.trim() === "*"));
+
+/** Roles trust named principals only. */
+export const IamRoleTrustNoWildcard: ComplianceRule = {
+  id: "IamRoleTrustNoWildcard",
+  description: "No statement of a role's trust policy lets any principal (\"*\") assume the role.",
+  explanation:
+    "A trust policy with Principal \"*\" lets every AWS account in the world try to assume the role; only its conditions stand between the role and the internet. "
+    + "Name the accounts, roles, services or identity providers that may assume it.",
+  resourceTypes: ["aws_iam_role"],
+  checkov: ["CKV_AWS_60", "CKV_AWS_61"],
+  evaluate: ({ resource, stack }): RuleOutcome => {
+    const policy = resource.config.assume_role_policy;
+    if (!isSet(policy)) return Outcome.notApplicable();
+    const statements = readStatements(stack, policy);
+    if (!statements) return Outcome.nonCompliant(`assume_role_policy cannot be read at synth time (${preview(policy)}); ${UNREADABLE_FIX}`);
+    const open = statements.map((s, i) => (s.effect === "Allow" && admitsAnyone(s) ? labelOf(s, i) : undefined)).filter((l): l is string => l !== undefined);
+    if (open.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(
+      `assume_role_policy ${open.join(", ")} ${open.length === 1 ? "lets" : "let"} any principal ("*") assume the role; `
+      + "name the accounts, roles, services or identity providers that may assume it",
+    );
+  },
+};
+
+/**
+ * The principals of a trust statement that may be people: "*", and every AWS principal (account
+ * roots, users, roles) except references to roles of this stack, which are machine chains.
+ */
+function humanPrincipalsOf(s: Statement, stack: StackView): string[] {
+  const stackRoles = stack.ofType("aws_iam_role");
+  const people = "*" in s.principals ? ["*"] : [];
+  for (const p of s.principals.AWS ?? []) if (!stackRoles.some((r) => stack.refersTo(p, r))) people.push(p);
+  return people;
+}
+
+const NUMBER = /^\s*\d+(\.\d+)?\s*$/;
+
+/** What a statement that admits people lacks of the MFA conditions; empty when it has them. */
+function mfaGaps(s: Statement, maxAgeSeconds: number): string[] {
+  const gaps: string[] = [];
+  // Bool only: BoolIfExists passes requests that carry no MFA key at all, such as long-term access keys.
+  const present = conditionValues(s, "Bool", "aws:MultiFactorAuthPresent");
+  if (!present || present.length === 0) gaps.push("without Bool \"aws:MultiFactorAuthPresent\" = \"true\"");
+  else if (!present.every((v) => v.trim().toLowerCase() === "true")) gaps.push(`with Bool "aws:MultiFactorAuthPresent" = ${quoted(present)} instead of only "true"`);
+
+  // Conditions of different operators must all hold, values of one operator are alternatives: the tightest operator's loosest value bounds the age.
+  const limits = ["NumericLessThan", "NumericLessThanEquals"]
+    .map((op) => conditionValues(s, op, "aws:MultiFactorAuthAge"))
+    .filter((values): values is string[] => values !== undefined && values.length > 0);
+  if (limits.length === 0) {
+    gaps.push(`without NumericLessThan "aws:MultiFactorAuthAge" (at most ${maxAgeSeconds} seconds)`);
+  } else {
+    const bounds = limits.filter((values) => values.every((v) => NUMBER.test(v))).map((values) => Math.max(...values.map(Number)));
+    if (bounds.length === 0) {
+      gaps.push(`with an "aws:MultiFactorAuthAge" limit that is not a literal number (${quoted(limits.flat())})`);
+    } else if (Math.min(...bounds) > maxAgeSeconds) {
+      gaps.push(`accepting MFA up to ${Math.min(...bounds)} seconds old ("aws:MultiFactorAuthAge"), more than ${maxAgeSeconds}`);
+    }
+  }
+  return gaps;
+}
+
+/** Roles that people assume require a recent MFA sign-in. */
+export const IamHumanRoleRequiresMfa: ComplianceRule = {
+  id: "IamHumanRoleRequiresMfa",
+  description: "Every trust statement that lets people assume a role requires MFA (aws:MultiFactorAuthPresent) no older than maxAgeSeconds (aws:MultiFactorAuthAge).",
+  explanation:
+    "Roles that people assume are the way into the cluster and the account; a leaked password or access key alone must not open them. "
+    + "Account roots and IAM users or roles outside this stack may be people, so each statement admitting them must require a recent MFA sign-in. "
+    + "Neither checkov nor cdk-nag checks trust policies for MFA.",
+  resourceTypes: ["aws_iam_role"],
+  params: { maxAgeSeconds: 3600 },
+  evaluate: ({ resource, stack, params }): RuleOutcome => {
+    const policy = resource.config.assume_role_policy;
+    if (!isSet(policy)) return Outcome.notApplicable();
+    const statements = readStatements(stack, policy);
+    if (!statements) {
+      return Outcome.nonCompliant(`assume_role_policy cannot be read at synth time (${preview(policy)}), so its MFA conditions cannot be checked; ${UNREADABLE_FIX}`);
+    }
+    const maxAge = Number(params.maxAgeSeconds ?? 3600);
+    let admitsPeople = false;
+    const problems: string[] = [];
+    statements.forEach((s, i) => {
+      if (s.effect !== "Allow") return;
+      const people = humanPrincipalsOf(s, stack);
+      if (people.length === 0) return;
+      admitsPeople = true;
+      const gaps = mfaGaps(s, maxAge);
+      if (gaps.length) problems.push(`${labelOf(s, i)} admits ${quoted(people)} ${gaps.join(" and ")}`);
+    });
+    // Trusted only by services, identity providers or this stack's own roles.
+    if (!admitsPeople) return Outcome.notApplicable();
+    if (problems.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(
+      `assume_role_policy ${problems.join("; ")}; add Condition { "Bool": { "aws:MultiFactorAuthPresent": "true" }, `
+      + `"NumericLessThan": { "aws:MultiFactorAuthAge": "${maxAge}" } } to every statement that admits people`,
+    );
+  },
+};
+
+const ADMINISTRATOR_ACCESS = ":policy/AdministratorAccess";
+
+/** True when a policy ARN (literal, or a reference to a data.aws_iam_policy of the stack) is AWS's AdministratorAccess. */
+function isAdministratorAccess(stack: StackView, arn: unknown): boolean {
+  if (typeof arn !== "string") return false;
+  if (arn.trim().endsWith(ADMINISTRATOR_ACCESS)) return true;
+  return stack.resources.some((d) =>
+    d.mode === "data" && d.type === "aws_iam_policy" && stack.refersTo(arn, d)
+    && ((typeof d.config.arn === "string" && d.config.arn.trim().endsWith(ADMINISTRATOR_ACCESS)) || d.config.name === "AdministratorAccess"));
+}
+
+/** Nobody holds AWS's AdministratorAccess policy. */
+export const IamNoAdministratorAccessAttachment: ComplianceRule = {
+  id: "IamNoAdministratorAccessAttachment",
+  description: "No role, user or group has AWS's AdministratorAccess managed policy attached.",
+  explanation:
+    "AdministratorAccess allows every action on every resource. A principal holding it can undo every other control in the account, "
+    + "so grant scoped customer-managed policies (or AWS job-function policies) instead.",
+  resourceTypes: ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role"],
+  checkov: ["CKV_AWS_274"],
+  evaluate: ({ resource, stack }): RuleOutcome => {
+    const fix = "attach a customer-managed policy that allows only what the principal needs";
+    if (resource.type === "aws_iam_role") {
+      // The role's exclusive managed_policy_arns argument (deprecated, still honoured).
+      const arns = resource.config.managed_policy_arns;
+      if (!isSet(arns)) return Outcome.notApplicable();
+      const admin = list(arns).filter((a) => isAdministratorAccess(stack, a));
+      return admin.length ? Outcome.nonCompliant(`managed_policy_arns includes ${quoted(admin)} (AdministratorAccess); ${fix}`) : Outcome.compliant();
+    }
+    const arn = resource.config.policy_arn;
+    if (!isAdministratorAccess(stack, arn)) return Outcome.compliant();
+    return Outcome.nonCompliant(`policy_arn ${JSON.stringify(arn)} attaches AWS's AdministratorAccess policy; ${fix}`);
+  },
+};
+
+/** The IAM rules, in the order reports list them. */
+export const IAM_RULES: readonly ComplianceRule[] = [
+  IamNoAdminPolicy,
+  IamNoFullServiceAccess,
+  IamNoInlinePolicy,
+  IamRoleTrustNoWildcard,
+  IamHumanRoleRequiresMfa,
+  IamNoAdministratorAccessAttachment,
+];

@@ -1,0 +1,36 @@
+import { ComplianceRule } from "../model";
+import { CLOUDTRAIL_RULES } from "./cloudtrail";
+import { CLOUDWATCH_RULES } from "./cloudwatch";
+import { EC2_RULES } from "./ec2";
+import { ECR_RULES } from "./ecr";
+import { EKS_RULES } from "./eks";
+import { IAM_RULES } from "./iam";
+import { KMS_RULES } from "./kms";
+import { S3_RULES } from "./s3";
+import { SAGEMAKER_RULES } from "./sagemaker";
+import { SNS_RULES } from "./sns";
+import { VPC_RULES } from "./vpc";
+
+/** Every rule of the library, by service. */
+export const ALL_RULES: readonly ComplianceRule[] = [
+  ...KMS_RULES,
+  ...S3_RULES,
+  ...CLOUDTRAIL_RULES,
+  ...CLOUDWATCH_RULES,
+  ...SNS_RULES,
+  ...EKS_RULES,
+  ...EC2_RULES,
+  ...IAM_RULES,
+  ...VPC_RULES,
+  ...ECR_RULES,
+  ...SAGEMAKER_RULES,
+];
+
+const BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, or undefined. */
+export function ruleById(id: string): ComplianceRule | undefined {
+  return BY_ID.get(id);
+}
+
+export { CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, IAM_RULES, KMS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };

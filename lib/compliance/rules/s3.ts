@@ -1,0 +1,395 @@
+import { show } from "../../private/validation";
+import { ComplianceRule, DATA_CLASS_TAG, Outcome, ResourceView, RuleContext } from "../model";
+import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
+
+type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A nested block list, whether synthesized as an object or as an array of objects. */
+function blocks(v: unknown): Block[] {
+  if (v === undefined || v === null) return [];
+  return (Array.isArray(v) ? v : [v]).filter((b): b is Block => typeof b === "object" && b !== null);
+}
+const block = (v: unknown): Block | undefined => blocks(v)[0];
+const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
+const isTrue = (v: unknown): boolean => v === true || v === "true";
+/** A literal whole number (synthesized as a number or a numeric string), or undefined for unset values and Terraform expressions. */
+function numberOf(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
+  return undefined;
+}
+/** True when a value holds nothing: unset, "", or only empty blocks. */
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === "") return true;
+  if (Array.isArray(v)) return v.every(isEmpty);
+  if (typeof v === "object") return Object.values(v).every(isEmpty);
+  return false;
+}
+/** True when a lifecycle rule applies to every object of the bucket (no prefix, tag or size filter). */
+const appliesToAll = (rule: Block): boolean => isEmpty(rule.prefix) && isEmpty(rule.filter);
+const isEnabledRule = (rule: Block): boolean => rule.status === "Enabled";
+
+/** The split S3 resources of `type` that configure the bucket under evaluation (by reference or literal name). */
+function partsOf(ctx: RuleContext, type: string): readonly ResourceView[] {
+  return ctx.stack.attachedTo(type, "bucket", ctx.resource, ctx.resource.config.bucket);
+}
+const dataClassOf = (bucket: ResourceView): unknown => bucket.config.tags?.[DATA_CLASS_TAG];
+
+/** Lifecycle rules of the bucket that are enabled and cover every object. */
+function wholeBucketRules(ctx: RuleContext): Block[] {
+  return partsOf(ctx, "aws_s3_bucket_lifecycle_configuration")
+    .flatMap((c) => blocks(c.config.rule))
+    .filter((r) => isEnabledRule(r) && appliesToAll(r));
+}
+
+/** Object Lock configurations of the bucket: split resources, and the deprecated inline block. */
+function objectLocksOf(ctx: RuleContext): Block[] {
+  return [
+    ...partsOf(ctx, "aws_s3_bucket_object_lock_configuration").map((r) => r.config),
+    ...blocks(ctx.resource.config.object_lock_configuration),
+  ];
+}
+
+/** The bucket's policy documents: aws_s3_bucket_policy resources, and the deprecated inline `policy` attribute. */
+function policiesOf(ctx: RuleContext): Array<{ where: string; policy: unknown }> {
+  const out = partsOf(ctx, "aws_s3_bucket_policy").map((p) => ({ where: p.address, policy: p.config.policy }));
+  if (isSet(ctx.resource.config.policy)) out.push({ where: "the bucket's policy attribute", policy: ctx.resource.config.policy });
+  return out;
+}
+
+const list = (items: string[]): string => items.join(", ");
+
+const PUBLIC_ACCESS_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
+
+/** Every bucket-level public access block is on. */
+export const S3BucketPublicAccessBlocked: ComplianceRule = {
+  id: "S3BucketPublicAccessBlocked",
+  description: "S3 buckets have a public access block with all four settings on.",
+  explanation:
+    "The public access block overrides any ACL or bucket policy that would expose the bucket, so one mistaken grant " +
+    "cannot publish its data; it is the guard that holds when every other control is misconfigured.",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV2_AWS_6"],
+  cdkNag: ["S3BucketLevelPublicAccessProhibited", "AwsSolutions-S2"],
+  evaluate: (ctx) => {
+    const found = partsOf(ctx, "aws_s3_bucket_public_access_block");
+    if (found.length === 0) {
+      return Outcome.nonCompliant(`no aws_s3_bucket_public_access_block for this bucket; add one with ${list(PUBLIC_ACCESS_FLAGS)} all true.`);
+    }
+    const gaps = found.map((b) => ({ b, off: PUBLIC_ACCESS_FLAGS.filter((f) => !isTrue(b.config[f])) })).sort((x, y) => x.off.length - y.off.length);
+    if (gaps[0].off.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(`${gaps[0].b.address} leaves ${list(gaps[0].off)} unset or false; set all four of ${list(PUBLIC_ACCESS_FLAGS)} to true.`);
+  },
+};
+
+const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
+
+/** Default encryption with a customer-managed KMS key. */
+export const S3BucketKmsEncryption: ComplianceRule = {
+  id: "S3BucketKmsEncryption",
+  description: "S3 buckets encrypt new objects by default with SSE-KMS under a customer-managed key.",
+  explanation:
+    "SSE-KMS with a customer-managed key puts reads behind a key policy and logs every decryption in CloudTrail; SSE-S3 " +
+    "(AES256) encrypts too, but anyone with s3:GetObject reads the data and no key access is audited.",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV_AWS_145"],
+  cdkNag: ["S3DefaultEncryptionKMS"],
+  evaluate: (ctx) => {
+    const defaults = partsOf(ctx, "aws_s3_bucket_server_side_encryption_configuration")
+      .flatMap((c) => blocks(c.config.rule))
+      .map((r) => block(r.apply_server_side_encryption_by_default))
+      .filter((d): d is Block => d !== undefined);
+    if (defaults.some((d) => KMS_ALGORITHMS.includes(d.sse_algorithm) && isSet(d.kms_master_key_id))) return Outcome.compliant();
+    const fix = `set rule.apply_server_side_encryption_by_default.sse_algorithm = "aws:kms" with kms_master_key_id = a customer-managed key ARN`;
+    if (defaults.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_server_side_encryption_configuration with a default encryption rule for this bucket; add one and ${fix}.`);
+    const kms = defaults.find((d) => KMS_ALGORITHMS.includes(d.sse_algorithm));
+    if (kms) return Outcome.nonCompliant(`sse_algorithm is ${show(kms.sse_algorithm)} but kms_master_key_id is unset, so S3 uses the AWS managed key aws/s3, whose policy you cannot restrict; set kms_master_key_id to a customer-managed key ARN.`);
+    return Outcome.nonCompliant(`sse_algorithm is ${show(defaults[0].sse_algorithm)}; ${fix}.`);
+  },
+};
+
+/** Versioning on. */
+export const S3BucketVersioningEnabled: ComplianceRule = {
+  id: "S3BucketVersioningEnabled",
+  description: "S3 buckets have versioning enabled.",
+  explanation:
+    "Versioning keeps every overwritten or deleted object as a noncurrent version, so data lost to a mistake, a bad " +
+    "deployment or ransomware can be restored; Object Lock and replication also require it.",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV_AWS_21"],
+  cdkNag: ["S3BucketVersioningEnabled"],
+  evaluate: (ctx) => {
+    const statuses = partsOf(ctx, "aws_s3_bucket_versioning").map((v) => block(v.config.versioning_configuration)?.status);
+    if (statuses.includes("Enabled")) return Outcome.compliant();
+    if (statuses.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_versioning for this bucket; add one with versioning_configuration.status = "Enabled".`);
+    return Outcome.nonCompliant(`versioning_configuration.status is ${show(statuses[0])}; set it to "Enabled".`);
+  },
+};
+
+/** Server access logs delivered to a log bucket. */
+export const S3BucketAccessLogging: ComplianceRule = {
+  id: "S3BucketAccessLogging",
+  description: "S3 buckets deliver server access logs to a log bucket.",
+  explanation:
+    "Server access logs record every request to the bucket, including those CloudTrail data events do not cover " +
+    "(e.g. denied and anonymous requests), for incident investigation and access audits.",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV_AWS_18"],
+  cdkNag: ["S3BucketLoggingEnabled", "AwsSolutions-S1"],
+  evaluate: (ctx) => {
+    const logging = partsOf(ctx, "aws_s3_bucket_logging");
+    if (logging.some((l) => isSet(l.config.target_bucket))) return Outcome.compliant();
+    if (logging.length === 0) return Outcome.nonCompliant("no aws_s3_bucket_logging for this bucket; add one with target_bucket set to an access-log bucket.");
+    return Outcome.nonCompliant(`${logging[0].address} has no target_bucket; set target_bucket to an access-log bucket.`);
+  },
+};
+
+/** `arn:<partition>:s3:::<name>`, capturing the name. */
+const BUCKET_ARN = /^arn:[^:]*:s3:::(.+)$/;
+
+/** True when a policy Resource is the ARN of the bucket under evaluation (by reference or literal name). */
+function isBucketArn(ctx: RuleContext, r: string): boolean {
+  const address = ctx.resource.address;
+  if (r === `\${${address}.arn}`) return true;
+  const name = BUCKET_ARN.exec(r)?.[1];
+  if (name === undefined) return false;
+  return name === `\${${address}.id}` || name === `\${${address}.bucket}` || (isSet(ctx.resource.config.bucket) && name === ctx.resource.config.bucket);
+}
+
+/** A Deny for everyone of every S3 action over plain HTTP. */
+function isTlsDeny(s: Statement): boolean {
+  return s.effect === "Deny"
+    && hasWildcardPrincipal(s)
+    && s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*")
+    && (conditionValues(s, "Bool", "aws:SecureTransport") ?? []).some((v) => v.toLowerCase() === "false");
+}
+
+const TLS_FIX = `a Deny statement for Principal "*" on Action "s3:*" with Condition Bool aws:SecureTransport = "false" and Resource [bucket ARN, bucket ARN + "/*"]`;
+
+/** Requests over plain HTTP are refused. */
+export const S3BucketTlsOnly: ComplianceRule = {
+  id: "S3BucketTlsOnly",
+  description: "S3 bucket policies deny every request not sent over TLS, on the bucket and its objects.",
+  explanation:
+    "S3 still answers plain-HTTP requests; only a bucket policy that denies aws:SecureTransport = false guarantees that " +
+    "data and credentials-signed requests never cross the network unencrypted.",
+  resourceTypes: ["aws_s3_bucket"],
+  cdkNag: ["S3BucketSSLRequestsOnly", "AwsSolutions-S10"],
+  evaluate: (ctx) => {
+    const policies = policiesOf(ctx);
+    if (policies.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_policy for this bucket; add one with ${TLS_FIX}.`);
+    let bucket = false;
+    let objects = false;
+    const unreadable: string[] = [];
+    for (const { where, policy } of policies) {
+      const statements = statementsOf(policy);
+      if (!statements) {
+        unreadable.push(where);
+        continue;
+      }
+      for (const s of statements.filter(isTlsDeny)) {
+        for (const r of s.resources) {
+          if (r === "*") bucket = objects = true;
+          else if (r.endsWith("/*") && isBucketArn(ctx, r.slice(0, -2))) objects = true;
+          else if (isBucketArn(ctx, r)) bucket = true;
+        }
+      }
+    }
+    if (bucket && objects) return Outcome.compliant();
+    if (unreadable.length > 0 && !bucket && !objects) {
+      return Outcome.nonCompliant(`policy of ${list(unreadable)} is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so the TLS-only Deny cannot be verified; give the policy as JSON text with ${TLS_FIX}, or suppress this finding with a reason.`);
+    }
+    if (bucket) return Outcome.nonCompliant(`the TLS-only Deny covers the bucket but not its objects; add the bucket ARN + "/*" to its Resource.`);
+    if (objects) return Outcome.nonCompliant(`the TLS-only Deny covers the objects but not the bucket; add the bucket ARN to its Resource.`);
+    return Outcome.nonCompliant(`the bucket policy has no statement denying requests without TLS; add ${TLS_FIX}.`);
+  },
+};
+
+/** ACLs disabled. */
+export const S3BucketOwnerEnforced: ComplianceRule = {
+  id: "S3BucketOwnerEnforced",
+  description: "S3 buckets disable ACLs (object ownership BucketOwnerEnforced).",
+  explanation:
+    "With ACLs disabled, the bucket owner owns every object and only policies grant access, so no object-level ACL can " +
+    "quietly share an object with another account or the public.",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV2_AWS_65"],
+  evaluate: (ctx) => {
+    const owners = partsOf(ctx, "aws_s3_bucket_ownership_controls").map((o) => block(o.config.rule)?.object_ownership);
+    if (owners.includes("BucketOwnerEnforced")) return Outcome.compliant();
+    if (owners.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_ownership_controls for this bucket; add one with rule.object_ownership = "BucketOwnerEnforced".`);
+    return Outcome.nonCompliant(`rule.object_ownership is ${show(owners[0])}, which leaves ACLs on; set it to "BucketOwnerEnforced".`);
+  },
+};
+
+const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
+const PUBLIC_GRANTEES = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+
+/** No canned ACL or grant that opens the bucket to everyone. */
+export const S3BucketNoPublicAcl: ComplianceRule = {
+  id: "S3BucketNoPublicAcl",
+  description: "S3 bucket ACLs grant nothing to all users or all authenticated AWS users.",
+  explanation:
+    "public-read and public-read-write let anyone on the internet list or write the bucket; authenticated-read extends " +
+    "that to every AWS account in the world. Either exposes the data the moment the public access block is lifted.",
+  resourceTypes: ["aws_s3_bucket_acl", "aws_s3_bucket"],
+  checkov: ["CKV_AWS_20", "CKV_AWS_57"],
+  cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"],
+  evaluate: ({ resource }) => {
+    const c = resource.config;
+    // aws_s3_bucket_acl grants under access_control_policy.grant.grantee; the bucket's deprecated grant blocks hold the uri directly.
+    const grantees = resource.type === "aws_s3_bucket_acl"
+      ? blocks(block(c.access_control_policy)?.grant).map((g) => block(g.grantee)?.uri)
+      : blocks(c.grant).map((g) => g.uri);
+    if (resource.type === "aws_s3_bucket" && !isSet(c.acl) && grantees.length === 0) return Outcome.notApplicable();
+    const disableAcls = `disable ACLs with aws_s3_bucket_ownership_controls rule.object_ownership = "BucketOwnerEnforced"`;
+    if (PUBLIC_ACLS.includes(c.acl)) return Outcome.nonCompliant(`acl is ${show(c.acl)}, which opens the bucket beyond this account; set acl = "private" or, better, remove it and ${disableAcls}.`);
+    const open = grantees.filter((g): g is string => PUBLIC_GRANTEES.includes(g));
+    if (open.length > 0) return Outcome.nonCompliant(`a grant goes to grantee uri ${show(open[0])}, which opens the bucket beyond this account; remove that grant, or better, ${disableAcls}.`);
+    return Outcome.compliant();
+  },
+};
+
+/** Condition keys that confine a wildcard-principal Allow to this organization, account, source or endpoint. */
+const SCOPING_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourcevpce", "aws:principalorgid", "aws:principalaccount"];
+
+/** True when a statement is conditioned on a scoping key with a concrete value. */
+function isScoped(s: Statement): boolean {
+  return Object.values(s.conditions).some((keys) =>
+    Object.entries(keys).some(([k, values]) => SCOPING_KEYS.includes(k.toLowerCase()) && values.length > 0 && values.every((v) => v !== "*")));
+}
+
+/** No bucket policy grants to everyone. */
+export const S3BucketPolicyNoPublicAllow: ComplianceRule = {
+  id: "S3BucketPolicyNoPublicAllow",
+  description: "S3 bucket policies have no Allow for the wildcard principal unless a source account, ARN, VPC endpoint or organization condition confines it.",
+  explanation:
+    "An Allow for Principal \"*\" grants the actions to anyone, in any account or none; only a condition on " +
+    "aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID or aws:PrincipalAccount keeps it inside known boundaries.",
+  resourceTypes: ["aws_s3_bucket_policy", "aws_s3_bucket"],
+  checkov: ["CKV_AWS_70"],
+  evaluate: ({ resource }) => {
+    const policy = resource.config.policy;
+    // A bucket without the deprecated inline policy is judged through its aws_s3_bucket_policy.
+    if (resource.type === "aws_s3_bucket" && !isSet(policy)) return Outcome.notApplicable();
+    const statements = statementsOf(policy);
+    if (!statements) {
+      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
+    }
+    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScoped(s));
+    if (open.length === 0) return Outcome.compliant();
+    const names = open.map((s) => (s.sid ? `"${s.sid}"` : `#${statements.indexOf(s) + 1}`));
+    return Outcome.nonCompliant(`policy allows Principal "*" in statement ${list(names)} without an aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID or aws:PrincipalAccount condition; name the principals, or add such a condition.`);
+  },
+};
+
+/** A lifecycle configuration that at least cleans up failed uploads. */
+export const S3BucketLifecycleConfigured: ComplianceRule = {
+  id: "S3BucketLifecycleConfigured",
+  description: "S3 buckets have a lifecycle configuration with an enabled whole-bucket rule that aborts incomplete multipart uploads.",
+  explanation:
+    "A lifecycle configuration makes retention explicit; without an abort rule the parts of failed multipart uploads stay " +
+    "forever, invisible in listings, billed and holding data nobody can see or erase.",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV2_AWS_61", "CKV_AWS_300"],
+  evaluate: (ctx) => {
+    const configs = partsOf(ctx, "aws_s3_bucket_lifecycle_configuration");
+    const fix = `an enabled rule with an empty filter and abort_incomplete_multipart_upload.days_after_initiation set (e.g. 7)`;
+    if (configs.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_lifecycle_configuration for this bucket; add one with ${fix}.`);
+    if (wholeBucketRules(ctx).some((r) => isSet(block(r.abort_incomplete_multipart_upload)?.days_after_initiation))) return Outcome.compliant();
+    return Outcome.nonCompliant(`the lifecycle configuration does not abort incomplete multipart uploads for every object; add ${fix}.`);
+  },
+};
+
+/** Retention in days of an Object Lock default retention block (years count as 365 days), if literal. */
+function retentionDaysOf(lock: Block): number | undefined {
+  const retention = block(block(lock.rule)?.default_retention);
+  if (!retention) return undefined;
+  const days = numberOf(retention.days);
+  if (days !== undefined) return days;
+  const years = numberOf(retention.years);
+  return years === undefined ? undefined : years * 365;
+}
+
+/** Audit records are write-once for the retention period. */
+export const S3AuditBucketObjectLock: ComplianceRule = {
+  id: "S3AuditBucketObjectLock",
+  description: "Audit buckets (data class \"audit\" or a CloudTrail's destination) have Object Lock with a default retention of at least minRetentionDays.",
+  explanation:
+    "Audit logs are evidence: an intruder with write access, or an administrator covering tracks, must not be able to " +
+    "delete or overwrite them. Object Lock makes each log version immutable for the retention period (HIPAA keeps " +
+    "documentation 6 years, PCI DSS audit trails 1 year).",
+  resourceTypes: ["aws_s3_bucket"],
+  checkov: ["CKV_AWS_143"],
+  cdkNag: ["S3BucketDefaultLockEnabled"],
+  params: { minRetentionDays: 365 },
+  evaluate: (ctx) => {
+    const b = ctx.resource;
+    const trails = ctx.stack.attachedTo("aws_cloudtrail", "s3_bucket_name", b, b.config.bucket);
+    const why = dataClassOf(b) === "audit" ? `tagged ${DATA_CLASS_TAG}=audit` : trails.length > 0 ? `receives the logs of ${trails[0].address}` : undefined;
+    if (!why) return Outcome.notApplicable();
+    const min = Number(ctx.params.minRetentionDays ?? 365);
+    const problems: string[] = [];
+    if (!isTrue(b.config.object_lock_enabled)) problems.push("object_lock_enabled is not true; set object_lock_enabled = true on the bucket");
+    const locks = objectLocksOf(ctx);
+    const days = locks.map(retentionDaysOf).filter((d): d is number => d !== undefined);
+    if (locks.length === 0) {
+      problems.push(`no aws_s3_bucket_object_lock_configuration; add one with rule.default_retention.days of at least ${min}`);
+    } else if (days.length === 0) {
+      problems.push(`the object lock configuration has no literal rule.default_retention days or years; set rule.default_retention.days to at least ${min}`);
+    } else if (Math.max(...days) < min) {
+      const best = Math.max(...days);
+      problems.push(`default retention is ${best} days, ${min - best} short of the required ${min}; raise rule.default_retention.days to at least ${min}`);
+    }
+    if (problems.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(`audit bucket (${why}): ${problems.join("; ")}.`);
+  },
+};
+
+/** Personal data is erased on schedule and can be erased on request. */
+export const S3PersonalDataExpiry: ComplianceRule = {
+  id: "S3PersonalDataExpiry",
+  description: "Personal-data buckets expire current objects and noncurrent versions within maxDays, and have no Object Lock.",
+  explanation:
+    "GDPR Art. 5(1)(e) (storage limitation) keeps personal data no longer than needed, and Art. 17 gives data subjects a " +
+    "right to erasure. Expiring current objects and their old versions bounds how long data survives, including after a " +
+    "delete; Object Lock would make erasure impossible.",
+  resourceTypes: ["aws_s3_bucket"],
+  params: { maxDays: 30 },
+  evaluate: (ctx) => {
+    if (dataClassOf(ctx.resource) !== "personal-data") return Outcome.notApplicable();
+    const max = Number(ctx.params.maxDays ?? 30);
+    const rules = wholeBucketRules(ctx);
+    const earliest = (values: Array<number | undefined>): number | undefined => {
+      const known = values.filter((v): v is number => v !== undefined);
+      return known.length > 0 ? Math.min(...known) : undefined;
+    };
+    const current = earliest(rules.map((r) => numberOf(block(r.expiration)?.days)));
+    const noncurrent = earliest(rules.map((r) => numberOf(block(r.noncurrent_version_expiration)?.noncurrent_days)));
+    const problems: string[] = [];
+    if (current === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires current objects; add one with expiration.days of at most ${max}`);
+    else if (current > max) problems.push(`current objects expire after ${current} days, over the ${max}-day limit; set expiration.days to ${max} or fewer`);
+    if (noncurrent === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires noncurrent versions; add one with noncurrent_version_expiration.noncurrent_days of at most ${max}`);
+    else if (noncurrent > max) problems.push(`noncurrent versions expire after ${noncurrent} days, over the ${max}-day limit; set noncurrent_version_expiration.noncurrent_days to ${max} or fewer`);
+    if (isTrue(ctx.resource.config.object_lock_enabled) || objectLocksOf(ctx).length > 0) {
+      problems.push("Object Lock is on (object_lock_enabled or an object lock configuration); remove it: locked objects cannot be erased on request (GDPR Art. 17)");
+    }
+    if (problems.length === 0) return Outcome.compliant();
+    return Outcome.nonCompliant(`personal-data bucket: ${problems.join("; ")}.`);
+  },
+};
+
+/** Rules for S3 buckets and their split configuration resources. */
+export const S3_RULES: readonly ComplianceRule[] = [
+  S3BucketPublicAccessBlocked,
+  S3BucketKmsEncryption,
+  S3BucketVersioningEnabled,
+  S3BucketAccessLogging,
+  S3BucketTlsOnly,
+  S3BucketOwnerEnforced,
+  S3BucketNoPublicAcl,
+  S3BucketPolicyNoPublicAllow,
+  S3BucketLifecycleConfigured,
+  S3AuditBucketObjectLock,
+  S3PersonalDataExpiry,
+];

@@ -1,0 +1,138 @@
+import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../model";
+import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** A nested block as a list: cdktf renders blocks as an object or a list of objects. */
+const blocks = (v: unknown): Record<string, any>[] =>
+  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).filter((b) => b !== null && typeof b === "object");
+
+/** Set: present and not empty (a Terraform reference such as "${aws_kms_key.k.arn}" counts). */
+const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
+
+const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+/** Statements of an aws_iam_policy_document data source's `statement` blocks, in the shape statementsOf returns. */
+function statementsOfDocument(doc: ResourceView): Statement[] {
+  return blocks(doc.config.statement).map((s) => {
+    const principals: Record<string, string[]> = {};
+    for (const p of blocks(s.principals)) {
+      const kind = String(p.type);
+      principals[kind] = [...(principals[kind] ?? []), ...list(p.identifiers)];
+    }
+    const conditions: Record<string, Record<string, string[]>> = {};
+    for (const c of blocks(s.condition)) {
+      conditions[c.test] = { ...(conditions[c.test] ?? {}), [c.variable]: list(c.values) };
+    }
+    return {
+      sid: s.sid,
+      effect: s.effect === "Deny" ? "Deny" : "Allow",
+      actions: list(s.actions),
+      notActions: list(s.not_actions),
+      resources: list(s.resources),
+      principals,
+      conditions,
+    };
+  });
+}
+
+/**
+ * The statements of a policy attribute: JSON text (possibly a Terraform template), or a reference to an
+ * aws_iam_policy_document data source of the stack. Undefined when neither (e.g. a jsonencode() expression).
+ */
+function readPolicy(policy: unknown, stack: StackView): Statement[] | undefined {
+  const parsed = statementsOf(policy);
+  if (parsed) return parsed;
+  const doc = stack.resources.find((r) => r.mode === "data" && r.type === "aws_iam_policy_document" && stack.refersTo(policy, r));
+  return doc ? statementsOfDocument(doc) : undefined;
+}
+
+/** CloudWatch alarms, S3 notifications and other AWS services are scoped to one account, resource or organization by these keys. */
+const SCOPING_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid"];
+
+/** True when a condition limits the statement to a named account, resource or organization. */
+function isScoped(s: Statement): boolean {
+  return Object.entries(s.conditions).some(([op, keys]) => {
+    // Negated operators admit everyone else; IfExists admits requests without the key, such as direct calls by any principal.
+    const o = op.toLowerCase();
+    if (o.includes("not") || o.endsWith("ifexists")) return false;
+    return Object.entries(keys).some(([k, values]) => SCOPING_KEYS.includes(k.toLowerCase()) && values.some((v) => v !== "" && v !== "*"));
+  });
+}
+
+/** SNS topic encrypted with a customer-managed KMS key. */
+export const SnsTopicEncrypted: ComplianceRule = {
+  id: "SnsTopicEncrypted",
+  description: "The topic encrypts stored messages with a customer-managed KMS key.",
+  explanation:
+    "Alarm and event notifications carry resource names, account ids and sometimes payload excerpts; without kms_master_key_id SNS " +
+    "stores them unencrypted until delivery.",
+  resourceTypes: ["aws_sns_topic"],
+  checkov: ["CKV_AWS_26"],
+  cdkNag: ["SNSEncryptedKMS"],
+  evaluate: ({ resource }: RuleContext) =>
+    isSet(resource.config.kms_master_key_id)
+      ? Outcome.compliant()
+      : Outcome.nonCompliant("kms_master_key_id is not set, so messages are stored unencrypted; set kms_master_key_id to a customer-managed KMS key ARN whose policy lets the publishing services (e.g. cloudwatch.amazonaws.com) use it."),
+};
+
+/** SNS topic policy admits no anonymous or cross-account publisher. */
+export const SnsTopicPolicyNoPublic: ComplianceRule = {
+  id: "SnsTopicPolicyNoPublic",
+  description: "The topic policy allows no principal \"*\" unless the statement is scoped by aws:SourceAccount, aws:SourceArn, aws:SourceOwner or aws:PrincipalOrgID.",
+  explanation:
+    "An Allow for principal \"*\" lets any AWS account publish to (or subscribe to, or read) the topic: forged alarms, spam to " +
+    "on-call, or leaked notifications. Service principals need the wildcard only together with a source condition.",
+  resourceTypes: ["aws_sns_topic_policy"],
+  checkov: ["CKV_AWS_169"],
+  evaluate: ({ resource, stack }: RuleContext) => {
+    const statements = readPolicy(resource.config.policy, stack);
+    if (!statements) {
+      return Outcome.nonCompliant("policy is not a JSON document or aws_iam_policy_document reference that can be checked (e.g. a jsonencode() expression); write policy as JSON text (PolicyDocument.toJson()) or a data.aws_iam_policy_document reference.");
+    }
+    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScoped(s));
+    if (open.length === 0) return Outcome.compliant();
+    const names = open.map((s) => (s.sid ? `"${s.sid}"` : `#${statements.indexOf(s) + 1}`)).join(", ");
+    return Outcome.nonCompliant(
+      `policy statement ${names} allows principal "*" without a scoping condition, so any AWS account may use the topic; name the principals, or add a condition on aws:SourceAccount, aws:SourceArn, aws:SourceOwner or aws:PrincipalOrgID.`,
+    );
+  },
+};
+
+/** True when the statement denies publishing by everyone over plain HTTP. */
+function deniesInsecurePublish(s: Statement): boolean {
+  if (s.effect !== "Deny" || !hasWildcardPrincipal(s)) return false;
+  if (!s.actions.some((a) => ["sns:publish", "sns:*", "*"].includes(a.toLowerCase()))) return false;
+  const secure = [...(conditionValues(s, "Bool", "aws:SecureTransport") ?? []), ...(conditionValues(s, "BoolIfExists", "aws:SecureTransport") ?? [])];
+  return secure.some((v) => v.toLowerCase() === "false");
+}
+
+/** The aws_sns_topic_policy resources of a topic: referenced by arn, or a literal ARN ending in the topic's literal name. */
+function topicPolicies(topic: ResourceView, stack: StackView): ResourceView[] {
+  const name = topic.config.name;
+  return stack
+    .ofType("aws_sns_topic_policy")
+    .filter((p) => stack.refersTo(p.config.arn, topic) || (typeof name === "string" && name !== "" && typeof p.config.arn === "string" && p.config.arn.endsWith(`:${name}`)));
+}
+
+/** SNS topic accepts publishing only over TLS. */
+export const SnsTopicTlsOnly: ComplianceRule = {
+  id: "SnsTopicTlsOnly",
+  description: "The topic refuses sns:Publish over plain HTTP (a Deny when aws:SecureTransport is false), or is KMS-encrypted.",
+  explanation:
+    "Without a TLS-only policy a publisher may send messages in clear text over HTTP. SNS encrypted with KMS already refuses " +
+    "unencrypted requests, which is why cdk-nag AwsSolutions-SNS3 passes KMS-encrypted topics.",
+  resourceTypes: ["aws_sns_topic"],
+  cdkNag: ["AwsSolutions-SNS3"],
+  evaluate: ({ resource, stack }: RuleContext) => {
+    if (isSet(resource.config.kms_master_key_id)) return Outcome.compliant();
+    const policies = [resource.config.policy, ...topicPolicies(resource, stack).map((p) => p.config.policy)].filter(isSet);
+    if (policies.some((p) => (readPolicy(p, stack) ?? []).some(deniesInsecurePublish))) return Outcome.compliant();
+    return Outcome.nonCompliant(
+      "kms_master_key_id is not set and no topic policy denies sns:Publish when aws:SecureTransport is false; add an aws_sns_topic_policy statement with Effect Deny, Principal \"*\", Action sns:Publish and Condition Bool aws:SecureTransport = \"false\" (or set kms_master_key_id).",
+    );
+  },
+};
+
+/** Every SNS rule. */
+export const SNS_RULES: readonly ComplianceRule[] = [SnsTopicEncrypted, SnsTopicPolicyNoPublic, SnsTopicTlsOnly];

@@ -1,0 +1,115 @@
+import * as fs from "fs";
+import * as path from "path";
+import { App, Testing, TerraformStack } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketAcl } from "@cdktf/provider-aws/lib/s3-bucket-acl";
+import { Compliance, REPORT_FILES } from "../../lib/compliance/compliance";
+import { ALL_PACKS, GDPR, HIPAA, SOC2 } from "../../lib/compliance/packs";
+import { ALL_RULES } from "../../lib/compliance/rules";
+import { complianceSummary } from "../../lib/testing";
+
+function weakApp(outdir: string): { app: App; stack: TerraformStack } {
+  const app = new App({ outdir });
+  const stack = new TerraformStack(app, "weak");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  const bucket = new S3Bucket(stack, "public-bucket", { bucket: "weak-public-bucket" });
+  new S3BucketAcl(stack, "public-acl", { bucket: bucket.id, acl: "public-read" });
+  new KmsKey(stack, "unrotated-key", { description: "no rotation" });
+  new IamRole(stack, "role-without-mfa", {
+    name: "weak-admin",
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "sts:AssumeRole" }] }),
+  });
+  new EksCluster(stack, "public-cluster", { name: "weak", roleArn: "arn:aws:iam::123456789012:role/eks", vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], endpointPublicAccess: true } });
+  new CloudwatchLogGroup(stack, "plain-log-group", { name: "/weak/logs", retentionInDays: 7 });
+  return { app, stack };
+}
+
+describe("Compliance.enforce on a deliberately weak stack", () => {
+  const outdir = fs.mkdtempSync(path.join(require("os").tmpdir(), "weak-"));
+  const { app } = weakApp(outdir);
+  Compliance.of(app).enforce(...ALL_PACKS);
+  let error: Error | undefined;
+  try {
+    app.synth();
+  } catch (e) {
+    error = e as Error;
+  }
+
+  it("fails synth with one message listing every violated rule, with its citations", () => {
+    expect(error).toBeDefined();
+    const message = error!.message;
+    for (const id of ["S3BucketPublicAccessBlocked", "S3BucketNoPublicAcl", "KMSKeyRotationEnabled", "IamHumanRoleRequiresMfa", "EksPrivateEndpoint", "EksPublicEndpointRestricted", "LogGroupEncrypted", "LogGroupRetention"]) {
+      expect(message).toContain(id);
+    }
+    expect(message).toMatch(/\[HIPAA KMSKeyRotationEnabled\] aws_kms_key\.unrotated-key \(weak\/unrotated-key\): .* Controls: 164\.312/);
+    expect(message).toMatch(/\[GDPR IamHumanRoleRequiresMfa\] aws_iam_role\.role-without-mfa .* Controls: Art\. 32/);
+    expect(message).toMatch(/\[FEDRAMP_MODERATE EksPrivateEndpoint\] .* Controls: .*(AC|SC)-\d/);
+  });
+
+  it("writes no Terraform for the failed stack (never half-synthesized), but writes the reports for review", () => {
+    const stackDir = path.join(outdir, "stacks", "weak");
+    expect(fs.existsSync(path.join(stackDir, "cdk.tf.json"))).toBe(false);
+    const report = JSON.parse(fs.readFileSync(path.join(stackDir, REPORT_FILES.json), "utf8"));
+    expect(report.passed).toBe(false);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(["S3BucketPublicAccessBlocked", "IamHumanRoleRequiresMfa"]));
+    expect(fs.readFileSync(path.join(stackDir, REPORT_FILES.markdown), "utf8")).toContain("Result: **FAIL**");
+  });
+});
+
+describe("Compliance suppressions", () => {
+  function stackWithUnrotatedKey() {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const key = new KmsKey(stack, "key", { description: "imported material cannot rotate" });
+    return { app, stack, key };
+  }
+
+  it("refuses a reason shorter than 10 characters", () => {
+    const { key } = stackWithUnrotatedKey();
+    expect(() => Compliance.suppress(key, { id: "KMSKeyRotationEnabled", reason: "legacy" })).toThrow(/reason: "legacy" must explain the exception in at least 10 characters/);
+  });
+
+  it("accepts a finding, records the reason in the report, and flags a suppression that matches nothing", () => {
+    const { stack, key } = stackWithUnrotatedKey();
+    Compliance.suppress(key, { id: "KMSKeyRotationEnabled", reason: "key material is imported from the HSM and rotated there" });
+    Compliance.suppress(stack, { id: "S3BucketVersioningEnabled", reason: "no buckets here, this one is stale" });
+    const report = Compliance.evaluate(stack, HIPAA);
+    expect(report.findings.filter((f) => f.ruleId === "KMSKeyRotationEnabled")).toEqual([]);
+    expect(report.suppressedFindings).toEqual([expect.objectContaining({ ruleId: "KMSKeyRotationEnabled", suppressedBy: { path: "s/key", reason: "key material is imported from the HSM and rotated there" } })]);
+    expect(report.suppressions.find((s) => s.id === "S3BucketVersioningEnabled")).toMatchObject({ matched: 0, relevant: true });
+  });
+
+  it("limits a suppression to the addresses or paths in appliesTo", () => {
+    const { stack, key } = stackWithUnrotatedKey();
+    new KmsKey(stack, "other", { description: "other" });
+    Compliance.suppress(stack, { id: "KMSKeyRotationEnabled", reason: "only the imported key is exempt", appliesTo: [key.node.path] });
+    const report = Compliance.evaluate(stack, SOC2);
+    expect(report.findings.filter((f) => f.ruleId === "KMSKeyRotationEnabled").map((f) => f.path)).toEqual(["s/other"]);
+  });
+});
+
+describe("Compliance engine invariants", () => {
+  it("has at least 40 rules, each naming what it checks and at least one resource type", () => {
+    expect(ALL_RULES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(ALL_RULES.map((r) => r.id)).size).toBe(ALL_RULES.length);
+    for (const r of ALL_RULES) expect(r.resourceTypes.length).toBeGreaterThan(0);
+  });
+
+  it("every pack names only rules the registry has", () => {
+    for (const pack of ALL_PACKS) for (const pr of pack.rules) expect(ALL_RULES.map((r) => r.id)).toContain(pr.ruleId);
+  });
+
+  it("gives a stable summary for snapshot tests, with the weak stack's violations per pack and rule", () => {
+    const { stack } = weakApp(fs.mkdtempSync(path.join(require("os").tmpdir(), "weak-summary-")));
+    const summary = complianceSummary(stack, GDPR);
+    expect(summary.passed).toBe(false);
+    expect(summary.packs.GDPR.IamHumanRoleRequiresMfa).toEqual({ result: "fail", compliant: 0, nonCompliant: ["aws_iam_role.role-without-mfa"], suppressed: [] });
+    expect(summary).toMatchSnapshot();
+  });
+});
