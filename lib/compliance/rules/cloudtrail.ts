@@ -1,23 +1,7 @@
 import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../model";
+import { blocks, isFalse, isSet, isTrue, literalNumber } from "../private/attributes";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** A nested block as a list: cdktf renders blocks as an object or a list of objects. */
-const blocks = (v: unknown): Record<string, any>[] =>
-  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).filter((b) => b !== null && typeof b === "object");
-
-/** Set: present and not empty (a Terraform reference such as "${aws_kms_key.k.arn}" counts). */
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
-
-const isTrue = (v: unknown): boolean => v === true || v === "true";
-const isFalse = (v: unknown): boolean => v === false || v === "false";
-
-/** A number known at synth time; undefined for a Terraform expression. */
-const literalNumber = (v: unknown): number | undefined => {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim())) return Number(v);
-  return undefined;
-};
 
 const show = (v: unknown): string => (typeof v === "string" ? `"${v}"` : JSON.stringify(v));
 

@@ -1,16 +1,5 @@
 import { ComplianceRule, Outcome, RuleContext } from "../model";
-
-/** Set: present and not empty (a Terraform reference such as "${aws_kms_key.k.arn}" counts). */
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
-
-const isFalse = (v: unknown): boolean => v === false || v === "false";
-
-/** A number known at synth time; undefined for a Terraform expression. */
-const literalNumber = (v: unknown): number | undefined => {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && /^\d+(\.\d+)?$/.test(v.trim())) return Number(v);
-  return undefined;
-};
+import { isFalse, isSet, literalNumber } from "../private/attributes";
 
 /** A list attribute with at least one entry; a Terraform expression (e.g. "${var.topics}") counts as one. */
 const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.some(isSet) : isSet(v));

@@ -1,33 +1,11 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
+import { Block, block, blocks, isOne, isReference, isTrue, shown } from "../private/attributes";
 
 /*
  * Rules over EC2 launch templates (and instances, for IMDSv2): the node hardening an EKS managed
  * node group takes from its launch template.
  */
 
-type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Every instance of a nested block; cdktf writes a single block as an object, several as an array. */
-function blocks(value: unknown): Block[] {
-  if (Array.isArray(value)) return value.filter((b): b is Block => !!b && typeof b === "object");
-  return value && typeof value === "object" ? [value as Block] : [];
-}
-
-/** The only instance of a nested block (max_items = 1). */
-function block(value: unknown): Block | undefined {
-  return blocks(value)[0];
-}
-
-const isReference = (v: unknown): v is string => typeof v === "string" && v.includes("${");
-const isTrue = (v: unknown): boolean => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
-const isOne = (v: unknown): boolean => v === 1 || (typeof v === "string" && v.trim() === "1");
-
-/** A value for a message: unset, a reference that cannot be checked at synth time, or the literal. */
-function shown(v: unknown, unset = "unset"): string {
-  if (v === undefined || v === null) return unset;
-  if (isReference(v)) return `a Terraform reference (${v}) that cannot be checked at synth time`;
-  return JSON.stringify(v);
-}
 
 /** The aws_launch_template of the stack that a `launch_template { id | name }` block names, if any. */
 function launchTemplateOf(stack: StackView, ref: Block | undefined): ResourceView | undefined {

@@ -1,34 +1,9 @@
 import { GpuCatalog } from "../../planning/gpu-catalog";
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
+import { Block, block, blocks, isFalse, isOne, isReference, isSet, isTrue, shown } from "../private/attributes";
 
 /* Rules over EKS clusters and managed node groups. */
 
-type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Every instance of a nested block; cdktf writes a single block as an object, several as an array. */
-function blocks(value: unknown): Block[] {
-  if (Array.isArray(value)) return value.filter((b): b is Block => !!b && typeof b === "object");
-  return value && typeof value === "object" ? [value as Block] : [];
-}
-
-/** The only instance of a nested block (max_items = 1). */
-function block(value: unknown): Block | undefined {
-  return blocks(value)[0];
-}
-
-const isReference = (v: unknown): v is string => typeof v === "string" && v.includes("${");
-const isTrue = (v: unknown): boolean => v === true || (typeof v === "string" && v.trim().toLowerCase() === "true");
-const isFalse = (v: unknown): boolean => v === false || (typeof v === "string" && v.trim().toLowerCase() === "false");
-const isOne = (v: unknown): boolean => v === 1 || (typeof v === "string" && v.trim() === "1");
-/** Set for "must be set" checks: a Terraform reference counts. */
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
-
-/** A value for a message: unset, a reference that cannot be checked at synth time, or the literal. */
-function shown(v: unknown, unset = "unset"): string {
-  if (v === undefined || v === null) return unset;
-  if (isReference(v)) return `a Terraform reference (${v}) that cannot be checked at synth time`;
-  return JSON.stringify(v);
-}
 
 /** The five control-plane log types; together they are the audit trail of the Kubernetes API. */
 const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;

@@ -1,18 +1,10 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
+import { Block, blocks, isSet } from "../private/attributes";
 import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
 
 /* Rules over IAM policies, role trust policies and policy attachments. */
 
-type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Every instance of a nested block; cdktf writes a single block as an object, several as an array. */
-function blocks(value: unknown): Block[] {
-  if (Array.isArray(value)) return value.filter((b): b is Block => !!b && typeof b === "object");
-  return value && typeof value === "object" ? [value as Block] : [];
-}
-
 const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
 const quoted = (values: string[]): string => values.map((v) => `"${v}"`).join(", ");
 
 /** A statement for a message: its Sid, or its position. */
