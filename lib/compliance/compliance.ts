@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Annotations, App, Aspects, IAspect, ISynthesisSession, TerraformStack } from "cdktf";
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis, before its files are written.
-import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
+import { addCustomSynthesis, invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
@@ -44,10 +44,15 @@ class ComplianceAspect implements IAspect {
 
 function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enforcement[], session: ISynthesisSession): void {
   const packs: CompliancePack[] = [];
-  for (const e of enforcements) for (const p of e.packs) if (!packs.some((q) => q.name === p.name)) packs.push(p);
-  // A scope inside the stack limits evaluation to its resources; the stack (or app) scope checks everything.
-  const scopes = enforcements.map((e) => e.scopePath);
-  const report = evaluateStack(stack.node.id, stack.toTerraform(), packs, suppressionsUnder(stack), scopes.includes(stack.node.path) ? undefined : scopes);
+  const scopes = new Map<string, string[]>();
+  for (const e of enforcements) {
+    for (const p of e.packs) {
+      if (!packs.some((q) => q.name === p.name)) packs.push(p);
+      scopes.set(p.name, [...(scopes.get(p.name) ?? []), e.scopePath]);
+    }
+  }
+  // A pack enforced on a construct inside the stack checks that construct's resources; on the stack, everything.
+  const report = evaluateStack(stack.node.id, stack.toTerraform(), packs, suppressionsUnder(stack), scopes);
   const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, REPORT_FILES.json), reportJson(report));
@@ -106,6 +111,8 @@ export class Compliance {
 
   /** Evaluates packs over a stack now (e.g. in tests), with the suppressions declared in it. */
   static evaluate(stack: TerraformStack, ...packs: CompliancePack[]): ComplianceReport {
+    // As synth does: aspects first, so that fixes applied by aspects are what gets evaluated.
+    invokeAspects(stack);
     return evaluateStack(stack.node.id, stack.toTerraform(), packs, suppressionsUnder(stack));
   }
 
@@ -124,8 +131,11 @@ export class Compliance {
       if (!app[WRAPPED]) {
         const calls: CompliancePack[][] = (app[WRAPPED] = []);
         const synth = app.synth.bind(app);
+        const attached = new WeakSet<TerraformStack>();
         app.synth = () => {
           for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
+            if (attached.has(stack)) continue;
+            attached.add(stack);
             for (const p of calls) Aspects.of(stack).add(new ComplianceAspect({ scopePath: stack.node.path, packs: p }));
           }
           synth();

@@ -80,19 +80,23 @@ export interface ComplianceReport {
 }
 
 /**
- * Evaluates packs over a synthesized stack (cdk.tf.json content). Pure: no I/O. With `scopePaths`, only
- * resources under those construct paths are evaluated (cross-resource rules still see the whole stack).
+ * Evaluates packs over a synthesized stack (cdk.tf.json content). Pure: no I/O. With `scopesByPack`, a
+ * pack evaluates only the resources under its construct paths (cross-resource rules still see the whole stack).
  */
 export function evaluateStack(
   stackName: string,
   json: Record<string, any>, // eslint-disable-line @typescript-eslint/no-explicit-any
   packs: readonly CompliancePack[],
   suppressions: readonly SuppressionRecord[],
-  scopePaths?: readonly string[],
+  scopesByPack?: ReadonlyMap<string, readonly string[]>,
 ): ComplianceReport {
   const view = stackViewOf(stackName, json);
-  const inScope = (p: string) => !scopePaths || scopePaths.some((s) => p === s || p.startsWith(`${s}/`));
-  const managed = view.resources.filter((r) => r.mode === "managed" && inScope(r.path));
+  const managed = view.resources.filter((r) => r.mode === "managed");
+  // A pack enforced on a construct inside the stack looks at that construct's resources only.
+  const inScope = (pack: string, p: string) => {
+    const scopes = scopesByPack?.get(pack);
+    return !scopes || scopes.some((s) => s === "" || p === s || p.startsWith(`${s}/`));
+  };
   const findings: Finding[] = [];
   const suppressed: Finding[] = [];
   const uses = new Map<SuppressionRecord, number>(suppressions.map((s) => [s, 0]));
@@ -106,7 +110,7 @@ export function evaluateStack(
       const compliant: string[] = [];
       const nonCompliant: string[] = [];
       const accepted: string[] = [];
-      const targets: ResourceView[] = managed.filter((r) => rule.resourceTypes.includes(r.type));
+      const targets: ResourceView[] = managed.filter((r) => rule.resourceTypes.includes(r.type) && inScope(pack.name, r.path));
       for (const resource of targets) {
         const outcome = rule.evaluate({ resource, stack: view, params });
         if (outcome.status === "compliant") compliant.push(resource.address);
@@ -123,9 +127,11 @@ export function evaluateStack(
           checkov: rule.checkov ?? [],
           cdkNag: rule.cdkNag ?? [],
         };
-        const by = suppressions.find((s) => suppressionCovers(s, rule.id, resource.address, resource.path));
+        // Every suppression that covers the finding is credited, so none of them is reported as unused.
+        const covering = suppressions.filter((s) => suppressionCovers(s, rule.id, resource.address, resource.path));
+        const by = covering[covering.length - 1]; // the innermost one (declared closest to the resource) explains it
         if (by) {
-          uses.set(by, (uses.get(by) ?? 0) + 1);
+          for (const c of covering) uses.set(c, (uses.get(c) ?? 0) + 1);
           suppressed.push({ ...base, suppressedBy: { path: by.path, reason: by.reason } });
           accepted.push(resource.address);
         } else {

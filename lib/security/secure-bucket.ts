@@ -96,7 +96,7 @@ export interface SecureBucketProps {
   readonly transitions?: BucketTransition[];
   /**
    * Days after an object version becomes noncurrent (overwritten or deleted) when S3 deletes it for good.
-   * @default - 90 for "artifacts", "state" and "access-logs"; `expireAfterDays` for "personal-data" (deleted data really goes); never for "audit"
+   * @default - 90 for "artifacts", "state" and "access-logs"; 1 for "personal-data" (expired data is gone a day later); never for "audit"
    */
   readonly noncurrentVersionExpirationDays?: number;
   /**
@@ -310,7 +310,8 @@ export class SecureBucket extends Construct {
     if (props.noncurrentVersionExpirationDays !== undefined) return props.noncurrentVersionExpirationDays;
     switch (props.dataClass) {
       case "personal-data":
-        return SecureBucket.expiryOf(props);
+        // An expired object survives as a noncurrent version: remove it a day later, so erased data is gone in expiry + 1 days.
+        return 1;
       case "audit":
         return undefined;
       default:

@@ -113,3 +113,39 @@ describe("Compliance engine invariants", () => {
     expect(summary).toMatchSnapshot();
   });
 });
+
+describe("Compliance scopes", () => {
+  it("applies a pack enforced on a construct only to that construct's resources", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(require("os").tmpdir(), "scoped-")) });
+    const stack = new TerraformStack(app, "scoped");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const strict = new KmsKey(stack, "strict", { description: "checked" });
+    new KmsKey(stack, "unchecked", { description: "outside the scope" });
+    Compliance.of(strict).enforce(HIPAA);
+    expect(() => app.synth()).toThrow(/\[HIPAA KMSKeyRotationEnabled\] aws_kms_key\.strict /);
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "scoped", REPORT_FILES.json), "utf8"));
+    expect(report.findings.map((f: { address: string }) => f.address)).not.toContain("aws_kms_key.unchecked");
+  });
+
+  it("covers stacks created after enforce() on the App", () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(require("os").tmpdir(), "late-")) });
+    Compliance.of(app).enforce(HIPAA);
+    const late = new TerraformStack(app, "late");
+    new AwsProvider(late, "aws", { region: "us-east-1" });
+    new KmsKey(late, "key", { description: "no rotation" });
+    expect(() => app.synth()).toThrow(/\[HIPAA KMSKeyRotationEnabled\] aws_kms_key\.key /);
+  });
+
+  it("credits every suppression that covers a finding, and refuses unknown rule ids", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "s");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    const key = new KmsKey(stack, "key", { description: "imported" });
+    Compliance.suppress(stack, { id: "KMSKeyRotationEnabled", reason: "all keys here hold imported material" });
+    Compliance.suppress(key, { id: "KMSKeyRotationEnabled", reason: "imported key material, rotated in the HSM" });
+    const report = Compliance.evaluate(stack, HIPAA);
+    expect(report.suppressions.map((s) => s.matched)).toEqual([1, 1]);
+    expect(report.suppressedFindings[0].suppressedBy).toEqual({ path: "s/key", reason: "imported key material, rotated in the HSM" });
+    expect(() => Compliance.suppress(key, { id: "KmsRotation", reason: "typo in the rule id here" })).toThrow(/id: "KmsRotation" is not a rule of the library/);
+  });
+});

@@ -91,7 +91,7 @@ const MODERATE_IDS = new Set(MODERATE_OSCAL.trim().split(/\s+/).map(fromOscal));
 /** GDPR provisions a pack may cite (the ones relevant to infrastructure controls). */
 const GDPR_PROVISIONS = new Set([
   "Art. 5(1)(a)", "Art. 5(1)(b)", "Art. 5(1)(c)", "Art. 5(1)(d)", "Art. 5(1)(e)", "Art. 5(1)(f)", "Art. 5(2)",
-  "Art. 17", "Art. 17(1)", "Art. 25", "Art. 25(1)", "Art. 25(2)", "Art. 30", "Art. 30(1)", "Art. 30(2)",
+  "Art. 17", "Art. 17(1)", "Art. 25", "Art. 25(1)", "Art. 25(2)", "Art. 30", "Art. 30(1)", "Art. 30(1)(f)", "Art. 30(2)",
   "Art. 32(1)(a)", "Art. 32(1)(b)", "Art. 32(1)(c)", "Art. 32(1)(d)", "Art. 32(2)", "Art. 33", "Art. 33(1)", "Art. 33(5)", "Art. 34",
 ]);
 
@@ -184,7 +184,8 @@ describe("compliance packs", () => {
   });
 
   it("follows cdk-nag's HIPAA citations where cdk-nag has the check", () => {
-    expect(ruleOf(HIPAA, "S3BucketKmsEncryption").controls).toEqual(["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"]);
+    // At rest only: cdk-nag also cites 164.312(e)(2)(ii), which is encryption in transmission.
+    expect(ruleOf(HIPAA, "S3BucketKmsEncryption").controls).toEqual(["164.312(a)(2)(iv)"]);
     expect(ruleOf(HIPAA, "CloudTrailLogFileValidation").controls).toEqual(["164.312(c)(1)", "164.312(c)(2)"]);
     expect(ruleOf(HIPAA, "VpcFlowLogsEnabled").controls).toEqual(["164.308(a)(3)(ii)(A)", "164.312(b)"]);
     expect(ruleOf(HIPAA, "S3BucketVersioningEnabled").controls).toEqual(expect.arrayContaining(["164.308(a)(7)(i)", "164.312(c)(1)"]));
@@ -215,7 +216,7 @@ describe("compliance packs", () => {
     expect(ruleOf(GDPR, "S3PersonalDataExpiry")).toEqual({
       ruleId: "S3PersonalDataExpiry",
       level: "error",
-      controls: ["Art. 5(1)(e)", "Art. 17", "Art. 25(2)"],
+      controls: ["Art. 5(1)(e)", "Art. 17", "Art. 25(2)", "Art. 30(1)(f)"],
       params: { maxDays: 30 },
     });
     // Storage limits are GDPR's; the other frameworks set minimums, not maximums.

@@ -187,9 +187,9 @@ describe("SecureBucket: personal-data", () => {
   itEncryptsWithTheKey(() => b);
   itLogsAccess(() => b, "ml-personal-data-/");
 
-  it("expires objects after 30 days and their noncurrent versions 30 days later (GDPR storage limitation)", () => {
+  it("expires objects after 30 days and removes their noncurrent versions a day later (GDPR storage limitation)", () => {
     expect(b.rule("current-versions")).toEqual({ id: "current-versions", status: "Enabled", filter: [{}], expiration: [{ days: 30 }] });
-    expect(b.rule("noncurrent-versions")).toMatchObject({ noncurrent_version_expiration: [{ noncurrent_days: 30 }] });
+    expect(b.rule("noncurrent-versions")).toMatchObject({ noncurrent_version_expiration: [{ noncurrent_days: 1 }] });
   });
 
   it("has no object lock, so that data can be erased on request", () => {

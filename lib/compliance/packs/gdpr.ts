@@ -69,7 +69,7 @@ export const GDPR: CompliancePack = {
     { ruleId: "S3BucketLifecycleConfigured", level: "warning", controls: ["Art. 5(1)(e)"] },
     { ruleId: "S3AuditBucketObjectLock", level: "warning", controls: ["Art. 5(2)", "Art. 32(1)(b)"], params: { minRetentionDays: GDPR_DEFAULTS.auditArchiveDays } },
     // Storage limitation, erasure (no object lock) and data protection by default ("the period of their storage").
-    { ruleId: "S3PersonalDataExpiry", level: "error", controls: ["Art. 5(1)(e)", "Art. 17", "Art. 25(2)"], params: { maxDays: GDPR_DEFAULTS.personalDataMaxDays } },
+    { ruleId: "S3PersonalDataExpiry", level: "error", controls: ["Art. 5(1)(e)", "Art. 17", "Art. 25(2)", "Art. 30(1)(f)"], params: { maxDays: GDPR_DEFAULTS.personalDataMaxDays } },
 
     // CloudTrail: the account audit trail.
     { ruleId: "CloudTrailEncrypted", level: "error", controls: ENCRYPTION },

@@ -31,7 +31,8 @@ export const HIPAA_DEFAULTS = {
 } as const;
 
 /** Encryption at rest: cdk-nag's citation of every KMS-at-rest rule (S3DefaultEncryptionKMS, CloudTrailEncryptionEnabled, ...). */
-const AT_REST = ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"];
+// Encryption at rest; 164.312(e)(2)(ii) is transmission encryption and is cited only where data moves.
+const AT_REST = ["164.312(a)(2)(iv)"];
 /** Activity records: cdk-nag's citation of CloudTrailCloudWatchLogsEnabled, S3BucketLoggingEnabled, VPCFlowLogsEnabled. */
 const ACTIVITY_LOGS = ["164.308(a)(3)(ii)(A)", "164.312(b)"];
 /** No public exposure: cdk-nag's public-access citation (S3BucketLevelPublicAccessProhibited, EC2InstanceNoPublicIp), (a)(4)(ii)(A) replaced by (B). */

@@ -112,7 +112,8 @@ export const CloudTrailS3DataEvents: ComplianceRule = {
     "Management events show bucket configuration changes but not object access; S3 data events are the only record of who " +
     "downloaded model weights or personal data, which breach investigations and access reviews need.",
   resourceTypes: TRAIL,
-  cdkNag: ["cloudtrail-s3-dataevents-enabled"],
+  // cdk-nag lists the AWS Config rule cloudtrail-s3-dataevents-enabled under "Excluded Rules" (not implemented).
+  cdkNag: [],
   evaluate: ({ resource }: RuleContext) =>
     basicSelectorsLogS3Objects(resource.config) || advancedSelectorsLogS3Objects(resource.config)
       ? Outcome.compliant()
@@ -144,7 +145,8 @@ function defaultRetentionDays(lock: Record<string, any>): number | undefined {
   if (isSet(retention.days)) return literalNumber(retention.days) ?? NaN;
   if (isSet(retention.years)) {
     const years = literalNumber(retention.years);
-    return years === undefined ? NaN : years * 365;
+    // Calendar years: 6 years are 2192 days with leap days, as retention periods are counted.
+    return years === undefined ? NaN : Math.ceil(years * 365.25);
   }
   return undefined;
 }
@@ -182,6 +184,8 @@ export const AuditLogRetention: ComplianceRule = {
         // Inline lock of the bucket (deprecated in provider v4+, still accepted).
         ...blocks(bucket.config.object_lock_configuration).map((config) => ({ address: bucket.address, config })),
       ];
+      // An unlocked trail bucket keeps nothing for sure: anyone with delete rights can shorten the archive.
+      if (locks.length === 0) problems.push(`the trail bucket ${bucket.address} has no object lock, so nothing guarantees log files are kept ${minArchiveDays} days; enable object_lock_enabled with an aws_s3_bucket_object_lock_configuration of at least ${minArchiveDays} days`);
       for (const lock of locks) {
         const days = defaultRetentionDays(lock.config);
         if (days === undefined) problems.push(`object lock ${lock.address} of the trail bucket has no rule.default_retention, so log files are not locked by default; set rule.default_retention.days to at least ${minArchiveDays}`);

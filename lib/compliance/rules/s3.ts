@@ -301,14 +301,14 @@ export const S3BucketLifecycleConfigured: ComplianceRule = {
   },
 };
 
-/** Retention in days of an Object Lock default retention block (years count as 365 days), if literal. */
+/** Retention in days of an Object Lock default retention block (calendar years with leap days), if literal. */
 function retentionDaysOf(lock: Block): number | undefined {
   const retention = block(block(lock.rule)?.default_retention);
   if (!retention) return undefined;
   const days = numberOf(retention.days);
   if (days !== undefined) return days;
   const years = numberOf(retention.years);
-  return years === undefined ? undefined : years * 365;
+  return years === undefined ? undefined : Math.ceil(years * 365.25);
 }
 
 /** Audit records are write-once for the retention period. */
@@ -349,13 +349,13 @@ export const S3AuditBucketObjectLock: ComplianceRule = {
 /** Personal data is erased on schedule and can be erased on request. */
 export const S3PersonalDataExpiry: ComplianceRule = {
   id: "S3PersonalDataExpiry",
-  description: "Personal-data buckets expire current objects and noncurrent versions within maxDays, and have no Object Lock.",
+  description: "Personal-data buckets expire current objects within maxDays and their noncurrent versions within noncurrentGraceDays after that, and have no Object Lock.",
   explanation:
     "GDPR Art. 5(1)(e) (storage limitation) keeps personal data no longer than needed, and Art. 17 gives data subjects a " +
     "right to erasure. Expiring current objects and their old versions bounds how long data survives, including after a " +
     "delete; Object Lock would make erasure impossible.",
   resourceTypes: ["aws_s3_bucket"],
-  params: { maxDays: 30 },
+  params: { maxDays: 30, noncurrentGraceDays: 7 },
   evaluate: (ctx) => {
     if (dataClassOf(ctx.resource) !== "personal-data") return Outcome.notApplicable();
     const max = Number(ctx.params.maxDays ?? 30);
@@ -369,8 +369,10 @@ export const S3PersonalDataExpiry: ComplianceRule = {
     const problems: string[] = [];
     if (current === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires current objects; add one with expiration.days of at most ${max}`);
     else if (current > max) problems.push(`current objects expire after ${current} days, over the ${max}-day limit; set expiration.days to ${max} or fewer`);
-    if (noncurrent === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires noncurrent versions; add one with noncurrent_version_expiration.noncurrent_days of at most ${max}`);
-    else if (noncurrent > max) problems.push(`noncurrent versions expire after ${noncurrent} days, over the ${max}-day limit; set noncurrent_version_expiration.noncurrent_days to ${max} or fewer`);
+    // On a versioned bucket an expired object lives on as a noncurrent version: data survives current + noncurrent days.
+    const grace = Number(ctx.params.noncurrentGraceDays ?? 7);
+    if (noncurrent === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires noncurrent versions; add one with noncurrent_version_expiration.noncurrent_days of at most ${grace}`);
+    else if (noncurrent > grace) problems.push(`noncurrent versions expire after ${noncurrent} days, so expired data survives ${current ?? "?"} + ${noncurrent} days; set noncurrent_version_expiration.noncurrent_days to ${grace} or fewer`);
     if (isTrue(ctx.resource.config.object_lock_enabled) || objectLocksOf(ctx).length > 0) {
       problems.push("Object Lock is on (object_lock_enabled or an object lock configuration); remove it: locked objects cannot be erased on request (GDPR Art. 17)");
     }

@@ -164,9 +164,10 @@ describe("AuditLogRetention", () => {
 
   it("passes a year in CloudWatch Logs and six years under object lock", () => expect(byId["year-and-six-years"].status).toBe("compliant"));
 
-  it("counts retention 0 or unset as never expiring, and lock years as 365 days each", () => {
+  it("counts log group retention 0 as never expiring, and flags a trail bucket without object lock", () => {
     expect(byId["never-expires"].status).toBe("compliant");
-    expect(byId["unset-retention"].status).toBe("compliant");
+    // This fixture's trail bucket has no object lock: nothing guarantees the archive.
+    expect(byId["unset-retention"]).toMatchObject({ status: "non-compliant", message: expect.stringContaining("has no object lock") });
   });
 
   it("flags a log group kept less than a year", () => {
@@ -181,7 +182,10 @@ describe("AuditLogRetention", () => {
 
   it("takes its minimums from params", () => {
     const { byId: strict } = evaluateRule(AuditLogRetention, (stack) => auditedTrail(stack, "hipaa", 365, { years: 1 }), { minDays: 365, minArchiveDays: 2192 });
-    expect(strict.hipaa).toMatchObject({ status: "non-compliant", message: expect.stringContaining("keeps log files 365 days; set rule.default_retention.days to at least 2192") });
+    expect(strict.hipaa).toMatchObject({ status: "non-compliant", message: expect.stringContaining("keeps log files 366 days; set rule.default_retention.days to at least 2192") });
+    // Six calendar years, leap days included, meet HIPAA's 2192 days.
+    const { byId: six } = evaluateRule(AuditLogRetention, (stack) => auditedTrail(stack, "six", 365, { years: 6 }), { minDays: 365, minArchiveDays: 2192 });
+    expect(six.six.status).toBe("compliant");
   });
 });
 

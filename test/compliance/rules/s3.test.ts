@@ -335,8 +335,8 @@ describe("S3PersonalDataExpiry", () => {
     { id: "noncurrent", status: "Enabled", filter: ALL_OBJECTS, noncurrentVersionExpiration: [{ noncurrentDays: noncurrent }] },
   ];
 
-  it("passes a personal-data bucket that expires objects and old versions within 30 days and has no Object Lock", () => {
-    const { byId } = evaluateRule(S3PersonalDataExpiry, (s) => lifecycle(s, bucket(s, "b", { tags: personal }), expiring(30, 14)));
+  it("passes a personal-data bucket that expires objects within 30 days, old versions a week after, and has no Object Lock", () => {
+    const { byId } = evaluateRule(S3PersonalDataExpiry, (s) => lifecycle(s, bucket(s, "b", { tags: personal }), expiring(30, 7)));
     expect(byId.b.status).toBe("compliant");
   });
 
@@ -346,8 +346,13 @@ describe("S3PersonalDataExpiry", () => {
       lifecycle(s, bucket(s, "partial", { tags: personal }), [expiring(30, 30)[0]], "l2");
     });
     expect(byId.late).toEqual({ status: "non-compliant", message: expect.stringContaining("current objects expire after 90 days, over the 30-day limit") });
-    expect(byId.late.message).toContain("noncurrent versions expire after 60 days");
+    expect(byId.late.message).toContain("noncurrent versions expire after 60 days, so expired data survives 90 + 60 days");
     expect(byId.partial).toEqual({ status: "non-compliant", message: expect.stringContaining("no enabled whole-bucket lifecycle rule expires noncurrent versions") });
+  });
+
+  it("counts noncurrent versions: 30 days of expiry plus 30 days as a noncurrent version keeps data 60 days", () => {
+    const { byId } = evaluateRule(S3PersonalDataExpiry, (s) => lifecycle(s, bucket(s, "b", { tags: personal }), expiring(30, 30)));
+    expect(byId.b).toEqual({ status: "non-compliant", message: expect.stringContaining("expired data survives 30 + 30 days; set noncurrent_version_expiration.noncurrent_days to 7 or fewer") });
   });
 
   it("ignores expiry rules that cover only part of the bucket", () => {
