@@ -1,3 +1,5 @@
+import { StackView } from "../model";
+import { Block, blocks } from "./attributes";
 import { parseTemplateJson } from "./template-json";
 
 /** One IAM statement, normalised: every list field is an array. */
@@ -58,3 +60,51 @@ export function conditionValues(s: Statement, operator: string, key: string): st
   }
   return undefined;
 }
+
+/** One statement block of a data.aws_iam_policy_document, as a Statement. */
+function statementOfBlock(b: Block): Statement {
+  const principals: Record<string, string[]> = {};
+  for (const p of blocks(b.principals)) principals[String(p.type)] = [...(principals[String(p.type)] ?? []), ...list(p.identifiers)];
+  const conditions: Record<string, Record<string, string[]>> = {};
+  for (const c of blocks(b.condition)) {
+    const byKey = (conditions[String(c.test)] ??= {});
+    byKey[String(c.variable)] = [...(byKey[String(c.variable)] ?? []), ...list(c.values)];
+  }
+  return {
+    sid: typeof b.sid === "string" ? b.sid : undefined,
+    effect: b.effect === "Deny" ? "Deny" : "Allow",
+    actions: list(b.actions),
+    notActions: list(b.not_actions),
+    resources: list(b.resources),
+    principals,
+    conditions,
+  };
+}
+
+/**
+ * The statements of a policy attribute: IAM JSON (with Terraform interpolations), or a reference to a
+ * data.aws_iam_policy_document of the stack, read from its blocks (with its source and override
+ * documents, whose statements are all kept: a superset, which only errs towards reporting).
+ * Undefined when the policy cannot be read at synth time (jsonencode(), variables, other stacks).
+ */
+export function readPolicyStatements(stack: StackView, value: unknown, seen: Set<string> = new Set()): Statement[] | undefined {
+  const direct = statementsOf(value);
+  if (direct) return direct;
+  const match = typeof value === "string" ? /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(json|minified_json)\}$/.exec(value.trim()) : null;
+  if (!match) return undefined;
+  const doc = stack.resources.find((r) => r.mode === "data" && r.type === "aws_iam_policy_document" && r.name === match[1]);
+  if (!doc || seen.has(doc.address)) return undefined;
+  seen.add(doc.address);
+  const out = blocks(doc.config.statement).map(statementOfBlock);
+  for (const other of [doc.config.source_policy_documents, doc.config.override_policy_documents]) {
+    if (other === undefined) continue;
+    const docs = Array.isArray(other) ? other : [other];
+    for (const d of docs) {
+      const statements = readPolicyStatements(stack, d, seen);
+      if (!statements) return undefined;
+      out.push(...statements);
+    }
+  }
+  return out;
+}
+

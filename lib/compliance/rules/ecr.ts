@@ -1,6 +1,6 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, Outcome } from "../model";
-import { hasWildcardPrincipal, statementsOf } from "../private/policy";
+import { hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
 
 /** A nested block, whether synthesized as an object or a one-element array. */
 const block = (v: unknown): Record<string, any> | undefined => { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -64,8 +64,8 @@ export const EcrRepositoryPolicyNoPublic: ComplianceRule = {
   resourceTypes: ["aws_ecr_repository_policy"],
   checkov: ["CKV_AWS_32"],
   cdkNag: ["AwsSolutions-ECR1"],
-  evaluate: ({ resource }) => {
-    const statements = statementsOf(resource.config.policy);
+  evaluate: ({ resource, stack }) => {
+    const statements = readPolicyStatements(stack, resource.config.policy);
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }

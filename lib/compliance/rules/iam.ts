@@ -1,6 +1,6 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
 import { Block, blocks, isSet } from "../private/attributes";
-import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
+import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
 
 /* Rules over IAM policies, role trust policies and policy attachments. */
 
@@ -14,53 +14,6 @@ const labelOf = (s: Statement, index: number): string => (s.sid ? `statement "${
 function preview(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** One `statement` block of a data.aws_iam_policy_document, in statementsOf's shape. */
-function statementOfBlock(b: Block): Statement {
-  const principals: Record<string, string[]> = {};
-  for (const p of blocks(b.principals)) principals[String(p.type)] = [...(principals[String(p.type)] ?? []), ...list(p.identifiers)];
-  const conditions: Record<string, Record<string, string[]>> = {};
-  for (const c of blocks(b.condition)) {
-    const byKey = (conditions[String(c.test)] ??= {});
-    byKey[String(c.variable)] = [...(byKey[String(c.variable)] ?? []), ...list(c.values)];
-  }
-  return {
-    sid: typeof b.sid === "string" ? b.sid : undefined,
-    effect: b.effect === "Deny" ? "Deny" : "Allow",
-    actions: list(b.actions),
-    notActions: list(b.not_actions),
-    resources: list(b.resources),
-    principals,
-    conditions,
-  };
-}
-
-/**
- * The statements of a policy attribute: IAM JSON (with Terraform interpolations), or a reference to a
- * data.aws_iam_policy_document of the stack, read from its blocks (with its source and override
- * documents, whose statements are all kept: a superset, which only errs towards reporting).
- * Undefined when the policy cannot be read at synth time (jsonencode(), variables, other stacks).
- */
-function readStatements(stack: StackView, value: unknown, seen: Set<string> = new Set()): Statement[] | undefined {
-  const direct = statementsOf(value);
-  if (direct) return direct;
-  const match = typeof value === "string" ? /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(json|minified_json)\}$/.exec(value.trim()) : null;
-  if (!match) return undefined;
-  const doc = stack.resources.find((r) => r.mode === "data" && r.type === "aws_iam_policy_document" && r.name === match[1]);
-  if (!doc || seen.has(doc.address)) return undefined;
-  seen.add(doc.address);
-  const out = blocks(doc.config.statement).map(statementOfBlock);
-  for (const other of [doc.config.source_policy_documents, doc.config.override_policy_documents]) {
-    if (other === undefined) continue;
-    const docs = Array.isArray(other) ? other : [other];
-    for (const d of docs) {
-      const statements = readStatements(stack, d, seen);
-      if (!statements) return undefined;
-      out.push(...statements);
-    }
-  }
-  return out;
 }
 
 const UNREADABLE_FIX = "write it as IAM JSON (e.g. PolicyDocument.toJson()) or as a data.aws_iam_policy_document of this stack so that it can be checked";
@@ -89,7 +42,7 @@ function checkIdentityPolicies(resource: ResourceView, stack: StackView, finding
   const unreadable: string[] = [];
   const findings: string[] = [];
   for (const { attribute, value } of policies) {
-    const statements = readStatements(stack, value);
+    const statements = readPolicyStatements(stack, value);
     if (!statements) {
       unreadable.push(`${attribute} cannot be read at synth time (${preview(value)}); ${UNREADABLE_FIX}`);
       continue;
@@ -192,7 +145,7 @@ export const IamRoleTrustNoWildcard: ComplianceRule = {
   evaluate: ({ resource, stack }): RuleOutcome => {
     const policy = resource.config.assume_role_policy;
     if (!isSet(policy)) return Outcome.notApplicable();
-    const statements = readStatements(stack, policy);
+    const statements = readPolicyStatements(stack, policy);
     if (!statements) return Outcome.nonCompliant(`assume_role_policy cannot be read at synth time (${preview(policy)}); ${UNREADABLE_FIX}`);
     const open = statements.map((s, i) => (s.effect === "Allow" && admitsAnyone(s) ? labelOf(s, i) : undefined)).filter((l): l is string => l !== undefined);
     if (open.length === 0) return Outcome.compliant();
@@ -254,7 +207,7 @@ export const IamHumanRoleRequiresMfa: ComplianceRule = {
   evaluate: ({ resource, stack, params }): RuleOutcome => {
     const policy = resource.config.assume_role_policy;
     if (!isSet(policy)) return Outcome.notApplicable();
-    const statements = readStatements(stack, policy);
+    const statements = readPolicyStatements(stack, policy);
     if (!statements) {
       return Outcome.nonCompliant(`assume_role_policy cannot be read at synth time (${preview(policy)}), so its MFA conditions cannot be checked; ${UNREADABLE_FIX}`);
     }

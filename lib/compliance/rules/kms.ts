@@ -1,6 +1,6 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, Outcome } from "../model";
-import { hasWildcardPrincipal, statementsOf } from "../private/policy";
+import { hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
 
 const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
 const isTrue = (v: unknown): boolean => v === true || v === "true";
@@ -41,11 +41,11 @@ export const KMSKeyPolicyNoWildcardPrincipal: ComplianceRule = {
     "use or manage the key, so whoever reaches the ciphertext can decrypt it. Name the account root, roles or service principals.",
   resourceTypes: ["aws_kms_key", "aws_kms_key_policy"],
   checkov: ["CKV_AWS_33"],
-  evaluate: ({ resource }) => {
+  evaluate: ({ resource, stack }) => {
     const policy = resource.config.policy;
     // Without a policy the key has KMS's default policy (account root only); KMSKeyExplicitPolicy reports that.
     if (!isSet(policy)) return Outcome.notApplicable();
-    const statements = statementsOf(policy);
+    const statements = readPolicyStatements(stack, policy);
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }

@@ -1,6 +1,6 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, DATA_CLASS_TAG, Outcome, ResourceView, RuleContext } from "../model";
-import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
+import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
 
 type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -182,7 +182,7 @@ export const S3BucketTlsOnly: ComplianceRule = {
     let objects = false;
     const unreadable: string[] = [];
     for (const { where, policy } of policies) {
-      const statements = statementsOf(policy);
+      const statements = readPolicyStatements(ctx.stack, policy);
       if (!statements) {
         unreadable.push(where);
         continue;
@@ -268,11 +268,11 @@ export const S3BucketPolicyNoPublicAllow: ComplianceRule = {
     "aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID or aws:PrincipalAccount keeps it inside known boundaries.",
   resourceTypes: ["aws_s3_bucket_policy", "aws_s3_bucket"],
   checkov: ["CKV_AWS_70"],
-  evaluate: ({ resource }) => {
+  evaluate: ({ resource, stack }) => {
     const policy = resource.config.policy;
     // A bucket without the deprecated inline policy is judged through its aws_s3_bucket_policy.
     if (resource.type === "aws_s3_bucket" && !isSet(policy)) return Outcome.notApplicable();
-    const statements = statementsOf(policy);
+    const statements = readPolicyStatements(stack, policy);
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }

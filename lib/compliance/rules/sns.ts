@@ -1,50 +1,13 @@
 import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../model";
-import { Statement, conditionValues, hasWildcardPrincipal, statementsOf } from "../private/policy";
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** A nested block as a list: cdktf renders blocks as an object or a list of objects. */
-const blocks = (v: unknown): Record<string, any>[] =>
-  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).filter((b) => b !== null && typeof b === "object");
-
-/** Set: present and not empty (a Terraform reference such as "${aws_kms_key.k.arn}" counts). */
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
-
-const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-
-/** Statements of an aws_iam_policy_document data source's `statement` blocks, in the shape statementsOf returns. */
-function statementsOfDocument(doc: ResourceView): Statement[] {
-  return blocks(doc.config.statement).map((s) => {
-    const principals: Record<string, string[]> = {};
-    for (const p of blocks(s.principals)) {
-      const kind = String(p.type);
-      principals[kind] = [...(principals[kind] ?? []), ...list(p.identifiers)];
-    }
-    const conditions: Record<string, Record<string, string[]>> = {};
-    for (const c of blocks(s.condition)) {
-      conditions[c.test] = { ...(conditions[c.test] ?? {}), [c.variable]: list(c.values) };
-    }
-    return {
-      sid: s.sid,
-      effect: s.effect === "Deny" ? "Deny" : "Allow",
-      actions: list(s.actions),
-      notActions: list(s.not_actions),
-      resources: list(s.resources),
-      principals,
-      conditions,
-    };
-  });
-}
+import { isSet } from "../private/attributes";
+import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
 
 /**
  * The statements of a policy attribute: JSON text (possibly a Terraform template), or a reference to an
  * aws_iam_policy_document data source of the stack. Undefined when neither (e.g. a jsonencode() expression).
  */
 function readPolicy(policy: unknown, stack: StackView): Statement[] | undefined {
-  const parsed = statementsOf(policy);
-  if (parsed) return parsed;
-  const doc = stack.resources.find((r) => r.mode === "data" && r.type === "aws_iam_policy_document" && stack.refersTo(policy, r));
-  return doc ? statementsOfDocument(doc) : undefined;
+  return readPolicyStatements(stack, policy);
 }
 
 /** CloudWatch alarms, S3 notifications and other AWS services are scoped to one account, resource or organization by these keys. */

@@ -52,11 +52,17 @@ export const VpcDefaultSecurityGroupClosed: ComplianceRule = {
   explanation:
     "Resources launched without a security group land in the default group, which by default lets all its members talk to each " +
     "other and reach anywhere. With no rules, forgetting to choose a group fails closed.",
-  resourceTypes: ["aws_default_security_group"],
+  resourceTypes: ["aws_default_security_group", "aws_vpc"],
   checkov: ["CKV2_AWS_12"],
   cdkNag: ["VPCDefaultSecurityGroupClosed"],
   // Terraform removes every rule of the default group when it adopts it, so absent ingress/egress is closed.
   evaluate: ({ resource, stack }: RuleContext) => {
+    if (resource.type === "aws_vpc") {
+      // A VPC whose default group Terraform never adopts keeps AWS's open default rules.
+      return stack.attachedTo("aws_default_security_group", "vpc_id", resource).length > 0
+        ? Outcome.compliant()
+        : Outcome.nonCompliant("the VPC's default security group keeps AWS's default rules (members reach each other and anywhere); add an aws_default_security_group with vpc_id set to this VPC and no ingress or egress.");
+    }
     const problems: string[] = [];
     for (const attr of ["ingress", "egress"]) {
       const n = blocks(resource.config[attr]).length;

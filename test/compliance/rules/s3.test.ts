@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Fn, TerraformStack, Testing } from "cdktf";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -172,8 +172,8 @@ describe("S3BucketTlsOnly", () => {
   it("flags a policy it cannot read rather than passing it unseen", () => {
     const { byId } = evaluateRule(S3BucketTlsOnly, (s) => {
       const b = bucket(s);
-      const doc = new DataAwsIamPolicyDocument(s, "doc", { statement: [{ effect: "Deny", actions: ["s3:*"], resources: [b.arn], principals: [{ type: "*", identifiers: ["*"] }] }] });
-      new S3BucketPolicy(s, "p", { bucket: b.id, policy: doc.json });
+      // jsonencode() is evaluated by Terraform, so its document is unknown at synth.
+      new S3BucketPolicy(s, "p", { bucket: b.id, policy: Fn.jsonencode({ Statement: [{ Effect: "Deny", Action: "s3:*", Resource: b.arn, Principal: "*" }] }) });
     });
     expect(byId.b).toEqual({ status: "non-compliant", message: expect.stringContaining("cannot be verified") });
   });
@@ -435,5 +435,25 @@ describe("the library's SecureBucket", () => {
 
   it("with data class access-logs fails only S3BucketKmsEncryption and S3BucketAccessLogging (SSE-S3 and no self-logging, suppressed by the library)", () => {
     expect(failing("access-logs")).toEqual(["S3BucketAccessLogging", "S3BucketKmsEncryption"]);
+  });
+});
+
+describe("S3 rules read bucket policies written as data.aws_iam_policy_document", () => {
+  it("passes a TLS-only bucket policy built with DataAwsIamPolicyDocument", () => {
+    const { byId } = evaluateRule(S3BucketTlsOnly, (s) => {
+      const b = new S3Bucket(s, "b", { bucket: "doc-policy" });
+      const doc = new DataAwsIamPolicyDocument(s, "doc", {
+        statement: [{
+          sid: "DenyInsecureTransport",
+          effect: "Deny",
+          actions: ["s3:*"],
+          resources: [b.arn, `${b.arn}/*`],
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        }],
+      });
+      new S3BucketPolicy(s, "policy", { bucket: b.id, policy: doc.json });
+    });
+    expect(byId.b.status).toBe("compliant");
   });
 });

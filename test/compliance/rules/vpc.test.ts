@@ -190,3 +190,15 @@ describe("ClusterNetwork defaults", () => {
     expect(Object.values(byAddress).filter((o) => o.status === "compliant")).toHaveLength(7);
   });
 });
+
+describe("VpcDefaultSecurityGroupClosed on VPCs", () => {
+  it("flags a VPC whose default security group is never adopted and closed, and passes one that is", () => {
+    const { byId } = evaluateRule(VpcDefaultSecurityGroupClosed, (stack) => {
+      new Vpc(stack, "open-default", { cidrBlock: "10.1.0.0/16" });
+      const closed = new Vpc(stack, "closed-default", { cidrBlock: "10.2.0.0/16" });
+      new DefaultSecurityGroup(stack, "closed-default-sg", { vpcId: closed.id, ingress: [], egress: [] });
+    });
+    expect(byId["open-default"]).toEqual({ status: "non-compliant", message: expect.stringContaining("add an aws_default_security_group with vpc_id set to this VPC") });
+    expect(byId["closed-default"].status).toBe("compliant");
+  });
+});
