@@ -48,8 +48,8 @@ async function main(): Promise<void> {
   };
   const inProcess: Array<{ ms: number; maxRssMiB: number }> = [];
   const bare: Array<{ ms: number; maxRssMiB: number }> = [];
-  // Interleaved, so that machine noise hits both alike.
-  for (let i = 0; i < RUNS; i++) {
+  // Interleaved, so that machine noise hits both alike; at least 5 pairs, since one synth is ~1 s and noisy.
+  for (let i = 0; i < Math.max(RUNS, 5); i++) {
     inProcess.push(synthOnce([]));
     bare.push(synthOnce(["--no-compliance"]));
   }

@@ -1,4 +1,4 @@
-import { ComplianceLevel, CompliancePack, ResourceView } from "./model";
+import { ComplianceLevel, CompliancePack, ComplianceRule, ResourceView } from "./model";
 import { stackViewOf } from "./private/stack-view";
 import { ruleById } from "./rules";
 import { SuppressionRecord, suppressionCovers } from "./suppressions";
@@ -101,6 +101,8 @@ export function evaluateStack(
   const suppressed: Finding[] = [];
   const uses = new Map<SuppressionRecord, number>(suppressions.map((s) => [s, 0]));
   const rules: RuleSummary[] = [];
+  // Packs share most rules: evaluate each (rule, params, resource) once.
+  const outcomes = new Map<string, ReturnType<ComplianceRule["evaluate"]>>();
 
   for (const pack of packs) {
     for (const pr of pack.rules) {
@@ -112,7 +114,12 @@ export function evaluateStack(
       const accepted: string[] = [];
       const targets: ResourceView[] = managed.filter((r) => rule.resourceTypes.includes(r.type) && inScope(pack.name, r.path));
       for (const resource of targets) {
-        const outcome = rule.evaluate({ resource, stack: view, params });
+        const key = `${rule.id}|${JSON.stringify(params)}|${resource.address}`;
+        let outcome = outcomes.get(key);
+        if (!outcome) {
+          outcome = rule.evaluate({ resource, stack: view, params });
+          outcomes.set(key, outcome);
+        }
         if (outcome.status === "compliant") compliant.push(resource.address);
         if (outcome.status !== "non-compliant") continue;
         const base = {
