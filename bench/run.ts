@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   }
   log({ what: "synth of examples/reference-platform with all four compliance packs, in process (build + App.synth)", runs: inProcess.map((x) => x.ms / 1000), unit: "s" });
   log({ what: "same synth without compliance packs", runs: bare.map((x) => x.ms / 1000), unit: "s" });
-  log({ what: "compliance overhead: synth with packs / without (ratio of medians per run pair)", runs: inProcess.map((x, i) => x.ms / bare[i].ms), unit: "x" });
+  log({ what: "compliance overhead: synth with packs / without (median of the per-pair ratios)", runs: inProcess.map((x, i) => x.ms / bare[i].ms), unit: "x" });
   log({ what: "peak RSS of the synth process (node + ts-node + providers)", runs: inProcess.map((x) => x.maxRssMiB), unit: "MiB" });
 
   const cli: number[] = [];

@@ -181,7 +181,10 @@ export const GpuNodeGroupHardened: ComplianceRule = {
     + "volume encryption is left to the account default and pods may reach the node's metadata credentials.",
   resourceTypes: ["aws_eks_node_group"],
   evaluate: ({ resource, stack }): RuleOutcome => {
-    const evidence = gpuEvidence(resource.config);
+    // With a custom AMI the instance type may live only in the launch template.
+    const ltRef = block(resource.config.launch_template);
+    const lt = ltRef ? launchTemplateOf(stack, ltRef) : undefined;
+    const evidence = gpuEvidence(resource.config) ?? (lt && typeof lt.config.instance_type === "string" ? gpuEvidence({ instance_types: [lt.config.instance_type] })?.replace("instance_types", "launch template instance_type") : undefined);
     if (!evidence) return Outcome.notApplicable();
     const fix = "launch template with metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 } and ebs.encrypted = true on every block_device_mappings (GpuNodePool builds one)";
     const ref = block(resource.config.launch_template);

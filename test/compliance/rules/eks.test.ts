@@ -283,3 +283,16 @@ describe("SecureInferenceCluster against the EKS rules", () => {
     expect(outcome).toEqual({ status: "compliant" });
   });
 });
+
+describe("GpuNodeGroupHardened with the instance type in the launch template", () => {
+  it("recognises a custom-AMI GPU pool whose instance type is set only in its launch template", () => {
+    const { byId } = evaluateRule(GpuNodeGroupHardened, (stack) => {
+      const lt = new LaunchTemplate(stack, "lt", { instanceType: "p5.48xlarge", imageId: "ami-0123456789abcdef0" });
+      new EksNodeGroup(stack, "custom", {
+        clusterName: "c", nodeRoleArn: "arn:aws:iam::123456789012:role/n", subnetIds: ["subnet-a"], amiType: "CUSTOM",
+        scalingConfig: { minSize: 0, maxSize: 1, desiredSize: 0 }, launchTemplate: { id: lt.id, version: "1" },
+      });
+    });
+    expect(byId.custom).toEqual({ status: "non-compliant", message: expect.stringContaining("launch template instance_type p5.48xlarge") });
+  });
+});
