@@ -18,3 +18,4 @@ export * from "./cluster/cluster-access";
 export * from "./cluster/cluster-monitoring";
 export * from "./cluster/controller-roles";
 export * from "./cluster/secure-inference-cluster";
+export * from "./addons/cluster-providers";

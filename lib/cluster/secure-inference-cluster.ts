@@ -1,4 +1,4 @@
-import { TerraformOutput, Token, dependable } from "cdktf";
+import { TerraformOutput, TerraformStack, Token, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
@@ -288,7 +288,7 @@ export interface ClusterKeys {
 
 /** What constructs in later stacks need to use the cluster; pass it as-is (cdktf wires cross-stack references). */
 export interface ClusterConnection {
-  /** EKS cluster name. */
+  /** EKS cluster name (a literal: usable in names and construct ids of other stacks). */
   readonly clusterName: string;
   /** EKS cluster ARN. */
   readonly clusterArn: string;
@@ -312,6 +312,8 @@ export interface ClusterConnection {
   readonly privateSubnetIds: string[];
   /** Region of the cluster. */
   readonly region: string;
+  /** Construct path of the stack that created the cluster; Kubernetes and Helm resources must live in another stack. */
+  readonly platformStackPath: string;
   /** KMS keys by purpose. */
   readonly keys: ClusterKeys;
   /** GPU pools, as plain values. */
@@ -615,7 +617,7 @@ export class SecureInferenceCluster extends Construct {
     }
 
     this.connection = {
-      clusterName: this.cluster.name,
+      clusterName: name,
       clusterArn: this.cluster.arn,
       endpoint: this.cluster.endpoint,
       certificateAuthorityData: this.cluster.certificateAuthority.get(0).data,
@@ -627,6 +629,7 @@ export class SecureInferenceCluster extends Construct {
       vpcId,
       privateSubnetIds: subnetIds,
       region: ctx.region,
+      platformStackPath: TerraformStack.of(this).node.path,
       keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
       oidcProviderArn: this.oidcProvider.arn,
       modelBucketName: this.modelBucket.bucketName,
