@@ -19,3 +19,5 @@ export * from "./cluster/cluster-monitoring";
 export * from "./cluster/controller-roles";
 export * from "./cluster/secure-inference-cluster";
 export * from "./addons/cluster-providers";
+export * from "./addons/cluster-addons";
+export * from "./addons/workload-namespace";

@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Compliance, GithubDeployRole, SecureInferenceCluster, StateBackend } from "../../lib";
+import { ClusterAddons, Compliance, GithubDeployRole, SecureInferenceCluster, StateBackend, WorkloadNamespace } from "../../lib";
 
 /** Stacks of the reference platform, returned for tests and for composition. */
 export interface ReferencePlatform {
@@ -10,6 +10,10 @@ export interface ReferencePlatform {
   readonly platform: TerraformStack;
   /** The cluster construct. */
   readonly cluster: SecureInferenceCluster;
+  /** Kubernetes side: controllers (Helm) and the workload namespace, configured from cluster.connection. */
+  readonly addons: TerraformStack;
+  /** Model endpoints; applied after the add-ons, whose CRDs they need at plan time. */
+  readonly serving: TerraformStack;
 }
 
 /**
@@ -68,7 +72,18 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   });
   // The chat endpoint's pods read only their model's prefix.
   cluster.grantModelRead("chat", { namespace: "models", serviceAccount: "chat", prefix: "llama-3.1-8b-instruct/" });
-  return { bootstrap, platform, cluster };
+
+  // Add-ons: a separate stack, because its providers need the cluster to exist before they are configured.
+  const addons = new TerraformStack(app, "addons");
+  state.useIn(addons, "addons.tfstate");
+  new ClusterAddons(addons, "controllers", { connection: cluster.connection });
+  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 8 });
+
+  // Serving: CanaryModelEndpoints go here; Rollouts and ScaledObjects need the add-ons' CRDs at plan time.
+  const serving = new TerraformStack(app, "serving");
+  state.useIn(serving, "serving.tfstate");
+  serving.addDependency(addons);
+  return { bootstrap, platform, cluster, addons, serving };
 }
 
 if (require.main === module) {

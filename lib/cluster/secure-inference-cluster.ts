@@ -536,7 +536,8 @@ export class SecureInferenceCluster extends Construct {
         dependsOn: after ? [after] : undefined,
       });
     const v = props.addonVersions ?? {};
-    addon("addon-vpc-cni", "vpc-cni", v.vpcCni);
+    // The VPC CNI enforces Kubernetes NetworkPolicies only when asked: the namespaces' default-deny depends on it.
+    addon("addon-vpc-cni", "vpc-cni", v.vpcCni).configurationValues = JSON.stringify({ enableNetworkPolicy: "true" });
     addon("addon-kube-proxy", "kube-proxy", v.kubeProxy);
     addon("addon-pod-identity-agent", "eks-pod-identity-agent", v.podIdentityAgent);
     // These run pods: they need nodes to become healthy.

@@ -57,7 +57,7 @@ function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enfo
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, REPORT_FILES.json), reportJson(report));
   fs.writeFileSync(path.join(dir, REPORT_FILES.markdown), reportMarkdown(report));
-  process.stderr.write(`${reportSummaryLine(report)}\n`);
+  process.stdout.write(`${reportSummaryLine(report)}\n`);
   for (const s of report.suppressions.filter((x) => x.relevant && x.matched === 0)) {
     Annotations.of(stack).addWarning(`compliance suppression of ${s.id} on ${s.path} matches no finding; remove it (reason was: ${s.reason})`);
   }

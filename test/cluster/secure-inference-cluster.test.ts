@@ -98,6 +98,11 @@ describe("SecureInferenceCluster defaults", () => {
     }
   });
 
+  it("turns on NetworkPolicy enforcement in the VPC CNI (default-deny namespaces rely on it)", () => {
+    const cni = Object.values(resourcesOf(json, "aws_eks_addon")).find((a) => a.addon_name === "vpc-cni");
+    expect(JSON.parse(cni.configuration_values)).toEqual({ enableNetworkPolicy: "true" });
+  });
+
   it("runs the EBS CSI driver under its own Pod Identity role, which may use only the storage key for volumes", () => {
     const ebs = Object.values(resourcesOf(json, "aws_eks_addon")).find((a) => a.addon_name === "aws-ebs-csi-driver");
     expect(ebs.pod_identity_association).toEqual([{ role_arn: expect.stringMatching(/aws_iam_role\.ml_controller-roles_ebs-csi/), service_account: "ebs-csi-controller-sa" }]);

@@ -20,10 +20,34 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
   });
   afterAll(async () => tf?.stop());
 
-  it("synthesizes the bootstrap and platform stacks, both with the AWS provider only", () => {
-    expect(stacks.map((s) => s.name)).toEqual(["bootstrap", "platform"]);
-    expect(stacks.every((s) => s.awsOnly)).toBe(true);
-    expect(Object.values(checks).map((c) => c.mode)).toEqual(["plan", "plan"]);
+  it("synthesizes bootstrap and platform (AWS only, planned offline), addons (validated on its AWS part) and serving", () => {
+    expect(stacks.map((s) => s.name).sort()).toEqual(["addons", "bootstrap", "platform", "serving"]);
+    expect(Object.fromEntries(Object.values(checks).map((c) => [c.stack, c.mode]))).toEqual({
+      bootstrap: "plan",
+      platform: "plan",
+      addons: "validate-aws-part",
+      serving: "plan",
+    });
+  });
+
+  it("orders the stacks platform -> addons -> serving in the manifest cdktf deploys from", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks.addons.dependencies).toEqual(["platform"]);
+    expect(manifest.stacks.serving.dependencies).toEqual(["addons"]);
+    expect(manifest.stacks.platform.dependencies).toEqual([]);
+  });
+
+  it("keeps Kubernetes and Helm out of the platform stack, and no AWS resource refers to a Kubernetes or Helm resource", () => {
+    const platform = stacks.find((s) => s.name === "platform")!.json;
+    expect(Object.keys(platform.provider)).toEqual(["aws"]);
+    for (const s of stacks) {
+      for (const [type, byName] of Object.entries((s.json.resource ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (!type.startsWith("aws_")) continue;
+        expect({ stack: s.name, type, refs: JSON.stringify(byName).match(/\b(kubernetes|helm)_[a-z0-9_]+\./g) }).toEqual({ stack: s.name, type, refs: null });
+      }
+    }
+    const addons = stacks.find((s) => s.name === "addons")!.json;
+    expect(Object.keys(addons.resource.helm_release).length).toBeGreaterThanOrEqual(5);
   });
 
   it("plans the bootstrap stack: the state bucket and the CI roles trusted only for the repository", () => {

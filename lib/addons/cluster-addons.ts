@@ -1,0 +1,367 @@
+import { Annotations } from "cdktf";
+import { Construct } from "constructs";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ClusterProviders } from "./cluster-providers";
+import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION, DEFAULT_CONTROLLER_SERVICE_ACCOUNTS } from "../cluster/controller-roles";
+import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
+import type { ClusterConnection } from "../cluster/secure-inference-cluster";
+import { Problems, isLiteral, show } from "../private/validation";
+
+/** The add-ons ClusterAddons installs, one Helm release each. */
+export type AddonName = "awsLoadBalancerController" | "argoRollouts" | "keda" | "clusterAutoscaler" | "nvidiaDevicePlugin" | "metricsServer";
+
+/** A pinned Helm chart and the image tag set explicitly in its values. */
+export interface AddonVersion {
+  /** URL of the chart's official Helm repository. */
+  readonly repository: string;
+  /** Chart name in that repository. */
+  readonly chart: string;
+  /** Exact chart version. */
+  readonly chartVersion: string;
+  /** Image of the main container (the chart's default repository). */
+  readonly image: string;
+  /** Image tag set in the values, so that a chart default can never move it. */
+  readonly imageTag: string;
+  /** Why this version. */
+  readonly why: string;
+}
+
+/**
+ * The pinned chart and image of every add-on. Each pairing of chart version and app version was checked
+ * against a `helm list` / rendered `helm.sh/chart` label or the chart's Chart.yaml in public sources (see each comment).
+ */
+export const ADDON_VERSIONS: Readonly<Record<AddonName, AddonVersion>> = Object.freeze({
+  // aws/eks-charts stable/aws-load-balancer-controller: chart 1.13.2 ships appVersion v2.13.2 (helm list: "aws-load-balancer-controller-1.13.2  v2.13.2").
+  awsLoadBalancerController: Object.freeze({
+    repository: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    chartVersion: "1.13.2",
+    image: "public.ecr.aws/eks/aws-load-balancer-controller",
+    imageTag: AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION,
+    why: `the release whose IAM policy ControllerRoles transcribes (${AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION}): a newer controller may call APIs the role lacks`,
+  }),
+  // argoproj/argo-helm charts/argo-rollouts: chart 2.40.5 renders app.kubernetes.io/version v1.8.3.
+  argoRollouts: Object.freeze({
+    repository: "https://argoproj.github.io/argo-helm",
+    chart: "argo-rollouts",
+    chartVersion: "2.40.5",
+    image: "quay.io/argoproj/argo-rollouts",
+    imageTag: "v1.8.3",
+    why: "latest 1.8 patch: ALB traffic routing with --aws-verify-target-group and the CloudWatch and Prometheus (SigV4 via IRSA) analysis providers the endpoints use",
+  }),
+  // kedacore/charts keda: chart and app versions are equal (rendered helm.sh/chart keda-2.17.2 with app.kubernetes.io/version 2.17.2).
+  keda: Object.freeze({
+    repository: "https://kedacore.github.io/charts",
+    chart: "keda",
+    chartVersion: "2.17.2",
+    image: "ghcr.io/kedacore/keda",
+    imageTag: "2.17.2",
+    why: "Prometheus scaler with AWS (AMP) authentication through Pod Identity, and the scaling of Argo Rollouts targets the endpoints rely on",
+  }),
+  // kubernetes/autoscaler charts/cluster-autoscaler: chart 9.59.0 (default image v1.35.0); the image tag is chosen per
+  // Kubernetes minor from CLUSTER_AUTOSCALER_IMAGE_TAGS, as cluster-autoscaler releases follow Kubernetes minors.
+  clusterAutoscaler: Object.freeze({
+    repository: "https://kubernetes.github.io/autoscaler",
+    chart: "cluster-autoscaler",
+    chartVersion: "9.59.0",
+    image: "registry.k8s.io/autoscaling/cluster-autoscaler",
+    imageTag: "v1.35.2",
+    why: "cluster-autoscaler must match the cluster's Kubernetes minor; the image tag comes from CLUSTER_AUTOSCALER_IMAGE_TAGS (this one is for 1.35, the default cluster version)",
+  }),
+  // NVIDIA/k8s-device-plugin deployments/helm/nvidia-device-plugin: chart and app versions are equal (helm list: nvidia-device-plugin-0.18.0  0.18.0).
+  nvidiaDevicePlugin: Object.freeze({
+    repository: "https://nvidia.github.io/k8s-device-plugin",
+    chart: "nvidia-device-plugin",
+    chartVersion: "0.18.0",
+    image: "nvcr.io/nvidia/k8s-device-plugin",
+    imageTag: "v0.18.0",
+    why: "current release line for the drivers of the EKS AL2023 NVIDIA AMI; only installed on AL2023 GPU pools (Bottlerocket ships its own plugin)",
+  }),
+  // kubernetes-sigs/metrics-server charts/metrics-server: chart 3.13.0 ships app 0.8.0 (helm list: metrics-server-3.13.0  0.8.0).
+  metricsServer: Object.freeze({
+    repository: "https://kubernetes-sigs.github.io/metrics-server/",
+    chart: "metrics-server",
+    chartVersion: "3.13.0",
+    image: "registry.k8s.io/metrics-server/metrics-server",
+    imageTag: "v0.8.0",
+    why: "first chart of the 0.8 line, supports every Kubernetes minor EKS runs; only resource metrics for kubectl top and HPAs (KEDA serves the external metrics)",
+  }),
+});
+
+/**
+ * cluster-autoscaler image tag per Kubernetes minor (latest patch seen in the kubernetes/autoscaler release notes:
+ * v1.33.6 and v1.34.5 in the same release batch, v1.35.2 pinned by digest in public deployments; v1.32.3 for the oldest EKS minor).
+ */
+export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = Object.freeze({
+  "1.32": "v1.32.3",
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+});
+
+/** Options of one add-on. */
+export interface AddonOptions {
+  /**
+   * Installs the add-on.
+   * @default true (nvidiaDevicePlugin: only when a GPU pool uses AL2023_x86_64_NVIDIA)
+   */
+  readonly enabled?: boolean;
+  /**
+   * Chart values deep-merged over this library's defaults (objects merge, lists and scalars replace).
+   * @default - none
+   */
+  readonly values?: Record<string, unknown>;
+  /**
+   * Exact chart version (semver). The image tag stays the one in ADDON_VERSIONS unless `values` sets it.
+   * @default - ADDON_VERSIONS[addon].chartVersion
+   */
+  readonly chartVersion?: string;
+}
+
+/** Options of cluster-autoscaler. */
+export interface ClusterAutoscalerOptions extends AddonOptions {
+  /**
+   * cluster-autoscaler image tag; its minor must match the cluster's Kubernetes minor.
+   * @default - CLUSTER_AUTOSCALER_IMAGE_TAGS[connection.kubernetesVersion]
+   */
+  readonly imageTag?: string;
+}
+
+/** Props of ClusterAddons. */
+export interface ClusterAddonsProps {
+  /** The cluster, from the platform stack (`cluster.connection`); the add-ons must live in another stack. */
+  readonly connection: ClusterConnection;
+  /** AWS Load Balancer Controller: internal ALBs and the canary's weighted target groups. @default - enabled */
+  readonly awsLoadBalancerController?: AddonOptions;
+  /** Argo Rollouts: canary steps, ALB traffic routing, analysis. @default - enabled */
+  readonly argoRollouts?: AddonOptions;
+  /** KEDA: scales the model servers on queue depth from AMP. @default - enabled */
+  readonly keda?: AddonOptions;
+  /** cluster-autoscaler: adds and removes nodes, GPU pools from zero. @default - enabled */
+  readonly clusterAutoscaler?: ClusterAutoscalerOptions;
+  /** NVIDIA device plugin: exposes nvidia.com/gpu on AL2023 GPU nodes. @default - enabled only when a pool uses AL2023_x86_64_NVIDIA */
+  readonly nvidiaDevicePlugin?: AddonOptions;
+  /** metrics-server: resource metrics for `kubectl top` and CPU/memory HPAs. @default - enabled */
+  readonly metricsServer?: AddonOptions;
+}
+
+const ADDON_NAMES = Object.keys(ADDON_VERSIONS) as AddonName[];
+
+/** Helm release name and namespace of each add-on; controllers use the namespaces their IAM roles trust. */
+const PLACEMENT: Record<AddonName, { release: string; namespace: string }> = {
+  awsLoadBalancerController: { release: "aws-load-balancer-controller", namespace: DEFAULT_CONTROLLER_SERVICE_ACCOUNTS.awsLoadBalancerController.namespace },
+  argoRollouts: { release: "argo-rollouts", namespace: DEFAULT_CONTROLLER_SERVICE_ACCOUNTS.argoRollouts.namespace },
+  keda: { release: "keda", namespace: DEFAULT_CONTROLLER_SERVICE_ACCOUNTS.keda.namespace },
+  clusterAutoscaler: { release: "cluster-autoscaler", namespace: DEFAULT_CONTROLLER_SERVICE_ACCOUNTS.clusterAutoscaler.namespace },
+  nvidiaDevicePlugin: { release: "nvidia-device-plugin", namespace: "kube-system" },
+  metricsServer: { release: "metrics-server", namespace: "kube-system" },
+};
+
+/** Helm waits this long for the pods to become ready, in seconds; a fresh system node can take a few minutes. */
+const RELEASE_TIMEOUT_SECONDS = 600;
+
+const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+
+/**
+ * The cluster's controllers, installed with Helm in the add-ons stack: each chart and image pinned
+ * (ADDON_VERSIONS), each controller on the system nodes with resource requests, two replicas and a
+ * PodDisruptionBudget, using the IAM role the platform stack created for its service account.
+ */
+export class ClusterAddons extends Construct {
+  /** The Helm releases of the enabled add-ons, by add-on. */
+  public readonly releases: Record<string, Release>;
+
+  constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
+    super(scope, id);
+    const c = props.connection;
+    const al2023Pools = c.gpuPools.filter((p) => p.amiType === "AL2023_x86_64_NVIDIA").map((p) => p.name);
+    const enabled: Record<AddonName, boolean> = {
+      awsLoadBalancerController: props.awsLoadBalancerController?.enabled ?? true,
+      argoRollouts: props.argoRollouts?.enabled ?? true,
+      keda: props.keda?.enabled ?? true,
+      clusterAutoscaler: props.clusterAutoscaler?.enabled ?? true,
+      nvidiaDevicePlugin: props.nvidiaDevicePlugin?.enabled ?? al2023Pools.length > 0,
+      metricsServer: props.metricsServer?.enabled ?? true,
+    };
+
+    const caImageTag = props.clusterAutoscaler?.imageTag ?? (isLiteral(c.kubernetesVersion) ? CLUSTER_AUTOSCALER_IMAGE_TAGS[c.kubernetesVersion] : undefined);
+    validate(props, enabled, caImageTag).throwIfAny(this, "ClusterAddons");
+    if (props.nvidiaDevicePlugin?.enabled === true && al2023Pools.length === 0) {
+      Annotations.of(this).addWarning(
+        `nvidiaDevicePlugin.enabled is true but no GPU pool uses AL2023_x86_64_NVIDIA (pools: ${c.gpuPools.map((p) => `${p.name}=${p.amiType}`).join(", ") || "none"}). ` +
+          `Bottlerocket NVIDIA AMIs ship the device plugin; a second plugin on those nodes competes for the same GPUs. Leave nvidiaDevicePlugin.enabled unset unless you run AL2023 GPU pools.`,
+      );
+    }
+
+    const providers = ClusterProviders.of(this, c);
+    const systemNodes = { [NodeLabels.POOL]: "system" };
+    const sa = DEFAULT_CONTROLLER_SERVICE_ACCOUNTS;
+    const tag = (name: AddonName) => ADDON_VERSIONS[name].imageTag;
+
+    const defaults: Record<AddonName, () => Record<string, unknown>> = {
+      awsLoadBalancerController: () => ({
+        clusterName: c.clusterName,
+        region: c.region,
+        vpcId: c.vpcId,
+        image: { tag: tag("awsLoadBalancerController") },
+        replicaCount: 2,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        // The Service mutator would take over every new type=LoadBalancer Service; endpoints use internal ALBs through Ingress.
+        enableServiceMutatorWebhook: false,
+        // Pod Identity: the association (platform stack) binds the role, so no role annotation.
+        serviceAccount: { create: true, name: sa.awsLoadBalancerController.serviceAccount },
+        nodeSelector: systemNodes,
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+      }),
+      argoRollouts: () => ({
+        controller: {
+          image: { tag: tag("argoRollouts") },
+          replicas: 2,
+          pdb: { enabled: true, maxUnavailable: 1 },
+          // The controller has no --aws-region flag: its AWS SDK reads the region from AWS_REGION (chart's own extraEnv example).
+          extraArgs: ["--aws-verify-target-group"],
+          extraEnv: [{ name: "AWS_REGION", value: c.region }],
+          metrics: { enabled: true },
+          nodeSelector: systemNodes,
+          resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+        },
+        // IRSA, not Pod Identity: its Prometheus SigV4 signer cannot read Pod Identity credentials (see ControllerRoles.argoRollouts).
+        serviceAccount: { create: true, name: sa.argoRollouts.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": c.controllerRoleArns.argoRollouts } },
+      }),
+      keda: () => ({
+        image: { keda: { tag: tag("keda") }, metricsApiServer: { tag: tag("keda") }, webhooks: { tag: tag("keda") } },
+        // Extra replicas only shorten a failover (one leader serves), which is what the PDBs protect.
+        operator: { replicaCount: 2 },
+        metricsServer: { replicaCount: 2 },
+        webhooks: { replicaCount: 2 },
+        podDisruptionBudget: { operator: { maxUnavailable: 1 }, metricServer: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
+        serviceAccount: { operator: { create: true, name: sa.keda.serviceAccount } },
+        nodeSelector: systemNodes,
+        resources: {
+          operator: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1000Mi" } },
+          metricServer: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1000Mi" } },
+          webhooks: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+        },
+      }),
+      clusterAutoscaler: () => ({
+        cloudProvider: "aws",
+        awsRegion: c.region,
+        autoDiscovery: { clusterName: c.clusterName },
+        image: { tag: caImageTag },
+        replicaCount: 2,
+        podDisruptionBudget: { maxUnavailable: 1 },
+        rbac: { serviceAccount: { create: true, name: sa.clusterAutoscaler.serviceAccount } },
+        extraArgs: {
+          // Keep node groups that differ only by zone the same size, so a zone outage leaves GPU capacity elsewhere.
+          "balance-similar-node-groups": true,
+          // Pick the group that leaves the fewest idle CPUs/GPUs: an unused GPU is the most expensive waste.
+          expander: "least-waste",
+          // A new GPU node needs 5-15 minutes to join, pull a multi-GB server image and load the weights; judging it for
+          // scale-down sooner would remove capacity that KEDA or a canary step is still ramping onto.
+          "scale-down-delay-after-add": "20m",
+          // Keep an idle GPU node a little longer than the 10m default: traffic dips between bursts or rollout steps are short,
+          // and a removed GPU node costs a cold start and may not come back (scarce capacity). Beyond 15m the idle cost wins.
+          "scale-down-unneeded-time": "15m",
+          // Model servers cache weights in emptyDir; with the default (true) such nodes would never scale down.
+          "skip-nodes-with-local-storage": false,
+        },
+        nodeSelector: systemNodes,
+        resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
+      }),
+      nvidiaDevicePlugin: () => ({
+        image: { tag: tag("nvidiaDevicePlugin") },
+        // The chart's default affinity needs Node Feature Discovery labels, which these nodes lack: select the GPU pools
+        // by the library's labels instead, and only the AL2023 ones (Bottlerocket runs its own plugin).
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                al2023Pools.length > 0
+                  ? { matchExpressions: [{ key: NodeLabels.POOL, operator: "In", values: al2023Pools }] }
+                  : { matchExpressions: [{ key: NodeLabels.GPU_MODEL, operator: "Exists" }] },
+              ],
+            },
+          },
+        },
+        tolerations: [
+          { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect },
+          { key: "CriticalAddonsOnly", operator: "Exists" },
+        ],
+        resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+      }),
+      metricsServer: () => ({
+        image: { tag: tag("metricsServer") },
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+        nodeSelector: systemNodes,
+        resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } },
+      }),
+    };
+
+    const releases: Record<string, Release> = {};
+    for (const name of ADDON_NAMES) {
+      if (!enabled[name]) continue;
+      const options: AddonOptions | undefined = props[name];
+      const v = ADDON_VERSIONS[name];
+      const values = deepMerge(defaults[name](), options?.values ?? {});
+      releases[name] = new Release(this, PLACEMENT[name].release, {
+        provider: providers.helm,
+        name: PLACEMENT[name].release,
+        repository: v.repository,
+        chart: v.chart,
+        version: options?.chartVersion ?? v.chartVersion,
+        namespace: PLACEMENT[name].namespace,
+        createNamespace: true,
+        atomic: true,
+        wait: true,
+        cleanupOnFail: true,
+        timeout: RELEASE_TIMEOUT_SECONDS,
+        // JSON is YAML: one document of values, tokens (region, role ARN) resolved by Terraform.
+        values: [JSON.stringify(values)],
+        // The ALB traffic routing of Rollouts acts through the Load Balancer Controller's CRDs and webhooks (created first: ADDON_NAMES order).
+        dependsOn: name === "argoRollouts" && releases.awsLoadBalancerController ? [releases.awsLoadBalancerController] : undefined,
+      });
+    }
+    this.releases = releases;
+  }
+}
+
+function validate(props: ClusterAddonsProps, enabled: Record<AddonName, boolean>, caImageTag: string | undefined): Problems {
+  const p = new Problems();
+  if (enabled.argoRollouts && !enabled.awsLoadBalancerController) {
+    p.add(
+      "argoRollouts.enabled",
+      `true while awsLoadBalancerController.enabled is false: Argo Rollouts' ALB traffic routing shifts canary weights through the AWS Load Balancer Controller's ` +
+        `Ingress and target groups; enable awsLoadBalancerController, or set argoRollouts.enabled: false`,
+    );
+  }
+  for (const name of ADDON_NAMES) {
+    const version = props[name]?.chartVersion;
+    if (version !== undefined && !SEMVER.test(version)) {
+      p.add(`${name}.chartVersion`, `${show(version)} is not an exact semantic version; pin one release, e.g. "${ADDON_VERSIONS[name].chartVersion}" (no "v", no range)`);
+    }
+  }
+  const version = props.connection.kubernetesVersion;
+  if (enabled.clusterAutoscaler && caImageTag === undefined) {
+    p.add(
+      "clusterAutoscaler",
+      `no cluster-autoscaler image is known for Kubernetes ${show(version)} (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}); ` +
+        `pass clusterAutoscaler.imageTag with the cluster-autoscaler release of that minor, e.g. "v${isLiteral(version) ? version : "1.x"}.0"`,
+    );
+  }
+  return p;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Helm's own merge of values: objects merge key by key, anything else (lists included) replaces. */
+function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
