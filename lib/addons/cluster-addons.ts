@@ -1,6 +1,7 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ClusterProviders } from "./cluster-providers";
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION, DEFAULT_CONTROLLER_SERVICE_ACCOUNTS } from "../cluster/controller-roles";
 import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
@@ -298,6 +299,32 @@ export class ClusterAddons extends Construct {
       }),
     };
 
+    // Add-on namespaces of their own get Pod Security labels at the level the charts need: enforce
+    // "baseline" (no privileged or host access), and audit/warn "restricted" so drift shows. kube-system is EKS's.
+    const namespaces = new Map<string, NamespaceV1>();
+    const namespaceOf = (ns: string): string => {
+      if (ns === "kube-system") return ns;
+      let created = namespaces.get(ns);
+      if (!created) {
+        created = new NamespaceV1(this, `namespace-${ns}`, {
+          provider: providers.kubernetes,
+          metadata: {
+            name: ns,
+            labels: {
+              "pod-security.kubernetes.io/enforce": "baseline",
+              "pod-security.kubernetes.io/enforce-version": "latest",
+              "pod-security.kubernetes.io/audit": "restricted",
+              "pod-security.kubernetes.io/audit-version": "latest",
+              "pod-security.kubernetes.io/warn": "restricted",
+              "pod-security.kubernetes.io/warn-version": "latest",
+            },
+          },
+        });
+        namespaces.set(ns, created);
+      }
+      return created.metadata.name;
+    };
+
     const releases: Record<string, Release> = {};
     for (const name of ADDON_NAMES) {
       if (!enabled[name]) continue;
@@ -310,8 +337,8 @@ export class ClusterAddons extends Construct {
         repository: v.repository,
         chart: v.chart,
         version: options?.chartVersion ?? v.chartVersion,
-        namespace: PLACEMENT[name].namespace,
-        createNamespace: true,
+        namespace: namespaceOf(PLACEMENT[name].namespace),
+        createNamespace: false,
         atomic: true,
         wait: true,
         cleanupOnFail: true,

@@ -62,7 +62,9 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
     for (const [name, { key, namespace }] of Object.entries(expected)) {
       const r = byName(name);
       const v = ADDON_VERSIONS[key];
-      expect(r).toMatchObject({ repository: v.repository, chart: v.chart, version: v.chartVersion, namespace, create_namespace: true, atomic: true, wait: true, provider: "helm" });
+      expect(r).toMatchObject({ repository: v.repository, chart: v.chart, version: v.chartVersion, create_namespace: false, atomic: true, wait: true, provider: "helm" });
+      // Own namespaces are created with Pod Security labels (a reference makes the release wait for them); kube-system is EKS's.
+      expect(r.namespace).toEqual(namespace === "kube-system" ? "kube-system" : expect.stringMatching(new RegExp(`^\\$\\{kubernetes_namespace_v1\\.[\\w-]*namespace-${namespace}_\\w+\\.metadata\\[0\\]\\.name\\}$`)));
       expect(r.version).toMatch(/^\d+\.\d+\.\d+$/);
       expect(r.timeout).toBeGreaterThanOrEqual(300);
     }
@@ -115,8 +117,16 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
     expect(byName("argo-rollouts").depends_on).toEqual([expect.stringMatching(/^helm_release\.addons_aws-load-balancer-controller_\w+$/)]);
   });
 
+  it("creates the add-on namespaces with Pod Security enforce=baseline and audit/warn=restricted", () => {
+    const namespaces = Object.values(json.resource.kubernetes_namespace_v1 as Record<string, { metadata: { name: string; labels: Record<string, string> } }>);
+    expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["argo-rollouts", "keda"]);
+    for (const n of namespaces) {
+      expect(n.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/audit": "restricted", "pod-security.kubernetes.io/warn": "restricted" });
+    }
+  });
+
   it("names KEDA's operator service account keda/keda-operator, the one its Pod Identity role trusts", () => {
-    expect(byName("keda").namespace).toBe("keda");
+    expect(byName("keda").namespace).toMatch(/kubernetes_namespace_v1\.[\w-]*namespace-keda_/);
     expect(values("keda").serviceAccount.operator).toEqual({ create: true, name: "keda-operator" });
   });
 
