@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ClusterAddons, Compliance, GithubDeployRole, SecureInferenceCluster, StateBackend, WorkloadNamespace } from "../../lib";
+import { ClusterAddons, Compliance, GithubDeployRole, SecureInferenceCluster, SecureInferenceClusterProps, StateBackend, WorkloadNamespace } from "../../lib";
 
 /** Stacks of the reference platform, returned for tests and for composition. */
 export interface ReferencePlatform {
@@ -15,6 +15,26 @@ export interface ReferencePlatform {
   /** Model endpoints; applied after the add-ons, whose CRDs they need at plan time. */
   readonly serving: TerraformStack;
 }
+
+/** The reference platform's cluster: defaults plus two GPU pools, MFA-gated access and an alarm subscription. */
+export const REFERENCE_CLUSTER: SecureInferenceClusterProps = {
+  clusterName: "ml-prod",
+  kubernetesVersion: "1.35",
+  // Zones given explicitly: no EC2 API read at plan time.
+  network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
+  gpuNodePools: [
+    { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
+    { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 1, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
+  ],
+  // People reach the cluster only through these roles, with MFA no older than an hour.
+  access: {
+    admins: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admins"] },
+    operators: { trustedAccountIds: ["123456789012"], namespaces: ["models"] },
+    viewers: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/ml-engineers"] },
+    breakGlass: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/security-officers"] },
+  },
+  monitoring: { alarmEmailAddresses: ["ml-oncall@example.com"] },
+};
 
 /**
  * The reference platform: a private, encrypted EKS cluster with an L4 pool that scales from zero
@@ -52,24 +72,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     region: "us-east-1",
     defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }],
   });
-  const cluster = new SecureInferenceCluster(platform, "ml", {
-    clusterName: "ml-prod",
-    kubernetesVersion: "1.35",
-    // Zones given explicitly: no EC2 API read at plan time.
-    network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
-    gpuNodePools: [
-      { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
-      { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 1, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
-    ],
-    // People reach the cluster only through these roles, with MFA no older than an hour.
-    access: {
-      admins: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admins"] },
-      operators: { trustedAccountIds: ["123456789012"], namespaces: ["models"] },
-      viewers: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/ml-engineers"] },
-      breakGlass: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/security-officers"] },
-    },
-    monitoring: { alarmEmailAddresses: ["ml-oncall@example.com"] },
-  });
+  const cluster = new SecureInferenceCluster(platform, "ml", REFERENCE_CLUSTER);
   // The chat endpoint's pods read only their model's prefix.
   cluster.grantModelRead("chat", { namespace: "models", serviceAccount: "chat", prefix: "llama-3.1-8b-instruct/" });
 

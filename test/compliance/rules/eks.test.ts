@@ -2,7 +2,7 @@ import { TerraformStack } from "cdktf";
 import { EksCluster, EksClusterConfig } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup, EksNodeGroupConfig } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate, LaunchTemplateConfig } from "@cdktf/provider-aws/lib/launch-template";
-import { SecureInferenceCluster, SecureInferenceClusterProps } from "../../../lib/cluster/secure-inference-cluster";
+import { SecureInferenceCluster } from "../../../lib/cluster/secure-inference-cluster";
 import {
   EKS_RULES,
   EksApiAuthentication,
@@ -13,25 +13,9 @@ import {
   EksSecretsEncryption,
   GpuNodeGroupHardened,
 } from "../../../lib/compliance/rules/eks";
+import { REFERENCE_CLUSTER } from "../../../examples/reference-platform/main";
 import { evaluateRule } from "../rule-harness";
 
-/** The reference platform's cluster (examples/reference-platform/main.ts), with its defaults and human access. */
-const REFERENCE_CLUSTER: SecureInferenceClusterProps = {
-  clusterName: "ml-prod",
-  kubernetesVersion: "1.35",
-  network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
-  gpuNodePools: [
-    { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
-    { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 1, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
-  ],
-  access: {
-    admins: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admins"] },
-    operators: { trustedAccountIds: ["123456789012"], namespaces: ["models"] },
-    viewers: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/ml-engineers"] },
-    breakGlass: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/security-officers"] },
-  },
-  monitoring: { alarmEmailAddresses: ["ml-oncall@example.com"] },
-};
 
 const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 

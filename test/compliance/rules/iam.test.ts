@@ -10,7 +10,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamUserPolicy } from "@cdktf/provider-aws/lib/iam-user-policy";
 import { IamUserPolicyAttachment } from "@cdktf/provider-aws/lib/iam-user-policy-attachment";
-import { SecureInferenceCluster, SecureInferenceClusterProps } from "../../../lib/cluster/secure-inference-cluster";
+import { SecureInferenceCluster } from "../../../lib/cluster/secure-inference-cluster";
 import {
   IAM_RULES,
   IamHumanRoleRequiresMfa,
@@ -22,25 +22,9 @@ import {
 } from "../../../lib/compliance/rules/iam";
 import { GithubDeployRole } from "../../../lib/security/github-deploy-role";
 import { StateBackend } from "../../../lib/security/state-backend";
+import { REFERENCE_CLUSTER } from "../../../examples/reference-platform/main";
 import { evaluateRule } from "../rule-harness";
 
-/** The reference platform's cluster (examples/reference-platform/main.ts), with its defaults and human access. */
-const REFERENCE_CLUSTER: SecureInferenceClusterProps = {
-  clusterName: "ml-prod",
-  kubernetesVersion: "1.35",
-  network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
-  gpuNodePools: [
-    { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
-    { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 1, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
-  ],
-  access: {
-    admins: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/platform-admins"] },
-    operators: { trustedAccountIds: ["123456789012"], namespaces: ["models"] },
-    viewers: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/ml-engineers"] },
-    breakGlass: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/security-officers"] },
-  },
-  monitoring: { alarmEmailAddresses: ["ml-oncall@example.com"] },
-};
 
 /** An IAM JSON document of the given statements. */
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
