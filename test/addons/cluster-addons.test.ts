@@ -1,30 +1,15 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing } from "cdktf";
 import { Construct } from "constructs";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ADDON_VERSIONS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAddons, ClusterAddonsProps } from "../../lib/addons/cluster-addons";
-import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
 import type { GpuAmiType } from "../../lib/cluster/gpu-node-pool";
+import { platformAndAddons } from "./fixtures";
 
 const SYSTEM = { "secure-inference.io/pool": "system" };
-
-function platform(amiType?: GpuAmiType, kubernetesVersion?: string) {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, "platform");
-  new AwsProvider(stack, "aws", { region: "us-east-1" });
-  const cluster = new SecureInferenceCluster(stack, "ml", {
-    clusterName: "ml-prod",
-    kubernetesVersion,
-    network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
-    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2, amiType }],
-  });
-  const addons = new TerraformStack(app, "addons");
-  return { app, cluster, addons };
-}
 
 type Opts = Omit<ClusterAddonsProps, "connection">;
 
 function synthAddons(opts: Opts = {}, amiType?: GpuAmiType) {
-  const { app, cluster, addons } = platform(amiType);
+  const { app, cluster, addons } = platformAndAddons({ amiType });
   const construct = new ClusterAddons(addons, "addons", { connection: cluster.connection, ...opts });
   app.synth();
   const json = JSON.parse(Testing.synth(addons));
@@ -188,7 +173,7 @@ describe("ClusterAddons options", () => {
   });
 
   it("uses clusterAutoscaler.imageTag for a Kubernetes minor it has no image for", () => {
-    const { app, cluster, addons } = platform(undefined, "1.32");
+    const { app, cluster, addons } = platformAndAddons({ kubernetesVersion: "1.32" });
     new ClusterAddons(addons, "addons", { connection: { ...cluster.connection, kubernetesVersion: "1.36" }, clusterAutoscaler: { imageTag: "v1.36.0" } });
     app.synth();
     const rel = Object.values(JSON.parse(Testing.synth(addons)).resource.helm_release).find((r: any) => r.name === "cluster-autoscaler") as any;
@@ -198,28 +183,28 @@ describe("ClusterAddons options", () => {
 
 describe("ClusterAddons validation", () => {
   it("rejects Argo Rollouts without the Load Balancer Controller, because ALB routing needs it", () => {
-    const { cluster, addons } = platform();
+    const { cluster, addons } = platformAndAddons();
     expect(() => new ClusterAddons(addons, "addons", { connection: cluster.connection, awsLoadBalancerController: { enabled: false } })).toThrow(
       /addons\/addons: invalid ClusterAddons props[\s\S]*argoRollouts\.enabled: true while awsLoadBalancerController\.enabled is false: Argo Rollouts' ALB traffic routing[\s\S]*enable awsLoadBalancerController, or set argoRollouts\.enabled: false/,
     );
   });
 
   it("rejects a chart version that is not an exact semver", () => {
-    const { cluster, addons } = platform();
+    const { cluster, addons } = platformAndAddons();
     expect(() => new ClusterAddons(addons, "addons", { connection: cluster.connection, keda: { chartVersion: "latest" }, metricsServer: { chartVersion: "~3.13" } })).toThrow(
       /keda\.chartVersion: "latest" is not an exact semantic version; pin one release, e\.g\. "2\.17\.2"[\s\S]*metricsServer\.chartVersion: "~3\.13" is not an exact semantic version/,
     );
   });
 
   it("rejects an unknown Kubernetes minor for cluster-autoscaler, with the fix", () => {
-    const { cluster, addons } = platform();
+    const { cluster, addons } = platformAndAddons();
     expect(() => new ClusterAddons(addons, "addons", { connection: { ...cluster.connection, kubernetesVersion: "1.36" } })).toThrow(
       /clusterAutoscaler: no cluster-autoscaler image is known for Kubernetes "1\.36" \(known: 1\.32, 1\.33, 1\.34, 1\.35\); pass clusterAutoscaler\.imageTag/,
     );
   });
 
   it("reports every problem at once", () => {
-    const { cluster, addons } = platform();
+    const { cluster, addons } = platformAndAddons();
     expect(() =>
       new ClusterAddons(addons, "addons", { connection: { ...cluster.connection, kubernetesVersion: "1.36" }, awsLoadBalancerController: { enabled: false }, argoRollouts: { chartVersion: "v2" } }),
     ).toThrow(/\(3 problems\)/);

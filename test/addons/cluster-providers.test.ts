@@ -3,18 +3,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ClusterProviders, EXEC_API_VERSION } from "../../lib/addons/cluster-providers";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
 import { OfflineTerraform, synthApp } from "../harness/offline-terraform";
+import { platformAndAddons } from "./fixtures";
 
-function platformAndAddons(app = Testing.app()) {
-  const platform = new TerraformStack(app, "platform");
-  new AwsProvider(platform, "aws", { region: "us-east-1" });
-  const cluster = new SecureInferenceCluster(platform, "ml", {
-    clusterName: "ml-prod",
-    network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
-    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2 }],
-  });
-  const addons = new TerraformStack(app, "addons");
-  return { app, platform, cluster, addons };
-}
 
 describe("ClusterProviders", () => {
   const { app, cluster, addons } = platformAndAddons();
@@ -65,7 +55,7 @@ describe("ClusterProviders under the real Terraform CLI", () => {
 
   it("leaves a valid AWS part in the consuming stack (no AWS resource depends on the kubernetes or helm providers)", async () => {
     const { stacks } = synthApp((app) => {
-      const { cluster, addons } = platformAndAddons(app);
+      const { cluster, addons } = platformAndAddons({ app });
       ClusterProviders.of(addons, cluster.connection);
     });
     const check = await tf.check(stacks.find((s) => s.name === "addons")!);

@@ -1,22 +1,9 @@
 import { Testing, TerraformStack } from "cdktf";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { WorkloadNamespace, WorkloadNamespaceProps } from "../../lib/addons/workload-namespace";
-import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
 import { ValidationError } from "../../lib/errors";
 import { resourcesOf } from "../util";
+import { platformAndAddons } from "./fixtures";
 
-function platformAndAddons() {
-  const app = Testing.app();
-  const platform = new TerraformStack(app, "platform");
-  new AwsProvider(platform, "aws", { region: "us-east-1" });
-  const cluster = new SecureInferenceCluster(platform, "ml", {
-    clusterName: "ml-prod",
-    network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
-    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2 }],
-  });
-  const addons = new TerraformStack(app, "addons");
-  return { app, cluster, addons };
-}
 
 function synthNamespace(props: Omit<WorkloadNamespaceProps, "connection">) {
   const { app, cluster, addons } = platformAndAddons();
