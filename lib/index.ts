@@ -21,3 +21,7 @@ export * from "./cluster/secure-inference-cluster";
 export * from "./addons/cluster-providers";
 export * from "./addons/cluster-addons";
 export * from "./addons/workload-namespace";
+export * from "./planning/capacity";
+export * from "./endpoint/inference-server";
+export * from "./endpoint/canary-rollout";
+export * from "./endpoint/canary-model-endpoint";

@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ClusterAddons, Compliance, GithubDeployRole, SecureInferenceCluster, SecureInferenceClusterProps, StateBackend, WorkloadNamespace } from "../../lib";
+import { CanaryModelEndpoint, ClusterAddons, Compliance, GithubDeployRole, InferenceServer, SecureInferenceCluster, SecureInferenceClusterProps, StateBackend, WorkloadNamespace } from "../../lib";
 
 /** Stacks of the reference platform, returned for tests and for composition. */
 export interface ReferencePlatform {
@@ -14,7 +14,14 @@ export interface ReferencePlatform {
   readonly addons: TerraformStack;
   /** Model endpoints; applied after the add-ons, whose CRDs they need at plan time. */
   readonly serving: TerraformStack;
+  /** The small model on the L4 pool. */
+  readonly chat: CanaryModelEndpoint;
+  /** The large model on the H100 pool. */
+  readonly large: CanaryModelEndpoint;
 }
+
+/** ACM certificate of the endpoints' internal load balancers (issued for *.models.example.internal). */
+export const ENDPOINT_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
 
 /** The reference platform's cluster: defaults plus two GPU pools, MFA-gated access and an alarm subscription. */
 export const REFERENCE_CLUSTER: SecureInferenceClusterProps = {
@@ -73,20 +80,56 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }],
   });
   const cluster = new SecureInferenceCluster(platform, "ml", REFERENCE_CLUSTER);
-  // The chat endpoint's pods read only their model's prefix.
-  cluster.grantModelRead("chat", { namespace: "models", serviceAccount: "chat", prefix: "llama-3.1-8b-instruct/" });
 
   // Add-ons: a separate stack, because its providers need the cluster to exist before they are configured.
   const addons = new TerraformStack(app, "addons");
   state.useIn(addons, "addons.tfstate");
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
-  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 8 });
+  // GPUs: chat up to 8 x 1 plus a canary, large up to 2 x 4 plus a canary.
+  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 24 });
 
-  // Serving: CanaryModelEndpoints go here; Rollouts and ScaledObjects need the add-ons' CRDs at plan time.
+  // Serving: Rollouts, AnalysisTemplates and ScaledObjects need the add-ons' CRDs at plan time.
   const serving = new TerraformStack(app, "serving");
   state.useIn(serving, "serving.tfstate");
   serving.addDependency(addons);
-  return { bootstrap, platform, cluster, addons, serving };
+  // AWS side of the endpoints: their model-read roles, alarms and dashboards.
+  new AwsProvider(serving, "aws", { region: "us-east-1", defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }] });
+  // A small model on the L4 pool: vLLM with continuous batching and prefix caching, 1 GPU per replica.
+  const chat = new CanaryModelEndpoint(serving, "chat", {
+    connection: cluster.connection,
+    namespace: "models",
+    model: {
+      name: "llama-3.1-8b-instruct",
+      source: "llama-3.1-8b-instruct/",
+      parametersBillions: 8,
+      dtype: "bfloat16",
+      architecture: { layers: 32, kvHeads: 8, headDim: 128 },
+    },
+    server: InferenceServer.vllm({ maxNumSeqs: 64, maxModelLen: 8192 }),
+    gpu: { pool: "l4", perReplica: 1 },
+    autoscaling: { minReplicas: 1, maxReplicas: 8, targetQueueDepthPerReplica: 4 },
+    rollout: { steps: [1, 5, 10, 25, 50, 100], stepDuration: "10m" },
+    rollbackWhen: { errorRatePercent: 1, p99LatencyMs: 20000, timeToFirstTokenP99Ms: 2000 },
+    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "chat.models.example.internal" },
+  });
+  // A large model on the H100 pool: 4 GPUs per replica (tensor parallel), two replicas per p5 node.
+  const large = new CanaryModelEndpoint(serving, "large", {
+    connection: cluster.connection,
+    namespace: "models",
+    model: {
+      name: "llama-3.1-70b-instruct",
+      source: "llama-3.1-70b-instruct/",
+      parametersBillions: 70,
+      dtype: "bfloat16",
+      architecture: { layers: 80, kvHeads: 8, headDim: 128 },
+    },
+    server: InferenceServer.vllm({ maxNumSeqs: 128, maxModelLen: 32768, maxNumBatchedTokens: 32768 }),
+    gpu: { pool: "h100", perReplica: 4 },
+    autoscaling: { minReplicas: 1, maxReplicas: 2, targetQueueDepthPerReplica: 8 },
+    rollbackWhen: { errorRatePercent: 1, p99LatencyMs: 60000, timeToFirstTokenP99Ms: 5000 },
+    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "large.models.example.internal" },
+  });
+  return { bootstrap, platform, cluster, addons, serving, chat, large };
 }
 
 if (require.main === module) {

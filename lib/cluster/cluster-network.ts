@@ -23,6 +23,9 @@ import { roleNamePrefix, serviceRole } from "../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
 import { Problems, isLiteral, parseCidr, show } from "../private/validation";
 
+/** CIDR of a new VPC when none is given. */
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+
 /**
  * Interface VPC endpoints for the calls nodes make most: image pulls (ECR API and registry),
  * credentials (STS, and EKS Auth for Pod Identity), logs, and the EC2 API used by the VPC CNI.
@@ -95,7 +98,7 @@ export class ClusterNetwork extends Construct {
   /** Validates props without creating anything; returns one line per problem, each starting with `prefix`. */
   static validate(props: ClusterNetworkOptions, prefix = ""): string[] {
     const p = new Problems();
-    const cidr = props.vpcCidr ?? "10.0.0.0/16";
+    const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
     if (isLiteral(cidr)) {
       const parsed = parseCidr(cidr);
       if (!parsed) p.add(`${prefix}vpcCidr`, `${show(cidr)} is not an IPv4 CIDR; use e.g. "10.0.0.0/16"`);
@@ -148,7 +151,7 @@ export class ClusterNetwork extends Construct {
     const ctx = awsContext(this);
     const tags = props.tags ?? {};
     const name = props.name;
-    const cidr = props.vpcCidr ?? "10.0.0.0/16";
+    const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
 
     let azs: string[];
     let zonesRead: { names: string[]; count: number } | undefined;

@@ -25,7 +25,7 @@ import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-
 import { Problems, isDnsLabel, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
 import { ValidationError } from "../errors";
 import { EncryptionKey } from "../security/encryption-key";
-import { ClusterNetwork, ClusterNetworkOptions } from "./cluster-network";
+import { ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
 import { GpuAmiType, GpuNodePool, GpuNodePoolOptions, CapacityType } from "./gpu-node-pool";
 import { NodeLabels } from "./node-labels";
 import { createManagedNodeGroup } from "./private/managed-node-group";
@@ -72,6 +72,11 @@ export interface ExistingVpc {
   readonly vpcId: string;
   /** Private subnet ids in at least 2 zones, for nodes and the control-plane network interfaces. They must not assign public IPs. */
   readonly privateSubnetIds: string[];
+  /**
+   * The VPC's IPv4 CIDR. Endpoints admit their internal load balancer and the metrics scraper from it.
+   * @default - unknown: endpoints must then list the CIDRs that may reach them
+   */
+  readonly cidrBlock?: string;
 }
 
 /** Opt-in public access to the Kubernetes API endpoint. */
@@ -308,6 +313,8 @@ export interface ClusterConnection {
   readonly nodeRoleName: string;
   /** VPC id. */
   readonly vpcId: string;
+  /** IPv4 CIDR of the VPC, when known (always for a VPC the cluster created). */
+  readonly vpcCidr?: string;
   /** Private subnet ids. */
   readonly privateSubnetIds: string[];
   /** Region of the cluster. */
@@ -628,6 +635,8 @@ export class SecureInferenceCluster extends Construct {
       nodeRoleArn: this.nodeRole.arn,
       nodeRoleName: this.nodeRole.name,
       vpcId,
+      // A literal where possible: endpoints put it in NetworkPolicies of other stacks.
+      vpcCidr: this.network ? (props.network?.vpcCidr ?? DEFAULT_VPC_CIDR) : props.existingVpc?.cidrBlock,
       privateSubnetIds: subnetIds,
       region: ctx.region,
       platformStackPath: TerraformStack.of(this).node.path,

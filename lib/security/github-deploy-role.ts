@@ -140,7 +140,11 @@ const LOGS_READ = ["logs:Describe*", "logs:ListTagsForResource", "logs:ListTagsL
 /** cloudwatch: alarms (cluster monitoring, break-glass use, rollouts) and their tags. */
 const CLOUDWATCH_DEPLOY = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource"] as const;
 /** cloudwatch: alarm reads. */
-const CLOUDWATCH_READ = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource"] as const;
+const CLOUDWATCH_READ = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards"] as const;
+/** cloudwatch: endpoint dashboards. */
+const CLOUDWATCH_DASHBOARD_DEPLOY = ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"] as const;
+/** elasticloadbalancing: reads only; load balancers are made by the AWS Load Balancer Controller, endpoints look them up for alarms. */
+const ELB_READ = ["elasticloadbalancing:Describe*"] as const;
 /** sns: alarm topics, their policies (SetTopicAttributes), subscriptions and tags. */
 const SNS_TOPIC_DEPLOY = [
   "sns:CreateTopic", "sns:DeleteTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe",
@@ -318,7 +322,10 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
         { sid: "LogsManageLogGroups", actions: [...LOGS_DEPLOY], resources: names.named.map((n) => arn("logs", `log-group:/aws/*/${n}*`)) },
         { sid: "LogsRead", actions: [...LOGS_READ], resources: ["*"] },
         { sid: "CloudWatchManageAlarms", actions: [...CLOUDWATCH_DEPLOY], resources: [arn("cloudwatch", "alarm:*")] },
+        // Dashboard ARNs carry no region; endpoint dashboards are named after the cluster.
+        { sid: "CloudWatchManageDashboards", actions: [...CLOUDWATCH_DASHBOARD_DEPLOY], resources: names.named.map((n) => `arn:${c.partition}:cloudwatch::${c.accountId}:dashboard/${n}*`) },
         { sid: "CloudWatchRead", actions: [...CLOUDWATCH_READ], resources: ["*"] },
+        { sid: "ElbRead", actions: [...ELB_READ], resources: ["*"] },
         { sid: "SnsManageTopics", actions: [...SNS_TOPIC_DEPLOY], resources: [arn("sns", "*")] },
         { sid: "SnsManageSubscriptions", actions: [...SNS_SUBSCRIPTION_DEPLOY], resources: ["*"] },
         { sid: "ApsManageWorkspaces", actions: [...APS_WORKSPACE_DEPLOY], resources: [arn("aps", "*")] },
@@ -400,6 +407,7 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       statements: [
         { sid: "LogsRead", actions: [...LOGS_READ], resources: ["*"] },
         { sid: "CloudWatchRead", actions: [...CLOUDWATCH_READ], resources: ["*"] },
+        { sid: "ElbRead", actions: [...ELB_READ], resources: ["*"] },
         { sid: "SnsReadTopics", actions: [...SNS_TOPIC_READ], resources: [arn("sns", "*")] },
         { sid: "SnsReadSubscriptions", actions: [...SNS_SUBSCRIPTION_READ], resources: ["*"] },
         { sid: "ApsRead", actions: [...APS_READ], resources: ["*"] },

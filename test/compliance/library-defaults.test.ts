@@ -9,6 +9,8 @@ import { GithubDeployRole } from "../../lib/security/github-deploy-role";
 import { BucketDataClass, SecureBucket } from "../../lib/security/secure-bucket";
 import { StateBackend } from "../../lib/security/state-backend";
 import { buildReferencePlatform } from "../../examples/reference-platform/main";
+import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
+import { chatProps, platformAndServing } from "../endpoint/fixtures";
 
 function stack(build: (s: TerraformStack) => void): TerraformStack {
   const s = new TerraformStack(Testing.app(), "defaults");
@@ -63,8 +65,17 @@ describe("the library's defaults pass HIPAA, SOC 2, FedRAMP Moderate and GDPR", 
 
   it("every stack of the reference example", () => {
     const app = new App({ outdir: require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "ref-")) });
-    const { bootstrap, platform } = buildReferencePlatform(app);
-    expect(bootstrap).toBeCompliantWith(...ALL_PACKS);
-    expect(platform).toBeCompliantWith(...ALL_PACKS);
+    const { bootstrap, platform, addons, serving } = buildReferencePlatform(app);
+    for (const s of [bootstrap, platform, addons, serving]) expect(s).toBeCompliantWith(...ALL_PACKS);
+  });
+
+  it("CanaryModelEndpoint with its defaults (and a pre-traffic gate and drift alarm)", () => {
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster));
+    new CanaryModelEndpoint(serving, "gated", chatProps(cluster, {
+      rollout: { preTrafficEvaluation: { image: "registry.example.com/evals:1.0.0" } },
+      driftAlarm: { namespace: "Chat", metricName: "Quality" },
+    }));
+    expect(serving).toBeCompliantWith(...ALL_PACKS);
   });
 });

@@ -1,4 +1,5 @@
 import { buildReferencePlatform } from "../../examples/reference-platform/main";
+import { expectValidCustomResources, manifestsOf } from "../harness/k8s-schemas";
 import { synthApp } from "../harness/offline-terraform";
 import { parseTemplateJson } from "../util";
 
@@ -115,8 +116,8 @@ describe("examples/reference-platform security baseline", () => {
 
   it("makes each controller and workload role assumable only by its own service account", () => {
     const workload = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => list(s.Principal?.Service).includes("pods.eks.amazonaws.com") || JSON.stringify(s.Condition ?? {}).includes("system:serviceaccount:")));
-    // LB controller, cluster-autoscaler, KEDA, EBS CSI, Argo Rollouts, and the chat model reader.
-    expect(workload.length).toBe(6);
+    // LB controller, cluster-autoscaler, KEDA, EBS CSI, Argo Rollouts, and the two endpoints' model readers.
+    expect(workload.length).toBe(7);
     for (const [, role] of workload) {
       const [s] = statementsOf(role.assume_role_policy);
       const conditions = s.Condition?.StringEquals as Record<string, string>;
@@ -128,8 +129,42 @@ describe("examples/reference-platform security baseline", () => {
       } else {
         expect(conditions["aws:RequestTag/kubernetes-namespace"]).toMatch(/^[a-z0-9-]+$/);
         expect(conditions["aws:RequestTag/kubernetes-service-account"]).toMatch(/^[a-z0-9-]+$/);
-        expect(conditions["aws:RequestTag/eks-cluster-arn"]).toMatch(/aws_eks_cluster\./);
+        // The cluster's ARN: a reference in its stack, remote state in the serving stack.
+        expect(conditions["aws:RequestTag/eks-cluster-arn"]).toMatch(/aws_eks_cluster\.|terraform_remote_state\./);
       }
     }
+  });
+});
+
+/** The serving stack: two canary endpoints whose custom resources pass their published schemas. */
+describe("examples/reference-platform serving", () => {
+  const { stacks } = synthApp((app) => buildReferencePlatform(app));
+  const serving = stacks.find((s) => s.name === "serving")!.json;
+  const manifests = manifestsOf(serving).map((m) => m.manifest);
+  const rollout = (name: string) => manifests.find((m) => m.kind === "Rollout" && m.metadata.name === name)!;
+
+  it("serves a small model on the L4 pool with vLLM and a large one on the H100 pool across 4 GPUs", () => {
+    const chat = rollout("chat").spec.template.spec;
+    const large = rollout("large").spec.template.spec;
+    expect(chat.nodeSelector).toEqual({ "secure-inference.io/pool": "l4" });
+    expect(large.nodeSelector).toEqual({ "secure-inference.io/pool": "h100" });
+    expect(chat.containers[0].image).toMatch(/^vllm\/vllm-openai:v\d/);
+    expect(chat.containers[0].resources.limits["nvidia.com/gpu"]).toBe("1");
+    expect(large.containers[0].resources.limits["nvidia.com/gpu"]).toBe("4");
+  });
+
+  it("rolls both out in steps 1, 5, 10, 25, 50, 100 with analysis at each step", () => {
+    for (const name of ["chat", "large"]) {
+      const steps = rollout(name).spec.strategy.canary.steps;
+      expect(steps.filter((s: Record<string, unknown>) => "setWeight" in s).map((s: { setWeight: number }) => s.setWeight)).toEqual([1, 5, 10, 25, 50, 100]);
+      expect(steps.filter((s: Record<string, unknown>) => "analysis" in s)).toHaveLength(6);
+    }
+  });
+
+  it("passes the @kubernetes-models schema of every custom resource", () => {
+    expect(manifests.map((m) => m.kind).sort()).toEqual([
+      "AnalysisTemplate", "AnalysisTemplate", "Rollout", "Rollout", "ScaledObject", "ScaledObject", "TriggerAuthentication", "TriggerAuthentication",
+    ]);
+    expectValidCustomResources(manifests);
   });
 });

@@ -99,6 +99,17 @@ describe("harness: real terraform, offline", () => {
     expect(check.validate.valid).toBe(true);
   });
 
+  it("drops only the depends_on entries that name a cut resource (ordering, not data)", () => {
+    const json = {
+      provider: { aws: [{ region: "us-east-1" }], kubernetes: [{}] },
+      resource: { kubernetes_ingress_v1: { ing: {} }, aws_sns_topic: { t: { name: "t" } } },
+      data: { aws_lb: { alb: { tags: { a: "b" }, depends_on: ["kubernetes_ingress_v1.ing", "aws_sns_topic.t"] } } },
+    };
+    const cut = awsPartOf(json);
+    expect(cut.json.data.aws_lb.alb.depends_on).toEqual(["aws_sns_topic.t"]);
+    expect(json.data.aws_lb.alb.depends_on).toHaveLength(2);
+  });
+
   it("fails validation when an AWS resource refers to a kubernetes resource (the cut must stay clean)", async () => {
     await expect(tf.check(mixedStack(true))).rejects.toThrow(/Reference to undeclared resource/);
   });

@@ -55,6 +55,7 @@ function typesReferenced(text: string, types: Set<string>): string[] {
  * The AWS part of a stack: aws resources, data sources and provider, plus outputs that do not
  * read anything else. An AWS resource that refers to a kubernetes or helm resource is left as
  * is, so `terraform validate` of the cut fails on it: the architecture forbids that reference.
+ * Only `depends_on` entries (ordering, no data) naming a dropped resource are removed.
  */
 export function awsPartOf(stack: StackJson): { json: StackJson; dropped: string[] } {
   const keepType = (t: string) => t.startsWith("aws_") || t === "terraform_remote_state" || t === "terraform_data";
@@ -63,7 +64,7 @@ export function awsPartOf(stack: StackJson): { json: StackJson; dropped: string[
     if (!block) return undefined;
     const out: Record<string, unknown> = {};
     for (const [type, v] of Object.entries(block)) {
-      if (keepType(type)) out[type] = v;
+      if (keepType(type)) out[type] = { ...(v as Record<string, unknown>) }; // copied: depends_on is edited below
       else dropped.add(type);
     }
     return Object.keys(out).length ? out : undefined;
@@ -71,6 +72,18 @@ export function awsPartOf(stack: StackJson): { json: StackJson; dropped: string[
   const json: StackJson = { ...stack };
   json.resource = filterBlock(stack.resource);
   json.data = filterBlock(stack.data);
+  // `depends_on` only orders the apply (e.g. an ALB lookup after the Ingress that makes the ALB):
+  // entries naming a dropped resource are removed; any other reference still fails validate.
+  for (const block of [json.resource, json.data]) {
+    for (const byName of Object.values((block ?? {}) as Record<string, Record<string, any>>)) { // eslint-disable-line @typescript-eslint/no-explicit-any
+      for (const [name, body] of Object.entries(byName)) {
+        if (!Array.isArray(body.depends_on)) continue;
+        const { depends_on: dependsOn, ...rest } = body;
+        const kept = dependsOn.filter((d: string) => typesReferenced(d, dropped).length === 0);
+        byName[name] = kept.length > 0 ? { ...rest, depends_on: kept } : rest;
+      }
+    }
+  }
   if (stack.provider) json.provider = stack.provider.aws ? { aws: stack.provider.aws } : undefined;
   if (stack.terraform?.required_providers) {
     const rp = stack.terraform.required_providers;

@@ -177,12 +177,15 @@ describe("GithubDeployRole for deploys from main and the production environment"
     expect(statement("IamNeverAttachAdministration")).toMatchObject({ Effect: "Deny", Action: "iam:AttachRolePolicy" });
   });
 
-  it("limits buckets, EKS resources, key aliases, log groups and trails to the prefix", () => {
+  it("limits buckets, EKS resources, key aliases, log groups, trails and dashboards to the prefix", () => {
     expect(statement("S3ManageBuckets").Resource).toMatch(new RegExp(`^arn:${PARTITION}:s3:::ml-prod\\*$`));
     for (const r of list(statement("EksManageClusters").Resource)) expect(r).toMatch(/:eks:\*:.*:(cluster|nodegroup|addon|access-entry|podidentityassociation)\/ml-prod\*$/);
     expect(list(statement("KmsManageAliases").Resource)).toEqual([expect.stringMatching(/:alias\/ml-prod\*$/), expect.stringMatching(/:key\/\*$/)]);
     expect(statement("LogsManageLogGroups").Resource).toMatch(/:logs:\*:.*:log-group:\/aws\/\*\/ml-prod\*$/);
     expect(statement("CloudTrailManageTrails").Resource).toMatch(/:cloudtrail:\*:.*:trail\/ml-prod\*$/);
+    // Endpoint dashboards carry the cluster name; load balancers are only read (the controller makes them).
+    expect(statement("CloudWatchManageDashboards").Resource).toMatch(/:cloudwatch::.*:dashboard\/ml-prod\*$/);
+    expect(statement("ElbRead")).toMatchObject({ Action: "elasticloadbalancing:Describe*", Resource: "*" });
   });
 
   it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {

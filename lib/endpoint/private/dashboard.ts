@@ -1,0 +1,64 @@
+/** What the endpoint dashboard shows. */
+export interface DashboardInput {
+  readonly title: string;
+  readonly region: string;
+  /** ALB dimension value (arn suffix), usually a reference resolved at apply time. */
+  readonly loadBalancer: string;
+  /** Target group dimension values by version. */
+  readonly targetGroups: { readonly stable: string; readonly canary: string };
+  /** Alarms shown in an alarm-status widget. */
+  readonly alarmArns: string[];
+  /** PromQL of queue depth per replica, for the AMP side. */
+  readonly queueDepthQuery: string;
+  /** PromQL of GPU utilization, for the AMP side. */
+  readonly gpuUtilizationQuery: string;
+  /** AMP workspace holding the model metrics. */
+  readonly prometheusWorkspaceArn: string;
+}
+
+const NS = "AWS/ApplicationELB";
+
+/**
+ * CloudWatch dashboard body of an endpoint: request rate, errors, and p50/p99 latency of the
+ * stable and canary target groups side by side, the alarms, and the PromQL of the model-server
+ * metrics (queue depth, GPU utilization) that live in AMP rather than CloudWatch.
+ */
+export function endpointDashboardBody(d: DashboardInput): string {
+  const tg = (version: "stable" | "canary") => ["LoadBalancer", d.loadBalancer, "TargetGroup", d.targetGroups[version]];
+  const both = (metric: string, stat: string) => [
+    [NS, metric, ...tg("stable"), { stat, label: `stable ${stat}` }],
+    [NS, metric, ...tg("canary"), { stat, label: `canary ${stat}` }],
+  ];
+  const graph = (title: string, metrics: unknown[], x: number, y: number, extra: Record<string, unknown> = {}) => ({
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: { title, region: d.region, view: "timeSeries", stacked: false, period: 60, metrics, ...extra },
+  });
+  const widgets = [
+    { type: "text", x: 0, y: 0, width: 24, height: 2, properties: { markdown: `# ${d.title}\nStable vs canary target groups of the internal ALB; a canary that crosses a line below is rolled back by Argo Rollouts.` } },
+    graph("Requests per minute", both("RequestCount", "Sum"), 0, 2),
+    graph("Target 5xx and connection errors", [...both("HTTPCode_Target_5XX_Count", "Sum"), ...both("TargetConnectionErrorCount", "Sum")], 12, 2),
+    graph("Latency p50 / p99 (s)", [...both("TargetResponseTime", "p50"), ...both("TargetResponseTime", "p99")], 0, 8),
+    graph("Healthy replicas", both("HealthyHostCount", "Minimum"), 12, 8),
+    { type: "alarm", x: 0, y: 14, width: 12, height: 4, properties: { title: "Rollback alarms", alarms: d.alarmArns } },
+    {
+      type: "text",
+      x: 12,
+      y: 14,
+      width: 12,
+      height: 4,
+      properties: {
+        markdown: [
+          "### Model-server metrics (Amazon Managed Prometheus)",
+          `Workspace: \`${d.prometheusWorkspaceArn}\``,
+          `* Queue depth (what KEDA scales on): \`${d.queueDepthQuery}\``,
+          `* GPU utilization (needs the NVIDIA DCGM exporter): \`${d.gpuUtilizationQuery}\``,
+        ].join("\n"),
+      },
+    },
+  ];
+  return JSON.stringify({ widgets });
+}

@@ -1,0 +1,338 @@
+import { Testing, TerraformStack } from "cdktf";
+import { CanaryModelEndpoint, CanaryModelEndpointProps } from "../../lib/endpoint/canary-model-endpoint";
+import { InferenceServer } from "../../lib/endpoint/inference-server";
+import { expectValidCustomResources, manifestsOf } from "../harness/k8s-schemas";
+import { parseTemplateJson, resourcesOf } from "../util";
+import { chatProps, platformAndServing } from "./fixtures";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function build(overrides: Partial<CanaryModelEndpointProps> = {}, id = "chat") {
+  const { cluster, serving } = platformAndServing();
+  const endpoint = new CanaryModelEndpoint(serving, id, chatProps(cluster, overrides));
+  const json: Json = JSON.parse(Testing.synth(serving));
+  const manifests = manifestsOf(json).map((m) => m.manifest);
+  const byKind = (kind: string, name?: string) => manifests.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+  return { cluster, serving, endpoint, json, manifests, byKind };
+}
+
+function problemsOf(overrides: Partial<CanaryModelEndpointProps>, mutate?: (p: CanaryModelEndpointProps) => CanaryModelEndpointProps): string {
+  const { cluster, serving } = platformAndServing();
+  let props = chatProps(cluster, overrides);
+  if (mutate) props = mutate(props);
+  try {
+    new CanaryModelEndpoint(serving, "chat", props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
+  let b: ReturnType<typeof build>;
+  let rollout: Json;
+  let container: Json;
+  beforeAll(() => {
+    b = build();
+    rollout = b.byKind("Rollout")[0];
+    container = rollout.spec.template.spec.containers[0];
+  });
+
+  it("rolls out in steps 1, 5, 10, 25, 50, 100 percent, each followed by the rollback analysis", () => {
+    const steps = rollout.spec.strategy.canary.steps;
+    expect(steps.filter((s: Json) => s.setWeight !== undefined).map((s: Json) => s.setWeight)).toEqual([1, 5, 10, 25, 50, 100]);
+    for (let i = 0; i < steps.length; i += 2) {
+      expect(steps[i].setWeight).toBeDefined();
+      expect(steps[i + 1].analysis.templates).toEqual([{ templateName: "chat-rollback-checks" }]);
+    }
+    // The analysis is the bake: 10 one-minute measurements per step.
+    const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    for (const m of template.spec.metrics) {
+      expect(m.interval).toBe("1m");
+      expect(m.count).toBe(10);
+    }
+  });
+
+  it("measures the canary target group: the ALB and target group come from the Rollout's status", () => {
+    const args = rollout.spec.strategy.canary.steps[1].analysis.args;
+    expect(args).toEqual([
+      { name: "load-balancer", valueFrom: { fieldRef: { fieldPath: "status.alb.loadBalancer.fullName" } } },
+      { name: "canary-target-group", valueFrom: { fieldRef: { fieldPath: "status.alb.canaryTargetGroup.fullName" } } },
+    ]);
+    const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    const errorRate = template.spec.metrics.find((m: Json) => m.name === "error-rate");
+    const dims = errorRate.provider.cloudWatch.metricDataQueries.find((q: Json) => q.id === "errors").metricStat.metric.dimensions;
+    expect(dims).toEqual([
+      { name: "LoadBalancer", value: "{{args.load-balancer}}" },
+      { name: "TargetGroup", value: "{{args.canary-target-group}}" },
+    ]);
+  });
+
+  it("guards every condition against empty data and sets failure and inconclusive limits explicitly", () => {
+    const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    for (const m of template.spec.metrics) {
+      expect(m.successCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && all\(/);
+      expect(m.failureCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && any\(/);
+      expect(m.failureLimit).toBe(1);
+      expect(m.inconclusiveLimit).toBe(5);
+      expect(m.consecutiveErrorLimit).toBe(3);
+    }
+  });
+
+  it("alarms on the same metrics, statistics, periods and thresholds as the analysis, for canary and stable", () => {
+    const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    const alarms = resourcesOf(b.json, "aws_cloudwatch_metric_alarm");
+    for (const m of template.spec.metrics) {
+      const threshold = Number(/\{# <= ([0-9.]+)\}/.exec(m.successCondition)![1]);
+      for (const version of ["canary", "stable"]) {
+        const alarm = Object.values(alarms).find((a: Json) => a.alarm_name === `ml-prod-models-chat-${version}-${m.name}`) as Json;
+        expect(alarm).toBeDefined();
+        expect(alarm.threshold).toBe(threshold);
+        expect(alarm.comparison_operator).toBe("GreaterThanThreshold");
+        expect(alarm.evaluation_periods).toBe(m.failureLimit + 1);
+        expect(alarm.alarm_actions).toHaveLength(1);
+        const fromAnalysis = m.provider.cloudWatch.metricDataQueries.map((q: Json) =>
+          q.expression ? { id: q.id, expression: q.expression } : { id: q.id, metric: q.metricStat.metric.metricName, stat: q.metricStat.stat, period: q.metricStat.period, namespace: q.metricStat.metric.namespace },
+        );
+        const fromAlarm = alarm.metric_query.map((q: Json) =>
+          q.expression ? { id: q.id, expression: q.expression } : { id: q.id, metric: q.metric.metric_name, stat: q.metric.stat, period: q.metric.period, namespace: q.metric.namespace },
+        );
+        expect(fromAlarm).toEqual(fromAnalysis);
+      }
+    }
+    expect(Object.keys(alarms)).toHaveLength(4);
+  });
+
+  it("defaults the rollback thresholds to 1% errors and 30 s p99 latency", () => {
+    const alarms = Object.values(resourcesOf(b.json, "aws_cloudwatch_metric_alarm")) as Json[];
+    expect(alarms.find((a) => a.alarm_name.endsWith("canary-error-rate"))!.threshold).toBe(1);
+    expect(alarms.find((a) => a.alarm_name.endsWith("canary-p99-latency"))!.threshold).toBe(30);
+  });
+
+  it("requests the pool's GPUs and lands only on the pool, tolerating its taint", () => {
+    expect(container.resources.limits["nvidia.com/gpu"]).toBe("1");
+    expect(container.resources.requests["nvidia.com/gpu"]).toBe("1");
+    const spec = rollout.spec.template.spec;
+    expect(spec.nodeSelector).toEqual({ "secure-inference.io/pool": "l4" });
+    expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+    expect(spec.topologySpreadConstraints.map((t: Json) => t.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+  });
+
+  it("runs vLLM with explicit batching: max-num-seqs, max-num-batched-tokens, prefix caching, memory utilization, tensor parallel", () => {
+    const args: string[] = container.args;
+    const flag = (f: string) => args[args.indexOf(f) + 1];
+    expect(flag("--max-num-seqs")).toBe("64");
+    expect(flag("--max-num-batched-tokens")).toBe("8192");
+    expect(flag("--gpu-memory-utilization")).toBe("0.9");
+    expect(flag("--tensor-parallel-size")).toBe("1");
+    expect(args).toContain("--enable-prefix-caching");
+  });
+
+  it("runs restricted: non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, no service account token", () => {
+    const spec = rollout.spec.template.spec;
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    for (const c of [...spec.initContainers, ...spec.containers]) {
+      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+    }
+  });
+
+  it("loads the weights from its prefix of the model bucket with a role that may read only that prefix", () => {
+    const init = rollout.spec.template.spec.initContainers[0];
+    expect(init.command.slice(0, 3)).toEqual(["aws", "s3", "sync"]);
+    expect(init.command.join(" ")).toMatch(/s3:\/\/\$\{.*\}\/llama-3\.1-8b-instruct\/ \/models\/chat$/);
+    const policies = Object.values(resourcesOf(b.json, "aws_iam_policy")) as Json[];
+    const doc = parseTemplateJson(policies[0].policy);
+    const get = doc.Statement.find((s: Json) => s.Sid === "ReadModelObjects");
+    expect(get.Action).toEqual("s3:GetObject");
+    expect(get.Resource).toMatch(/\/llama-3\.1-8b-instruct\/\*$/);
+    const assoc = Object.values(resourcesOf(b.json, "aws_eks_pod_identity_association")) as Json[];
+    expect(assoc.map((a) => [a.namespace, a.service_account])).toEqual([["models", "chat"]]);
+  });
+
+  it("sizes the startup probe and the progress deadline to the model", () => {
+    // 8B bf16 = 14.9 GiB: warm-up 180 s + 10 s/GiB load -> 330 s -> 33 probes of 10 s.
+    expect(container.startupProbe.failureThreshold).toBe(Math.ceil((180 + Math.ceil(b.endpoint.fit.weightsGiB * 10)) / 10));
+    expect(rollout.spec.progressDeadlineSeconds).toBe(b.endpoint.podStartSeconds + 600);
+    expect(rollout.spec.progressDeadlineAbort).toBe(true);
+  });
+
+  it("scales the Rollout with KEDA on queue depth from AMP, and keeps canary and scaling apart with dynamicStableScale", () => {
+    const so = b.byKind("ScaledObject")[0];
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "chat" });
+    expect(so.spec.minReplicaCount).toBe(1);
+    expect(so.spec.maxReplicaCount).toBe(4);
+    const trigger = so.spec.triggers[0];
+    expect(trigger.type).toBe("prometheus");
+    expect(trigger.metadata.query).toContain("vllm:num_requests_waiting");
+    expect(trigger.metadata.query).toContain('namespace="models"');
+    expect(trigger.metadata.threshold).toBe("4");
+    expect(b.byKind("TriggerAuthentication")[0].spec.podIdentity).toEqual({ provider: "aws" });
+    expect(rollout.spec.strategy.canary.dynamicStableScale).toBe(true);
+    expect(rollout.spec.replicas).toBeUndefined();
+  });
+
+  it("puts an internal HTTPS ALB with a TLS 1.2+ policy in front, driven by Argo Rollouts", () => {
+    const ing = Object.values(resourcesOf(b.json, "kubernetes_ingress_v1"))[0] as Json;
+    const a = ing.metadata.annotations;
+    expect(a["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+    expect(JSON.parse(a["alb.ingress.kubernetes.io/listen-ports"])).toEqual([{ HTTPS: 443 }]);
+    expect(a["alb.ingress.kubernetes.io/ssl-policy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    expect(a["alb.ingress.kubernetes.io/certificate-arn"]).toMatch(/^arn:aws:acm:/);
+    expect(rollout.spec.strategy.canary.trafficRouting.alb).toEqual({ ingress: "chat", servicePort: 8000 });
+    expect(ing.spec.rule[0].http.path[0].backend.service).toEqual({ name: "chat-stable", port: { name: "use-annotation" } });
+    expect(ing.wait_for_load_balancer).toBe(true);
+  });
+
+  it("admits only the VPC (load balancer, scraper) to the pods, and scrapes their metrics", () => {
+    const policies = Object.values(resourcesOf(b.json, "kubernetes_network_policy_v1")) as Json[];
+    expect(policies).toHaveLength(1);
+    expect(policies[0].spec.ingress[0].from).toEqual([{ ip_block: { cidr: "10.0.0.0/16" } }]);
+    expect(rollout.spec.template.metadata.annotations["prometheus.io/scrape"]).toBe("true");
+    const pdb = Object.values(resourcesOf(b.json, "kubernetes_pod_disruption_budget_v1"))[0] as Json;
+    expect(pdb.spec.max_unavailable).toBe("1");
+  });
+
+  it("passes the @kubernetes-models schema of every custom resource", () => {
+    expect(b.manifests.map((m) => m.kind).sort()).toEqual(["AnalysisTemplate", "Rollout", "ScaledObject", "TriggerAuthentication"]);
+    expectValidCustomResources(b.manifests);
+  });
+
+  it("has a dashboard of stable vs canary traffic, errors and latency", () => {
+    const dash = Object.values(resourcesOf(b.json, "aws_cloudwatch_dashboard"))[0] as Json;
+    const body = parseTemplateJson(dash.dashboard_body);
+    const titles = body.widgets.map((w: Json) => w.properties.title).filter(Boolean);
+    expect(titles).toEqual(expect.arrayContaining(["Requests per minute", "Target 5xx and connection errors", "Latency p50 / p99 (s)", "Rollback alarms"]));
+  });
+
+  it("computes the worst-case time to rollback and the exposure of a canary bad from the start", () => {
+    const t = b.endpoint.rolloutTiming;
+    // Detection: the bad minute closes (60 s), ALB publishes (60 s), next measurement (<= 60 s), a second failure (60 s).
+    expect(t.detectionSeconds).toBe(240);
+    // At 1% with one replica the stable version keeps its replica: traffic reverts at once.
+    expect(t.firstStep).toMatchObject({ weightPercent: 1, stableReplicas: 1, revertSeconds: 0, rollbackSeconds: 240, exposurePercentMinutes: 4 });
+    expect(t.fullRolloutSeconds).toBe(6 * 600);
+  });
+
+  it("matches the snapshot of its custom resources", () => {
+    expect(b.manifests).toMatchSnapshot();
+  });
+});
+
+describe("CanaryModelEndpoint options", () => {
+  it("runs a pre-traffic evaluation job against the canary before any traffic", () => {
+    const b = build({ rollout: { preTrafficEvaluation: { image: "registry.example.com/evals:1.2.0", args: ["--suite", "golden"] } } });
+    const steps = b.byKind("Rollout")[0].spec.strategy.canary.steps;
+    expect(steps.slice(0, 4)).toEqual([
+      { setCanaryScale: { replicas: 1 } },
+      { analysis: { templates: [{ templateName: "chat-pre-traffic-evaluation" }] } },
+      { setCanaryScale: { matchTrafficWeight: true } },
+      { setWeight: 1 },
+    ]);
+    const gate = b.byKind("AnalysisTemplate", "chat-pre-traffic-evaluation")[0];
+    const job = gate.spec.metrics[0].provider.job.spec;
+    expect(job.backoffLimit).toBe(0);
+    const c = job.template.spec.containers[0];
+    expect(c.image).toBe("registry.example.com/evals:1.2.0");
+    expect(c.env).toContainEqual({ name: "ENDPOINT_URL", value: "http://chat-canary.models.svc.cluster.local:8000/v1" });
+    expectValidCustomResources(b.manifests);
+    // The job may reach the canary; the canary admits it.
+    const policies = Object.values(resourcesOf(b.json, "kubernetes_network_policy_v1")) as Json[];
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["chat-evaluation-egress", "chat-from-callers", "chat-from-vpc"]);
+  });
+
+  it("adds a time-to-first-token check from AMP with SigV4 when asked", () => {
+    const b = build({ rollbackWhen: { timeToFirstTokenP99Ms: 1500 } });
+    const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    const ttft = template.spec.metrics.find((m: Json) => m.name === "ttft-p99");
+    // The cluster's region (a reference to the platform stack, resolved through remote state).
+    expect(Object.keys(ttft.provider.prometheus.authentication)).toEqual(["sigv4"]);
+    expect(ttft.provider.prometheus.authentication.sigv4.region).toMatch(/aws_region/);
+    expect(ttft.provider.prometheus.query).toContain("vllm:time_to_first_token_seconds_bucket");
+    expect(ttft.successCondition).toContain("{# <= 1.5}");
+    const args = b.byKind("Rollout")[0].spec.strategy.canary.steps[1].analysis.args;
+    expect(args).toContainEqual({ name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } });
+    expectValidCustomResources(b.manifests);
+  });
+
+  it("serves a large model across 4 GPUs of the H100 pool", () => {
+    const b = build({
+      model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b-instruct/", parametersBillions: 70, dtype: "bfloat16" },
+      gpu: { pool: "h100", perReplica: 4 },
+    }, "large");
+    const c = b.byKind("Rollout")[0].spec.template.spec.containers[0];
+    expect(c.resources.limits["nvidia.com/gpu"]).toBe("4");
+    expect(c.args[c.args.indexOf("--tensor-parallel-size") + 1]).toBe("4");
+    expect(b.endpoint.fit.fits).toBe(true);
+  });
+
+  it("adds a drift alarm with CloudWatch anomaly detection on an application metric", () => {
+    const b = build({ driftAlarm: { namespace: "ChatApp", metricName: "AnswerQualityScore" } });
+    const drift = Object.values(resourcesOf(b.json, "aws_cloudwatch_metric_alarm")).find((a: Json) => a.alarm_name.endsWith("-drift")) as Json;
+    expect(drift.comparison_operator).toBe("LessThanLowerOrGreaterThanUpperThreshold");
+    expect(drift.threshold_metric_id).toBe("band");
+    expect(drift.metric_query.find((q: Json) => q.id === "band").expression).toBe("ANOMALY_DETECTION_BAND(m, 2)");
+  });
+});
+
+describe("CanaryModelEndpoint validation", () => {
+  it("fails the fit check for a 70B bfloat16 model on one 24 GiB GPU, with the numbers", () => {
+    const msg = problemsOf({ model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b-instruct/", parametersBillions: 70, dtype: "bfloat16" } });
+    expect(msg).toMatch(/serving\/chat: invalid CanaryModelEndpoint props/);
+    expect(msg).toMatch(/130\.4 GiB of weights/);
+    expect(msg).toMatch(/1 x L4 \(22\.4 GiB usable each\) at gpuMemoryUtilization 0\.9 gives 20\.1 GiB/);
+    expect(msg).toMatch(/more GPUs per replica/);
+    expect(msg).toMatch(/quantization/);
+  });
+
+  it("reports every bad input at once", () => {
+    const msg = problemsOf({
+      gpu: { pool: "a100", perReplica: 1 },
+      autoscaling: { minReplicas: 5, maxReplicas: 2 },
+      rollout: { steps: [5, 5, 50] },
+      rollbackWhen: { errorRatePercent: 0, p99LatencyMs: -5 },
+      server: InferenceServer.vllm({ image: "vllm/vllm-openai", maxModelLen: 16384, maxNumBatchedTokens: 4096 }),
+    });
+    expect(msg).toMatch(/gpu\.pool: "a100" is not a GPU pool of cluster ml-prod; pools: "l4", "h100"/);
+    expect(msg).toMatch(/minReplicas \(5\) must not exceed maxReplicas \(2\)/);
+    expect(msg).toMatch(/rollout\.steps: \[5,5,50\] must be strictly increasing/);
+    expect(msg).toMatch(/rollout\.steps: \[5,5,50\] must end at 100/);
+    expect(msg).toMatch(/rollbackWhen\.errorRatePercent: 0 must be a positive number/);
+    expect(msg).toMatch(/rollbackWhen\.p99LatencyMs: -5 must be a positive number/);
+    expect(msg).toMatch(/server\.image: .*vllm\/vllm-openai.*(tag|pin)/);
+    expect(msg).toMatch(/maxNumBatchedTokens.*4096.*16384|16384.*4096/);
+  });
+
+  it("refuses a first step above 10% unless allowed explicitly", () => {
+    expect(problemsOf({ rollout: { steps: [20, 100] } })).toMatch(/first step 20% is above 10%.*allowLargeFirstStep: true/);
+    const { cluster, serving } = platformAndServing();
+    expect(() => new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { rollout: { steps: [20, 100], allowLargeFirstStep: true } }))).not.toThrow();
+  });
+
+  it("refuses more GPUs per replica than one node of the pool has", () => {
+    expect(problemsOf({ gpu: { pool: "l4", perReplica: 2 } })).toMatch(/gpu\.perReplica: 2 exceeds the 1 GPU\(s\) of one g6\.xlarge\/g6\.2xlarge node in pool "l4"/);
+  });
+
+  it("refuses a step duration that is not whole minutes, bad model sources, weak TLS, open CIDRs and time to first token for non-vLLM servers", () => {
+    const msg = problemsOf({
+      rollout: { stepDuration: "90s" },
+      model: { name: "m", source: "s3://bucket/m/", parametersBillions: 1, dtype: "bfloat16" },
+      ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f", sslPolicy: "ELBSecurityPolicy-2016-08", allowedCidrs: ["0.0.0.0/0"] },
+      rollbackWhen: { timeToFirstTokenP99Ms: 1000 },
+      server: InferenceServer.tgi(),
+    });
+    expect(msg).toMatch(/rollout\.stepDuration: "90s" must be whole minutes/);
+    expect(msg).toMatch(/model\.source: "s3:\/\/bucket\/m\/" must be a key prefix/);
+    expect(msg).toMatch(/ingress\.sslPolicy: "ELBSecurityPolicy-2016-08" allows TLS below 1\.2/);
+    expect(msg).toMatch(/ingress\.allowedCidrs\[0\]: "0\.0\.0\.0\/0" admits every address/);
+    expect(msg).toMatch(/rollbackWhen\.timeToFirstTokenP99Ms: is only measured for vLLM/);
+  });
+
+  it("leaves nothing behind when it throws", () => {
+    const { cluster, serving } = platformAndServing();
+    expect(() => new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { gpu: { pool: "nope" } }))).toThrow();
+    expect(serving.node.tryFindChild("chat")).toBeUndefined();
+    expect(TerraformStack.of(serving)).toBe(serving);
+  });
+});

@@ -1,0 +1,92 @@
+import {
+  canaryRolloutTiming,
+  DEFAULT_CANARY_STEPS,
+  fixedBakeExposure,
+  hasPinnedImage,
+  resolveCanaryRollout,
+  validateCanaryRollout,
+} from "../../lib/endpoint/canary-rollout";
+import { Problems } from "../../lib/private/validation";
+
+function problems(...args: Parameters<typeof validateCanaryRollout> extends [infer A, infer B, unknown] ? [A, B] : never): readonly string[] {
+  const p = new Problems();
+  validateCanaryRollout(args[0], args[1], p);
+  return p.list;
+}
+
+describe("canary rollout policy", () => {
+  it("defaults to 1, 5, 10, 25, 50, 100 percent with 10-minute steps, 1% errors and 30 s p99", () => {
+    const r = resolveCanaryRollout(undefined, undefined);
+    expect(r.steps).toEqual([...DEFAULT_CANARY_STEPS]);
+    expect(r.stepSeconds).toBe(600);
+    expect(r.measurementsPerStep).toBe(10);
+    expect(r.failureLimit).toBe(1);
+    expect(r.inconclusiveLimit).toBe(5);
+    expect(r.errorRatePercent).toBe(1);
+    expect(r.p99LatencyMs).toBe(30000);
+  });
+
+  it("accepts the defaults and a valid custom policy", () => {
+    expect(problems(undefined, undefined)).toEqual([]);
+    expect(problems({ steps: [2, 20, 100], stepDuration: "5m" }, { errorRatePercent: 0.5, p99LatencyMs: 1000, failureLimit: 0 })).toEqual([]);
+  });
+
+  it.each([
+    [{ steps: [] }, /rollout\.steps: is empty/],
+    [{ steps: [1, 10, 5, 100] }, /must be strictly increasing \(10 then 5\)/],
+    [{ steps: [1, 50] }, /must end at 100/],
+    [{ steps: [1.5, 100] }, /rollout\.steps\[0\]: 1\.5 must be a whole percent/],
+    [{ steps: [0, 100] }, /rollout\.steps\[0\]: 0 must be a whole percent/],
+    [{ steps: [25, 100] }, /first step 25% is above 10%/],
+    [{ stepDuration: "ten minutes" }, /rollout\.stepDuration: "ten minutes" is not a duration/],
+    [{ stepDuration: "1m" }, /must be whole minutes, at least "2m"/],
+    [{ preTrafficEvaluation: { image: "evals" } }, /preTrafficEvaluation\.image: "evals" has no tag or digest/],
+    [{ preTrafficEvaluation: { image: "evals:latest" } }, /has no tag or digest \(or uses "latest"\)/],
+    [{ preTrafficEvaluation: { image: "evals:1", env: { ENDPOINT_URL: "x" } } }, /"ENDPOINT_URL" is set by the endpoint/],
+  ])("refuses rollout %j", (rollout, message) => {
+    expect(problems(rollout, undefined).join("\n")).toMatch(message);
+  });
+
+  it.each([
+    [{ errorRatePercent: 0 }, /errorRatePercent: 0 must be a positive number of percent/],
+    [{ errorRatePercent: 100 }, /errorRatePercent: 100 can never be exceeded/],
+    [{ p99LatencyMs: -1 }, /p99LatencyMs: -1 must be a positive number of milliseconds/],
+    [{ timeToFirstTokenP99Ms: 0 }, /timeToFirstTokenP99Ms: 0 must be a positive number/],
+    [{ failureLimit: -1 }, /failureLimit: -1 must be a whole number/],
+  ])("refuses rollback conditions %j", (rollback, message) => {
+    expect(problems(undefined, rollback).join("\n")).toMatch(message);
+  });
+
+  it("recognizes pinned images", () => {
+    expect(hasPinnedImage("vllm/vllm-openai:v0.11.0")).toBe(true);
+    expect(hasPinnedImage(`repo/x@sha256:${"a".repeat(64)}`)).toBe(true);
+    expect(hasPinnedImage("registry:5000/repo/x")).toBe(false);
+    expect(hasPinnedImage("repo/x:latest")).toBe(false);
+  });
+
+  describe("time to rollback and exposure", () => {
+    const r = resolveCanaryRollout(undefined, undefined);
+
+    it("detects a bad canary within 4 minutes: minute close + publication + next measurement + one more failure", () => {
+      expect(canaryRolloutTiming(r, 2, 600).detectionSeconds).toBe(60 + 60 + 60 + 60);
+    });
+
+    it("reverts at once while the stable version still has all its replicas, and waits a pod start once dynamicStableScale shrank it", () => {
+      const t = canaryRolloutTiming(r, 4, 600);
+      // 4 replicas: at 1-25% the stable keeps ceil(4 * 0.75) = 3+ ... at 1% it keeps 4.
+      expect(t.perStep.map((s) => s.stableReplicas)).toEqual([4, 4, 4, 3, 2, 0]);
+      expect(t.perStep.map((s) => s.revertSeconds)).toEqual([0, 0, 0, 600, 600, 600]);
+      expect(t.firstStep).toMatchObject({ weightPercent: 1, rollbackSeconds: 240, exposurePercentMinutes: 4 });
+      // At 100% a bad canary serves everything until the stable version is back: detection + pod start.
+      expect(t.worstStep).toMatchObject({ weightPercent: 100, rollbackSeconds: 840, exposurePercentMinutes: 1400, rollbackSecondsWithNewNode: 1140 });
+    });
+
+    it("exposes 25x fewer requests than a 10% canary judged after a 10-minute bake", () => {
+      const ours = canaryRolloutTiming(r, 1, 500).firstStep.exposurePercentMinutes;
+      const fixed = fixedBakeExposure(10, 600);
+      expect(fixed).toEqual({ rollbackSeconds: 660, exposurePercentMinutes: 110 });
+      expect(ours).toBe(4);
+      expect(fixed.exposurePercentMinutes / ours).toBeCloseTo(27.5, 1);
+    });
+  });
+});
