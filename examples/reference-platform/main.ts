@@ -31,7 +31,7 @@ export const REFERENCE_CLUSTER: SecureInferenceClusterProps = {
   network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
   gpuNodePools: [
     { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
-    { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 1, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
+    { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 2, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
   ],
   // People reach the cluster only through these roles, with MFA no older than an hour.
   access: {
@@ -85,7 +85,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   const addons = new TerraformStack(app, "addons");
   state.useIn(addons, "addons.tfstate");
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
-  // GPUs: chat up to 8 x 1 plus a canary, large up to 2 x 4 plus a canary.
+  // GPUs: chat up to 6 x 1 plus a canary, large up to 2 x 4 plus a canary.
   new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 24 });
 
   // Serving: Rollouts, AnalysisTemplates and ScaledObjects need the add-ons' CRDs at plan time.
@@ -107,12 +107,13 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     },
     server: InferenceServer.vllm({ maxNumSeqs: 64, maxModelLen: 8192 }),
     gpu: { pool: "l4", perReplica: 1 },
-    autoscaling: { minReplicas: 1, maxReplicas: 8, targetQueueDepthPerReplica: 4 },
+    autoscaling: { minReplicas: 1, maxReplicas: 6, targetQueueDepthPerReplica: 4 },
     rollout: { steps: [1, 5, 10, 25, 50, 100], stepDuration: "10m" },
     rollbackWhen: { errorRatePercent: 1, p99LatencyMs: 20000, timeToFirstTokenP99Ms: 2000 },
     ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "chat.models.example.internal" },
   });
-  // A large model on the H100 pool: 4 GPUs per replica (tensor parallel), two replicas per p5 node.
+  // A large model on the H100 pool: 4 GPUs per replica (tensor parallel), two replicas per p5 node;
+  // the second node holds a canary while the endpoint runs at its maximum.
   const large = new CanaryModelEndpoint(serving, "large", {
     connection: cluster.connection,
     namespace: "models",

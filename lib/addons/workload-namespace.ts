@@ -71,11 +71,19 @@ export interface WorkloadNamespaceProps {
    * @default - none
    */
   readonly labels?: Record<string, string>;
+  /**
+   * Let the AWS Load Balancer Controller inject pod readiness gates: a pod behind an ALB counts as
+   * ready only once its target is healthy, so rollouts and scale-ins never outpace the load balancer.
+   * @default true
+   */
+  readonly loadBalancerReadinessGates?: boolean;
 }
 
 /** Namespaces Kubernetes creates and manages itself; workloads never go there. */
 const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 const PSA_LABEL_PREFIX = "pod-security.kubernetes.io/";
+/** Namespace label that turns on the AWS Load Balancer Controller's readiness-gate injection. */
+const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 const PSA_LEVELS: readonly PodSecurityLevel[] = ["restricted", "baseline", "privileged"];
 /** Label the API server puts on every namespace (Kubernetes >= 1.22): selects a namespace by name. */
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -116,6 +124,7 @@ export class WorkloadNamespace extends Construct {
         labels: {
           ...props.labels,
           ...managedBy,
+          ...((props.loadBalancerReadinessGates ?? true) ? { [READINESS_GATE_LABEL]: "enabled" } : {}),
           [`${PSA_LABEL_PREFIX}enforce`]: level,
           [`${PSA_LABEL_PREFIX}enforce-version`]: "latest",
           [`${PSA_LABEL_PREFIX}audit`]: level,

@@ -25,6 +25,17 @@ import { Problems, isLiteral, parseCidr, show } from "../private/validation";
 
 /** CIDR of a new VPC when none is given. */
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+/** Index of the first ingress /24 (public NAT subnets use 240-245, private /19s the first six eighths). */
+const INGRESS_SUBNET_OFFSET = 248;
+
+/** `cidrsubnet` computed at synth time for a literal IPv4 CIDR; undefined for a token. */
+function literalSubnet(cidr: string, newBits: number, netNum: number): string | undefined {
+  const parsed = Token.isUnresolved(cidr) ? undefined : parseCidr(cidr);
+  if (!parsed) return undefined;
+  const prefix = parsed.prefix + newBits;
+  const base = (parsed.base + netNum * 2 ** (32 - prefix)) >>> 0;
+  return `${[24, 16, 8, 0].map((s) => (base >>> s) & 255).join(".")}/${prefix}`;
+}
 
 /**
  * Interface VPC endpoints for the calls nodes make most: image pulls (ECR API and registry),
@@ -135,6 +146,10 @@ export class ClusterNetwork extends Construct {
   public readonly privateSubnetIds: string[];
   /** Public subnet ids, one per zone; they hold NAT gateways only. */
   public readonly publicSubnetIds: string[];
+  /** Subnets (one /24 per zone) for internal load balancers and the metrics scraper; no pods live there. */
+  public readonly ingressSubnetIds: string[];
+  /** Their CIDRs, as literals when the VPC CIDR is one. */
+  public readonly ingressSubnetCidrs: string[];
   /** Zone names in subnet order (Terraform references when read from the API). */
   public readonly availabilityZones: string[];
   /** Security group of the interface endpoints (HTTPS from the VPC). */
@@ -201,6 +216,7 @@ export class ClusterNetwork extends Construct {
     const single = props.natGateways === "single";
     const privateSubnets: Subnet[] = [];
     const publicSubnets: Subnet[] = [];
+    const ingressSubnets: Subnet[] = [];
     const privateRouteTables: RouteTable[] = [];
     const nats: NatGateway[] = [];
     azs.forEach((az, i) => {
@@ -226,11 +242,28 @@ export class ClusterNetwork extends Construct {
           ...tags,
           Name: `${name}-private-${suffix}`,
           "secure-inference/tier": "private",
-          "kubernetes.io/role/internal-elb": "1",
           [`kubernetes.io/cluster/${name}`]: "shared",
         },
       });
       privateSubnets.push(priv);
+
+      // Internal load balancers and the metrics scraper get subnets of their own, which hold no pods:
+      // NetworkPolicies can then admit exactly them (an ipBlock of the node subnets admits every pod).
+      const ingress = new Subnet(this, `ingress-${i}`, {
+        vpcId: vpc.id,
+        availabilityZone: az,
+        cidrBlock: Fn.cidrsubnet(cidr, 8, INGRESS_SUBNET_OFFSET + i),
+        mapPublicIpOnLaunch: false,
+        tags: {
+          ...tags,
+          Name: `${name}-ingress-${suffix}`,
+          "secure-inference/tier": "ingress",
+          // The AWS Load Balancer Controller places internal load balancers in subnets with this tag.
+          "kubernetes.io/role/internal-elb": "1",
+          [`kubernetes.io/cluster/${name}`]: "shared",
+        },
+      });
+      ingressSubnets.push(ingress);
 
       if (!single || i === 0) {
         const eip = new Eip(this, `nat-${i}-ip`, { domain: "vpc", tags: { ...tags, Name: `${name}-nat-${suffix}` }, dependsOn: [igw] });
@@ -239,10 +272,13 @@ export class ClusterNetwork extends Construct {
       const rt = new RouteTable(this, `private-${i}-routes`, { vpcId: vpc.id, tags: { ...tags, Name: `${name}-private-${suffix}` } });
       new Route(this, `private-${i}-default-route`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[single ? 0 : i].id });
       new RouteTableAssociation(this, `private-${i}-association`, { subnetId: priv.id, routeTableId: rt.id });
+      new RouteTableAssociation(this, `ingress-${i}-association`, { subnetId: ingress.id, routeTableId: rt.id });
       privateRouteTables.push(rt);
     });
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.ingressSubnetIds = ingressSubnets.map((s) => s.id);
+    this.ingressSubnetCidrs = azs.map((_, i) => literalSubnet(cidr, 8, INGRESS_SUBNET_OFFSET + i) ?? Fn.cidrsubnet(cidr, 8, INGRESS_SUBNET_OFFSET + i));
 
     new VpcEndpoint(this, "s3-endpoint", {
       vpcId: vpc.id,

@@ -25,6 +25,7 @@ import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-
 import { Problems, isDnsLabel, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
 import { ValidationError } from "../errors";
 import { EncryptionKey } from "../security/encryption-key";
+import { CapacityPlan } from "../planning/capacity-plan";
 import { ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
 import { GpuAmiType, GpuNodePool, GpuNodePoolOptions, CapacityType } from "./gpu-node-pool";
 import { NodeLabels } from "./node-labels";
@@ -315,6 +316,11 @@ export interface ClusterConnection {
   readonly vpcId: string;
   /** IPv4 CIDR of the VPC, when known (always for a VPC the cluster created). */
   readonly vpcCidr?: string;
+  /**
+   * CIDRs of the subnets that hold the internal load balancers and the metrics scraper, and no pods
+   * (a VPC the cluster created has them): endpoints admit only these to their pods.
+   */
+  readonly loadBalancerCidrs?: string[];
   /** Private subnet ids. */
   readonly privateSubnetIds: string[];
   /** Region of the cluster. */
@@ -584,7 +590,8 @@ export class SecureInferenceCluster extends Construct {
       ...props.monitoring,
       clusterName: name,
       clusterArn: this.cluster.arn,
-      subnetIds,
+      // The scraper's network interfaces go where the load balancers are, never among the pods.
+      subnetIds: this.network ? this.network.ingressSubnetIds : subnetIds,
       securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
       key: this.logsKey,
       tags,
@@ -637,6 +644,7 @@ export class SecureInferenceCluster extends Construct {
       vpcId,
       // A literal where possible: endpoints put it in NetworkPolicies of other stacks.
       vpcCidr: this.network ? (props.network?.vpcCidr ?? DEFAULT_VPC_CIDR) : props.existingVpc?.cidrBlock,
+      loadBalancerCidrs: this.network ? [...this.network.ingressSubnetCidrs] : undefined,
       privateSubnetIds: subnetIds,
       region: ctx.region,
       platformStackPath: TerraformStack.of(this).node.path,
@@ -664,6 +672,9 @@ export class SecureInferenceCluster extends Construct {
         };
       }),
     };
+
+    // The GPU plan report of this stack lists the pools and what they cost.
+    CapacityPlan.of(this).addPools(this, name, this.connection.gpuPools);
 
     new TerraformOutput(this, "cluster-name", { value: this.cluster.name, description: `Name of EKS cluster ${name}` });
     new TerraformOutput(this, "cluster-endpoint", { value: this.cluster.endpoint, description: "Private Kubernetes API endpoint" });

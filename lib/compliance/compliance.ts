@@ -2,8 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { Annotations, App, Aspects, IAspect, ISynthesisSession, TerraformStack } from "cdktf";
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis, before its files are written.
-import { addCustomSynthesis, invokeAspects } from "cdktf/lib/synthesize/synthesizer";
+import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
+import { onStackSynthesis } from "../private/stack-synthesis";
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
 import { ALL_PACKS, FEDRAMP_MODERATE, GDPR, HIPAA, SOC2 } from "./packs";
@@ -35,7 +36,7 @@ class ComplianceAspect implements IAspect {
     const stack = node as StackWithRegistry;
     if (!stack[REGISTRY]) {
       stack[REGISTRY] = [];
-      addCustomSynthesis(stack, { onSynthesize: (session: ISynthesisSession) => synthesizeCompliance(stack, stack[REGISTRY]!, session) });
+      onStackSynthesis(stack, "compliance", (session: ISynthesisSession) => synthesizeCompliance(stack, stack[REGISTRY]!, session));
     }
     // Packs are merged by name at evaluation, so an enforcement seen twice costs nothing.
     if (!stack[REGISTRY]!.includes(this.enforcement)) stack[REGISTRY]!.push(this.enforcement);

@@ -1,9 +1,10 @@
-import { Fn } from "cdktf";
+import { Annotations, Fn } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsLb } from "@cdktf/provider-aws/lib/data-aws-lb";
 import { DataAwsLbTargetGroup } from "@cdktf/provider-aws/lib/data-aws-lb-target-group";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
@@ -21,7 +22,8 @@ import type { NamespaceIngressAllow } from "../addons/workload-namespace";
 import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
 import type { ClusterConnection, GpuPoolDescription } from "../cluster/secure-inference-cluster";
 import { GpuCatalog } from "../planning/gpu-catalog";
-import { explainFit, ModelArchitecture, ModelDtype, ModelFit, modelFit, ModelFitInput, ModelQuantization } from "../planning/capacity";
+import { DeclaredLoad, estimateReplicas, explainFit, GPU_PERFORMANCE, ModelArchitecture, ModelDtype, ModelFit, modelFit, ModelFitInput, ModelQuantization, ReplicaEstimate } from "../planning/capacity";
+import { CapacityPlan, PlannedEndpoint } from "../planning/capacity-plan";
 import { isDnsLabel, isLiteral, isOpenToWorld, parseCidr, Problems, show } from "../private/validation";
 import { PolicyDocument } from "../security/policy-document";
 import { PodIdentityRole } from "../security/pod-identity-role";
@@ -34,7 +36,7 @@ import {
   RollbackConditions,
   validateCanaryRollout,
 } from "./canary-rollout";
-import { InferenceServer, renderQueueDepthQuery, ServerContainer } from "./inference-server";
+import { InferenceServer, InferenceServerImages, renderQueueDepthQuery, ServerContainer } from "./inference-server";
 import { endpointDashboardBody } from "./private/dashboard";
 import { ALB_NAMESPACE, ANALYSIS_ARGS, analysisMetric, cloudWatchChecks, rollbackAnalysisTemplate, ttftMetric, ttftQuery } from "./private/rollback-checks";
 
@@ -116,6 +118,11 @@ export interface EndpointIngress {
    * @default - the cluster's VPC CIDR
    */
   readonly allowedCidrs?: string[];
+  /**
+   * Route 53 private hosted zone in which to create `host` as an alias of the load balancer (needs `host`).
+   * @default - no DNS record: point `host` at the load balancer yourself
+   */
+  readonly privateHostedZoneId?: string;
 }
 
 /** A CloudWatch anomaly-detection alarm on a metric the application publishes (e.g. an output-quality score). */
@@ -203,6 +210,19 @@ export interface CanaryModelEndpointProps {
    * @default - none
    */
   readonly driftAlarm?: DriftAlarm;
+  /**
+   * Peak traffic: sizes the replicas it needs (a first-order estimate) and fails synth when
+   * `maxReplicas` or the pool cannot hold them.
+   * @default - no load check; only the minimum replicas are checked against the pool
+   */
+  readonly load?: DeclaredLoad;
+  /**
+   * Prompt tokens most requests share (a system prompt, few-shot examples). With prefix caching the
+   * server keeps them in the KV cache: the fit check reserves room for them beside one full-length
+   * sequence, and the load estimate skips their prefill.
+   * @default 0
+   */
+  readonly sharedPrefixTokens?: number;
 }
 
 /** The aws-cli image that copies the weights from S3 (public ECR, official AWS image). */
@@ -215,6 +235,8 @@ const EVALUATION_ROLE_LABEL = "secure-inference.io/role";
 const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/;
 const MODELS_DIR = "/models";
+/** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
+const PRE_STOP_SECONDS = 20;
 
 /**
  * A model served by a batching inference server on a GPU pool and released as a canary:
@@ -228,6 +250,12 @@ const MODELS_DIR = "/models";
 export class CanaryModelEndpoint extends Construct {
   /** Kubernetes name. */
   public readonly endpointName: string;
+  /** Name clients send in the OpenAI `model` field (Triton: the endpoint name, its model repository entry). */
+  public readonly modelName: string;
+  /** Host name of the internal load balancer's listener rule, when given (routers call `https://<host>/v1`). */
+  public readonly host?: string;
+  /** The model as declared. */
+  public readonly model: EndpointModel;
   /** Namespace. */
   public readonly namespace: string;
   /** In-cluster base URL of the stable version (OpenAI-compatible servers serve under /v1). */
@@ -248,6 +276,8 @@ export class CanaryModelEndpoint extends Construct {
   public readonly rollout: ResolvedCanaryRollout;
   /** Time to rollback and exposure computed from the policy, at minReplicas. */
   public readonly rolloutTiming: CanaryRolloutTiming;
+  /** Replicas the declared load needs, when a load was declared. */
+  public readonly replicaEstimate?: ReplicaEstimate;
   /** Seconds one replica needs from scheduling to ready (download, load, warm-up), as estimated. */
   public readonly podStartSeconds: number;
   /** The custom resources, as rendered (for schema validation and review). */
@@ -301,12 +331,25 @@ export class CanaryModelEndpoint extends Construct {
       p.add("ingress.certificateArn", `${show(ing.certificateArn)} is not an ACM certificate ARN; use e.g. "arn:aws:acm:us-east-1:123456789012:certificate/<id>"`);
     }
     if (ing.sslPolicy !== undefined && !TLS12_POLICY.test(ing.sslPolicy)) p.add("ingress.sslPolicy", `${show(ing.sslPolicy)} allows TLS below 1.2 or is unknown; use "${DEFAULT_SSL_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* / -TLS-1-2-* policy`);
+    if (ing.host !== undefined && isLiteral(ing.host) && !/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(ing.host)) {
+      p.add("ingress.host", `${show(ing.host)} is not a lower-case DNS name; use e.g. "chat.models.example.internal" (the certificate must cover it)`);
+    }
+    if (ing.privateHostedZoneId !== undefined && ing.host === undefined) p.add("ingress.privateHostedZoneId", "needs ingress.host: the record created in the zone is the host name");
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
     if (cidrs.length === 0) p.add("ingress.allowedCidrs", `is needed: the cluster's VPC CIDR is unknown (existingVpc without cidrBlock); list the CIDRs that may reach the load balancer, e.g. ["10.0.0.0/16"]`);
     for (const [i, cidr] of cidrs.entries()) {
       if (!isLiteral(cidr)) continue;
       if (isOpenToWorld(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} admits every address to an internal endpoint; list your networks`);
       else if (!parseCidr(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR`);
+    }
+    const prefix = props.sharedPrefixTokens ?? 0;
+    if (!Number.isInteger(prefix) || prefix < 0) p.add("sharedPrefixTokens", `${show(prefix)} must be a whole number of tokens, 0 or more`);
+    const load = props.load;
+    if (load) {
+      if (!(load.requestsPerSecond > 0)) p.add("load.requestsPerSecond", `${show(load.requestsPerSecond)} must be a positive number of requests per second`);
+      if (!(Number.isInteger(load.meanInputTokens) && load.meanInputTokens > 0)) p.add("load.meanInputTokens", `${show(load.meanInputTokens)} must be a positive whole number of tokens`);
+      if (!(Number.isInteger(load.meanOutputTokens) && load.meanOutputTokens > 0)) p.add("load.meanOutputTokens", `${show(load.meanOutputTokens)} must be a positive whole number of tokens`);
+      if (load.meanInputTokens < prefix) p.add("load.meanInputTokens", `${load.meanInputTokens} is shorter than sharedPrefixTokens (${prefix}); the shared prefix is part of the input`);
     }
     const loadPerGiB = props.loadSecondsPerGiB ?? 10;
     const downloadPerGiB = props.downloadSecondsPerGiB ?? 8;
@@ -340,29 +383,89 @@ export class CanaryModelEndpoint extends Construct {
         gpusPerReplica: perReplica,
         gpuModel: pool.gpuModel,
         gpuMemoryGiB: pool.gpuMemoryGiB,
+        // The shared prefix stays cached beside one full-length sequence.
+        minKvCacheTokens: (rendered?.maxModelLen ?? 8192) + Math.max(0, prefix),
       };
       fit = modelFit(fitInput);
       if (!fit.fits) {
         for (const problem of explainFit(fit, fitInput, { pool: pool.name, instanceType: pool.instanceTypes[0], gpusPerNode: pool.gpuCount })) p.add("model", problem);
       }
     }
+    let estimate: ReplicaEstimate | undefined;
+    if (fit?.fits && load && p.list.length === 0 && GPU_PERFORMANCE[(pool as GpuPoolDescription).gpuModel]) {
+      estimate = estimateReplicas({
+        fit,
+        parametersBillions: params,
+        gpuModel: (pool as GpuPoolDescription).gpuModel,
+        gpusPerReplica: perReplica,
+        maxBatch: maxBatchOf(server.render(ctx)),
+        load,
+        cachedPrefixTokens: prefix,
+      });
+    }
+    const plan = CapacityPlan.of(this);
+    let planned: PlannedEndpoint | undefined;
+    if (p.list.length === 0 && fit && pool) {
+      const timing = canaryRolloutTiming(resolveCanaryRollout(props.rollout, props.rollbackWhen), minReplicas, 0);
+      planned = {
+        path: this.node.path,
+        name: `${props.namespace}/${name}`,
+        clusterName: c.clusterName,
+        pool,
+        gpusPerReplica: perReplica,
+        minReplicas,
+        maxReplicas,
+        replicasForLoad: estimate?.replicas,
+        fitUsedFraction: fit.usedFraction,
+        weightsGiB: fit.weightsGiB,
+        kvCacheGiB: fit.kvCacheGiB,
+        kvCacheTokens: fit.kvCacheTokens,
+        rollout: { steps: timing.steps, detectionSeconds: 0, firstStepRollbackSeconds: 0, firstStepExposurePercentMinutes: 0, worstStepRollbackSeconds: 0, worstStepExposurePercentMinutes: 0, fullRolloutSeconds: 0 },
+      };
+      p.addAll(plan.placementProblems(planned));
+    }
     p.throwIfAny(this, "CanaryModelEndpoint");
+    for (const w of planned ? plan.placementWarnings(planned) : []) Annotations.of(this).addWarning(w);
+    if (server.kind === "tgi" && server.render(ctx).image === InferenceServerImages.tgi) {
+      Annotations.of(this).addWarning(
+        `${InferenceServerImages.tgi} cannot start as a non-root user (huggingface/text-generation-inference#3082), which restricted Pod Security requires; ` +
+          "give InferenceServer.tgi({ image }) an image rebuilt to run as uid 1000, or use vLLM",
+      );
+    }
 
     // From here on every input is valid.
     const gpuPool = pool as GpuPoolDescription;
     this.endpointName = name;
     this.namespace = props.namespace;
+    this.model = props.model;
+    this.host = ing.host;
     this.pool = gpuPool;
     this.gpusPerReplica = perReplica;
     this.replicas = { min: minReplicas, max: maxReplicas };
     this.fit = fit as ModelFit;
     this.container = server.render(ctx);
+    // Triton serves the model under its repository directory name; the others under model.name.
+    this.modelName = this.container.kind === "triton" ? name : props.model.name;
     this.rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen);
     const weightsGiB = this.fit.weightsGiB;
     const downloadSeconds = Math.ceil(weightsGiB * downloadPerGiB);
     const loadSeconds = SERVER_WARMUP_SECONDS + Math.ceil(weightsGiB * loadPerGiB);
     this.podStartSeconds = downloadSeconds + loadSeconds;
     this.rolloutTiming = canaryRolloutTiming(this.rollout, minReplicas, this.podStartSeconds);
+    this.replicaEstimate = estimate;
+    const t = this.rolloutTiming;
+    plan.addEndpoint(this, {
+      ...(planned as PlannedEndpoint),
+      rollout: {
+        steps: t.steps,
+        detectionSeconds: t.detectionSeconds,
+        firstStepRollbackSeconds: t.firstStep.rollbackSeconds,
+        firstStepExposurePercentMinutes: t.firstStep.exposurePercentMinutes,
+        worstStepRollbackSeconds: t.worstStep.rollbackSeconds,
+        worstStepExposurePercentMinutes: t.worstStep.exposurePercentMinutes,
+        fullRolloutSeconds: t.fullRolloutSeconds,
+      },
+    });
 
     const ns = props.namespace;
     const stableService = `${name}-stable`;
@@ -436,13 +539,13 @@ export class CanaryModelEndpoint extends Construct {
       // The canary runs one replica with 0% of user traffic while the evaluation job calls it.
       steps.push({ setCanaryScale: { replicas: 1 } });
       steps.push({ analysis: { templates: [{ templateName: evaluationName }] } });
-      steps.push({ setCanaryScale: { matchTrafficWeight: true } });
-      // Triton serves the model under its repository directory name; the others under model.name.
-      const servedModel = this.container.kind === "triton" ? name : props.model.name;
-      customResources.push(this.evaluationTemplate(evaluationName, ns, labels, gate, this.container.port, servedModel));
+      customResources.push(this.evaluationTemplate(evaluationName, ns, labels, gate, this.container.port, this.modelName));
     }
-    for (const weight of this.rollout.steps) {
+    for (const [i, weight] of this.rollout.steps.entries()) {
       steps.push({ setWeight: weight });
+      // Back to weight-based canary scaling only once a weight is set: at weight 0 it would scale the
+      // evaluated replica away and cold-start another GPU pod for the first step.
+      if (gate && i === 0) steps.push({ setCanaryScale: { matchTrafficWeight: true } });
       // The analysis is the bake: one measurement a minute for stepDuration; a failure aborts at once.
       steps.push({ analysis: { templates: [{ templateName: analysisName }], args: analysisArgs } });
     }
@@ -504,7 +607,8 @@ export class CanaryModelEndpoint extends Construct {
               { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
               { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
             ],
-            terminationGracePeriodSeconds: 60,
+            // preStop delay, then in-flight generations finish.
+            terminationGracePeriodSeconds: PRE_STOP_SECONDS + 60,
             initContainers: [
               {
                 name: "fetch-model",
@@ -539,6 +643,8 @@ export class CanaryModelEndpoint extends Construct {
                 },
                 securityContext: containerSecurity(this.container.readOnlyRootFilesystem),
                 startupProbe: { httpGet: { path: this.container.livenessPath, port: "http" }, periodSeconds: 10, failureThreshold: startupFailures },
+                // Keep serving while the ALB deregisters the pod (scale-in, dynamicStableScale), so no request meets a closed port.
+                lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
                 readinessProbe: { httpGet: { path: this.container.readinessPath, port: "http" }, periodSeconds: 5, failureThreshold: 3 },
                 livenessProbe: { httpGet: { path: this.container.livenessPath, port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 },
                 volumeMounts: [
@@ -592,8 +698,6 @@ export class CanaryModelEndpoint extends Construct {
         minReplicaCount: minReplicas,
         maxReplicaCount: maxReplicas,
         pollingInterval: 30,
-        // A new replica needs its weights and warm-up before it relieves the queue.
-        initialCooldownPeriod: this.podStartSeconds,
         advanced: {
           horizontalPodAutoscalerConfig: {
             behavior: {
@@ -634,10 +738,19 @@ export class CanaryModelEndpoint extends Construct {
 
     // --- network: the load balancer and the scraper from the VPC, named callers, the evaluation job
     const ports = [...new Set([this.container.port, this.container.metricsPort])].map((port) => ({ port: String(port), protocol: "TCP" }));
-    const from: NetworkPolicyV1SpecIngressFrom[] = cidrs.map((cidr) => ({ ipBlock: { cidr } }));
+    // The load balancer's and the scraper's subnets hold no pods; without them (an existing VPC) the
+    // VPC CIDR is the fallback, and that admits every pod of the cluster too.
+    const sources = c.loadBalancerCidrs ?? cidrs;
+    if (!c.loadBalancerCidrs) {
+      Annotations.of(this).addWarning(
+        `the cluster has no dedicated load balancer subnets (existingVpc), so the pods admit ${sources.join(", ")}: every pod in that range can call the model API directly; ` +
+          "give internal load balancers and the scraper their own subnets, or accept it",
+      );
+    }
+    const from: NetworkPolicyV1SpecIngressFrom[] = sources.map((cidr) => ({ ipBlock: { cidr } }));
     new NetworkPolicyV1(this, "allow-load-balancer", {
       provider,
-      metadata: { name: `${name}-from-vpc`, namespace: ns, labels },
+      metadata: { name: `${name}-from-load-balancer`, namespace: ns, labels },
       spec: { podSelector: { matchLabels: selector }, policyTypes: ["Ingress"], ingress: [{ from, ports }] },
     });
     const callers: NetworkPolicyV1SpecIngressFrom[] = (props.allowFrom ?? []).map((a) => ({
@@ -681,7 +794,7 @@ export class CanaryModelEndpoint extends Construct {
           "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
           "alb.ingress.kubernetes.io/healthcheck-path": this.container.readinessPath,
           "alb.ingress.kubernetes.io/inbound-cidrs": cidrs.join(","),
-          "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=300",
+          "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=600",
           // Long generations: let in-flight requests finish when a pod leaves the target group.
           "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=60",
           "alb.ingress.kubernetes.io/tags": `secure-inference/cluster=${c.clusterName},secure-inference/endpoint=${ns}.${name}`,
@@ -708,7 +821,15 @@ export class CanaryModelEndpoint extends Construct {
       },
       // The load balancer must exist before the alarms look up its target groups.
       waitForLoadBalancer: true,
-      lifecycle: { ignoreChanges: [`metadata[0].annotations["${actionAnnotation}"]`, `metadata[0].annotations["rollouts.argoproj.io/managed-alb-actions"]`] },
+      // Argo Rollouts owns the action and records what it manages (managed-alb-annotations since 1.5,
+      // managed-alb-actions before); Terraform must leave them alone or every plan shows drift.
+      lifecycle: {
+        ignoreChanges: [
+          `metadata[0].annotations["${actionAnnotation}"]`,
+          'metadata[0].annotations["rollouts.argoproj.io/managed-alb-annotations"]',
+          'metadata[0].annotations["rollouts.argoproj.io/managed-alb-actions"]',
+        ],
+      },
     });
 
     // --- alarms on the same metrics, statistics, periods and thresholds as the analysis ------------
@@ -729,6 +850,15 @@ export class CanaryModelEndpoint extends Construct {
         dependsOn: [ingress],
       }),
     };
+    if (ing.privateHostedZoneId !== undefined && ing.host !== undefined) {
+      new Route53Record(this, "dns", {
+        zoneId: ing.privateHostedZoneId,
+        name: ing.host,
+        type: "A",
+        alias: { name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true },
+      });
+    }
+
     this.alarms = {};
     const alarmPrefix = `${c.clusterName}-${ns}-${name}`;
     for (const check of cloudWatchChecks(this.rollout)) {
@@ -866,6 +996,12 @@ function modelReadPolicy(c: ClusterConnection, prefix: string): PolicyDocument {
       conditions: { StringEquals: { "kms:ViaService": `s3.${c.region}.amazonaws.com` } },
     },
   ]);
+}
+
+/** Most sequences one replica decodes at once, from the server's batching settings. */
+function maxBatchOf(container: ServerContainer): number {
+  const b = container.batching;
+  return Number(b.maxNumSeqs ?? b.maxBatchSize ?? b.maxConcurrentRequests ?? 64);
 }
 
 function parseSeconds(value: string | undefined): number | undefined {

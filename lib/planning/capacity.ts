@@ -413,3 +413,92 @@ function kib(bytes: number): string {
 function tokens(n: number): string {
   return n.toLocaleString("en-US");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Replicas for a declared load.
+//
+// Decoding is memory-bound: every step of a batch reads each GPU's share of the weights and the
+// batch's KV cache once, so a replica's step time is (weights + KV read) / (GPUs x bandwidth x
+// efficiency) and it emits `batch` tokens per step. Prefill is compute-bound: 2 x parameters
+// FLOPs per input token at a model FLOPs utilization. Both are first-order estimates meant to size
+// pools before deploy, not to replace a load test; they err on the slow side (bandwidth efficiency
+// 0.6, MFU 0.4) and count only the dense bf16/fp16 tensor throughput.
+// ---------------------------------------------------------------------------------------------
+
+/** Memory bandwidth (GB/s) and dense bf16/fp16 tensor throughput (TFLOPS, without sparsity) of one GPU, from NVIDIA's datasheets. */
+export const GPU_PERFORMANCE: Readonly<Record<string, { readonly memoryBandwidthGBps: number; readonly denseTflops: number }>> = Object.freeze({
+  T4: { memoryBandwidthGBps: 320, denseTflops: 65 },
+  A10G: { memoryBandwidthGBps: 600, denseTflops: 70 },
+  L4: { memoryBandwidthGBps: 300, denseTflops: 121 },
+  L40S: { memoryBandwidthGBps: 864, denseTflops: 362 },
+  A100: { memoryBandwidthGBps: 1555, denseTflops: 312 }, // 40 GB part; the 80 GB p4de part has 2039 GB/s (conservative here)
+  H100: { memoryBandwidthGBps: 3350, denseTflops: 989 },
+  H200: { memoryBandwidthGBps: 4800, denseTflops: 989 },
+  B200: { memoryBandwidthGBps: 8000, denseTflops: 2250 },
+});
+/** Share of the datasheet bandwidth a serving engine reaches while decoding. */
+export const DECODE_BANDWIDTH_EFFICIENCY = 0.6;
+/** Model FLOPs utilization while prefilling. */
+export const PREFILL_MFU = 0.4;
+/** Replicas are sized to run at this share of their estimated peak, leaving room for bursts. */
+export const TARGET_UTILIZATION = 0.7;
+
+/** Traffic an endpoint is expected to serve. */
+export interface DeclaredLoad {
+  /** Requests per second at peak. */
+  readonly requestsPerSecond: number;
+  /** Mean prompt tokens per request (after any cached shared prefix is counted in). */
+  readonly meanInputTokens: number;
+  /** Mean generated tokens per request. */
+  readonly meanOutputTokens: number;
+}
+
+/** What sizes one replica's throughput. */
+export interface ThroughputInput {
+  readonly fit: ModelFit;
+  readonly parametersBillions: number;
+  readonly gpuModel: string;
+  readonly gpusPerReplica: number;
+  /** The server's most concurrent sequences (vLLM --max-num-seqs). */
+  readonly maxBatch: number;
+  readonly load: DeclaredLoad;
+  /** Prompt tokens served from the prefix cache per request (skip prefill). @default 0 */
+  readonly cachedPrefixTokens?: number;
+}
+
+/** The estimate, with its intermediate numbers for reports. */
+export interface ReplicaEstimate {
+  /** Sequences one replica runs at once: maxBatch, or fewer when the KV cache cannot hold them. */
+  readonly batch: number;
+  /** Seconds per decode step. */
+  readonly decodeStepSeconds: number;
+  /** Generated tokens per second of one replica at that batch. */
+  readonly outputTokensPerSecond: number;
+  /** Prompt tokens per second one replica prefills. */
+  readonly prefillTokensPerSecond: number;
+  /** Requests per second one replica sustains at full load. */
+  readonly requestsPerSecondPerReplica: number;
+  /** Replicas for the declared load at TARGET_UTILIZATION. */
+  readonly replicas: number;
+}
+
+/** Estimates the replicas a declared load needs; throws on a GPU without performance data. */
+export function estimateReplicas(i: ThroughputInput): ReplicaEstimate {
+  const perf = GPU_PERFORMANCE[i.gpuModel];
+  if (!perf) throw new Error(`no performance data for GPU ${i.gpuModel}; known: ${Object.keys(GPU_PERFORMANCE).join(", ")}`);
+  const { meanInputTokens: input, meanOutputTokens: output, requestsPerSecond } = i.load;
+  const perSequenceTokens = input + output;
+  const batch = Math.max(1, Math.min(i.maxBatch, Math.floor(i.fit.kvCacheTokens / perSequenceTokens)));
+  const weightBytes = i.fit.weightsGiB * 2 ** 30;
+  // Mean context of a sequence while decoding: the prompt plus half the output.
+  const kvReadBytes = batch * (input + output / 2) * i.fit.kvBytesPerToken;
+  const bandwidth = i.gpusPerReplica * perf.memoryBandwidthGBps * 1e9 * DECODE_BANDWIDTH_EFFICIENCY;
+  const decodeStepSeconds = (weightBytes + kvReadBytes) / bandwidth;
+  const outputTokensPerSecond = batch / decodeStepSeconds;
+  const prefillTokensPerSecond = (i.gpusPerReplica * perf.denseTflops * 1e12 * PREFILL_MFU) / (2 * i.parametersBillions * 1e9);
+  const freshInput = Math.max(0, input - (i.cachedPrefixTokens ?? 0));
+  const secondsPerRequest = output / outputTokensPerSecond + freshInput / prefillTokensPerSecond;
+  const requestsPerSecondPerReplica = 1 / secondsPerRequest;
+  const replicas = Math.max(1, Math.ceil(requestsPerSecond / (requestsPerSecondPerReplica * TARGET_UTILIZATION)));
+  return { batch, decodeStepSeconds, outputTokensPerSecond, prefillTokensPerSecond, requestsPerSecondPerReplica, replicas };
+}

@@ -15,8 +15,9 @@ describe("ClusterNetwork", () => {
   const subnets = Object.values(resourcesOf(json, "aws_subnet"));
   const priv = subnets.filter((s) => s.tags["secure-inference/tier"] === "private");
   const pub = subnets.filter((s) => s.tags["secure-inference/tier"] === "public-nat-only");
+  const lb = subnets.filter((s) => s.tags["secure-inference/tier"] === "ingress");
 
-  it("creates a private and a public subnet in every given zone, none assigning public IPs", () => {
+  it("creates a private, a public and a load balancer subnet in every given zone, none assigning public IPs", () => {
     expect(priv.map((s) => s.availability_zone)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
     expect(pub.map((s) => s.availability_zone)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
     expect(subnets.every((s) => s.map_public_ip_on_launch === false)).toBe(true);
@@ -26,9 +27,23 @@ describe("ClusterNetwork", () => {
     expect(json.data?.aws_availability_zones).toBeUndefined();
   });
 
-  it("tags private subnets for internal load balancers and the cluster", () => {
-    expect(priv.every((s) => s.tags["kubernetes.io/role/internal-elb"] === "1" && s.tags["kubernetes.io/cluster/ml-prod"] === "shared")).toBe(true);
+  it("puts internal load balancers in subnets of their own that hold no pods, tagged for the controller", () => {
+    expect(lb.map((s) => [s.availability_zone, s.cidr_block])).toEqual([
+      ["us-east-1a", "${cidrsubnet(\"10.0.0.0/16\", 8, 248)}"],
+      ["us-east-1b", "${cidrsubnet(\"10.0.0.0/16\", 8, 249)}"],
+      ["us-east-1c", "${cidrsubnet(\"10.0.0.0/16\", 8, 250)}"],
+    ]);
+    const { net } = network();
+    expect(net.ingressSubnetCidrs).toEqual(["10.0.248.0/24", "10.0.249.0/24", "10.0.250.0/24"]);
+    expect(lb.every((s) => s.tags["kubernetes.io/role/internal-elb"] === "1" && s.tags["kubernetes.io/cluster/ml-prod"] === "shared" && s.map_public_ip_on_launch === false)).toBe(true);
+    // Node (pod) subnets are never load balancer subnets.
+    expect(priv.every((s) => s.tags["kubernetes.io/role/internal-elb"] === undefined && s.tags["kubernetes.io/cluster/ml-prod"] === "shared")).toBe(true);
     expect(pub.every((s) => s.tags["kubernetes.io/role/elb"] === undefined)).toBe(true);
+  });
+
+  it("computes literal load balancer CIDRs for any literal VPC CIDR (cidrsubnet(cidr, 8, 248 + zone))", () => {
+    // A /18: 8 more bits give /26s; 248 x 64 addresses past 172.20.0.0 is 172.20.62.0.
+    expect(network({ vpcCidr: "172.20.0.0/18" }).net.ingressSubnetCidrs).toEqual(["172.20.62.0/26", "172.20.62.64/26", "172.20.62.128/26"]);
   });
 
   it("routes private subnets through a NAT gateway per zone and only public subnets to the internet gateway", () => {
@@ -102,12 +117,9 @@ describe("ClusterNetwork", () => {
     expect(onlyResource(j, "aws_vpc").lifecycle.precondition).toEqual([
       { condition: expect.stringMatching(/^\$\{\(length\(data\.aws_availability_zones\.\w+\.names\) >= 2\)\}$/), error_message: expect.stringContaining("availabilityZoneCount is 2") },
     ]);
-    expect(Object.values(resourcesOf(j, "aws_subnet")).map((s) => s.availability_zone)).toEqual([
-      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 0\)/),
-      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 1\)/),
-      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 0\)/),
-      expect.stringMatching(/element\(data\.aws_availability_zones\.\w+\.names, 1\)/),
-    ]);
+    // Three subnets (public, private, load balancer) in each of the two zones the API returns.
+    const zones = Object.values(resourcesOf(j, "aws_subnet")).map((s) => /names, (\d)\)/.exec(s.availability_zone)?.[1]).sort();
+    expect(zones).toEqual(["0", "0", "0", "1", "1", "1"]);
   });
 
   it("rejects bad settings all at once", () => {

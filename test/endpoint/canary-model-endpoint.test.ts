@@ -62,17 +62,20 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     const errorRate = template.spec.metrics.find((m: Json) => m.name === "error-rate");
     const dims = errorRate.provider.cloudWatch.metricDataQueries.find((q: Json) => q.id === "errors").metricStat.metric.dimensions;
+    // Argo's fullName values lack the type prefixes CloudWatch dimensions carry.
     expect(dims).toEqual([
-      { name: "LoadBalancer", value: "{{args.load-balancer}}" },
-      { name: "TargetGroup", value: "{{args.canary-target-group}}" },
+      { name: "LoadBalancer", value: "app/{{args.load-balancer}}" },
+      { name: "TargetGroup", value: "targetgroup/{{args.canary-target-group}}" },
     ]);
   });
 
   it("guards every condition against empty data and sets failure and inconclusive limits explicitly", () => {
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     for (const m of template.spec.metrics) {
-      expect(m.successCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && all\(/);
-      expect(m.failureCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && any\(/);
+      // Only the newest datapoint is judged: a bad minute counts once, as in the alarm.
+      expect(m.successCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && result\[0\]\.Values\[0\] <= /);
+      expect(m.failureCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && result\[0\]\.Values\[0\] > /);
+      expect(m.initialDelay).toBe("1m");
       expect(m.failureLimit).toBe(1);
       expect(m.inconclusiveLimit).toBe(5);
       expect(m.consecutiveErrorLimit).toBe(3);
@@ -83,7 +86,7 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     const alarms = resourcesOf(b.json, "aws_cloudwatch_metric_alarm");
     for (const m of template.spec.metrics) {
-      const threshold = Number(/\{# <= ([0-9.]+)\}/.exec(m.successCondition)![1]);
+      const threshold = Number(/<= ([0-9.]+)$/.exec(m.successCondition)![1]);
       for (const version of ["canary", "stable"]) {
         const alarm = Object.values(alarms).find((a: Json) => a.alarm_name === `ml-prod-models-chat-${version}-${m.name}`) as Json;
         expect(alarm).toBeDefined();
@@ -185,10 +188,12 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     expect(ing.wait_for_load_balancer).toBe(true);
   });
 
-  it("admits only the VPC (load balancer, scraper) to the pods, and scrapes their metrics", () => {
+  it("admits only the load balancer subnets (which hold no pods) to the pods, and scrapes their metrics", () => {
     const policies = Object.values(resourcesOf(b.json, "kubernetes_network_policy_v1")) as Json[];
     expect(policies).toHaveLength(1);
-    expect(policies[0].spec.ingress[0].from).toEqual([{ ip_block: { cidr: "10.0.0.0/16" } }]);
+    expect(b.cluster.connection.loadBalancerCidrs).toEqual(["10.0.248.0/24", "10.0.249.0/24"]);
+    expect(policies[0].spec.ingress[0].from).toEqual([{ ip_block: { cidr: "10.0.248.0/24" } }, { ip_block: { cidr: "10.0.249.0/24" } }]);
+    expect(container.lifecycle.preStop).toEqual({ sleep: { seconds: 20 } });
     expect(rollout.spec.template.metadata.annotations["prometheus.io/scrape"]).toBe("true");
     const pdb = Object.values(resourcesOf(b.json, "kubernetes_pod_disruption_budget_v1"))[0] as Json;
     expect(pdb.spec.max_unavailable).toBe("1");
@@ -224,11 +229,13 @@ describe("CanaryModelEndpoint options", () => {
   it("runs a pre-traffic evaluation job against the canary before any traffic", () => {
     const b = build({ rollout: { preTrafficEvaluation: { image: "registry.example.com/evals:1.2.0", args: ["--suite", "golden"] } } });
     const steps = b.byKind("Rollout")[0].spec.strategy.canary.steps;
-    expect(steps.slice(0, 4)).toEqual([
+    // The evaluated replica stays: weight-based canary scaling resumes only once the first weight is set.
+    expect(steps.slice(0, 5)).toEqual([
       { setCanaryScale: { replicas: 1 } },
       { analysis: { templates: [{ templateName: "chat-pre-traffic-evaluation" }] } },
-      { setCanaryScale: { matchTrafficWeight: true } },
       { setWeight: 1 },
+      { setCanaryScale: { matchTrafficWeight: true } },
+      expect.objectContaining({ analysis: expect.objectContaining({ templates: [{ templateName: "chat-rollback-checks" }] }) }),
     ]);
     const gate = b.byKind("AnalysisTemplate", "chat-pre-traffic-evaluation")[0];
     const job = gate.spec.metrics[0].provider.job.spec;
@@ -239,7 +246,7 @@ describe("CanaryModelEndpoint options", () => {
     expectValidCustomResources(b.manifests);
     // The job may reach the canary; the canary admits it.
     const policies = Object.values(resourcesOf(b.json, "kubernetes_network_policy_v1")) as Json[];
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["chat-evaluation-egress", "chat-from-callers", "chat-from-vpc"]);
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["chat-evaluation-egress", "chat-from-callers", "chat-from-load-balancer"]);
   });
 
   it("adds a time-to-first-token check from AMP with SigV4 when asked", () => {
@@ -250,7 +257,7 @@ describe("CanaryModelEndpoint options", () => {
     expect(Object.keys(ttft.provider.prometheus.authentication)).toEqual(["sigv4"]);
     expect(ttft.provider.prometheus.authentication.sigv4.region).toMatch(/aws_region/);
     expect(ttft.provider.prometheus.query).toContain("vllm:time_to_first_token_seconds_bucket");
-    expect(ttft.successCondition).toContain("{# <= 1.5}");
+    expect(ttft.successCondition).toBe("len(result) > 0 && result[0] <= 1.5");
     const args = b.byKind("Rollout")[0].spec.strategy.canary.steps[1].analysis.args;
     expect(args).toContainEqual({ name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } });
     expectValidCustomResources(b.manifests);
@@ -273,6 +280,39 @@ describe("CanaryModelEndpoint options", () => {
     expect(drift.comparison_operator).toBe("LessThanLowerOrGreaterThanUpperThreshold");
     expect(drift.threshold_metric_id).toBe("band");
     expect(drift.metric_query.find((q: Json) => q.id === "band").expression).toBe("ANOMALY_DETECTION_BAND(m, 2)");
+  });
+});
+
+describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
+  it("creates the host as an alias of its load balancer in a private hosted zone", () => {
+    const b = build({ ingress: { certificateArn: chatProps(platformAndServing().cluster).ingress.certificateArn, host: "chat.models.example.internal", privateHostedZoneId: "Z0123456789ABCDEFGHIJ" } });
+    const record = Object.values(resourcesOf(b.json, "aws_route53_record"))[0] as Json;
+    expect(record).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", name: "chat.models.example.internal", type: "A" });
+    expect(record.alias.name).toMatch(/^\$\{data\.aws_lb\./);
+    expect(b.endpoint.host).toBe("chat.models.example.internal");
+  });
+
+  it("reserves KV cache for the shared prefix beside a full-length sequence", () => {
+    const plain = build();
+    const cached = build({ sharedPrefixTokens: 4000 });
+    expect(plain.endpoint.fit.requiredKvTokens).toBe(8192);
+    expect(cached.endpoint.fit.requiredKvTokens).toBe(8192 + 4000);
+    // A prefix the KV cache cannot hold beside a sequence fails the fit.
+    expect(problemsOf({ sharedPrefixTokens: 30000 })).toMatch(/KV cache/);
+  });
+
+  it("warns that the default TGI image cannot run as non-root under restricted Pod Security", () => {
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "tgi", chatProps(cluster, { server: InferenceServer.tgi() }));
+    Testing.synth(serving);
+    const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toMatch(/cannot start as a non-root user \(huggingface\/text-generation-inference#3082\)/);
+  });
+
+  it("refuses a host that is not a DNS name, and a hosted zone without a host", () => {
+    const cert = "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
+    expect(problemsOf({ ingress: { certificateArn: cert, host: "Chat_Models" } })).toMatch(/ingress\.host: "Chat_Models" is not a lower-case DNS name/);
+    expect(problemsOf({ ingress: { certificateArn: cert, privateHostedZoneId: "Z1" } })).toMatch(/ingress\.privateHostedZoneId: needs ingress\.host/);
   });
 });
 

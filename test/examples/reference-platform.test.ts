@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { buildReferencePlatform } from "../../examples/reference-platform/main";
+
+/** What cluster.connection.loadBalancerCidrs says for the reference VPC (10.0.0.0/16, three zones). */
+const REFERENCE_LB_CIDRS = ["10.0.248.0/24", "10.0.249.0/24", "10.0.250.0/24"];
 import { REPORT_FILES } from "../../lib/compliance/compliance";
 import { FAKE_ACCOUNT_ID } from "../harness/aws-stand-in";
 import { OfflineTerraform, StackCheck, SynthesizedStack, synthApp } from "../harness/offline-terraform";
@@ -134,8 +137,12 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
   it("the planned subnets carve the VPC CIDR without overlap and assign no public IPs", () => {
     const subnets = plannedResources(checks.platform.plan!, "aws_subnet");
     expect(subnets.map((s) => s.values.cidr_block).sort()).toEqual(
-      ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19", "10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24"].sort(),
+      ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19", "10.0.240.0/24", "10.0.241.0/24", "10.0.242.0/24", "10.0.248.0/24", "10.0.249.0/24", "10.0.250.0/24"].sort(),
     );
+    // The load balancer subnets Terraform computes are the literals endpoints put in their NetworkPolicies.
+    const ingress = subnets.filter((s) => s.values.tags["secure-inference/tier"] === "ingress").map((s) => s.values.cidr_block).sort();
+    expect(ingress).toEqual([...REFERENCE_LB_CIDRS].sort());
+    expect(subnets.filter((s) => s.values.tags["kubernetes.io/role/internal-elb"] === "1").map((s) => s.values.cidr_block).sort()).toEqual(ingress);
     expect(subnets.every((s) => s.values.map_public_ip_on_launch === false)).toBe(true);
   });
 });

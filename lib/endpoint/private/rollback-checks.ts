@@ -67,11 +67,15 @@ export function cloudWatchChecks(r: ResolvedCanaryRollout): CloudWatchCheck[] {
   ];
 }
 
-/** Condition text shared by every metric: no data is neither success nor failure (inconclusive). */
-function conditions(resultValues: string, threshold: number): { successCondition: string; failureCondition: string } {
+/**
+ * Condition text shared by every metric: no data is neither success nor failure (inconclusive), and
+ * only the newest value is judged, so one bad minute counts once (as in the alarm), not once per
+ * measurement whose window still holds it. GetMetricData returns values newest first by default.
+ */
+function conditions(values: string, threshold: number): { successCondition: string; failureCondition: string } {
   return {
-    successCondition: `len(${resultValues}) > 0 && all(${resultValues}, {# <= ${threshold}})`,
-    failureCondition: `len(${resultValues}) > 0 && any(${resultValues}, {# > ${threshold}})`,
+    successCondition: `len(${values}) > 0 && ${values}[0] <= ${threshold}`,
+    failureCondition: `len(${values}) > 0 && ${values}[0] > ${threshold}`,
   };
 }
 
@@ -79,6 +83,9 @@ function conditions(resultValues: string, threshold: number): { successCondition
 export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout): IMetric {
   return {
     name: check.name,
+    // The first minute after a weight change has no datapoint yet: start measuring a minute in, so
+    // `count` one-minute measurements make the step last stepDuration.
+    initialDelay: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
     interval: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
     count: r.measurementsPerStep,
     failureLimit: r.failureLimit,
@@ -98,9 +105,11 @@ export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout)
                   metric: {
                     namespace: ALB_NAMESPACE,
                     metricName: q.metricName as string,
+                    // Argo's status.alb fullName values lack the type prefix CloudWatch dimensions carry
+                    // ("app/", "targetgroup/"); argo-rollouts#2589 prepends them the same way.
                     dimensions: [
-                      { name: "LoadBalancer", value: `{{args.${ANALYSIS_ARGS.loadBalancer}}}` },
-                      { name: "TargetGroup", value: `{{args.${ANALYSIS_ARGS.targetGroup}}}` },
+                      { name: "LoadBalancer", value: `app/{{args.${ANALYSIS_ARGS.loadBalancer}}}` },
+                      { name: "TargetGroup", value: `targetgroup/{{args.${ANALYSIS_ARGS.targetGroup}}}` },
                     ],
                   },
                   period: MEASUREMENT_INTERVAL_SECONDS,
@@ -124,6 +133,7 @@ export function ttftMetric(r: ResolvedCanaryRollout, query: string, prometheusAd
   const threshold = (r.timeToFirstTokenP99Ms as number) / 1000;
   return {
     name: "ttft-p99",
+    initialDelay: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
     interval: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
     count: r.measurementsPerStep,
     failureLimit: r.failureLimit,

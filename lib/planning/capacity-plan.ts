@@ -1,0 +1,333 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Annotations, App, ISynthesisSession, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { CapacityType } from "../cluster/gpu-node-pool";
+import type { GpuPoolDescription } from "../cluster/secure-inference-cluster";
+import { ValidationError } from "../errors";
+import { onStackSynthesis } from "../private/stack-synthesis";
+import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR, GPU_PRICE_REGION, GPU_PRICES_READ_ON } from "./gpu-prices";
+
+/** File names of a stack's plan report, next to its Terraform in the cdktf output folder. */
+export const PLAN_REPORT_FILES = { json: "plan-report.json", markdown: "plan-report.md" } as const;
+/** Hours in a month for monthly costs (365 x 24 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/** Pricing assumptions of a plan. */
+export interface CapacityPlanOptions {
+  /**
+   * Region whose list prices apply. Only the catalog's price region is known; another region is refused
+   * rather than priced wrongly.
+   * @default "us-east-1"
+   */
+  readonly priceRegion?: string;
+  /**
+   * Discount of spot capacity from the on-demand price, in percent. Spot prices move hourly; this is a planning figure.
+   * @default 60
+   */
+  readonly spotDiscountPercent?: number;
+}
+
+/** An endpoint as the plan sees it (kept free of the endpoint module, which depends on this one). */
+export interface PlannedEndpoint {
+  /** Construct path. */
+  readonly path: string;
+  /** Namespace/name. */
+  readonly name: string;
+  /** Cluster name. */
+  readonly clusterName: string;
+  /** The pool it runs on. */
+  readonly pool: GpuPoolDescription;
+  /** GPUs per replica. */
+  readonly gpusPerReplica: number;
+  /** Replica bounds. */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Replicas the declared load needs, when a load was declared. */
+  readonly replicasForLoad?: number;
+  /** GPU memory used vs available on one replica (0..1). */
+  readonly fitUsedFraction: number;
+  /** Weights and KV cache in GiB, and KV tokens. */
+  readonly weightsGiB: number;
+  readonly kvCacheGiB: number;
+  readonly kvCacheTokens: number;
+  /** Canary safety numbers. */
+  readonly rollout: {
+    readonly steps: number[];
+    readonly detectionSeconds: number;
+    readonly firstStepRollbackSeconds: number;
+    readonly firstStepExposurePercentMinutes: number;
+    readonly worstStepRollbackSeconds: number;
+    readonly worstStepExposurePercentMinutes: number;
+    readonly fullRolloutSeconds: number;
+  };
+}
+
+/** One pool's line of a plan report. */
+export interface PoolPlan {
+  readonly clusterName: string;
+  readonly pool: string;
+  readonly instanceType: string;
+  readonly capacityType: CapacityType;
+  readonly gpuModel: string;
+  readonly gpusPerNode: number;
+  readonly minNodes: number;
+  readonly maxNodes: number;
+  /** Nodes the endpoints' minimum replicas hold (at least minNodes, at most maxNodes): what the pool costs when idle. */
+  readonly nodesAtMinReplicas: number;
+  readonly usdPerNodeHour?: number;
+  readonly hourlyUsd?: { readonly min: number; readonly max: number };
+  readonly monthlyUsd?: { readonly min: number; readonly max: number };
+  /** GPUs the endpoints placed on the pool hold at their minimum and maximum replicas. */
+  readonly endpointGpus: { readonly min: number; readonly max: number };
+  readonly endpoints: string[];
+}
+
+/** A stack's plan report. */
+export interface PlanReport {
+  readonly stack: string;
+  readonly priceRegion: string;
+  readonly pricesReadOn: string;
+  readonly spotDiscountPercent: number;
+  readonly pools: PoolPlan[];
+  readonly endpoints: PlannedEndpoint[];
+  readonly totals: { readonly hourlyUsd: { readonly min: number; readonly max: number }; readonly monthlyUsd: { readonly min: number; readonly max: number } };
+}
+
+const PLAN = Symbol.for("secure-inference.capacity-plan");
+type AppWithPlan = App & { [PLAN]?: CapacityPlan };
+
+/**
+ * The GPU plan of an app: every GPU pool and every endpoint placed on one, checked for capacity as
+ * they are added and written, on every synth, as `plan-report.json` / `plan-report.md` next to each
+ * stack's Terraform, with a one-line summary per stack on the console.
+ */
+export class CapacityPlan {
+  /** The plan of the app that `scope` belongs to, created on first use. */
+  static of(scope: Construct): CapacityPlan {
+    const app = scope.node.root as AppWithPlan;
+    if (!app[PLAN]) app[PLAN] = new CapacityPlan();
+    return app[PLAN];
+  }
+
+  private options: Required<CapacityPlanOptions> = { priceRegion: GPU_PRICE_REGION, spotDiscountPercent: 60 };
+  private readonly pools: Array<{ stack: TerraformStack; clusterName: string; pool: GpuPoolDescription }> = [];
+  private readonly endpoints: Array<{ stack: TerraformStack; endpoint: PlannedEndpoint }> = [];
+  private readonly hooked = new Set<TerraformStack>();
+
+  private constructor() {}
+
+  /** Sets the pricing assumptions; refuses a region without prices. */
+  configure(options: CapacityPlanOptions): this {
+    const problems: string[] = [];
+    if (options.priceRegion !== undefined && options.priceRegion !== GPU_PRICE_REGION) {
+      problems.push(`priceRegion: ${JSON.stringify(options.priceRegion)} has no GPU prices in the catalog (prices are list prices for ${GPU_PRICE_REGION}, read ${GPU_PRICES_READ_ON}); use "${GPU_PRICE_REGION}" as an estimate or leave it unset`);
+    }
+    const d = options.spotDiscountPercent;
+    if (d !== undefined && !(d >= 0 && d < 100)) problems.push(`spotDiscountPercent: ${d} must be a percent from 0 to below 100, e.g. 60`);
+    if (problems.length) throw new ValidationError("CapacityPlan", "CapacityPlanOptions", problems);
+    this.options = { ...this.options, ...options };
+    return this;
+  }
+
+  /** Records the pools of a cluster (SecureInferenceCluster calls this). */
+  addPools(scope: Construct, clusterName: string, pools: GpuPoolDescription[]): void {
+    const stack = TerraformStack.of(scope);
+    for (const pool of pools) this.pools.push({ stack, clusterName, pool });
+    this.hook(stack);
+  }
+
+  /**
+   * Problems with placing `e` next to the endpoints already on its pool: their minimum replicas must fit
+   * the pool's largest size, and so must the replicas a declared load needs.
+   */
+  placementProblems(e: PlannedEndpoint): string[] {
+    const problems: string[] = [];
+    const others = this.endpointsOn(e.clusterName, e.pool.name);
+    const perNode = (g: number) => Math.floor(e.pool.gpuCount / g);
+    // Replicas of one endpoint never span nodes: count node slots, endpoint by endpoint.
+    const nodesAtMin = nodesFor([...others, e], e.pool.gpuCount, (x) => x.minReplicas);
+    if (nodesAtMin > e.pool.maxSize) {
+      const list = [...others, e].map((x) => `${x.name} ${x.minReplicas} x ${x.gpusPerReplica} GPU`).join(", ");
+      problems.push(
+        `pool "${e.pool.name}" (at most ${e.pool.maxSize} x ${e.pool.instanceTypes[0]}, ${e.pool.gpuCount} GPU each) cannot hold the minimum replicas of the endpoints placed on it (${list}: ${nodesAtMin} nodes); ` +
+          `raise the pool's maxSize, lower minReplicas, or move an endpoint to another pool`,
+      );
+    }
+    if (e.replicasForLoad !== undefined) {
+      if (e.replicasForLoad > e.maxReplicas) {
+        problems.push(`load: the declared load needs about ${e.replicasForLoad} replicas, but autoscaling.maxReplicas is ${e.maxReplicas}; raise maxReplicas (and the pool) or lower the load`);
+      }
+      const nodesForLoad = nodesFor([...others, e], e.pool.gpuCount, (x) => (x === e ? (e.replicasForLoad as number) : x.minReplicas));
+      if (nodesForLoad > e.pool.maxSize) {
+        problems.push(
+          `load: the declared load needs about ${e.replicasForLoad} replicas x ${e.gpusPerReplica} GPU = ${Math.ceil(e.replicasForLoad / perNode(e.gpusPerReplica))} node(s) of pool "${e.pool.name}" besides the other endpoints' minimum, but the pool has at most ${e.pool.maxSize}; ` +
+            `raise the pool's maxSize, use a larger GPU, or lower the load`,
+        );
+      }
+    }
+    return problems;
+  }
+
+  /** Risks that do not stop synth: no room for a canary replica when every endpoint on the pool is at its maximum. */
+  placementWarnings(e: PlannedEndpoint): string[] {
+    const all = [...this.endpointsOn(e.clusterName, e.pool.name), e];
+    const atMax = nodesFor(all, e.pool.gpuCount, (x) => x.maxReplicas);
+    const withCanary = nodesFor(all, e.pool.gpuCount, (x) => x.maxReplicas + (x === e ? 1 : 0));
+    if (withCanary > e.pool.maxSize) {
+      return [
+        `pool "${e.pool.name}" has no room for a canary replica of ${e.name} while the endpoints on it run at their maximum replicas (${atMax} of ${e.pool.maxSize} node(s) used): ` +
+          `a rollout at peak waits for capacity and aborts at its progress deadline; raise the pool's maxSize by one node or lower maxReplicas`,
+      ];
+    }
+    return [];
+  }
+
+  /** Records an endpoint (CanaryModelEndpoint calls this after placementProblems passed). */
+  addEndpoint(scope: Construct, endpoint: PlannedEndpoint): void {
+    const stack = TerraformStack.of(scope);
+    this.endpoints.push({ stack, endpoint });
+    this.hook(stack);
+  }
+
+  /** The report of one stack: the pools it creates and the endpoints it places, priced. */
+  reportFor(stack: TerraformStack): PlanReport {
+    const poolsHere = this.pools.filter((p) => p.stack === stack);
+    const endpointsHere = this.endpoints.filter((e) => e.stack === stack).map((e) => e.endpoint);
+    // Endpoints of another stack name their pool through the cluster connection: report those pools too.
+    const poolKeys = new Map<string, { clusterName: string; pool: GpuPoolDescription }>();
+    for (const p of poolsHere) poolKeys.set(`${p.clusterName}/${p.pool.name}`, p);
+    for (const e of endpointsHere) if (!poolKeys.has(`${e.clusterName}/${e.pool.name}`)) poolKeys.set(`${e.clusterName}/${e.pool.name}`, { clusterName: e.clusterName, pool: e.pool });
+    const pools = [...poolKeys.values()].map(({ clusterName, pool }) => this.poolPlan(clusterName, pool));
+    const sum = (f: (p: PoolPlan) => number | undefined) => round2(pools.reduce((n, p) => n + (f(p) ?? 0), 0));
+    return {
+      stack: stack.node.id,
+      priceRegion: this.options.priceRegion,
+      pricesReadOn: GPU_PRICES_READ_ON,
+      spotDiscountPercent: this.options.spotDiscountPercent,
+      pools,
+      endpoints: endpointsHere,
+      totals: {
+        hourlyUsd: { min: sum((p) => p.hourlyUsd?.min), max: sum((p) => p.hourlyUsd?.max) },
+        monthlyUsd: { min: sum((p) => p.monthlyUsd?.min), max: sum((p) => p.monthlyUsd?.max) },
+      },
+    };
+  }
+
+  private endpointsOn(clusterName: string, pool: string): PlannedEndpoint[] {
+    return this.endpoints.map((e) => e.endpoint).filter((e) => e.clusterName === clusterName && e.pool.name === pool);
+  }
+
+  private poolPlan(clusterName: string, pool: GpuPoolDescription): PoolPlan {
+    const instanceType = pool.instanceTypes[0];
+    const listed = GPU_ON_DEMAND_PRICES_USD_PER_HOUR[instanceType]?.usdPerHour;
+    const price = listed === undefined ? undefined : round4(pool.capacityType === "SPOT" ? listed * (1 - this.options.spotDiscountPercent / 100) : listed);
+    const on = this.endpointsOn(clusterName, pool.name);
+    const idle = Math.min(pool.maxSize, Math.max(pool.minSize, nodesFor(on, pool.gpuCount, (e) => e.minReplicas)));
+    return {
+      clusterName,
+      pool: pool.name,
+      instanceType,
+      capacityType: pool.capacityType,
+      gpuModel: pool.gpuModel,
+      gpusPerNode: pool.gpuCount,
+      minNodes: pool.minSize,
+      maxNodes: pool.maxSize,
+      nodesAtMinReplicas: idle,
+      usdPerNodeHour: price,
+      // "min" is what the pool costs with every endpoint at its minimum replicas; "max" is the autoscaler's ceiling.
+      hourlyUsd: price === undefined ? undefined : { min: round2(price * idle), max: round2(price * pool.maxSize) },
+      monthlyUsd: price === undefined ? undefined : { min: round2(price * idle * HOURS_PER_MONTH), max: round2(price * pool.maxSize * HOURS_PER_MONTH) },
+      endpointGpus: { min: on.reduce((n, e) => n + e.minReplicas * e.gpusPerReplica, 0), max: on.reduce((n, e) => n + e.maxReplicas * e.gpusPerReplica, 0) },
+      endpoints: on.map((e) => e.name),
+    };
+  }
+
+  private hook(stack: TerraformStack): void {
+    if (this.hooked.has(stack)) return;
+    this.hooked.add(stack);
+    onStackSynthesis(stack, "capacity-plan", (session: ISynthesisSession) => {
+        const report = this.reportFor(stack);
+        const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, PLAN_REPORT_FILES.json), `${JSON.stringify(report, null, 2)}\n`);
+        fs.writeFileSync(path.join(dir, PLAN_REPORT_FILES.markdown), planMarkdown(report));
+        process.stdout.write(planSummary(report));
+        for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined)) {
+          Annotations.of(stack).addWarning(`plan: no list price for ${p.instanceType} (pool ${p.pool}); its cost is left out of the totals`);
+        }
+    });
+  }
+}
+
+/** The console lines of a plan report: one per pool and per endpoint. */
+export function planSummary(r: PlanReport): string {
+  const lines = [`plan ${r.stack}: ${r.pools.length} GPU pool(s), ${r.endpoints.length} endpoint(s); $${r.totals.hourlyUsd.min.toFixed(2)}-$${r.totals.hourlyUsd.max.toFixed(2)}/h (${r.priceRegion} list prices of ${r.pricesReadOn})`];
+  for (const p of r.pools) {
+    const cost = p.hourlyUsd ? `$${p.hourlyUsd.min.toFixed(2)}-$${p.hourlyUsd.max.toFixed(2)}/h` : "no price";
+    lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
+  }
+  for (const e of r.endpoints) {
+    lines.push(
+      `  endpoint ${e.name}: ${e.minReplicas}-${e.maxReplicas} x ${e.gpusPerReplica} GPU on ${e.pool.name}, GPU memory ${Math.round(e.fitUsedFraction * 100)}% used; ` +
+        `bad canary rolled back in <= ${mins(e.rollout.firstStepRollbackSeconds)} at ${e.rollout.steps[0]}% (${e.rollout.firstStepExposurePercentMinutes} %-min)`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** The Markdown plan report. */
+export function planMarkdown(r: PlanReport): string {
+  const money = (v?: { min: number; max: number }) => (v ? `$${v.min.toFixed(2)} - $${v.max.toFixed(2)}` : "n/a");
+  const out = [
+    `# GPU plan: stack \`${r.stack}\``,
+    "",
+    `List prices: on-demand, ${r.priceRegion}, read ${r.pricesReadOn}; spot at ${r.spotDiscountPercent}% off. Monthly = ${HOURS_PER_MONTH} hours. Cost at "min" = nodes the endpoints' minimum replicas hold; at "max" = the pool's maxSize.`,
+    "",
+    "## Pools",
+    "",
+    "| Cluster | Pool | Instance type | Capacity | GPUs/node | Nodes (min-max; at min replicas) | $/node-hour | $/hour (min - max) | $/month (min - max) | Endpoint GPUs (min - max) | Endpoints |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...r.pools.map(
+      (p) =>
+        `| ${p.clusterName} | ${p.pool} | ${p.instanceType} | ${p.capacityType} | ${p.gpusPerNode} x ${p.gpuModel} | ${p.minNodes}-${p.maxNodes}; ${p.nodesAtMinReplicas} | ${p.usdPerNodeHour?.toFixed(4) ?? "n/a"} | ${money(p.hourlyUsd)} | ${money(p.monthlyUsd)} | ${p.endpointGpus.min} - ${p.endpointGpus.max} | ${p.endpoints.join(", ") || "-"} |`,
+    ),
+    "",
+    `Total: ${money(r.totals.hourlyUsd)} per hour, ${money(r.totals.monthlyUsd)} per month.`,
+    "",
+  ];
+  if (r.endpoints.length) {
+    out.push(
+      "## Endpoints",
+      "",
+      "| Endpoint | Pool | GPUs/replica | Replicas (min-max) | For declared load | GPU memory used | Weights | KV cache | Detection | Rollback at first step | Exposure at first step | Worst step rollback / exposure | Full rollout |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...r.endpoints.map(
+        (e) =>
+          `| ${e.name} | ${e.pool.name} | ${e.gpusPerReplica} | ${e.minReplicas}-${e.maxReplicas} | ${e.replicasForLoad ?? "-"} | ${Math.round(e.fitUsedFraction * 100)}% | ${e.weightsGiB.toFixed(1)} GiB | ${e.kvCacheGiB.toFixed(1)} GiB (${e.kvCacheTokens.toLocaleString("en-US")} tokens) | ` +
+          `${mins(e.rollout.detectionSeconds)} | ${mins(e.rollout.firstStepRollbackSeconds)} | ${e.rollout.firstStepExposurePercentMinutes} %-min | ${mins(e.rollout.worstStepRollbackSeconds)} / ${e.rollout.worstStepExposurePercentMinutes} %-min | ${mins(e.rollout.fullRolloutSeconds)} |`,
+      ),
+      "",
+      "Exposure is the share of requests a bad canary answers before all traffic is back on stable, in percent of traffic x minutes.",
+      "",
+    );
+  }
+  return out.join("\n");
+}
+
+/** Nodes a set of endpoints needs when each runs `replicas(e)` replicas; a replica never spans nodes. */
+function nodesFor(endpoints: readonly PlannedEndpoint[], gpusPerNode: number, replicas: (e: PlannedEndpoint) => number): number {
+  const n = endpoints.reduce((sum, e) => sum + replicas(e) / Math.floor(gpusPerNode / e.gpusPerReplica), 0);
+  return Math.ceil(n - 1e-9);
+}
+
+function mins(seconds: number): string {
+  const m = seconds / 60;
+  return Number.isInteger(m) ? `${m} min` : `${m.toFixed(1)} min`;
+}
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+function round4(n: number): number {
+  return Math.round(n * 10000) / 10000;
+}

@@ -1,0 +1,628 @@
+import { createHash } from "crypto";
+import { TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
+import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { ClusterProviders } from "../addons/cluster-providers";
+import type { ClusterConnection } from "../cluster/secure-inference-cluster";
+import { CanaryModelEndpoint, MODEL_FETCH_IMAGE } from "../endpoint/canary-model-endpoint";
+import { hasPinnedImage } from "../endpoint/canary-rollout";
+import { isDnsLabel, isLiteral, isOpenToWorld, parseCidr, Problems, show } from "../private/validation";
+import { EncryptionKey } from "../security/encryption-key";
+import { PodIdentityRole } from "../security/pod-identity-role";
+import { PolicyDocument } from "../security/policy-document";
+import {
+  AUTO_MODEL_NAME,
+  fallbackCycles,
+  liteLlmConfig,
+  MASTER_KEY_ENV,
+  renderConfigYaml,
+  ResolvedRouterModel,
+} from "./private/litellm-config";
+
+/** A complexity tier of the auto router: clients that send `"model": "auto"` are routed by it. */
+export type RouterTier = "simple" | "medium" | "complex" | "reasoning";
+
+/** A model the router serves. */
+export interface RouterModel {
+  /** The endpoint serving it; it must have `ingress.host` (the router calls `https://<host>/v1`). */
+  readonly endpoint: CanaryModelEndpoint;
+  /**
+   * Name clients send in the OpenAI `model` field.
+   * @default - the endpoint's name (`endpoint.endpointName`)
+   */
+  readonly alias?: string;
+}
+
+/** A team of callers and its rate limits. */
+export interface RouterTeam {
+  /** Team name. */
+  readonly name: string;
+  /**
+   * Requests per minute the team may send.
+   * @default - unlimited
+   */
+  readonly requestsPerMinute?: number;
+  /**
+   * Tokens (prompt plus completion) per minute the team may use.
+   * @default - unlimited
+   */
+  readonly tokensPerMinute?: number;
+}
+
+/** Replica bounds of the router. */
+export interface RouterReplicas {
+  /**
+   * Fewest replicas; at least 2, because the PodDisruptionBudget keeps one available and a node drain must be able to evict the other.
+   * @default 2
+   */
+  readonly min?: number;
+  /**
+   * Most replicas the CPU autoscaler may run.
+   * @default - 6, or min when that is larger
+   */
+  readonly max?: number;
+}
+
+/** The router's internal HTTPS load balancer. */
+export interface RouterIngress {
+  /** ACM certificate ARN for the HTTPS listener. */
+  readonly certificateArn: string;
+  /**
+   * Host name of the listener rule (the certificate must cover it); also the router's URL.
+   * @default - every host; the URL is then the load balancer's DNS name
+   */
+  readonly host?: string;
+  /**
+   * ELB security policy of the listener; TLS 1.2 or newer only.
+   * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
+   */
+  readonly sslPolicy?: string;
+  /**
+   * CIDRs that may connect to the load balancer.
+   * @default - the cluster's VPC CIDR
+   */
+  readonly allowedCidrs?: string[];
+}
+
+/** Props of an InferenceRouter. */
+export interface InferenceRouterProps {
+  /** The cluster, from the platform stack (`cluster.connection`). */
+  readonly connection: ClusterConnection;
+  /** Namespace to deploy the router into (a WorkloadNamespace; its HTTPS egress reaches the endpoints' load balancers). */
+  readonly namespace: string;
+  /**
+   * Kubernetes name of the router: a DNS label of at most 40 characters.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The models to route between, at least one; their aliases must be unique. */
+  readonly models: RouterModel[];
+  /**
+   * Model alias per complexity tier of the `auto` model. Prompts LiteLLM's scorer cannot place go to the medium tier's model.
+   * @default - simple and medium: the smallest model (by weights in GiB); complex and reasoning: the largest
+   */
+  readonly tiers?: Partial<Record<RouterTier, string>>;
+  /**
+   * Alias -> aliases tried in order when the model fails after its retries.
+   * @default - each model falls back to the next larger one
+   */
+  readonly fallbacks?: Record<string, string[]>;
+  /**
+   * Alias -> aliases tried in order when a prompt does not fit the model's context window.
+   * @default - the same as `fallbacks`
+   */
+  readonly contextWindowFallbacks?: Record<string, string[]>;
+  /**
+   * Retries of a failed call on the same model before its fallbacks, 0 to 10.
+   * @default 2
+   */
+  readonly retries?: number;
+  /**
+   * Seconds one call to a model may take, 1 to 3600 (also the router load balancer's idle timeout).
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Teams and their rate limits. Per-team limits need LiteLLM's database (teams and keys live in
+   * Postgres); without one the router caps each model at the teams' combined limit. See the class docs.
+   * @default - no rate limit
+   */
+  readonly teams?: RouterTeam[];
+  /**
+   * Replica bounds; a HorizontalPodAutoscaler scales on CPU (70% of requests).
+   * @default - 2 to 6
+   */
+  readonly replicas?: RouterReplicas;
+  /** The internal HTTPS load balancer in front of the router. */
+  readonly ingress: RouterIngress;
+  /**
+   * LiteLLM proxy image, pinned by tag or digest. It must run as a non-root user and have `sh` and
+   * `litellm` on its PATH (the non_root variants of LiteLLM's images do).
+   * @default LITELLM_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Version of the generated master key. Raising it makes Terraform store a new random key in
+   * Secrets Manager (rotation) and restarts the router pods so they read it.
+   * @default 1
+   */
+  readonly masterKeyVersion?: number;
+}
+
+/**
+ * LiteLLM's non-root proxy image, release v1.108.12 (an LTS patch of the 1.108 line). The release page
+ * gives `cosign verify ... ghcr.io/berriai/litellm:v1.108.12`, "same command for litellm-database,
+ * litellm-non_root". The non_root image runs as `nobody` (65534), which restricted Pod Security needs.
+ */
+export const LITELLM_IMAGE = "ghcr.io/berriai/litellm-non_root:v1.108.12";
+/** Port the proxy listens on (LiteLLM's default). */
+export const ROUTER_PORT = 4000;
+/** Label every router pod carries. */
+export const ROUTER_LABEL = "secure-inference.io/router";
+/** uid of `nobody` in LiteLLM's non_root image. */
+const ROUTER_UID = 65534;
+const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/;
+const TIERS: readonly RouterTier[] = ["simple", "medium", "complex", "reasoning"];
+const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/;
+const CONFIG_DIR = "/etc/litellm";
+/** Memory-backed volume the master key is written to; it never touches a disk or the Kubernetes API. */
+const SECRET_DIR = "/run/secrets/litellm";
+const MASTER_KEY_FILE = `${SECRET_DIR}/master-key`;
+
+/**
+ * An OpenAI-compatible router in front of several CanaryModelEndpoints, run by the LiteLLM proxy:
+ * clients send a model alias, or `"model": "auto"` to let LiteLLM's complexity router pick a model
+ * by how hard the prompt looks (simple and medium prompts to a small model, complex and reasoning
+ * to a large one). A failed call is retried, then falls back to the next larger model; a prompt too
+ * long for a model goes to one with a larger context window.
+ *
+ * The router calls each endpoint through its internal load balancer (`https://<ingress.host>/v1`),
+ * so Argo Rollouts' canary weights apply to routed traffic as to direct traffic.
+ *
+ * The master key is generated in AWS (Secrets Manager's GetRandomPassword, through an ephemeral
+ * resource) and written with a write-only attribute, so it is in neither the plan nor the state; it
+ * is encrypted with a customer-managed key of its own. An init container reads it with the pods'
+ * EKS Pod Identity role (GetSecretValue on that secret only, kms:Decrypt only through Secrets
+ * Manager for it) into a memory-backed volume; no Kubernetes Secret holds it. (LiteLLM's own AWS
+ * Secrets Manager integration, `key_management_system: aws_secret_manager`, is documented as an
+ * Enterprise feature and would need a license key, itself a secret to deliver; everything this
+ * router configures runs on the open-source proxy.) Requires Terraform 1.11 or newer (write-only
+ * attributes, ephemeral resources). Read the key with
+ * `aws secretsmanager get-secret-value --secret-id <masterKeySecretArn>`.
+ *
+ * Rate limits: LiteLLM's teams and virtual keys, and so per-team limits, need its Postgres database,
+ * which this router does not run. Without it the router caps each model at the sum of the teams'
+ * limits (`rpm`/`tpm` per model, enforced by LiteLLM's pre-call checks); each replica counts on its
+ * own, so the effective cap is that sum times the number of replicas.
+ */
+export class InferenceRouter extends Construct {
+  /** Kubernetes name. */
+  public readonly routerName: string;
+  /** Namespace. */
+  public readonly namespace: string;
+  /** The generated LiteLLM proxy config (config.yaml), for tests and review. Holds no secret. */
+  public readonly config: Record<string, unknown>;
+  /** config.yaml as mounted into the pods. */
+  public readonly configYaml: string;
+  /** ARN of the Secrets Manager secret holding the master key (clients send it as the bearer token). */
+  public readonly masterKeySecretArn: string;
+  /** HTTPS URL of the router's load balancer; OpenAI clients use `${url}/v1`. */
+  public readonly url: string;
+  /** In-cluster URL of the router's Service. */
+  public readonly serviceUrl: string;
+  /** Model alias per tier, with defaults applied. */
+  public readonly tiers: Readonly<Record<RouterTier, string>>;
+  /** Fallbacks with defaults applied. */
+  public readonly fallbacks: Readonly<Record<string, readonly string[]>>;
+  /** Context-window fallbacks with defaults applied. */
+  public readonly contextWindowFallbacks: Readonly<Record<string, readonly string[]>>;
+  /** The key encrypting the router's secrets. */
+  public readonly encryptionKey: EncryptionKey;
+  /** The pods' role: reads the master key, nothing else. */
+  public readonly podRole: PodIdentityRole;
+
+  constructor(scope: Construct, id: string, props: InferenceRouterProps) {
+    super(scope, id);
+    const c = props.connection;
+    const name = props.name ?? id;
+    const ns = props.namespace;
+    const p = new Problems();
+
+    // --- validation: every problem at once ----------------------------------------------------
+    if (!isDnsLabel(name, 40)) p.add(props.name === undefined ? "id" : "name", `${show(name)} must be a DNS label of at most 40 characters (it names the Deployment, Service and load balancer); e.g. "llm-router"`);
+    if (isLiteral(ns) && !isDnsLabel(ns)) p.add("namespace", `${show(ns)} is not a namespace name (DNS label)`);
+    const models = props.models ?? [];
+    if (models.length === 0) p.add("models", "is empty; give at least one { endpoint } to route to");
+    const aliases = models.map((m) => m.alias ?? m.endpoint.endpointName);
+    const firstIndex = new Map<string, number>();
+    for (const [i, m] of models.entries()) {
+      const alias = aliases[i];
+      const prop = `models[${i}]`;
+      if (!ALIAS.test(alias)) p.add(`${prop}.alias`, `${show(alias)} must be 1-128 letters, digits, ".", "_", "-" or "/" (what clients send as "model")`);
+      else if (alias === AUTO_MODEL_NAME) p.add(`${prop}.alias`, `"${AUTO_MODEL_NAME}" is reserved for the complexity-routed model; give this model another alias`);
+      const first = firstIndex.get(alias);
+      if (first !== undefined) p.add(`${prop}.alias`, `${show(alias)} is also the alias of models[${first}]; aliases must be unique, set alias on one of them`);
+      else firstIndex.set(alias, i);
+      const ep = m.endpoint;
+      if (ep.host === undefined) {
+        p.add(`${prop}.endpoint`, `endpoint ${ep.namespace}/${ep.endpointName} (${ep.node.path}) has no ingress.host; the router calls https://<host>/v1 on the endpoint's internal load balancer so that its canary weights apply. Set ingress.host on that CanaryModelEndpoint to a name its certificate covers and that resolves to its load balancer, e.g. "${ep.endpointName}.models.example.internal"`);
+      }
+      if (ep.container.kind === "triton") {
+        p.add(`${prop}.endpoint`, `endpoint ${ep.namespace}/${ep.endpointName} runs Triton, whose HTTP API is KServe v2, not OpenAI's /v1; route only to vLLM, TGI or OpenAI-compatible custom servers`);
+      }
+    }
+    const known = new Set(aliases);
+    const knownList = () => [...known].map((a) => `"${a}"`).join(", ");
+
+    for (const [tier, alias] of Object.entries(props.tiers ?? {})) {
+      if (!TIERS.includes(tier as RouterTier)) p.add(`tiers.${tier}`, `is not a tier; tiers are ${TIERS.map((t) => `"${t}"`).join(", ")}`);
+      else if (alias === undefined || !known.has(alias)) p.add(`tiers.${tier}`, `${show(alias)} is not an alias of this router; aliases: ${knownList()}`);
+    }
+    const checkFallbacks = (prop: string, map: Record<string, string[]> | undefined) => {
+      if (map === undefined) return;
+      for (const [from, targets] of Object.entries(map)) {
+        if (!known.has(from)) p.add(prop, `key ${show(from)} is not an alias of this router; aliases: ${knownList()}`);
+        for (const [j, to] of (targets ?? []).entries()) {
+          if (!known.has(to)) p.add(`${prop}.${from}[${j}]`, `${show(to)} is not an alias of this router; aliases: ${knownList()}`);
+        }
+      }
+      for (const cycle of fallbackCycles(map)) {
+        p.add(prop, `fallback loop ${cycle.join(" -> ")}: a failing request would be retried around it; fall back only towards models that do not fall back to the first`);
+      }
+    };
+    checkFallbacks("fallbacks", props.fallbacks);
+    checkFallbacks("contextWindowFallbacks", props.contextWindowFallbacks);
+
+    const retries = props.retries ?? 2;
+    if (!(Number.isInteger(retries) && retries >= 0 && retries <= 10)) p.add("retries", `${show(retries)} must be a whole number from 0 to 10`);
+    const timeoutSeconds = props.timeoutSeconds ?? 600;
+    if (!(Number.isInteger(timeoutSeconds) && timeoutSeconds >= 1 && timeoutSeconds <= 3600)) {
+      p.add("timeoutSeconds", `${show(timeoutSeconds)} must be a whole number of seconds from 1 to 3600 (it is also the load balancer's idle timeout), e.g. 600`);
+    }
+    const minReplicas = props.replicas?.min ?? 2;
+    const maxReplicas = props.replicas?.max ?? Math.max(6, minReplicas);
+    if (!(Number.isInteger(minReplicas) && minReplicas >= 2)) p.add("replicas.min", `${show(minReplicas)} must be a whole number, at least 2: the PodDisruptionBudget keeps one replica available, so a single replica would block node drains and be a single point of failure`);
+    if (!(Number.isInteger(maxReplicas) && maxReplicas >= 1)) p.add("replicas.max", `${show(maxReplicas)} must be a whole number, at least 1`);
+    else if (minReplicas > maxReplicas) p.add("replicas", `min (${minReplicas}) must not exceed max (${maxReplicas})`);
+    const image = props.image ?? LITELLM_IMAGE;
+    if (isLiteral(image) && !hasPinnedImage(image)) p.add("image", `${show(image)} has no tag or digest (or uses "latest"); pin a release, e.g. "${LITELLM_IMAGE}" or "...@sha256:<digest>"`);
+    const keyVersion = props.masterKeyVersion ?? 1;
+    if (!(Number.isInteger(keyVersion) && keyVersion >= 1)) p.add("masterKeyVersion", `${show(keyVersion)} must be a whole number, at least 1; raise it to rotate the master key`);
+
+    const teamNames = new Set<string>();
+    for (const [i, t] of (props.teams ?? []).entries()) {
+      if (!t.name || t.name.trim() === "") p.add(`teams[${i}].name`, "is empty; name the team");
+      else if (teamNames.has(t.name)) p.add(`teams[${i}].name`, `${show(t.name)} is listed twice; team names must be unique`);
+      teamNames.add(t.name);
+      for (const [field, v] of [["requestsPerMinute", t.requestsPerMinute], ["tokensPerMinute", t.tokensPerMinute]] as const) {
+        if (v !== undefined && !(Number.isInteger(v) && v >= 1)) p.add(`teams[${i}].${field}`, `${show(v)} must be a whole number, at least 1 (leave it out for no limit)`);
+      }
+    }
+
+    const ing = props.ingress;
+    if (isLiteral(ing.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(ing.certificateArn)) {
+      p.add("ingress.certificateArn", `${show(ing.certificateArn)} is not an ACM certificate ARN; use e.g. "arn:aws:acm:us-east-1:123456789012:certificate/<id>"`);
+    }
+    if (ing.sslPolicy !== undefined && !TLS12_POLICY.test(ing.sslPolicy)) p.add("ingress.sslPolicy", `${show(ing.sslPolicy)} allows TLS below 1.2 or is unknown; use "${DEFAULT_SSL_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* / -TLS-1-2-* policy`);
+    const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
+    if (cidrs.length === 0) p.add("ingress.allowedCidrs", `is needed: the cluster's VPC CIDR is unknown (existingVpc without cidrBlock); list the CIDRs that may reach the load balancer, e.g. ["10.0.0.0/16"]`);
+    for (const [i, cidr] of cidrs.entries()) {
+      if (!isLiteral(cidr)) continue;
+      if (isOpenToWorld(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} admits every address to an internal router; list your networks`);
+      else if (!parseCidr(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR`);
+    }
+    p.throwIfAny(this, "InferenceRouter");
+
+    // From here on every input is valid.
+    this.routerName = name;
+    this.namespace = ns;
+
+    // --- routing: tiers and fallbacks from model size -------------------------------------------
+    const bySize = models
+      .map((m, i) => ({ m, alias: aliases[i], i }))
+      .sort((a, b) => a.m.endpoint.fit.weightsGiB - b.m.endpoint.fit.weightsGiB || a.m.endpoint.model.parametersBillions - b.m.endpoint.model.parametersBillions || a.i - b.i);
+    const smallest = bySize[0].alias;
+    const largest = bySize[bySize.length - 1].alias;
+    const defaultTiers: Record<RouterTier, string> = { simple: smallest, medium: smallest, complex: largest, reasoning: largest };
+    this.tiers = { ...defaultTiers, ...(props.tiers as Record<RouterTier, string> | undefined) };
+    const nextLarger: Record<string, string[]> = {};
+    bySize.forEach((entry, k) => {
+      nextLarger[entry.alias] = k + 1 < bySize.length ? [bySize[k + 1].alias] : [];
+    });
+    this.fallbacks = props.fallbacks ?? nextLarger;
+    this.contextWindowFallbacks = props.contextWindowFallbacks ?? this.fallbacks;
+
+    const sum = (values: Array<number | undefined>) => (values.length > 0 && values.every((v) => v !== undefined) ? values.reduce<number>((a, v) => a + (v as number), 0) : undefined);
+    const teams = props.teams ?? [];
+    const resolved: ResolvedRouterModel[] = bySize.map(({ m, alias }) => ({
+      alias,
+      servedModel: m.endpoint.modelName,
+      apiBase: `https://${m.endpoint.host}/v1`,
+      maxInputTokens: m.endpoint.container.maxModelLen,
+    }));
+    this.config = liteLlmConfig({
+      models: resolved,
+      tiers: { SIMPLE: this.tiers.simple, MEDIUM: this.tiers.medium, COMPLEX: this.tiers.complex, REASONING: this.tiers.reasoning },
+      // When the scorer cannot place a prompt: the medium tier's model, not the scarce largest pool.
+      defaultModel: this.tiers.medium,
+      fallbacks: this.fallbacks,
+      contextWindowFallbacks: this.contextWindowFallbacks,
+      retries,
+      timeoutSeconds,
+      requestsPerMinute: sum(teams.map((t) => t.requestsPerMinute)),
+      tokensPerMinute: sum(teams.map((t) => t.tokensPerMinute)),
+    });
+    this.configYaml = renderConfigYaml(this.config);
+
+    const provider = ClusterProviders.of(this, c).kubernetes;
+    const region = c.region;
+    const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/component": "inference-router", "app.kubernetes.io/managed-by": "cdktf-secure-inference", [ROUTER_LABEL]: name };
+    const selector = { [ROUTER_LABEL]: name };
+    const tags = { "secure-inference/cluster": c.clusterName, "secure-inference/router": `${ns}/${name}` };
+
+    // --- the master key: generated and stored in AWS, never in plan, state or Kubernetes ----------
+    this.encryptionKey = new EncryptionKey(this, "key", {
+      purpose: "router-secrets",
+      aliasPrefix: `${c.clusterName}/${ns}/${name}`,
+      description: `Encrypts the secrets of router ${ns}/${name} on ${c.clusterName} (LiteLLM master key)`,
+      tags,
+    });
+    const secret = new SecretsmanagerSecret(this, "master-key", {
+      // A prefix: a deleted secret keeps its name through the recovery window, and re-creating the
+      // router within it would otherwise fail.
+      namePrefix: `${c.clusterName}/${ns}/${name}/master-key-`,
+      description: `LiteLLM master key of router ${ns}/${name} on ${c.clusterName}; clients send it as the bearer token`,
+      kmsKeyId: this.encryptionKey.keyArn,
+      recoveryWindowInDays: 30,
+      tags,
+    });
+    this.masterKeySecretArn = secret.arn;
+    // cdktf 0.21 has no binding for ephemeral resources: the block is written as a stack override.
+    // Secrets Manager generates the value (GetRandomPassword) during the apply; a write-only
+    // attribute sends it, so Terraform records neither the value nor a hash of it.
+    const ephemeralName = `${name.replace(/[^a-zA-Z0-9]/g, "_")}_master_key_${createHash("sha256").update(this.node.path).digest("hex").slice(0, 8)}`;
+    TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${ephemeralName}`, {
+      password_length: 48,
+      // Letters and digits only: the key travels in HTTP headers and shell-free files.
+      exclude_punctuation: true,
+      require_each_included_type: true,
+    });
+    new SecretsmanagerSecretVersion(this, "master-key-value", {
+      secretId: secret.id,
+      // LiteLLM expects keys to start with "sk-".
+      secretStringWo: `sk-\${ephemeral.aws_secretsmanager_random_password.${ephemeralName}.random_password}`,
+      secretStringWoVersion: keyVersion,
+    });
+
+    this.podRole = new PodIdentityRole(this, "pod-role", {
+      clusterName: c.clusterName,
+      clusterArn: c.clusterArn,
+      namespace: ns,
+      serviceAccount: name,
+      purpose: `router-${name}`.slice(0, 20),
+      description: `Router ${ns}/${name} of ${c.clusterName}: reads its LiteLLM master key`,
+      policies: { "master-key-read": masterKeyReadPolicy(secret.arn, this.encryptionKey.keyArn, region) },
+      tags,
+    });
+
+    // --- Kubernetes: identity, config, pods -----------------------------------------------------
+    new ServiceAccountV1(this, "service-account", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      automountServiceAccountToken: false,
+    });
+    const configMapName = `${name}-config`;
+    new ConfigMapV1(this, "config", {
+      provider,
+      metadata: { name: configMapName, namespace: ns, labels },
+      data: { "config.yaml": this.configYaml },
+    });
+
+    const containerSecurity = {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    };
+    // The key is read into the process environment (LiteLLM reads master_key from os.environ) and
+    // never printed; the check makes an unreadable or empty key fail the start instead of starting open.
+    const startScript = [
+      "set -eu",
+      `key="$(cat ${MASTER_KEY_FILE})"`,
+      `[ -n "$key" ] || { echo "the master key file ${MASTER_KEY_FILE} is empty" >&2; exit 1; }`,
+      `export ${MASTER_KEY_ENV}="$key"`,
+      "unset key",
+      `exec litellm --config ${CONFIG_DIR}/config.yaml --host 0.0.0.0 --port ${ROUTER_PORT}`,
+    ].join("\n");
+    const fetchScript = [
+      "set -eu",
+      "umask 077",
+      `aws secretsmanager get-secret-value --secret-id "$MASTER_KEY_SECRET_ARN" --query SecretString --output text > ${MASTER_KEY_FILE}`,
+    ].join("\n");
+    new DeploymentV1(this, "deployment", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        // No `replicas`: the HorizontalPodAutoscaler owns the count and Terraform leaves it alone.
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
+        template: {
+          metadata: {
+            labels,
+            annotations: {
+              // A config change or a new master key rolls the pods.
+              "secure-inference.io/config-sha256": createHash("sha256").update(this.configYaml).digest("hex"),
+              "secure-inference.io/master-key-version": String(keyVersion),
+            },
+          },
+          spec: {
+            serviceAccountName: name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: String(ROUTER_UID),
+              runAsGroup: String(ROUTER_UID),
+              fsGroup: String(ROUTER_UID),
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            // No toleration of the GPU taint: the router runs on the system nodes, never on a GPU.
+            topologySpreadConstraint: [
+              { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: selector }] },
+              { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: selector }] },
+            ],
+            terminationGracePeriodSeconds: 90,
+            initContainer: [
+              {
+                name: "fetch-master-key",
+                image: MODEL_FETCH_IMAGE,
+                command: ["/bin/sh", "-c", fetchScript],
+                env: [
+                  { name: "MASTER_KEY_SECRET_ARN", value: secret.arn },
+                  { name: "AWS_REGION", value: region },
+                  { name: "HOME", value: "/tmp" },
+                ],
+                securityContext: containerSecurity,
+                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                volumeMount: [
+                  { name: "master-key", mountPath: SECRET_DIR },
+                  { name: "fetch-tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            container: [
+              {
+                name: "litellm",
+                image,
+                command: ["/bin/sh", "-c", startScript],
+                env: [
+                  // The admin UI needs LiteLLM's database, which this router does not run.
+                  { name: "DISABLE_ADMIN_UI", value: "True" },
+                  { name: "HOME", value: "/tmp" },
+                  { name: "XDG_CACHE_HOME", value: "/tmp/.cache" },
+                  { name: "AWS_REGION", value: region },
+                ],
+                port: [{ name: "http", containerPort: ROUTER_PORT, protocol: "TCP" }],
+                resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                securityContext: containerSecurity,
+                // LiteLLM's health routes, as its Helm chart probes them; neither calls a model.
+                startupProbe: { httpGet: { path: "/health/readiness", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
+                readinessProbe: { httpGet: { path: "/health/readiness", port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
+                livenessProbe: { httpGet: { path: "/health/liveliness", port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 },
+                volumeMount: [
+                  { name: "config", mountPath: CONFIG_DIR, readOnly: true },
+                  { name: "master-key", mountPath: SECRET_DIR, readOnly: true },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+            volume: [
+              { name: "config", configMap: { name: configMapName } },
+              // tmpfs: the key lives in the pod's memory only.
+              { name: "master-key", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+              { name: "fetch-tmp", emptyDir: { sizeLimit: "64Mi" } },
+              { name: "tmp", emptyDir: { sizeLimit: "512Mi" } },
+            ],
+          },
+        },
+      },
+      // The pods need their role (Pod Identity) before they can read the key.
+      dependsOn: [...this.podRole.attachments, ...(this.podRole.association ? [this.podRole.association] : [])],
+    });
+
+    new HorizontalPodAutoscalerV2(this, "autoscaler", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: {
+        minReplicas,
+        maxReplicas,
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        metric: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+    });
+    new PodDisruptionBudgetV1(this, "pdb", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: { minAvailable: "1", selector: { matchLabels: selector } },
+    });
+
+    // --- network: only the load balancer (the VPC or allowedCidrs) reaches the pods ---------------
+    new NetworkPolicyV1(this, "allow-load-balancer", {
+      provider,
+      metadata: { name: `${name}-from-load-balancer`, namespace: ns, labels },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(ROUTER_PORT), protocol: "TCP" }] }],
+      },
+    });
+    new ServiceV1(this, "service", {
+      provider,
+      metadata: { name, namespace: ns, labels },
+      spec: { type: "ClusterIP", selector, port: [{ name: "http", port: ROUTER_PORT, targetPort: "http", protocol: "TCP" }] },
+    });
+    this.serviceUrl = `http://${name}.${ns}.svc.cluster.local:${ROUTER_PORT}`;
+
+    // --- internal HTTPS load balancer (the same annotations as an endpoint's) ----------------------
+    const ingress = new IngressV1(this, "ingress", {
+      provider,
+      metadata: {
+        name,
+        namespace: ns,
+        labels,
+        annotations: {
+          "alb.ingress.kubernetes.io/scheme": "internal",
+          "alb.ingress.kubernetes.io/target-type": "ip",
+          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
+          "alb.ingress.kubernetes.io/certificate-arn": ing.certificateArn,
+          "alb.ingress.kubernetes.io/ssl-policy": ing.sslPolicy ?? DEFAULT_SSL_POLICY,
+          "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
+          "alb.ingress.kubernetes.io/healthcheck-path": "/health/readiness",
+          "alb.ingress.kubernetes.io/inbound-cidrs": cidrs.join(","),
+          // Idle timeout = one call's timeout: the load balancer never cuts a call LiteLLM still waits on.
+          // (A retry after a timed-out call outlives the client's connection; retries and fallbacks are for fast failures.)
+          "alb.ingress.kubernetes.io/load-balancer-attributes": `routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=${timeoutSeconds}`,
+          "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=60",
+          "alb.ingress.kubernetes.io/tags": `secure-inference/cluster=${c.clusterName},secure-inference/router=${ns}.${name}`,
+        },
+      },
+      spec: {
+        ingressClassName: "alb",
+        rule: [{ host: ing.host, http: { path: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: ROUTER_PORT } } } }] } }],
+      },
+      waitForLoadBalancer: true,
+    });
+    this.url = ing.host !== undefined ? `https://${ing.host}` : `https://${ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname}`;
+  }
+}
+
+/** GetSecretValue on the master key only; kms:Decrypt only as Secrets Manager does it for that secret. */
+function masterKeyReadPolicy(secretArn: string, keyArn: string, region: string): PolicyDocument {
+  return new PolicyDocument([
+    { sid: "ReadMasterKey", actions: ["secretsmanager:GetSecretValue"], resources: [secretArn] },
+    {
+      sid: "DecryptMasterKeyThroughSecretsManager",
+      actions: ["kms:Decrypt"],
+      resources: [keyArn],
+      conditions: {
+        StringEquals: {
+          "kms:ViaService": `secretsmanager.${region}.amazonaws.com`,
+          // Secrets Manager's encryption context names the secret.
+          "kms:EncryptionContext:SecretARN": secretArn,
+        },
+      },
+    },
+  ]);
+}

@@ -1,0 +1,159 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App, Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
+import { buildReferencePlatform } from "../../examples/reference-platform/main";
+import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
+import { estimateReplicas, modelFit } from "../../lib/planning/capacity";
+import { CapacityPlan, PLAN_REPORT_FILES, PlanReport } from "../../lib/planning/capacity-plan";
+import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR } from "../../lib/planning/gpu-prices";
+import { chatProps, platformAndServing } from "../endpoint/fixtures";
+
+describe("the plan report of the reference example", () => {
+  let outdir: string;
+  let platform: PlanReport;
+  let serving: PlanReport;
+  let stdout: string;
+
+  beforeAll(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const app = new App({ outdir });
+    buildReferencePlatform(app, { compliance: false });
+    const write = process.stdout.write.bind(process.stdout);
+    let captured = "";
+    process.stdout.write = ((chunk: string) => {
+      captured += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      app.synth();
+    } finally {
+      process.stdout.write = write;
+    }
+    stdout = captured;
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, PLAN_REPORT_FILES.json), "utf8")) as PlanReport;
+    platform = read("platform");
+    serving = read("serving");
+  });
+
+  it("prices the pools as a hand calculation does", () => {
+    // us-east-1 on-demand list prices: g6.xlarge $0.8048/h, p5.48xlarge $55.04/h.
+    expect(GPU_ON_DEMAND_PRICES_USD_PER_HOUR["g6.xlarge"].usdPerHour).toBe(0.8048);
+    expect(GPU_ON_DEMAND_PRICES_USD_PER_HOUR["p5.48xlarge"].usdPerHour).toBe(55.04);
+    const l4 = platform.pools.find((p) => p.pool === "l4")!;
+    const h100 = platform.pools.find((p) => p.pool === "h100")!;
+    // l4: 0-8 x g6.xlarge; chat's 1 minimum replica holds 1 node. Min 1 x 0.8048 = 0.80; max 8 x 0.8048 = 6.4384.
+    expect(l4).toMatchObject({ instanceType: "g6.xlarge", gpusPerNode: 1, minNodes: 0, maxNodes: 8, nodesAtMinReplicas: 1, endpoints: ["models/chat"] });
+    expect(l4.hourlyUsd).toEqual({ min: 0.8, max: 6.44 });
+    // Monthly = 730 h: 0.8048 x 730 = 587.504; 6.4384 x 730 = 4700.032.
+    expect(l4.monthlyUsd).toEqual({ min: 587.5, max: 4700.03 });
+    expect(l4.endpointGpus).toEqual({ min: 1, max: 6 });
+    // h100: 0-2 x p5.48xlarge; large's 1 replica x 4 GPUs holds 1 node. Min 55.04; max 110.08.
+    expect(h100).toMatchObject({ instanceType: "p5.48xlarge", gpusPerNode: 8, maxNodes: 2, nodesAtMinReplicas: 1, endpoints: ["models/large"] });
+    expect(h100.hourlyUsd).toEqual({ min: 55.04, max: 110.08 });
+    expect(h100.endpointGpus).toEqual({ min: 4, max: 8 });
+    // Totals: 0.80 + 55.04 = 55.84 and 6.44 + 110.08 = 116.52 per hour.
+    expect(platform.totals.hourlyUsd).toEqual({ min: 55.84, max: 116.52 });
+  });
+
+  it("reports each endpoint's fit margin and canary safety in the serving stack", () => {
+    const chat = serving.endpoints.find((e) => e.name === "models/chat")!;
+    // 8B bf16 on one L4: 14.9 GiB weights + 2 GiB overhead + KV for 8,192 tokens at 128 KiB (1 GiB) of 22.35 GiB.
+    expect(chat.weightsGiB).toBeCloseTo(14.9, 1);
+    expect(chat.fitUsedFraction).toBeCloseTo((14.901 + 2 + 1) / (22888 / 1024), 2);
+    expect(chat.rollout).toMatchObject({ steps: [1, 5, 10, 25, 50, 100], detectionSeconds: 240, firstStepRollbackSeconds: 240, firstStepExposurePercentMinutes: 4, fullRolloutSeconds: 3600 });
+    expect(serving.pools.map((p) => p.pool).sort()).toEqual(["h100", "l4"]);
+  });
+
+  it("writes JSON and Markdown next to each stack's Terraform and prints a short table", () => {
+    const md = fs.readFileSync(path.join(outdir, "stacks", "serving", PLAN_REPORT_FILES.markdown), "utf8");
+    expect(md).toMatch(/^# GPU plan: stack `serving`/);
+    expect(md).toContain("| ml-prod | l4 | g6.xlarge | ON_DEMAND | 1 x L4 | 0-8; 1 | 0.8048 | $0.80 - $6.44 |");
+    expect(stdout).toContain("plan platform: 2 GPU pool(s), 0 endpoint(s); $55.84-$116.52/h");
+    expect(stdout).toMatch(/endpoint models\/chat: 1-6 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)/);
+  });
+});
+
+describe("CapacityPlan checks", () => {
+  it("fails synth when a pool cannot hold the minimum replicas of every endpoint placed on it", () => {
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "a", chatProps(cluster, { autoscaling: { minReplicas: 5, maxReplicas: 6 } }));
+    expect(() => new CanaryModelEndpoint(serving, "b", chatProps(cluster, { autoscaling: { minReplicas: 4, maxReplicas: 4 } }))).toThrow(
+      /pool "l4" \(at most 8 x g6\.xlarge, 1 GPU each\) cannot hold the minimum replicas of the endpoints placed on it \(models\/a 5 x 1 GPU, models\/b 4 x 1 GPU: 9 nodes\)/,
+    );
+  });
+
+  it("fails synth when a declared load needs more replicas than maxReplicas or the pool", () => {
+    const { cluster, serving } = platformAndServing();
+    const msg = (() => {
+      try {
+        new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { load: { requestsPerSecond: 50, meanInputTokens: 1000, meanOutputTokens: 300 } }));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "";
+    })();
+    expect(msg).toMatch(/load: the declared load needs about \d+ replicas, but autoscaling\.maxReplicas is 4/);
+    expect(msg).toMatch(/load: the declared load needs about \d+ replicas x 1 GPU = \d+ node\(s\) of pool "l4" .* the pool has at most 8/);
+  });
+
+  it("records the replicas a modest load needs", () => {
+    const { cluster, serving } = platformAndServing();
+    const e = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { load: { requestsPerSecond: 1, meanInputTokens: 1000, meanOutputTokens: 300 }, autoscaling: { maxReplicas: 6 } }));
+    expect(e.replicaEstimate!.replicas).toBeGreaterThanOrEqual(1);
+    expect(e.replicaEstimate!.replicas).toBeLessThanOrEqual(6);
+  });
+
+  it("warns when the pool has no room for a canary replica at maximum replicas", () => {
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 } }));
+    Testing.synth(serving);
+    const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toMatch(/pool "l4" has no room for a canary replica of models\/chat/);
+  });
+
+  it("refuses a price region it has no prices for, and a spot discount out of range", () => {
+    const app = Testing.app();
+    expect(() => CapacityPlan.of(app).configure({ priceRegion: "eu-west-1", spotDiscountPercent: 120 })).toThrow(
+      /priceRegion: "eu-west-1" has no GPU prices in the catalog[\s\S]*spotDiscountPercent: 120 must be a percent/,
+    );
+  });
+
+  it("prices spot pools at the configured discount", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "platform");
+    new AwsProvider(stack, "aws", { region: "us-east-1" });
+    new SecureInferenceCluster(stack, "ml", { clusterName: "ml-spot", network: { availabilityZones: ["us-east-1a", "us-east-1b"] }, gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 4, capacityType: "SPOT" }] });
+    CapacityPlan.of(app).configure({ spotDiscountPercent: 50 });
+    const pool = CapacityPlan.of(app).reportFor(stack).pools[0];
+    // 0.8048 x (1 - 0.5) = 0.4024 per node-hour; 4 nodes at most.
+    expect(pool).toMatchObject({ capacityType: "SPOT", usdPerNodeHour: 0.4024, hourlyUsd: { min: 0, max: 1.61 } });
+  });
+});
+
+describe("replica estimate for a declared load", () => {
+  it("follows the bandwidth-bound decode and compute-bound prefill model, by hand", () => {
+    const fit = modelFit({ parametersBillions: 8, dtype: "bfloat16", architecture: { layers: 32, kvHeads: 8, headDim: 128 }, maxModelLen: 8192, gpuMemoryUtilization: 0.9, gpusPerReplica: 1, gpuModel: "L4", gpuMemoryGiB: 24 });
+    const e = estimateReplicas({ fit, parametersBillions: 8, gpuModel: "L4", gpusPerReplica: 1, maxBatch: 64, load: { requestsPerSecond: 2, meanInputTokens: 1000, meanOutputTokens: 300 } });
+    // KV holds 26,339 tokens / 1,300 per sequence = 20 sequences (below maxNumSeqs 64).
+    expect(e.batch).toBe(20);
+    // Step: (14.901 GiB weights + 20 x 1,150 tokens x 128 KiB) / (300 GB/s x 0.6).
+    const step = (fit.weightsGiB * 2 ** 30 + 20 * 1150 * 131072) / (300e9 * 0.6);
+    expect(e.decodeStepSeconds).toBeCloseTo(step, 6);
+    // Prefill: 121 TFLOPS x 0.4 / (2 x 8e9) = 3,025 tokens/s.
+    expect(e.prefillTokensPerSecond).toBeCloseTo(3025, 0);
+    const perRequest = 300 / (20 / step) + 1000 / 3025;
+    expect(e.requestsPerSecondPerReplica).toBeCloseTo(1 / perRequest, 6);
+    expect(e.replicas).toBe(Math.ceil(2 / ((1 / perRequest) * 0.7)));
+  });
+
+  it("skips the prefill of a cached shared prefix", () => {
+    const fit = modelFit({ parametersBillions: 8, dtype: "bfloat16", maxModelLen: 8192, gpuMemoryUtilization: 0.9, gpusPerReplica: 1, gpuModel: "L4", gpuMemoryGiB: 24 });
+    const load = { requestsPerSecond: 2, meanInputTokens: 4000, meanOutputTokens: 100 };
+    const cold = estimateReplicas({ fit, parametersBillions: 8, gpuModel: "L4", gpusPerReplica: 1, maxBatch: 64, load });
+    const warm = estimateReplicas({ fit, parametersBillions: 8, gpuModel: "L4", gpusPerReplica: 1, maxBatch: 64, load, cachedPrefixTokens: 3000 });
+    expect(warm.requestsPerSecondPerReplica).toBeGreaterThan(cold.requestsPerSecondPerReplica);
+  });
+});

@@ -1,0 +1,406 @@
+import { Testing, TerraformStack } from "cdktf";
+import "../../lib/testing";
+import { ALL_PACKS } from "../../lib/compliance/packs";
+import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
+import { InferenceServer } from "../../lib/endpoint/inference-server";
+import { InferenceRouter, InferenceRouterProps, LITELLM_IMAGE, RouterTier } from "../../lib/routing/inference-router";
+import { fallbackCycles } from "../../lib/routing/private/litellm-config";
+import { CERTIFICATE_ARN, chatProps, platformAndServing } from "../endpoint/fixtures";
+import { parseTemplateJson, resourcesOf } from "../util";
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const SMALL_HOST = "chat.models.example.internal";
+const LARGE_HOST = "large.models.example.internal";
+const ROUTER_HOST = "llm.models.example.internal";
+
+/** A serving stack with a small 8B endpoint on L4 and a large 70B endpoint on 4 H100s, both with ingress.host. */
+function endpoints(opts: { smallHost?: string | null; smallServer?: InferenceServer } = {}) {
+  const { cluster, serving } = platformAndServing();
+  const smallHost = opts.smallHost === null ? undefined : (opts.smallHost ?? SMALL_HOST);
+  const small = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { ingress: { certificateArn: CERTIFICATE_ARN, host: smallHost }, server: opts.smallServer }));
+  const large = new CanaryModelEndpoint(serving, "large", chatProps(cluster, {
+    model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b-instruct/", parametersBillions: 70, dtype: "bfloat16" },
+    gpu: { pool: "h100", perReplica: 4 },
+    ingress: { certificateArn: CERTIFICATE_ARN, host: LARGE_HOST },
+  }));
+  return { cluster, serving, small, large };
+}
+
+type Endpoints = ReturnType<typeof endpoints>;
+
+function routerProps(e: Endpoints, overrides: Partial<InferenceRouterProps> = {}): InferenceRouterProps {
+  return {
+    connection: e.cluster.connection,
+    namespace: "gateway",
+    // Listed large first: the defaults must order models by size, not by position.
+    models: [{ endpoint: e.large }, { endpoint: e.small }],
+    ingress: { certificateArn: CERTIFICATE_ARN, host: ROUTER_HOST },
+    ...overrides,
+  };
+}
+
+function build(overrides: Partial<InferenceRouterProps> = {}) {
+  const e = endpoints();
+  const router = new InferenceRouter(e.serving, "router", routerProps(e, overrides));
+  const raw = Testing.synth(e.serving);
+  const json: Json = JSON.parse(raw);
+  const routerResources = (type: string) => Object.entries(resourcesOf(json, type)).filter(([k]) => k.startsWith("router_")).map(([, v]) => v as Json);
+  return { ...e, router, raw, json, routerResources };
+}
+
+function problemsOf(overrides: Partial<InferenceRouterProps> | ((e: Endpoints) => Partial<InferenceRouterProps>), e: Endpoints = endpoints()): string {
+  const o = typeof overrides === "function" ? overrides(e) : overrides;
+  try {
+    new InferenceRouter(e.serving, "router", routerProps(e, o));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+const modelEntry = (config: Json, name: string) => (config.model_list as Json[]).find((m) => m.model_name === name) as Json;
+
+describe("InferenceRouter in front of a small and a large endpoint (defaults)", () => {
+  let b: ReturnType<typeof build>;
+  let config: Json;
+  let deployment: Json;
+  let podSpec: Json;
+  beforeAll(() => {
+    b = build();
+    config = b.router.config as Json;
+    deployment = b.routerResources("kubernetes_deployment_v1")[0];
+    podSpec = deployment.spec.template.spec;
+  });
+
+  it("routes each alias to its endpoint's internal load balancer at https://<host>/v1, as an OpenAI-compatible model", () => {
+    const chat = modelEntry(config, "chat");
+    expect(chat.litellm_params).toMatchObject({ model: "openai/llama-3.1-8b-instruct", api_base: `https://${SMALL_HOST}/v1` });
+    const large = modelEntry(config, "large");
+    expect(large.litellm_params).toMatchObject({ model: "openai/llama-3.1-70b-instruct", api_base: `https://${LARGE_HOST}/v1` });
+    // The server's context length feeds LiteLLM's pre-call check.
+    expect(chat.model_info).toEqual({ mode: "chat", max_input_tokens: 8192 });
+    expect(config.router_settings.enable_pre_call_checks).toBe(true);
+    expect((config.model_list as Json[]).map((m) => m.model_name)).toEqual(["chat", "large", "auto"]);
+  });
+
+  it("sends simple and medium prompts of the auto model to the smallest model, complex and reasoning to the largest", () => {
+    const auto = modelEntry(config, "auto");
+    expect(auto.litellm_params).toEqual({
+      model: "auto_router/complexity_router",
+      complexity_router_config: { classifier_type: "heuristic", tiers: { SIMPLE: "chat", MEDIUM: "chat", COMPLEX: "large", REASONING: "large" } },
+      complexity_router_default_model: "chat",
+    });
+    expect(b.router.tiers).toEqual({ simple: "chat", medium: "chat", complex: "large", reasoning: "large" });
+  });
+
+  it("falls back from the small model to the large one on errors and on context-window overflow", () => {
+    expect(config.router_settings.fallbacks).toEqual([{ chat: ["large"] }]);
+    expect(config.router_settings.context_window_fallbacks).toEqual([{ chat: ["large"] }]);
+  });
+
+  it("retries twice and gives each call 600 s, with no hidden client retries", () => {
+    expect(config.router_settings).toMatchObject({ num_retries: 2, timeout: 600, routing_strategy: "simple-shuffle" });
+    for (const alias of ["chat", "large"]) {
+      expect(modelEntry(config, alias).litellm_params).toMatchObject({ timeout: 600, stream_timeout: 600, max_retries: 0 });
+    }
+    // No rate limit without teams.
+    expect(modelEntry(config, "chat").litellm_params.rpm).toBeUndefined();
+  });
+
+  it("mounts exactly the generated config, which reads the master key from the environment", () => {
+    const cm = b.routerResources("kubernetes_config_map_v1")[0];
+    expect(cm.data["config.yaml"]).toBe(b.router.configYaml);
+    expect(config.general_settings).toEqual({ master_key: "os.environ/LITELLM_MASTER_KEY" });
+    expect(b.router.configYaml.startsWith("# ")).toBe(true);
+    expect(JSON.parse(b.router.configYaml.slice(b.router.configYaml.indexOf("\n") + 1))).toEqual(config);
+  });
+
+  it("keeps every secret out of the synthesized stack: no key value, no Kubernetes Secret, no plain secret_string", () => {
+    // The only "sk-" is the prefix the ephemeral password is written behind; no key-like literal anywhere.
+    expect(b.raw).not.toMatch(/sk-[A-Za-z0-9_]/);
+    const prefixes = b.raw.match(/sk-.{0,12}/g) ?? [];
+    expect(prefixes).toEqual(["sk-${ephemeral."]);
+    expect(b.raw).not.toMatch(/LITELLM_MASTER_KEY"?\s*[:=]\s*"(?!\$)/);
+    expect(Object.keys(resourcesOf(b.json, "kubernetes_secret_v1"))).toHaveLength(0);
+    expect(Object.keys(resourcesOf(b.json, "kubernetes_secret"))).toHaveLength(0);
+    const version = b.routerResources("aws_secretsmanager_secret_version")[0];
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_binary).toBeUndefined();
+    expect(b.json.data?.aws_secretsmanager_random_password).toBeUndefined();
+    // No container is handed the key as an env value.
+    for (const c of [...podSpec.init_container, ...podSpec.container]) {
+      expect((c.env as Json[]).map((e) => e.name)).not.toContain("LITELLM_MASTER_KEY");
+    }
+  });
+
+  it("generates the master key in AWS and stores it write-only in Secrets Manager, encrypted with a customer-managed key of its own", () => {
+    const ephemeral = Object.values(b.json.ephemeral.aws_secretsmanager_random_password) as Json[];
+    expect(ephemeral).toEqual([{ password_length: 48, exclude_punctuation: true, require_each_included_type: true }]);
+    const name = Object.keys(b.json.ephemeral.aws_secretsmanager_random_password)[0];
+    const version = b.routerResources("aws_secretsmanager_secret_version")[0];
+    expect(version.secret_string_wo).toBe(`sk-\${ephemeral.aws_secretsmanager_random_password.${name}.random_password}`);
+    expect(version.secret_string_wo_version).toBe(1);
+    const secret = b.routerResources("aws_secretsmanager_secret")[0];
+    const keyId = Object.keys(resourcesOf(b.json, "aws_kms_key")).find((k) => k.startsWith("router_"));
+    expect(secret.kms_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    expect(version.secret_id).toMatch(/^\$\{aws_secretsmanager_secret\.router_master-key_[A-Z0-9]+\.id\}$/);
+    const key = resourcesOf(b.json, "aws_kms_key")[keyId as string] as Json;
+    expect(key.enable_key_rotation).toBe(true);
+    expect(key.tags.Purpose).toBe("router-secrets");
+    const alias = b.routerResources("aws_kms_alias")[0];
+    expect(alias.name).toBe("alias/ml-prod/gateway/router/router-secrets");
+  });
+
+  it("lets the pods' role read only that secret, and decrypt only through Secrets Manager for it", () => {
+    const policies = b.routerResources("aws_iam_policy");
+    expect(policies).toHaveLength(1);
+    const doc = parseTemplateJson(policies[0].policy);
+    const secretArn = `\${aws_secretsmanager_secret.${Object.keys(resourcesOf(b.json, "aws_secretsmanager_secret"))[0]}.arn}`;
+    expect(doc.Statement).toHaveLength(2);
+    const read = doc.Statement.find((s: Json) => s.Sid === "ReadMasterKey");
+    expect(read).toMatchObject({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn });
+    const decrypt = doc.Statement.find((s: Json) => s.Sid === "DecryptMasterKeyThroughSecretsManager");
+    expect(decrypt.Action).toBe("kms:Decrypt");
+    expect(decrypt.Resource).toMatch(/^\$\{aws_kms_key\.router_key_[A-Z0-9]+\.arn\}$/);
+    expect(decrypt.Condition.StringEquals["kms:ViaService"]).toMatch(/^secretsmanager\.\$\{.*\}\.amazonaws\.com$/);
+    expect(decrypt.Condition.StringEquals["kms:EncryptionContext:SecretARN"]).toBe(secretArn);
+    const assoc = b.routerResources("aws_eks_pod_identity_association");
+    expect(assoc.map((a) => [a.namespace, a.service_account])).toEqual([["gateway", "router"]]);
+    expect(b.router.masterKeySecretArn).toMatch(/^\$\{TfToken\[/);
+  });
+
+  it("reads the key in an init container into a memory-backed volume, never into a Kubernetes Secret", () => {
+    const init = podSpec.init_container[0];
+    expect(init.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(init.command[2]).toContain('aws secretsmanager get-secret-value --secret-id "$MASTER_KEY_SECRET_ARN"');
+    expect(init.env).toContainEqual({ name: "MASTER_KEY_SECRET_ARN", value: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.router_master-key_[A-Z0-9]+\.arn\}$/) });
+    const volume = (podSpec.volume as Json[]).find((v) => v.name === "master-key") as Json;
+    expect(volume.empty_dir).toEqual({ medium: "Memory", size_limit: "1Mi" });
+    const main = podSpec.container[0];
+    expect(main.volume_mount).toContainEqual({ name: "master-key", mount_path: "/run/secrets/litellm", read_only: true });
+    expect(main.command[2]).toContain('export LITELLM_MASTER_KEY="$key"');
+    expect(main.command[2]).toMatch(/exec litellm --config \/etc\/litellm\/config\.yaml --host 0\.0\.0\.0 --port 4000$/);
+    // The pods start only after their role can read the key.
+    expect(deployment.depends_on.join(" ")).toMatch(/aws_eks_pod_identity_association\.router_pod-role_association/);
+  });
+
+  it("runs restricted: non-root, read-only root filesystem, all capabilities dropped, RuntimeDefault seccomp, no token, no GPU node", () => {
+    expect(podSpec.security_context).toEqual({ run_as_non_root: true, run_as_user: "65534", run_as_group: "65534", fs_group: "65534", seccomp_profile: { type: "RuntimeDefault" } });
+    expect(podSpec.automount_service_account_token).toBe(false);
+    for (const c of [...podSpec.init_container, ...podSpec.container]) {
+      expect(c.security_context).toEqual({ allow_privilege_escalation: false, privileged: false, read_only_root_filesystem: true, run_as_non_root: true, capabilities: { drop: ["ALL"] } });
+      expect((c.volume_mount as Json[]).some((m) => m.mount_path === "/tmp")).toBe(true);
+    }
+    expect(podSpec.toleration).toBeUndefined();
+    expect(podSpec.node_selector).toBeUndefined();
+    expect(podSpec.topology_spread_constraint.map((t: Json) => t.topology_key)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+    const main = podSpec.container[0];
+    expect(main.image).toBe(LITELLM_IMAGE);
+    expect(main.liveness_probe.http_get).toEqual({ path: "/health/liveliness", port: "http" });
+    expect(main.readiness_probe.http_get).toEqual({ path: "/health/readiness", port: "http" });
+    expect(main.startup_probe.http_get).toEqual({ path: "/health/readiness", port: "http" });
+    expect(main.resources.requests).toEqual({ cpu: "1", memory: "1Gi" });
+    expect(main.env).toContainEqual({ name: "DISABLE_ADMIN_UI", value: "True" });
+    const sa = b.routerResources("kubernetes_service_account_v1")[0];
+    expect(sa.automount_service_account_token).toBe(false);
+  });
+
+  it("scales 2 to 6 replicas on CPU, leaves the count to the autoscaler, and keeps one replica through disruptions", () => {
+    expect(deployment.spec.replicas).toBeUndefined();
+    const hpa = b.routerResources("kubernetes_horizontal_pod_autoscaler_v2")[0];
+    expect(hpa.spec).toMatchObject({ min_replicas: 2, max_replicas: 6, scale_target_ref: { api_version: "apps/v1", kind: "Deployment", name: "router" } });
+    expect(hpa.spec.metric).toEqual([{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", average_utilization: 70 } } }]);
+    const pdb = b.routerResources("kubernetes_pod_disruption_budget_v1")[0];
+    expect(pdb.spec.min_available).toBe("1");
+    expect(deployment.spec.strategy.rolling_update).toEqual({ max_surge: "1", max_unavailable: "0" });
+  });
+
+  it("admits only the VPC (the load balancer) to the router port", () => {
+    const policies = b.routerResources("kubernetes_network_policy_v1");
+    expect(policies).toHaveLength(1);
+    expect(policies[0].spec.policy_types).toEqual(["Ingress"]);
+    expect(policies[0].spec.ingress).toEqual([{ from: [{ ip_block: { cidr: "10.0.0.0/16" } }], ports: [{ port: "4000", protocol: "TCP" }] }]);
+  });
+
+  it("puts an internal HTTPS-only ALB with a TLS 1.2+ policy in front, with the endpoints' annotations", () => {
+    const ing = b.routerResources("kubernetes_ingress_v1")[0];
+    const a = ing.metadata.annotations;
+    expect(a["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+    expect(a["alb.ingress.kubernetes.io/target-type"]).toBe("ip");
+    expect(JSON.parse(a["alb.ingress.kubernetes.io/listen-ports"])).toEqual([{ HTTPS: 443 }]);
+    expect(a["alb.ingress.kubernetes.io/certificate-arn"]).toBe(CERTIFICATE_ARN);
+    expect(a["alb.ingress.kubernetes.io/ssl-policy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+    expect(a["alb.ingress.kubernetes.io/inbound-cidrs"]).toBe("10.0.0.0/16");
+    expect(a["alb.ingress.kubernetes.io/healthcheck-path"]).toBe("/health/readiness");
+    expect(a["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain("idle_timeout.timeout_seconds=600");
+    expect(a["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain("routing.http.drop_invalid_header_fields.enabled=true");
+    expect(ing.spec.ingress_class_name).toBe("alb");
+    expect(ing.spec.rule[0].host).toBe(ROUTER_HOST);
+    expect(ing.spec.rule[0].http.path[0].backend.service).toEqual({ name: "router", port: { number: 4000 } });
+    expect(b.router.url).toBe(`https://${ROUTER_HOST}`);
+    expect(b.router.serviceUrl).toBe("http://router.gateway.svc.cluster.local:4000");
+  });
+
+  it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
+    expect(b.serving).toBeCompliantWith(...ALL_PACKS);
+  });
+
+  it("matches the snapshot of its LiteLLM config", () => {
+    expect(b.router.configYaml).toMatchSnapshot();
+  });
+});
+
+describe("InferenceRouter options", () => {
+  it("takes explicit tiers, fallbacks, context-window fallbacks, retries, timeout and aliases", () => {
+    const e = endpoints();
+    const router = new InferenceRouter(e.serving, "router", routerProps(e, {
+      name: "llm-router",
+      models: [{ endpoint: e.small, alias: "fast" }, { endpoint: e.large, alias: "capable" }],
+      tiers: { medium: "capable" },
+      fallbacks: { capable: ["fast"] },
+      contextWindowFallbacks: { fast: ["capable"] },
+      retries: 0,
+      timeoutSeconds: 120,
+    }));
+    const config = router.config as Json;
+    expect(modelEntry(config, "auto").litellm_params.complexity_router_config.tiers).toEqual({ SIMPLE: "fast", MEDIUM: "capable", COMPLEX: "capable", REASONING: "capable" });
+    expect(modelEntry(config, "auto").litellm_params.complexity_router_default_model).toBe("capable");
+    expect(config.router_settings).toMatchObject({ num_retries: 0, timeout: 120, fallbacks: [{ capable: ["fast"] }], context_window_fallbacks: [{ fast: ["capable"] }] });
+    expect(modelEntry(config, "fast").litellm_params.model).toBe("openai/llama-3.1-8b-instruct");
+    const json: Json = JSON.parse(Testing.synth(e.serving));
+    const ing = Object.values(resourcesOf(json, "kubernetes_ingress_v1")).find((i: Json) => i.metadata.name === "llm-router") as Json;
+    expect(ing.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain("idle_timeout.timeout_seconds=120");
+  });
+
+  it("caps each model at the teams' combined rate limits (LiteLLM's per-team limits need its database)", () => {
+    const b = build({ teams: [{ name: "search", requestsPerMinute: 120, tokensPerMinute: 200000 }, { name: "support", requestsPerMinute: 30, tokensPerMinute: 50000 }] });
+    for (const alias of ["chat", "large"]) {
+      expect(modelEntry(b.router.config as Json, alias).litellm_params).toMatchObject({ rpm: 150, tpm: 250000 });
+    }
+    // A team without a token limit leaves tokens unlimited.
+    const open = build({ teams: [{ name: "search", requestsPerMinute: 10, tokensPerMinute: 100 }, { name: "batch", requestsPerMinute: 5 }] });
+    expect(modelEntry(open.router.config as Json, "chat").litellm_params).toMatchObject({ rpm: 15 });
+    expect(modelEntry(open.router.config as Json, "chat").litellm_params.tpm).toBeUndefined();
+  });
+
+  it("rotates the master key by version: a new write-only value and a pod restart", () => {
+    const b = build({ masterKeyVersion: 2 });
+    expect(b.routerResources("aws_secretsmanager_secret_version")[0].secret_string_wo_version).toBe(2);
+    expect(b.routerResources("kubernetes_deployment_v1")[0].spec.template.metadata.annotations["secure-inference.io/master-key-version"]).toBe("2");
+  });
+
+  it("uses the load balancer's DNS name as its URL when no host is given, and admits the CIDRs given", () => {
+    const b = build({ ingress: { certificateArn: CERTIFICATE_ARN, allowedCidrs: ["10.1.0.0/16", "192.168.0.0/24"] } });
+    expect(b.router.url).toMatch(/^https:\/\/\$\{TfToken\[/);
+    const ing = b.routerResources("kubernetes_ingress_v1")[0];
+    expect(ing.spec.rule[0].host).toBeUndefined();
+    expect(ing.metadata.annotations["alb.ingress.kubernetes.io/inbound-cidrs"]).toBe("10.1.0.0/16,192.168.0.0/24");
+    expect(b.routerResources("kubernetes_network_policy_v1")[0].spec.ingress[0].from).toEqual([{ ip_block: { cidr: "10.1.0.0/16" } }, { ip_block: { cidr: "192.168.0.0/24" } }]);
+  });
+
+  it("serves a single model on every tier with no fallback", () => {
+    const e = endpoints();
+    const router = new InferenceRouter(e.serving, "router", routerProps(e, { models: [{ endpoint: e.small }] }));
+    const config = router.config as Json;
+    expect(modelEntry(config, "auto").litellm_params.complexity_router_config.tiers).toEqual({ SIMPLE: "chat", MEDIUM: "chat", COMPLEX: "chat", REASONING: "chat" });
+    expect(config.router_settings.fallbacks).toEqual([]);
+  });
+
+  it("finds each fallback loop once, with its path", () => {
+    expect(fallbackCycles({ a: ["b"], b: ["a"] })).toEqual([["a", "b", "a"]]);
+    expect(fallbackCycles({ a: ["a"] })).toEqual([["a", "a"]]);
+    expect(fallbackCycles({ a: ["b"], b: ["c"], c: ["a"], d: ["a"] })).toEqual([["a", "b", "c", "a"]]);
+    expect(fallbackCycles({ a: ["b", "c"], b: ["c"], c: [] })).toEqual([]);
+  });
+});
+
+describe("InferenceRouter validation", () => {
+  it("refuses a tier naming an alias the router does not serve, and an unknown tier", () => {
+    const msg = problemsOf({ tiers: { complex: "gpt-4", expert: "large" } as Partial<Record<RouterTier, string>> });
+    expect(msg).toMatch(/serving\/router: invalid InferenceRouter props/);
+    expect(msg).toMatch(/tiers\.complex: "gpt-4" is not an alias of this router; aliases: "large", "chat"/);
+    expect(msg).toMatch(/tiers\.expert: is not a tier; tiers are "simple", "medium", "complex", "reasoning"/);
+  });
+
+  it("refuses fallbacks and context-window fallbacks naming unknown aliases", () => {
+    const msg = problemsOf({ fallbacks: { chat: ["huge"], tiny: ["chat"] }, contextWindowFallbacks: { chat: ["long"] } });
+    expect(msg).toMatch(/fallbacks\.chat\[0\]: "huge" is not an alias of this router/);
+    expect(msg).toMatch(/fallbacks: key "tiny" is not an alias of this router/);
+    expect(msg).toMatch(/contextWindowFallbacks\.chat\[0\]: "long" is not an alias of this router/);
+  });
+
+  it("refuses fallback loops, self-loops included, naming the cycle", () => {
+    const msg = problemsOf({ fallbacks: { chat: ["large"], large: ["chat"] }, contextWindowFallbacks: { large: ["large"] } });
+    expect(msg).toMatch(/fallbacks: fallback loop chat -> large -> chat/);
+    expect(msg).toMatch(/contextWindowFallbacks: fallback loop large -> large/);
+  });
+
+  it("refuses duplicate aliases and the reserved alias auto", () => {
+    const msg = problemsOf((e) => ({ models: [{ endpoint: e.small, alias: "llm" }, { endpoint: e.large, alias: "llm" }] }));
+    expect(msg).toMatch(/models\[1\]\.alias: "llm" is also the alias of models\[0\]; aliases must be unique/);
+    expect(problemsOf((e) => ({ models: [{ endpoint: e.small, alias: "auto" }] }))).toMatch(/models\[0\]\.alias: "auto" is reserved/);
+  });
+
+  it("refuses an endpoint without ingress.host, naming the endpoint and the fix", () => {
+    const e = endpoints({ smallHost: null });
+    const msg = problemsOf({}, e);
+    expect(msg).toMatch(/models\[1\]\.endpoint: endpoint models\/chat \(serving\/chat\) has no ingress\.host/);
+    expect(msg).toMatch(/Set ingress\.host on that CanaryModelEndpoint/);
+  });
+
+  it("refuses a Triton endpoint, whose API is not OpenAI's", () => {
+    const e = endpoints({ smallServer: InferenceServer.triton() });
+    expect(problemsOf({}, e)).toMatch(/models\[1\]\.endpoint: endpoint models\/chat runs Triton/);
+  });
+
+  it("refuses retries and timeouts out of range", () => {
+    const msg = problemsOf({ retries: 11, timeoutSeconds: 0 });
+    expect(msg).toMatch(/retries: 11 must be a whole number from 0 to 10/);
+    expect(msg).toMatch(/timeoutSeconds: 0 must be a whole number of seconds from 1 to 3600/);
+    expect(problemsOf({ retries: -1, timeoutSeconds: 7200 })).toMatch(/retries: -1 must be[\s\S]*timeoutSeconds: 7200 must be/);
+  });
+
+  it("refuses more minimum than maximum replicas, and a single replica", () => {
+    expect(problemsOf({ replicas: { min: 5, max: 3 } })).toMatch(/replicas: min \(5\) must not exceed max \(3\)/);
+    expect(problemsOf({ replicas: { min: 1 } })).toMatch(/replicas\.min: 1 must be a whole number, at least 2/);
+  });
+
+  it("refuses an image without a tag or digest", () => {
+    expect(problemsOf({ image: "ghcr.io/berriai/litellm-non_root" })).toMatch(/image: "ghcr\.io\/berriai\/litellm-non_root" has no tag or digest/);
+    expect(problemsOf({ image: "ghcr.io/berriai/litellm:latest" })).toMatch(/image: .* has no tag or digest \(or uses "latest"\)/);
+  });
+
+  it("reports every bad input at once: no models, bad name, teams, weak TLS, open CIDRs, key version", () => {
+    const msg = problemsOf({
+      name: "Router_1",
+      models: [],
+      teams: [{ name: "a", requestsPerMinute: 0 }, { name: "a", tokensPerMinute: 1.5 }],
+      ingress: { certificateArn: "not-an-arn", sslPolicy: "ELBSecurityPolicy-2016-08", allowedCidrs: ["0.0.0.0/0", "10.0.0/8"] },
+      masterKeyVersion: 0,
+    });
+    expect(msg).toMatch(/name: "Router_1" must be a DNS label of at most 40 characters/);
+    expect(msg).toMatch(/models: is empty/);
+    expect(msg).toMatch(/teams\[0\]\.requestsPerMinute: 0 must be a whole number, at least 1/);
+    expect(msg).toMatch(/teams\[1\]\.name: "a" is listed twice/);
+    expect(msg).toMatch(/teams\[1\]\.tokensPerMinute: 1\.5 must be a whole number/);
+    expect(msg).toMatch(/ingress\.certificateArn: "not-an-arn" is not an ACM certificate ARN/);
+    expect(msg).toMatch(/ingress\.sslPolicy: "ELBSecurityPolicy-2016-08" allows TLS below 1\.2/);
+    expect(msg).toMatch(/ingress\.allowedCidrs\[0\]: "0\.0\.0\.0\/0" admits every address/);
+    expect(msg).toMatch(/ingress\.allowedCidrs\[1\]: "10\.0\.0\/8" is not an IPv4 CIDR/);
+    expect(msg).toMatch(/masterKeyVersion: 0 must be a whole number, at least 1/);
+  });
+
+  it("allows endpoints in another namespace than the router's", () => {
+    const e = endpoints();
+    expect(() => new InferenceRouter(e.serving, "router", routerProps(e, { namespace: "gateway" }))).not.toThrow();
+    expect(e.small.namespace).toBe("models");
+  });
+
+  it("leaves nothing behind when it throws", () => {
+    const e = endpoints();
+    expect(() => new InferenceRouter(e.serving, "router", routerProps(e, { retries: 99 }))).toThrow();
+    expect(e.serving.node.tryFindChild("router")).toBeUndefined();
+    expect(TerraformStack.of(e.serving)).toBe(e.serving);
+  });
+});
