@@ -1,6 +1,6 @@
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CanaryModelEndpoint, ClusterAddons, Compliance, GithubDeployRole, InferenceServer, SecureInferenceCluster, SecureInferenceClusterProps, StateBackend, WorkloadNamespace } from "../../lib";
+import { CanaryModelEndpoint, ClusterAddons, Compliance, GithubDeployRole, InferenceRouter, InferenceServer, SecureInferenceCluster, SecureInferenceClusterProps, StateBackend, WorkloadNamespace } from "../../lib";
 
 /** Stacks of the reference platform, returned for tests and for composition. */
 export interface ReferencePlatform {
@@ -18,7 +18,12 @@ export interface ReferencePlatform {
   readonly chat: CanaryModelEndpoint;
   /** The large model on the H100 pool. */
   readonly large: CanaryModelEndpoint;
+  /** The OpenAI-compatible router in front of both. */
+  readonly router: InferenceRouter;
 }
+
+/** Route 53 private hosted zone of models.example.internal, associated with the cluster's VPC. */
+export const MODELS_PRIVATE_ZONE_ID = "Z04312345EXAMPLEZONE1";
 
 /** ACM certificate of the endpoints' internal load balancers (issued for *.models.example.internal). */
 export const ENDPOINT_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
@@ -110,7 +115,9 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     autoscaling: { minReplicas: 1, maxReplicas: 6, targetQueueDepthPerReplica: 4 },
     rollout: { steps: [1, 5, 10, 25, 50, 100], stepDuration: "10m" },
     rollbackWhen: { errorRatePercent: 1, p99LatencyMs: 20000, timeToFirstTokenP99Ms: 2000 },
-    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "chat.models.example.internal" },
+    // Sessions that keep the ALB cookie return to the replica holding their prefix cache.
+    sharedPrefixTokens: 1024,
+    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "chat.models.example.internal", privateHostedZoneId: MODELS_PRIVATE_ZONE_ID, sessionAffinitySeconds: 1800 },
   });
   // A large model on the H100 pool: 4 GPUs per replica (tensor parallel), two replicas per p5 node;
   // the second node holds a canary while the endpoint runs at its maximum.
@@ -128,9 +135,21 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     gpu: { pool: "h100", perReplica: 4 },
     autoscaling: { minReplicas: 1, maxReplicas: 2, targetQueueDepthPerReplica: 8 },
     rollbackWhen: { errorRatePercent: 1, p99LatencyMs: 60000, timeToFirstTokenP99Ms: 5000 },
-    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "large.models.example.internal" },
+    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "large.models.example.internal", privateHostedZoneId: MODELS_PRIVATE_ZONE_ID },
   });
-  return { bootstrap, platform, cluster, addons, serving, chat, large };
+  // One OpenAI-compatible URL: LiteLLM sends simple and medium prompts to the 8B model and complex and
+  // reasoning ones to the 70B model, and falls back from small to large on errors and long contexts.
+  const router = new InferenceRouter(serving, "router", {
+    connection: cluster.connection,
+    namespace: "models",
+    models: [{ endpoint: chat }, { endpoint: large }],
+    teams: [
+      { name: "search", requestsPerMinute: 600, tokensPerMinute: 400000 },
+      { name: "support", requestsPerMinute: 300, tokensPerMinute: 200000 },
+    ],
+    ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "router.models.example.internal" },
+  });
+  return { bootstrap, platform, cluster, addons, serving, chat, large, router };
 }
 
 if (require.main === module) {

@@ -119,6 +119,15 @@ export interface EndpointIngress {
    */
   readonly allowedCidrs?: string[];
   /**
+   * Keeps a client on one replica, and on one version during a rollout, with the ALB's
+   * duration-based cookie (AWSALB), so requests that repeat a prefix (a chat session, an agent
+   * loop) hit the replica whose prefix cache holds it. Only clients that send the cookie back
+   * benefit; calls through an InferenceRouter do not carry it, and a sticky client stays on the
+   * canary for the duration even as its weight changes.
+   * @default - off: requests spread over the replicas
+   */
+  readonly sessionAffinitySeconds?: number;
+  /**
    * Route 53 private hosted zone in which to create `host` as an alias of the load balancer (needs `host`).
    * @default - no DNS record: point `host` at the load balancer yourself
    */
@@ -333,6 +342,10 @@ export class CanaryModelEndpoint extends Construct {
     if (ing.sslPolicy !== undefined && !TLS12_POLICY.test(ing.sslPolicy)) p.add("ingress.sslPolicy", `${show(ing.sslPolicy)} allows TLS below 1.2 or is unknown; use "${DEFAULT_SSL_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* / -TLS-1-2-* policy`);
     if (ing.host !== undefined && isLiteral(ing.host) && !/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(ing.host)) {
       p.add("ingress.host", `${show(ing.host)} is not a lower-case DNS name; use e.g. "chat.models.example.internal" (the certificate must cover it)`);
+    }
+    const sticky = ing.sessionAffinitySeconds;
+    if (sticky !== undefined && !(Number.isInteger(sticky) && sticky >= 1 && sticky <= 604800)) {
+      p.add("ingress.sessionAffinitySeconds", `${show(sticky)} must be whole seconds from 1 to 604800 (7 days), the ALB's cookie limits`);
     }
     if (ing.privateHostedZoneId !== undefined && ing.host === undefined) p.add("ingress.privateHostedZoneId", "needs ingress.host: the record created in the zone is the host name");
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
@@ -672,7 +685,14 @@ export class CanaryModelEndpoint extends Construct {
             // Scale the stable version down as the canary takes traffic, so KEDA's replica count and
             // the canary's share never add up to twice the GPUs.
             dynamicStableScale: true,
-            trafficRouting: { alb: { ingress: name, servicePort: this.container.port } },
+            trafficRouting: {
+              alb: {
+                ingress: name,
+                servicePort: this.container.port,
+                // Version stickiness on the weighted forward action, next to replica stickiness in the target groups.
+                ...(ing.sessionAffinitySeconds ? { stickinessConfig: { enabled: true, durationSeconds: ing.sessionAffinitySeconds } } : {}),
+              },
+            },
             steps,
           },
         },
@@ -796,7 +816,10 @@ export class CanaryModelEndpoint extends Construct {
           "alb.ingress.kubernetes.io/inbound-cidrs": cidrs.join(","),
           "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=600",
           // Long generations: let in-flight requests finish when a pod leaves the target group.
-          "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=60",
+          "alb.ingress.kubernetes.io/target-group-attributes": [
+            "deregistration_delay.timeout_seconds=60",
+            ...(ing.sessionAffinitySeconds ? ["stickiness.enabled=true", "stickiness.type=lb_cookie", `stickiness.lb_cookie.duration_seconds=${ing.sessionAffinitySeconds}`] : []),
+          ].join(","),
           "alb.ingress.kubernetes.io/tags": `secure-inference/cluster=${c.clusterName},secure-inference/endpoint=${ns}.${name}`,
           // Argo Rollouts rewrites this action at every step; it starts with all traffic on stable.
           [actionAnnotation]: JSON.stringify({

@@ -292,6 +292,17 @@ describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
     expect(b.endpoint.host).toBe("chat.models.example.internal");
   });
 
+  it("keeps cookie-carrying clients on one replica and one version when session affinity is on", () => {
+    const b = build({ ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f", sessionAffinitySeconds: 3600 } });
+    const ing = Object.values(resourcesOf(b.json, "kubernetes_ingress_v1"))[0] as Json;
+    expect(ing.metadata.annotations["alb.ingress.kubernetes.io/target-group-attributes"]).toBe(
+      "deregistration_delay.timeout_seconds=60,stickiness.enabled=true,stickiness.type=lb_cookie,stickiness.lb_cookie.duration_seconds=3600",
+    );
+    expect(b.byKind("Rollout")[0].spec.strategy.canary.trafficRouting.alb.stickinessConfig).toEqual({ enabled: true, durationSeconds: 3600 });
+    expectValidCustomResources(b.manifests);
+    expect(problemsOf({ ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f", sessionAffinitySeconds: 0 } })).toMatch(/ingress\.sessionAffinitySeconds: 0 must be whole seconds/);
+  });
+
   it("reserves KV cache for the shared prefix beside a full-length sequence", () => {
     const plain = build();
     const cached = build({ sharedPrefixTokens: 4000 });

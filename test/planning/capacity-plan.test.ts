@@ -60,9 +60,10 @@ describe("the plan report of the reference example", () => {
 
   it("reports each endpoint's fit margin and canary safety in the serving stack", () => {
     const chat = serving.endpoints.find((e) => e.name === "models/chat")!;
-    // 8B bf16 on one L4: 14.9 GiB weights + 2 GiB overhead + KV for 8,192 tokens at 128 KiB (1 GiB) of 22.35 GiB.
+    // 8B bf16 on one L4: 14.9 GiB weights + 2 GiB overhead + KV for 8,192 + 1,024 shared-prefix tokens
+    // at 128 KiB (1.125 GiB), of 22.35 GiB.
     expect(chat.weightsGiB).toBeCloseTo(14.9, 1);
-    expect(chat.fitUsedFraction).toBeCloseTo((14.901 + 2 + 1) / (22888 / 1024), 2);
+    expect(chat.fitUsedFraction).toBeCloseTo((14.901 + 2 + 1.125) / (22888 / 1024), 2);
     expect(chat.rollout).toMatchObject({ steps: [1, 5, 10, 25, 50, 100], detectionSeconds: 240, firstStepRollbackSeconds: 240, firstStepExposurePercentMinutes: 4, fullRolloutSeconds: 3600 });
     expect(serving.pools.map((p) => p.pool).sort()).toEqual(["h100", "l4"]);
   });
