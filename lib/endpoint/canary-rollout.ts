@@ -125,7 +125,7 @@ export const ALB_METRIC_DELAY_SECONDS = 60;
 /** Seconds to add a GPU node when none is free (EC2 launch, join, driver, image pull); an estimate. */
 export const NODE_PROVISION_SECONDS = 300;
 
-/** Validates rollout options and rollback conditions; every problem at once. */
+/** Validates rollout options and rollback conditions; every problem at once. @internal */
 export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined, rollback: RollbackConditions | undefined, p: Problems): void {
   const steps = rollout?.steps;
   if (steps !== undefined) {
