@@ -78,6 +78,12 @@ export interface ExistingVpc {
    * @default - unknown: endpoints must then list the CIDRs that may reach them
    */
   readonly cidrBlock?: string;
+  /**
+   * Subnets that hold your internal load balancers (tagged `kubernetes.io/role/internal-elb: 1`)
+   * and no pods; the metrics scraper goes there too. With them, endpoints admit only these to their pods.
+   * @default - none: endpoints admit `cidrBlock`, which also admits every pod (a warning says so)
+   */
+  readonly loadBalancerSubnets?: { readonly subnetIds: string[]; readonly cidrs: string[] };
 }
 
 /** Opt-in public access to the Kubernetes API endpoint. */
@@ -591,7 +597,7 @@ export class SecureInferenceCluster extends Construct {
       clusterName: name,
       clusterArn: this.cluster.arn,
       // The scraper's network interfaces go where the load balancers are, never among the pods.
-      subnetIds: this.network ? this.network.ingressSubnetIds : subnetIds,
+      subnetIds: this.network ? this.network.ingressSubnetIds : (props.existingVpc?.loadBalancerSubnets?.subnetIds ?? subnetIds),
       securityGroupId: this.cluster.vpcConfig.clusterSecurityGroupId,
       key: this.logsKey,
       tags,
@@ -644,7 +650,7 @@ export class SecureInferenceCluster extends Construct {
       vpcId,
       // A literal where possible: endpoints put it in NetworkPolicies of other stacks.
       vpcCidr: this.network ? (props.network?.vpcCidr ?? DEFAULT_VPC_CIDR) : props.existingVpc?.cidrBlock,
-      loadBalancerCidrs: this.network ? [...this.network.ingressSubnetCidrs] : undefined,
+      loadBalancerCidrs: this.network ? [...this.network.ingressSubnetCidrs] : props.existingVpc?.loadBalancerSubnets ? [...props.existingVpc.loadBalancerSubnets.cidrs] : undefined,
       privateSubnetIds: subnetIds,
       region: ctx.region,
       platformStackPath: TerraformStack.of(this).node.path,
@@ -763,6 +769,13 @@ function validate(props: SecureInferenceClusterProps): Problems {
     }
   }
   if (props.network && props.existingVpc) p.add("network", "give either network (a new VPC) or existingVpc, not both");
+  const lbs = props.existingVpc?.loadBalancerSubnets;
+  if (lbs) {
+    if (lbs.subnetIds.length === 0 || lbs.cidrs.length === 0) p.add("existingVpc.loadBalancerSubnets", "needs both subnetIds and their cidrs (at least one each)");
+    for (const [i, cidr] of lbs.cidrs.entries()) {
+      if (isLiteral(cidr) && (!parseCidr(cidr) || isOpenToWorld(cidr))) p.add(`existingVpc.loadBalancerSubnets.cidrs[${i}]`, `${show(cidr)} is not a subnet's IPv4 CIDR; use e.g. "10.20.250.0/24"`);
+    }
+  }
   if (props.existingVpc) {
     const ids = props.existingVpc.privateSubnetIds ?? [];
     // A token list (e.g. data.aws_subnets.ids) has one element at synth time: only literal lists are counted.

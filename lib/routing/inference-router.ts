@@ -565,7 +565,8 @@ export class InferenceRouter extends Construct {
       spec: {
         podSelector: { matchLabels: selector },
         policyTypes: ["Ingress"],
-        ingress: [{ from: cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(ROUTER_PORT), protocol: "TCP" }] }],
+        // Only the load balancer subnets (no pods there); an existing VPC without them falls back to the client CIDRs.
+        ingress: [{ from: (c.loadBalancerCidrs ?? cidrs).map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(ROUTER_PORT), protocol: "TCP" }] }],
       },
     });
     new ServiceV1(this, "service", {

@@ -216,11 +216,11 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
     expect(deployment.spec.strategy.rolling_update).toEqual({ max_surge: "1", max_unavailable: "0" });
   });
 
-  it("admits only the VPC (the load balancer) to the router port", () => {
+  it("admits only the load balancer subnets (which hold no pods) to the router port", () => {
     const policies = b.routerResources("kubernetes_network_policy_v1");
     expect(policies).toHaveLength(1);
     expect(policies[0].spec.policy_types).toEqual(["Ingress"]);
-    expect(policies[0].spec.ingress).toEqual([{ from: [{ ip_block: { cidr: "10.0.0.0/16" } }], ports: [{ port: "4000", protocol: "TCP" }] }]);
+    expect(policies[0].spec.ingress).toEqual([{ from: [{ ip_block: { cidr: "10.0.248.0/24" } }, { ip_block: { cidr: "10.0.249.0/24" } }], ports: [{ port: "4000", protocol: "TCP" }] }]);
   });
 
   it("puts an internal HTTPS-only ALB with a TLS 1.2+ policy in front, with the endpoints' annotations", () => {
@@ -290,13 +290,14 @@ describe("InferenceRouter options", () => {
     expect(b.routerResources("kubernetes_deployment_v1")[0].spec.template.metadata.annotations["secure-inference.io/master-key-version"]).toBe("2");
   });
 
-  it("uses the load balancer's DNS name as its URL when no host is given, and admits the CIDRs given", () => {
+  it("uses the load balancer's DNS name as its URL when no host is given, and lets the CIDRs given reach the load balancer", () => {
     const b = build({ ingress: { certificateArn: CERTIFICATE_ARN, allowedCidrs: ["10.1.0.0/16", "192.168.0.0/24"] } });
     expect(b.router.url).toMatch(/^https:\/\/\$\{TfToken\[/);
     const ing = b.routerResources("kubernetes_ingress_v1")[0];
     expect(ing.spec.rule[0].host).toBeUndefined();
     expect(ing.metadata.annotations["alb.ingress.kubernetes.io/inbound-cidrs"]).toBe("10.1.0.0/16,192.168.0.0/24");
-    expect(b.routerResources("kubernetes_network_policy_v1")[0].spec.ingress[0].from).toEqual([{ ip_block: { cidr: "10.1.0.0/16" } }, { ip_block: { cidr: "192.168.0.0/24" } }]);
+    // The pods still admit only the load balancer subnets; allowedCidrs are the load balancer's clients.
+    expect(b.routerResources("kubernetes_network_policy_v1")[0].spec.ingress[0].from).toEqual([{ ip_block: { cidr: "10.0.248.0/24" } }, { ip_block: { cidr: "10.0.249.0/24" } }]);
   });
 
   it("serves a single model on every tier with no fallback", () => {
