@@ -4,11 +4,11 @@ import { Annotations, App, Aspects, IAspect, ISynthesisSession, TerraformStack }
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis, before its files are written.
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
-import { onStackSynthesis } from "../private/stack-synthesis";
+import { onStackSynthesis, reportSynthesisSummary } from "../private/stack-synthesis";
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
 import { ALL_PACKS, FEDRAMP_MODERATE, GDPR, HIPAA, SOC2 } from "./packs";
-import { reportJson, reportMarkdown, reportSummaryLine } from "./report";
+import { reportJson, reportMarkdown } from "./report";
 import { ComplianceSuppression, addSuppression, suppressionsUnder } from "./suppressions";
 
 /** File names of a stack's reports, written into its directory under the cdktf output folder. */
@@ -58,7 +58,12 @@ function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enfo
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, REPORT_FILES.json), reportJson(report));
   fs.writeFileSync(path.join(dir, REPORT_FILES.markdown), reportMarkdown(report));
-  process.stdout.write(`${reportSummaryLine(report)}\n`);
+  // One line per stack on the console: resources, this, and the GPU plan where there is one.
+  const errorCount = report.findings.filter((f) => f.level === "error").length;
+  reportSynthesisSummary(
+    stack,
+    `compliance ${report.passed ? "PASS" : "FAIL"} (${report.packs.map((p) => p.name).join(", ")}: ${errorCount} errors, ${report.findings.length - errorCount} warnings, ${report.suppressedFindings.length} suppressed)`,
+  );
   for (const s of report.suppressions.filter((x) => x.relevant && x.matched === 0)) {
     Annotations.of(stack).addWarning(`compliance suppression of ${s.id} on ${s.path} matches no finding; remove it (reason was: ${s.reason})`);
   }

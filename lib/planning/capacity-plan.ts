@@ -5,7 +5,7 @@ import { Construct } from "constructs";
 import type { CapacityType } from "../cluster/gpu-node-pool";
 import type { GpuPoolDescription } from "../cluster/secure-inference-cluster";
 import { ValidationError } from "../errors";
-import { onStackSynthesis } from "../private/stack-synthesis";
+import { onStackSynthesis, reportSynthesisSummary } from "../private/stack-synthesis";
 import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR, GPU_PRICE_REGION, GPU_PRICES_READ_ON } from "./gpu-prices";
 
 /** File names of a stack's plan report, next to its Terraform in the cdktf output folder. */
@@ -252,7 +252,8 @@ export class CapacityPlan {
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(path.join(dir, PLAN_REPORT_FILES.json), `${JSON.stringify(report, null, 2)}\n`);
         fs.writeFileSync(path.join(dir, PLAN_REPORT_FILES.markdown), planMarkdown(report));
-        process.stdout.write(planSummary(report));
+        const [head, ...details] = planSummary(report).trimEnd().split("\n");
+        reportSynthesisSummary(stack, head.replace(`plan ${report.stack}: `, "GPU plan: "), details.map((d) => d.trim()), 1);
         for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined)) {
           Annotations.of(stack).addWarning(`plan: no list price for ${p.instanceType} (pool ${p.pool}); its cost is left out of the totals`);
         }

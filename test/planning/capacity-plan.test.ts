@@ -21,6 +21,7 @@ describe("the plan report of the reference example", () => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
     const app = new App({ outdir });
     buildReferencePlatform(app, { compliance: false });
+    // (compliance off: this test is about the plan; with it, its part comes first on each line)
     const write = process.stdout.write.bind(process.stdout);
     let captured = "";
     process.stdout.write = ((chunk: string) => {
@@ -72,7 +73,8 @@ describe("the plan report of the reference example", () => {
     const md = fs.readFileSync(path.join(outdir, "stacks", "serving", PLAN_REPORT_FILES.markdown), "utf8");
     expect(md).toMatch(/^# GPU plan: stack `serving`/);
     expect(md).toContain("| ml-prod | l4 | g6.xlarge | ON_DEMAND | 1 x L4 | 0-8; 1 | 0.8048 | $0.80 - $6.44 |");
-    expect(stdout).toContain("plan platform: 2 GPU pool(s), 0 endpoint(s); $55.84-$116.52/h");
+    // One line per stack (resources | compliance | GPU plan), then the pools and endpoints.
+    expect(stdout).toMatch(/^platform: \d+ resources \| GPU plan: 2 GPU pool\(s\), 0 endpoint\(s\); \$55\.84-\$116\.52\/h/m);
     expect(stdout).toMatch(/endpoint models\/chat: 1-6 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)/);
   });
 });
