@@ -30,3 +30,19 @@ export function onlyResource(json: Record<string, any>, type: string): Record<st
 export { App };
 
 export { parseTemplateJson } from "../lib/compliance/private/template-json";
+
+/** Runs `fn` and returns what it wrote to stdout (the synth summary lines), without printing it. */
+export function captureStdout(fn: () => void): string {
+  const write = process.stdout.write.bind(process.stdout);
+  let out = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}

@@ -24,7 +24,8 @@ import type { ClusterConnection, GpuPoolDescription } from "../cluster/secure-in
 import { GpuCatalog } from "../planning/gpu-catalog";
 import { DeclaredLoad, estimateReplicas, explainFit, GPU_PERFORMANCE, ModelArchitecture, ModelDtype, ModelFit, modelFit, ModelFitInput, ModelQuantization, ReplicaEstimate } from "../planning/capacity";
 import { CapacityPlan, PlannedEndpoint } from "../planning/capacity-plan";
-import { isDnsLabel, isLiteral, isOpenToWorld, parseCidr, Problems, show } from "../private/validation";
+import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
+import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { PolicyDocument } from "../security/policy-document";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import {
@@ -241,8 +242,6 @@ export const SERVER_WARMUP_SECONDS = 180;
 /** Label every pod of an endpoint carries; the AMP scraper maps it to `secure_inference_io_endpoint`. */
 export const ENDPOINT_LABEL = "secure-inference.io/endpoint";
 const EVALUATION_ROLE_LABEL = "secure-inference.io/role";
-const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/;
 const MODELS_DIR = "/models";
 /** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
 const PRE_STOP_SECONDS = 20;
@@ -336,10 +335,6 @@ export class CanaryModelEndpoint extends Construct {
       p.add("rollbackWhen.timeToFirstTokenP99Ms", `is only measured for vLLM (its time-to-first-token histogram); the ${server.kind} server does not publish one`);
     }
     const ing = props.ingress;
-    if (isLiteral(ing.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(ing.certificateArn)) {
-      p.add("ingress.certificateArn", `${show(ing.certificateArn)} is not an ACM certificate ARN; use e.g. "arn:aws:acm:us-east-1:123456789012:certificate/<id>"`);
-    }
-    if (ing.sslPolicy !== undefined && !TLS12_POLICY.test(ing.sslPolicy)) p.add("ingress.sslPolicy", `${show(ing.sslPolicy)} allows TLS below 1.2 or is unknown; use "${DEFAULT_SSL_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* / -TLS-1-2-* policy`);
     if (ing.host !== undefined && isLiteral(ing.host) && !/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(ing.host)) {
       p.add("ingress.host", `${show(ing.host)} is not a lower-case DNS name; use e.g. "chat.models.example.internal" (the certificate must cover it)`);
     }
@@ -349,12 +344,7 @@ export class CanaryModelEndpoint extends Construct {
     }
     if (ing.privateHostedZoneId !== undefined && ing.host === undefined) p.add("ingress.privateHostedZoneId", "needs ingress.host: the record created in the zone is the host name");
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
-    if (cidrs.length === 0) p.add("ingress.allowedCidrs", `is needed: the cluster's VPC CIDR is unknown (existingVpc without cidrBlock); list the CIDRs that may reach the load balancer, e.g. ["10.0.0.0/16"]`);
-    for (const [i, cidr] of cidrs.entries()) {
-      if (!isLiteral(cidr)) continue;
-      if (isOpenToWorld(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} admits every address to an internal endpoint; list your networks`);
-      else if (!parseCidr(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR`);
-    }
+    validateInternalAlb(p, "ingress", ing.certificateArn, ing.sslPolicy, cidrs);
     const prefix = props.sharedPrefixTokens ?? 0;
     if (!Number.isInteger(prefix) || prefix < 0) p.add("sharedPrefixTokens", `${show(prefix)} must be a whole number of tokens, 0 or more`);
     const load = props.load;
@@ -806,21 +796,15 @@ export class CanaryModelEndpoint extends Construct {
         namespace: ns,
         labels,
         annotations: {
-          "alb.ingress.kubernetes.io/scheme": "internal",
-          "alb.ingress.kubernetes.io/target-type": "ip",
-          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
-          "alb.ingress.kubernetes.io/certificate-arn": ing.certificateArn,
-          "alb.ingress.kubernetes.io/ssl-policy": ing.sslPolicy ?? DEFAULT_SSL_POLICY,
-          "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
-          "alb.ingress.kubernetes.io/healthcheck-path": this.container.readinessPath,
-          "alb.ingress.kubernetes.io/inbound-cidrs": cidrs.join(","),
-          "alb.ingress.kubernetes.io/load-balancer-attributes": "routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=600",
-          // Long generations: let in-flight requests finish when a pod leaves the target group.
-          "alb.ingress.kubernetes.io/target-group-attributes": [
-            "deregistration_delay.timeout_seconds=60",
-            ...(ing.sessionAffinitySeconds ? ["stickiness.enabled=true", "stickiness.type=lb_cookie", `stickiness.lb_cookie.duration_seconds=${ing.sessionAffinitySeconds}`] : []),
-          ].join(","),
-          "alb.ingress.kubernetes.io/tags": `secure-inference/cluster=${c.clusterName},secure-inference/endpoint=${ns}.${name}`,
+          ...internalAlbAnnotations({
+            certificateArn: ing.certificateArn,
+            sslPolicy: ing.sslPolicy,
+            inboundCidrs: cidrs,
+            healthCheckPath: this.container.readinessPath,
+            idleTimeoutSeconds: 600,
+            targetGroupAttributes: ing.sessionAffinitySeconds ? ["stickiness.enabled=true", "stickiness.type=lb_cookie", `stickiness.lb_cookie.duration_seconds=${ing.sessionAffinitySeconds}`] : [],
+            tags: { "secure-inference/cluster": c.clusterName, "secure-inference/endpoint": `${ns}.${name}` },
+          }),
           // Argo Rollouts rewrites this action at every step; it starts with all traffic on stable.
           [actionAnnotation]: JSON.stringify({
             type: "forward",

@@ -15,7 +15,8 @@ import { ClusterProviders } from "../addons/cluster-providers";
 import type { ClusterConnection } from "../cluster/secure-inference-cluster";
 import { CanaryModelEndpoint, MODEL_FETCH_IMAGE } from "../endpoint/canary-model-endpoint";
 import { hasPinnedImage } from "../endpoint/canary-rollout";
-import { isDnsLabel, isLiteral, isOpenToWorld, parseCidr, Problems, show } from "../private/validation";
+import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
+import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import { PolicyDocument } from "../security/policy-document";
@@ -170,8 +171,6 @@ export const ROUTER_PORT = 4000;
 export const ROUTER_LABEL = "secure-inference.io/router";
 /** uid of `nobody` in LiteLLM's non_root image. */
 const ROUTER_UID = 65534;
-const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-const TLS12_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)/;
 const TIERS: readonly RouterTier[] = ["simple", "medium", "complex", "reasoning"];
 const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/;
 const CONFIG_DIR = "/etc/litellm";
@@ -310,17 +309,8 @@ export class InferenceRouter extends Construct {
     }
 
     const ing = props.ingress;
-    if (isLiteral(ing.certificateArn) && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(ing.certificateArn)) {
-      p.add("ingress.certificateArn", `${show(ing.certificateArn)} is not an ACM certificate ARN; use e.g. "arn:aws:acm:us-east-1:123456789012:certificate/<id>"`);
-    }
-    if (ing.sslPolicy !== undefined && !TLS12_POLICY.test(ing.sslPolicy)) p.add("ingress.sslPolicy", `${show(ing.sslPolicy)} allows TLS below 1.2 or is unknown; use "${DEFAULT_SSL_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* / -TLS-1-2-* policy`);
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
-    if (cidrs.length === 0) p.add("ingress.allowedCidrs", `is needed: the cluster's VPC CIDR is unknown (existingVpc without cidrBlock); list the CIDRs that may reach the load balancer, e.g. ["10.0.0.0/16"]`);
-    for (const [i, cidr] of cidrs.entries()) {
-      if (!isLiteral(cidr)) continue;
-      if (isOpenToWorld(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} admits every address to an internal router; list your networks`);
-      else if (!parseCidr(cidr)) p.add(`ingress.allowedCidrs[${i}]`, `${show(cidr)} is not an IPv4 CIDR`);
-    }
+    validateInternalAlb(p, "ingress", ing.certificateArn, ing.sslPolicy, cidrs);
     p.throwIfAny(this, "InferenceRouter");
 
     // From here on every input is valid.
@@ -584,19 +574,15 @@ export class InferenceRouter extends Construct {
         namespace: ns,
         labels,
         annotations: {
-          "alb.ingress.kubernetes.io/scheme": "internal",
-          "alb.ingress.kubernetes.io/target-type": "ip",
-          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTPS: 443 }]),
-          "alb.ingress.kubernetes.io/certificate-arn": ing.certificateArn,
-          "alb.ingress.kubernetes.io/ssl-policy": ing.sslPolicy ?? DEFAULT_SSL_POLICY,
-          "alb.ingress.kubernetes.io/backend-protocol": "HTTP",
-          "alb.ingress.kubernetes.io/healthcheck-path": "/health/readiness",
-          "alb.ingress.kubernetes.io/inbound-cidrs": cidrs.join(","),
-          // Idle timeout = one call's timeout: the load balancer never cuts a call LiteLLM still waits on.
-          // (A retry after a timed-out call outlives the client's connection; retries and fallbacks are for fast failures.)
-          "alb.ingress.kubernetes.io/load-balancer-attributes": `routing.http.drop_invalid_header_fields.enabled=true,idle_timeout.timeout_seconds=${timeoutSeconds}`,
-          "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=60",
-          "alb.ingress.kubernetes.io/tags": `secure-inference/cluster=${c.clusterName},secure-inference/router=${ns}.${name}`,
+          ...internalAlbAnnotations({
+            certificateArn: ing.certificateArn,
+            sslPolicy: ing.sslPolicy,
+            inboundCidrs: cidrs,
+            healthCheckPath: "/health/readiness",
+            // Idle timeout = one call's timeout: the load balancer never cuts a call LiteLLM still waits on.
+            idleTimeoutSeconds: timeoutSeconds,
+            tags: { "secure-inference/cluster": c.clusterName, "secure-inference/router": `${ns}.${name}` },
+          }),
         },
       },
       spec: {

@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { buildMinimal } from "../../examples/minimal/main";
+import { captureStdout } from "../util";
 
 /** What `cdktf synth` of an example prints: one short line per stack, then its GPU pools and endpoints. */
 describe("synth progress output", () => {
@@ -10,17 +11,7 @@ describe("synth progress output", () => {
   beforeAll(() => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "progress-")) });
     buildMinimal(app);
-    const write = process.stdout.write.bind(process.stdout);
-    let out = "";
-    process.stdout.write = ((chunk: string) => {
-      out += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      app.synth();
-    } finally {
-      process.stdout.write = write;
-    }
+    const out = captureStdout(() => app.synth());
     lines = out.trimEnd().split("\n");
   });
 

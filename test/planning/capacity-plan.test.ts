@@ -10,6 +10,7 @@ import { estimateReplicas, modelFit } from "../../lib/planning/capacity";
 import { CapacityPlan, PLAN_REPORT_FILES, PlanReport } from "../../lib/planning/capacity-plan";
 import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR } from "../../lib/planning/gpu-prices";
 import { chatProps, platformAndServing } from "../endpoint/fixtures";
+import { captureStdout } from "../util";
 
 describe("the plan report of the reference example", () => {
   let outdir: string;
@@ -22,18 +23,7 @@ describe("the plan report of the reference example", () => {
     const app = new App({ outdir });
     buildReferencePlatform(app, { compliance: false });
     // (compliance off: this test is about the plan; with it, its part comes first on each line)
-    const write = process.stdout.write.bind(process.stdout);
-    let captured = "";
-    process.stdout.write = ((chunk: string) => {
-      captured += chunk;
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      app.synth();
-    } finally {
-      process.stdout.write = write;
-    }
-    stdout = captured;
+    stdout = captureStdout(() => app.synth());
     const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, PLAN_REPORT_FILES.json), "utf8")) as PlanReport;
     platform = read("platform");
     serving = read("serving");
