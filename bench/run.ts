@@ -1,8 +1,10 @@
 /**
- * npm run bench [-- --runs N]: times what users and CI wait for, as medians of N runs (default 3):
- * the synth of the reference example (in-process, and `npx cdktf synth` as users run it), the
- * offline terraform init/validate/plan of its platform stack, and the whole jest suite.
- * Writes bench/results.md with a description of the machine.
+ * npm run bench [-- --runs N] [-- --out FILE]: times what users and CI wait for, as medians of N runs (default 3):
+ * the synth of the reference example (in-process, and `npx cdktf synth` as users run it), how synth time grows
+ * with the number of model endpoints (1, 10, 50), the offline terraform init/validate/plan of its platform stack,
+ * and the whole jest suite.
+ * Writes bench/results.md (or FILE: use it for trial runs, so that results.md keeps the full run) with a
+ * description of the machine. Repeats of the jest suite stop when another would take the bench past 9.5 minutes.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -14,6 +16,16 @@ import { OfflineTerraform, synthApp } from "../test/harness/offline-terraform";
 const root = path.resolve(__dirname, "..");
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const outArg = process.argv.indexOf("--out");
+const OUT = outArg > 0 ? path.resolve(process.cwd(), process.argv[outArg + 1]) : path.join(root, "bench", "results.md");
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs needs a whole number >= 1, got ${process.argv[runsArg + 1]}`);
+if (outArg > 0 && !process.argv[outArg + 1]) throw new Error("--out needs a file name");
+/** Endpoint counts of the scaling measurement (bench/synth-endpoints.ts). */
+const ENDPOINT_COUNTS = [1, 10, 50] as const;
+/** "No worse than linear": the marginal synth cost per endpoint between 10 and 50 is at most this multiple of that between 1 and 10. */
+const LINEAR_TOLERANCE = 1.25;
+/** The whole bench should end within 10 minutes on the 2-core reference machine; repeats of the jest suite (the longest measurement) stop at this mark. */
+const BUDGET_MINUTES = 9.5;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,13 +44,23 @@ interface Row {
   readonly what: string;
   readonly runs: number[];
   readonly unit: string;
+  /** A value derived from other rows' medians, shown instead of the median of `runs`. */
+  readonly value?: number;
+  /** Shown instead of the list of runs (for derived values). */
+  readonly detail?: string;
 }
 
+const shown = (r: Row) => `${(r.value ?? median(r.runs)).toFixed(2)} ${r.unit}`;
+const runsOf = (r: Row) => r.detail ?? r.runs.map((x) => x.toFixed(2)).join(", ");
+
 async function main(): Promise<void> {
+  const benchStarted = Date.now();
   const rows: Row[] = [];
   const log = (r: Row) => {
     rows.push(r);
-    console.log(`${r.what}: median ${median(r.runs).toFixed(2)} ${r.unit} (runs: ${r.runs.map((x) => x.toFixed(2)).join(", ")})`);
+    const at = (Date.now() - benchStarted) / 1000;
+    const clock = `[${Math.floor(at / 60)}:${String(Math.floor(at % 60)).padStart(2, "0")}]`;
+    console.log(`${clock} ${r.what}: ${r.value === undefined ? "median " : ""}${shown(r)} (${r.detail ?? `runs: ${runsOf(r)}`})`);
   };
 
   const synthOnce = (args: string[]) => {
@@ -57,6 +79,53 @@ async function main(): Promise<void> {
   log({ what: "same synth without compliance packs", runs: bare.map((x) => x.ms / 1000), unit: "s" });
   log({ what: "compliance overhead: synth with packs / without (median of the per-pair ratios)", runs: inProcess.map((x, i) => x.ms / bare[i].ms), unit: "x" });
   log({ what: "peak RSS of the synth process (node + ts-node + providers)", runs: inProcess.map((x) => x.maxRssMiB), unit: "MiB" });
+
+  // Synth time as the number of endpoints grows: a platform stack with one L4 pool and a serving stack with N
+  // CanaryModelEndpoints, four packs enforced. One child process per synth; the counts interleaved, 5 rounds at least.
+  interface EndpointsSynth { n: number; ms: number; buildMs: number; maxRssMiB: number }
+  const synthEndpoints = (n: number): EndpointsSynth => {
+    const r = spawnSync("npx", ["ts-node", "bench/synth-endpoints.ts", String(n)], { cwd: root, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`bench/synth-endpoints.ts ${n} failed:\n${r.stderr}`.slice(0, 4000));
+    return JSON.parse(r.stdout.trim().split("\n").pop()!) as EndpointsSynth;
+  };
+  const byCount = new Map<number, EndpointsSynth[]>(ENDPOINT_COUNTS.map((n) => [n, []]));
+  for (let i = 0; i < Math.max(RUNS, 5); i++) for (const n of ENDPOINT_COUNTS) byCount.get(n)!.push(synthEndpoints(n));
+  const synthMs = (n: number) => median(byCount.get(n)!.map((x) => x.ms));
+  const totalMs = (n: number) => median(byCount.get(n)!.map((x) => x.buildMs + x.ms));
+  for (const n of ENDPOINT_COUNTS) {
+    log({ what: `synth with ${n} CanaryModelEndpoint(s) (platform + serving stack, four packs; App.synth only)`, runs: byCount.get(n)!.map((x) => x.ms / 1000), unit: "s" });
+  }
+  for (const n of ENDPOINT_COUNTS) {
+    log({ what: `same with ${n} endpoint(s), construction + App.synth`, runs: byCount.get(n)!.map((x) => (x.buildMs + x.ms) / 1000), unit: "s" });
+  }
+  const [n1, n10, n50] = ENDPOINT_COUNTS;
+  const scaling = (t: (n: number) => number) => {
+    const low = (t(n10) - t(n1)) / (n10 - n1);
+    const high = (t(n50) - t(n10)) / (n50 - n10);
+    return { low, high, ratio: (t(n50) - t(n1)) / (t(n10) - t(n1)), growth: high / low };
+  };
+  const linear = (n50 - n1) / (n10 - n1);
+  const sc = scaling(synthMs);
+  const total = scaling(totalMs);
+  log({ what: `App.synth cost per added endpoint from ${n1} to ${n10} endpoints: (t${n10} - t${n1}) / ${n10 - n1}`, runs: [], unit: "ms", value: sc.low, detail: "from the medians above" });
+  log({ what: `App.synth cost per added endpoint from ${n10} to ${n50} endpoints: (t${n50} - t${n10}) / ${n50 - n10}`, runs: [], unit: "ms", value: sc.high, detail: "from the medians above" });
+  // Linear growth gives (t50 - t1) / (t10 - t1) = 49 / 9; the verdict compares the marginal cost per endpoint
+  // at 10-50 endpoints with that at 1-10, and says so when the 1-10 difference is too small to divide by.
+  const verdict =
+    !(sc.low > 0)
+      ? `inconclusive: t${n10} - t${n1} = ${(synthMs(n10) - synthMs(n1)).toFixed(0)} ms is not above zero, so the per-endpoint cost at ${n1}-${n10} cannot be compared`
+      : sc.growth <= LINEAR_TOLERANCE
+        ? `no worse than linear: the cost per endpoint at ${n10}-${n50} is ${sc.growth.toFixed(2)}x that at ${n1}-${n10} (criterion: <= ${LINEAR_TOLERANCE}x)`
+        : `worse than linear: the cost per endpoint at ${n10}-${n50} is ${sc.growth.toFixed(2)}x that at ${n1}-${n10} (criterion for "no worse than linear": <= ${LINEAR_TOLERANCE}x)`;
+  log({ what: `App.synth scaling ratio (t${n50} - t${n1}) / (t${n10} - t${n1}); linear growth gives ${n50 - n1}/${n10 - n1} = ${linear.toFixed(2)}`, runs: [], unit: "x", value: sc.ratio, detail: verdict });
+  log({
+    what: `same scaling ratio for construction + App.synth (what \`cdktf synth\` waits for)`,
+    runs: [],
+    unit: "x",
+    value: total.ratio,
+    detail: `per added endpoint: ${total.low.toFixed(2)} ms at ${n1}-${n10}, ${total.high.toFixed(2)} ms at ${n10}-${n50} (${total.growth.toFixed(2)}x)`,
+  });
+  log({ what: `peak RSS of the synth process with ${n50} endpoints`, runs: byCount.get(n50)!.map((x) => x.maxRssMiB), unit: "MiB" });
 
   const cli: number[] = [];
   for (let i = 0; i < RUNS; i++) cli.push(timeCommand("npx", ["cdktf", "synth"]));
@@ -82,11 +151,21 @@ async function main(): Promise<void> {
   log({ what: "terraform validate of stack platform", runs: validate, unit: "s" });
   log({ what: `offline terraform plan of stack platform (${Object.values(platform.json.resource).reduce((n: number, t) => n + Object.keys(t as object).length, 0)} resources)`, runs: plan, unit: "s" });
 
-  const jest: number[] = [];
-  for (let i = 0; i < RUNS; i++) jest.push(timeCommand("npx", ["jest", "--silent"]));
-  log({ what: "jest suite (all tests, 2 workers)", runs: jest, unit: "s" });
+  // tsc first, the jest suite last: jest is the longest measurement (minutes), so its repeats are the ones cut when
+  // another would end the bench after BUDGET_MINUTES. The first run always happens; the row says when runs were cut.
   const tsc: number[] = [];
   for (let i = 0; i < RUNS; i++) tsc.push(timeCommand("npx", ["tsc", "--noEmit", "--incremental", "false"]));
+  const jest: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const elapsed = (Date.now() - benchStarted) / 1000;
+    if (i > 0 && elapsed + 1.15 * Math.max(...jest) > BUDGET_MINUTES * 60) {
+      console.log(`jest suite: stopping after ${i} of ${RUNS} runs; another (~${Math.max(...jest).toFixed(0)} s) would end the bench after ${BUDGET_MINUTES} min (${(elapsed / 60).toFixed(1)} min so far)`);
+      break;
+    }
+    jest.push(timeCommand("npx", ["jest", "--silent"]));
+  }
+  const cut = jest.length < RUNS ? `; ${jest.length} of ${RUNS} runs, the others cut to keep the bench under ${BUDGET_MINUTES} min` : "";
+  log({ what: `jest suite (all tests, 2 workers${cut})`, runs: jest, unit: "s" });
   log({ what: "tsc --noEmit (cold, no incremental cache)", runs: tsc, unit: "s" });
 
   const tfVersion = spawnSync("terraform", ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).stdout.split("\n")[0];
@@ -96,10 +175,10 @@ async function main(): Promise<void> {
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node.js ${process.version}; ${tfVersion}; hashicorp/aws 5.100.0 from a filesystem mirror`,
   ].join("\n");
-  const table = ["| what | median | runs |", "| --- | --- | --- |", ...rows.map((r) => `| ${r.what} | ${median(r.runs).toFixed(2)} ${r.unit} | ${r.runs.map((x) => x.toFixed(2)).join(", ")} |`)].join("\n");
+  const table = ["| what | median | runs |", "| --- | --- | --- |", ...rows.map((r) => `| ${r.what} | ${shown(r)} | ${runsOf(r)} |`)].join("\n");
   const md = `# Benchmarks\n\nMedians of ${RUNS} runs, measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\`.\n\n## Machine\n\n${machine}\n\n## Results\n\n${table}\n\nTimes are wall-clock seconds on a shared machine: compare ratios between runs of the same machine rather than absolute numbers.\n`;
-  fs.writeFileSync(path.join(root, "bench", "results.md"), md);
-  console.log(`\nwrote bench/results.md`);
+  fs.writeFileSync(OUT, md);
+  console.log(`\nwrote ${path.relative(process.cwd(), OUT) || OUT}; the whole bench took ${((Date.now() - benchStarted) / 60000).toFixed(1)} min`);
 }
 
 main().catch((e) => {

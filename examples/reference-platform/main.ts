@@ -22,6 +22,11 @@ export interface ReferencePlatform {
   readonly router: InferenceRouter;
 }
 
+/** The AWS account of the example. */
+export const ACCOUNT_ID = "123456789012";
+/** Names of the CI roles the bootstrap stack creates (GitHub Actions assumes them through OIDC). */
+export const CI_ROLE_NAMES = { deploy: "github-deploy-ml-prod", plan: "github-plan-ml-prod" } as const;
+
 /** Route 53 private hosted zone of models.example.internal, associated with the cluster's VPC. */
 export const MODELS_PRIVATE_ZONE_ID = "Z04312345EXAMPLEZONE1";
 
@@ -62,6 +67,8 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   const state = new StateBackend(bootstrap, "state", { bucketName: "ml-prod-terraform-state-123456789012", region: "us-east-1" });
   const stateKeys = ["platform.tfstate", "addons.tfstate", "serving.tfstate"];
   const deploy = new GithubDeployRole(bootstrap, "deploy", {
+    // Fixed names: the platform stack grants them cluster access by ARN, without reading bootstrap's state.
+    roleName: CI_ROLE_NAMES.deploy,
     repository: "example-org/ml-platform",
     branches: ["main"],
     resourceNamePrefix: "ml-prod",
@@ -69,6 +76,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   });
   // Pull requests may plan (read state, take the lock) but never deploy or write state.
   new GithubDeployRole(bootstrap, "plan", {
+    roleName: CI_ROLE_NAMES.plan,
     repository: "example-org/ml-platform",
     pullRequests: true,
     readOnly: true,
@@ -85,6 +93,10 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }],
   });
   const cluster = new SecureInferenceCluster(platform, "ml", REFERENCE_CLUSTER);
+  // CI applies the addons and serving stacks through the Kubernetes API: the deploy role administers
+  // the cluster, the plan role (pull requests) reads it, Secrets included, to diff Helm releases.
+  cluster.grantAccess("ci-deploy", { principalArn: `arn:aws:iam::${ACCOUNT_ID}:role/${CI_ROLE_NAMES.deploy}`, policy: "ClusterAdmin" });
+  cluster.grantAccess("ci-plan", { principalArn: `arn:aws:iam::${ACCOUNT_ID}:role/${CI_ROLE_NAMES.plan}`, policy: "AdminView" });
 
   // Add-ons: a separate stack, because its providers need the cluster to exist before they are configured.
   const addons = new TerraformStack(app, "addons");

@@ -44,7 +44,11 @@ export const OLDEST_SUPPORTED_KUBERNETES_VERSION = "1.32";
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
 /** EKS access policies a principal can be granted. */
-export type ClusterAccessPolicy = "ClusterAdmin" | "Admin" | "Edit" | "View";
+/**
+ * EKS access policies: cluster admin, namespace admin, edit, view, and AdminView (read every
+ * resource, Secrets included: what a CI plan role needs to diff Helm releases).
+ */
+export type ClusterAccessPolicy = "ClusterAdmin" | "Admin" | "Edit" | "View" | "AdminView";
 
 /** EKS managed access policy name of each ClusterAccessPolicy. */
 const ACCESS_POLICY_NAMES: Record<ClusterAccessPolicy, string> = {
@@ -52,6 +56,7 @@ const ACCESS_POLICY_NAMES: Record<ClusterAccessPolicy, string> = {
   Admin: "AmazonEKSAdminPolicy",
   Edit: "AmazonEKSEditPolicy",
   View: "AmazonEKSViewPolicy",
+  AdminView: "AmazonEKSAdminViewPolicy",
 };
 
 /** Kubernetes access for one IAM principal, through an EKS access entry. */

@@ -66,6 +66,13 @@ export interface GithubDeployRoleProps {
    * @default - none
    */
   readonly tags?: Record<string, string>;
+  /**
+   * A fixed role name, so other stacks can name the role's ARN as a literal (an EKS access entry for
+   * CI in the platform stack, without reading the bootstrap stack's state). It must start with
+   * "github-deploy-" (or "github-plan-" for a read-only role), outside the managed name prefix.
+   * @default - a generated name starting with "github-deploy-<prefix>-" or "github-plan-<prefix>-"
+   */
+  readonly roleName?: string;
 }
 
 /** Issuer host of GitHub Actions' OIDC tokens on github.com; IAM names its condition keys after it. */
@@ -550,6 +557,14 @@ export class GithubDeployRole extends Construct {
       }
     }
 
+    const fixed = props.roleName;
+    if (fixed !== undefined && isLiteral(fixed)) {
+      const start = `github-${props.readOnly ? "plan" : "deploy"}-`;
+      if (!fixed.startsWith(start) || !/^[\w+=,.@-]{1,64}$/.test(fixed)) {
+        p.add(`${prefix}roleName`, `${show(fixed)} must be an IAM role name of at most 64 characters starting with "${start}", e.g. "${start}ml-prod"`);
+      }
+    }
+
     const session = props.maxSessionDurationSeconds ?? 3600;
     if (isLiteral(session) && (!Number.isInteger(session) || session < 3600 || session > 43200)) {
       p.add(`${prefix}maxSessionDurationSeconds`, `${session} must be a whole number of seconds from 3600 (1 hour) to 43200 (12 hours)`);
@@ -662,7 +677,7 @@ export class GithubDeployRole extends Construct {
 
     const job = props.readOnly ? "cdktf diff (read-only)" : "cdktf deploy";
     this.role = new IamRole(this, "role", {
-      namePrefix: ownNamePrefix(props),
+      ...(props.roleName ? { name: props.roleName } : { namePrefix: ownNamePrefix(props) }),
       description: `GitHub Actions in ${props.repository} runs ${job} for resources named ${props.resourceNamePrefix}*`,
       assumeRolePolicy: trust.toJson(),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,

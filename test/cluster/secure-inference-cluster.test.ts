@@ -226,19 +226,25 @@ describe("SecureInferenceCluster.grantAccess", () => {
   const { stack, cluster } = build();
   cluster.grantAccess("admins", { principalArn: "arn:aws:iam::123456789012:role/ml-admins", policy: "ClusterAdmin" });
   cluster.grantAccess("team-a", { principalArn: "arn:aws:iam::123456789012:role/team-a", policy: "Edit", namespaces: ["team-a"] });
+  cluster.grantAccess("ci-plan", { principalArn: "arn:aws:iam::123456789012:role/github-plan-ml-prod", policy: "AdminView" });
   const { json } = synth(stack);
 
   it("maps each principal through an access entry and an access policy association", () => {
     const entries = Object.values(resourcesOf(json, "aws_eks_access_entry")).filter((e) => !e.user_name);
-    expect(entries.map((e) => [e.principal_arn, e.type])).toEqual([
+    expect(entries.map((e) => [e.principal_arn, e.type]).sort()).toEqual([
+      ["arn:aws:iam::123456789012:role/github-plan-ml-prod", "STANDARD"],
       ["arn:aws:iam::123456789012:role/ml-admins", "STANDARD"],
       ["arn:aws:iam::123456789012:role/team-a", "STANDARD"],
     ]);
     const associations = Object.values(resourcesOf(json, "aws_eks_access_policy_association"));
-    expect(associations.map((a) => [a.policy_arn.replace(/^arn:\$\{[^}]+\}/, "arn:aws"), a.access_scope])).toEqual([
+    const policies = associations.map((a) => [a.policy_arn.replace(/^arn:\$\{[^}]+\}/, "arn:aws"), a.access_scope]);
+    expect(policies).toHaveLength(3);
+    expect(policies).toEqual(expect.arrayContaining([
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", { type: "cluster" }],
       ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy", { type: "namespace", namespaces: ["team-a"] }],
-    ]);
+      // Read everything, Secrets included: a CI plan role diffing Helm releases.
+      ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", { type: "cluster" }],
+    ]));
     expect(associations.every((a) => /aws_eks_access_entry\./.test(a.principal_arn))).toBe(true);
   });
 

@@ -326,6 +326,16 @@ describe("GithubDeployRole validation", () => {
     expect(make({ environments: ["prod*"] })).toThrow(/environments: "prod\*" contains a wildcard/);
   });
 
+  it("accepts a fixed role name outside the managed prefix, and refuses one that is not", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "ci", { repository: REPO, branches: ["main"], resourceNamePrefix: "ml-prod", roleName: "github-deploy-ml-prod" });
+    const role = onlyResource(synth(stack).json, "aws_iam_role");
+    expect(role.name).toBe("github-deploy-ml-prod");
+    expect(role.name_prefix).toBeUndefined();
+    expect(make({ roleName: "ml-prod-ci" })).toThrow(/roleName: "ml-prod-ci" must be an IAM role name of at most 64 characters starting with "github-deploy-"/);
+    expect(make({ roleName: "github-deploy-x", readOnly: true })).toThrow(/starting with "github-plan-"/);
+  });
+
   it("refuses to let pull requests assume a deploy role", () => {
     expect(make({ pullRequests: true })).toThrow(/pullRequests: a deploy role must not trust pull requests.*use readOnly: true for plan on pull requests/);
   });
