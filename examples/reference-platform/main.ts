@@ -102,7 +102,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   const addons = new TerraformStack(app, "addons");
   state.useIn(addons, "addons.tfstate");
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
-  // GPUs: chat up to 6 x 1 plus a canary, large up to 2 x 4 plus a canary.
+  // GPUs: chat up to 5 x 1 (8 during a rollout step), large up to 2 x 4 (3 replicas during a step).
   new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 24 });
 
   // Serving: Rollouts, AnalysisTemplates and ScaledObjects need the add-ons' CRDs at plan time.
@@ -124,7 +124,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     },
     server: InferenceServer.vllm({ maxNumSeqs: 64, maxModelLen: 8192 }),
     gpu: { pool: "l4", perReplica: 1 },
-    autoscaling: { minReplicas: 1, maxReplicas: 6, targetQueueDepthPerReplica: 4 },
+    autoscaling: { minReplicas: 1, maxReplicas: 5, targetQueueDepthPerReplica: 4 },
     rollout: { steps: [1, 5, 10, 25, 50, 100], stepDuration: "10m" },
     rollbackWhen: { errorRatePercent: 1, p99LatencyMs: 20000, timeToFirstTokenP99Ms: 2000 },
     // Sessions that keep the ALB cookie return to the replica holding their prefix cache.

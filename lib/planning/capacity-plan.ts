@@ -81,6 +81,8 @@ export interface PoolPlan {
   /** GPUs the endpoints placed on the pool hold at their minimum and maximum replicas. */
   readonly endpointGpus: { readonly min: number; readonly max: number };
   readonly endpoints: string[];
+  /** False for a pool of another stack that this stack's endpoints use: its cost counts in that stack's totals. */
+  readonly createdInThisStack?: boolean;
 }
 
 /** A stack's plan report. */
@@ -155,9 +157,6 @@ export class CapacityPlan {
       );
     }
     if (e.replicasForLoad !== undefined) {
-      if (e.replicasForLoad > e.maxReplicas) {
-        problems.push(`load: the declared load needs about ${e.replicasForLoad} replicas, but autoscaling.maxReplicas is ${e.maxReplicas}; raise maxReplicas (and the pool) or lower the load`);
-      }
       const nodesForLoad = nodesFor([...others, e], e.pool.gpuCount, (x) => (x === e ? (e.replicasForLoad as number) : x.minReplicas));
       if (nodesForLoad > e.pool.maxSize) {
         problems.push(
@@ -169,18 +168,26 @@ export class CapacityPlan {
     return problems;
   }
 
-  /** Risks that do not stop synth: no room for a canary replica when every endpoint on the pool is at its maximum. */
+  /**
+   * Risks that do not stop synth: no room for the canary when every endpoint on the pool runs at its
+   * maximum, and a declared load above maxReplicas (the load estimate errs on the slow side).
+   */
   placementWarnings(e: PlannedEndpoint): string[] {
+    const warnings: string[] = [];
     const all = [...this.endpointsOn(e.clusterName, e.pool.name), e];
     const atMax = nodesFor(all, e.pool.gpuCount, (x) => x.maxReplicas);
-    const withCanary = nodesFor(all, e.pool.gpuCount, (x) => x.maxReplicas + (x === e ? 1 : 0));
+    const withCanary = nodesFor(all, e.pool.gpuCount, (x) => (x === e ? rolloutPeakReplicas(x.maxReplicas, x.rollout.steps) : x.maxReplicas));
     if (withCanary > e.pool.maxSize) {
-      return [
-        `pool "${e.pool.name}" has no room for a canary replica of ${e.name} while the endpoints on it run at their maximum replicas (${atMax} of ${e.pool.maxSize} node(s) used): ` +
-          `a rollout at peak waits for capacity and aborts at its progress deadline; raise the pool's maxSize by one node or lower maxReplicas`,
-      ];
+      warnings.push(
+        `pool "${e.pool.name}" has no room for the canary of ${e.name} while the endpoints on it run at their maximum replicas: ` +
+          `${atMax} of ${e.pool.maxSize} node(s) hold them, and a rollout step holds up to ${rolloutPeakReplicas(e.maxReplicas, e.rollout.steps)} replicas of ${e.name} (the canary scales up before the stable scales down), needing ${withCanary}; ` +
+          `a rollout at peak waits for capacity and aborts at its progress deadline; raise the pool's maxSize or lower maxReplicas`,
+      );
     }
-    return [];
+    if (e.replicasForLoad !== undefined && e.replicasForLoad > e.maxReplicas) {
+      warnings.push(`load: the declared load needs about ${e.replicasForLoad} replicas by the library's conservative estimate, but autoscaling.maxReplicas is ${e.maxReplicas}; raise maxReplicas (and the pool) or confirm the throughput with a load test`);
+    }
+    return warnings;
   }
 
   /** Records an endpoint (CanaryModelEndpoint calls this after placementProblems passed). */
@@ -198,8 +205,10 @@ export class CapacityPlan {
     const poolKeys = new Map<string, { clusterName: string; pool: GpuPoolDescription }>();
     for (const p of poolsHere) poolKeys.set(`${p.clusterName}/${p.pool.name}`, p);
     for (const e of endpointsHere) if (!poolKeys.has(`${e.clusterName}/${e.pool.name}`)) poolKeys.set(`${e.clusterName}/${e.pool.name}`, { clusterName: e.clusterName, pool: e.pool });
-    const pools = [...poolKeys.values()].map(({ clusterName, pool }) => this.poolPlan(clusterName, pool));
-    const sum = (f: (p: PoolPlan) => number | undefined) => round2(pools.reduce((n, p) => n + (f(p) ?? 0), 0));
+    const owned = new Set(poolsHere.map((p) => `${p.clusterName}/${p.pool.name}`));
+    const pools = [...poolKeys.entries()].map(([key, { clusterName, pool }]) => ({ ...this.poolPlan(clusterName, pool), createdInThisStack: owned.has(key) }));
+    // A pool costs where it is created: the stacks that only place endpoints on it list it without adding it up again.
+    const sum = (f: (p: PoolPlan) => number | undefined) => round2(pools.filter((p) => p.createdInThisStack).reduce((n, p) => n + (f(p) ?? 0), 0));
     return {
       stack: stack.node.id,
       priceRegion: this.options.priceRegion,
@@ -263,9 +272,12 @@ export class CapacityPlan {
 
 /** The console lines of a plan report: one per pool and per endpoint. */
 export function planSummary(r: PlanReport): string {
-  const lines = [`plan ${r.stack}: ${r.pools.length} GPU pool(s), ${r.endpoints.length} endpoint(s); $${r.totals.hourlyUsd.min.toFixed(2)}-$${r.totals.hourlyUsd.max.toFixed(2)}/h (${r.priceRegion} list prices of ${r.pricesReadOn})`];
+  const ownPools = r.pools.filter((p) => p.createdInThisStack !== false).length;
+  const cost = ownPools > 0 ? `; $${r.totals.hourlyUsd.min.toFixed(2)}-$${r.totals.hourlyUsd.max.toFixed(2)}/h (${r.priceRegion} list prices of ${r.pricesReadOn})` : "; pools and their cost belong to another stack";
+  const lines = [`plan ${r.stack}: ${ownPools} GPU pool(s), ${r.endpoints.length} endpoint(s)${cost}`];
   for (const p of r.pools) {
     const cost = p.hourlyUsd ? `$${p.hourlyUsd.min.toFixed(2)}-$${p.hourlyUsd.max.toFixed(2)}/h` : "no price";
+    if (p.createdInThisStack === false) continue;
     lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
   }
   for (const e of r.endpoints) {
@@ -294,7 +306,8 @@ export function planMarkdown(r: PlanReport): string {
         `| ${p.clusterName} | ${p.pool} | ${p.instanceType} | ${p.capacityType} | ${p.gpusPerNode} x ${p.gpuModel} | ${p.minNodes}-${p.maxNodes}; ${p.nodesAtMinReplicas} | ${p.usdPerNodeHour?.toFixed(4) ?? "n/a"} | ${money(p.hourlyUsd)} | ${money(p.monthlyUsd)} | ${p.endpointGpus.min} - ${p.endpointGpus.max} | ${p.endpoints.join(", ") || "-"} |`,
     ),
     "",
-    `Total: ${money(r.totals.hourlyUsd)} per hour, ${money(r.totals.monthlyUsd)} per month.`,
+    `Total of the pools this stack creates: ${money(r.totals.hourlyUsd)} per hour, ${money(r.totals.monthlyUsd)} per month.` +
+      (r.pools.some((p) => p.createdInThisStack === false) ? " Pools of another stack are listed for reference and counted there." : ""),
     "",
   ];
   if (r.endpoints.length) {
@@ -314,6 +327,20 @@ export function planMarkdown(r: PlanReport): string {
     );
   }
   return out.join("\n");
+}
+
+/**
+ * Most replicas an endpoint holds during a rollout from `replicas`: with dynamicStableScale the canary
+ * is scaled up to its next weight before the stable scales down from the previous one.
+ */
+export function rolloutPeakReplicas(replicas: number, steps: readonly number[]): number {
+  let peak = replicas;
+  let previous = 0;
+  for (const w of steps) {
+    peak = Math.max(peak, Math.ceil((replicas * w) / 100) + Math.ceil((replicas * (100 - previous)) / 100));
+    previous = w;
+  }
+  return peak;
 }
 
 /** Nodes a set of endpoints needs when each runs `replicas(e)` replicas; a replica never spans nodes. */

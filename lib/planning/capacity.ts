@@ -487,8 +487,10 @@ export function estimateReplicas(i: ThroughputInput): ReplicaEstimate {
   const perf = GPU_PERFORMANCE[i.gpuModel];
   if (!perf) throw new Error(`no performance data for GPU ${i.gpuModel}; known: ${Object.keys(GPU_PERFORMANCE).join(", ")}`);
   const { meanInputTokens: input, meanOutputTokens: output, requestsPerSecond } = i.load;
-  const perSequenceTokens = input + output;
-  const batch = Math.max(1, Math.min(i.maxBatch, Math.floor(i.fit.kvCacheTokens / perSequenceTokens)));
+  // A cached shared prefix occupies the KV cache once, not once per sequence.
+  const prefix = Math.min(i.cachedPrefixTokens ?? 0, input);
+  const perSequenceTokens = input - prefix + output;
+  const batch = Math.max(1, Math.min(i.maxBatch, Math.floor(Math.max(0, i.fit.kvCacheTokens - prefix) / perSequenceTokens)));
   const weightBytes = i.fit.weightsGiB * 2 ** 30;
   // Mean context of a sequence while decoding: the prompt plus half the output.
   const kvReadBytes = batch * (input + output / 2) * i.fit.kvBytesPerToken;
@@ -496,7 +498,7 @@ export function estimateReplicas(i: ThroughputInput): ReplicaEstimate {
   const decodeStepSeconds = (weightBytes + kvReadBytes) / bandwidth;
   const outputTokensPerSecond = batch / decodeStepSeconds;
   const prefillTokensPerSecond = (i.gpusPerReplica * perf.denseTflops * 1e12 * PREFILL_MFU) / (2 * i.parametersBillions * 1e9);
-  const freshInput = Math.max(0, input - (i.cachedPrefixTokens ?? 0));
+  const freshInput = input - prefix;
   const secondsPerRequest = output / outputTokensPerSecond + freshInput / prefillTokensPerSecond;
   const requestsPerSecondPerReplica = 1 / secondsPerRequest;
   const replicas = Math.max(1, Math.ceil(requestsPerSecond / (requestsPerSecondPerReplica * TARGET_UTILIZATION)));

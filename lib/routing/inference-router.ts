@@ -152,6 +152,12 @@ export interface InferenceRouterProps {
    */
   readonly image?: string;
   /**
+   * PEM bundle of the CA that issued the endpoints' certificates, when it is a private CA (names such
+   * as *.internal cannot have public certificates). The router trusts it for its calls to the endpoints.
+   * @default - the public CAs of the image (certifi)
+   */
+  readonly upstreamCaBundlePem?: string;
+  /**
    * Version of the generated master key. Raising it makes Terraform store a new random key in
    * Secrets Manager (rotation) and restarts the router pods so they read it.
    * @default 1
@@ -177,6 +183,10 @@ const CONFIG_DIR = "/etc/litellm";
 /** Memory-backed volume the master key is written to; it never touches a disk or the Kubernetes API. */
 const SECRET_DIR = "/run/secrets/litellm";
 const MASTER_KEY_FILE = `${SECRET_DIR}/master-key`;
+/** Where the private CA bundle for calls to the endpoints is mounted. */
+const CA_DIR = "/etc/ssl/upstream-ca";
+/** Seconds a terminating router pod keeps serving while the ALB deregisters it. */
+const ROUTER_PRE_STOP_SECONDS = 20;
 
 /**
  * An OpenAI-compatible router in front of several CanaryModelEndpoints, run by the LiteLLM proxy:
@@ -201,8 +211,10 @@ const MASTER_KEY_FILE = `${SECRET_DIR}/master-key`;
  *
  * Rate limits: LiteLLM's teams and virtual keys, and so per-team limits, need its Postgres database,
  * which this router does not run. Without it the router caps each model at the sum of the teams'
- * limits (`rpm`/`tpm` per model, enforced by LiteLLM's pre-call checks); each replica counts on its
- * own, so the effective cap is that sum times the number of replicas.
+ * limits (`rpm`/`tpm` per model, enforced by LiteLLM's `enforce_model_rate_limits` pre-call check);
+ * each replica counts on its own, so the effective cap is that sum times the number of replicas. A
+ * request over the cap fails with 429 and, like other failures, may be retried on the model's
+ * fallback. Every client shares the master key (the proxy's admin key): one leak exposes all teams.
  */
 export class InferenceRouter extends Construct {
   /** Kubernetes name. */
@@ -311,7 +323,13 @@ export class InferenceRouter extends Construct {
     const ing = props.ingress;
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
     validateInternalAlb(p, "ingress", ing.certificateArn, ing.sslPolicy, cidrs);
+    const pem = props.upstreamCaBundlePem;
+    if (pem !== undefined && isLiteral(pem) && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem)) {
+      p.add("upstreamCaBundlePem", "is not a PEM bundle; give the private CA's certificate(s), each between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE-----");
+    }
     p.throwIfAny(this, "InferenceRouter");
+    // Ephemeral resources and write-only attributes (the master key) need Terraform 1.11.
+    TerraformStack.of(this).addOverride("terraform.required_version", ">= 1.11.0");
 
     // From here on every input is valid.
     this.routerName = name;
@@ -387,7 +405,7 @@ export class InferenceRouter extends Construct {
       exclude_punctuation: true,
       require_each_included_type: true,
     });
-    new SecretsmanagerSecretVersion(this, "master-key-value", {
+    const keyValue = new SecretsmanagerSecretVersion(this, "master-key-value", {
       secretId: secret.id,
       // LiteLLM expects keys to start with "sk-".
       secretStringWo: `sk-\${ephemeral.aws_secretsmanager_random_password.${ephemeralName}.random_password}`,
@@ -417,6 +435,13 @@ export class InferenceRouter extends Construct {
       metadata: { name: configMapName, namespace: ns, labels },
       data: { "config.yaml": this.configYaml },
     });
+    if (props.upstreamCaBundlePem) {
+      new ConfigMapV1(this, "upstream-ca", {
+        provider,
+        metadata: { name: `${name}-upstream-ca`, namespace: ns, labels },
+        data: { "ca.pem": props.upstreamCaBundlePem },
+      });
+    }
 
     const containerSecurity = {
       allowPrivilegeEscalation: false,
@@ -473,7 +498,8 @@ export class InferenceRouter extends Construct {
               { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: selector }] },
               { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: selector }] },
             ],
-            terminationGracePeriodSeconds: 90,
+            // preStop pause, then a call may run as long as its timeout.
+            terminationGracePeriodSeconds: ROUTER_PRE_STOP_SECONDS + timeoutSeconds + 10,
             initContainer: [
               {
                 name: "fetch-master-key",
@@ -503,9 +529,15 @@ export class InferenceRouter extends Construct {
                   { name: "HOME", value: "/tmp" },
                   { name: "XDG_CACHE_HOME", value: "/tmp/.cache" },
                   { name: "AWS_REGION", value: region },
+                  // The model cost map ships in the image; do not fetch it from GitHub at start.
+                  { name: "LITELLM_LOCAL_MODEL_COST_MAP", value: "True" },
+                  ...(props.upstreamCaBundlePem ? [{ name: "SSL_CERT_FILE", value: `${CA_DIR}/ca.pem` }, { name: "REQUESTS_CA_BUNDLE", value: `${CA_DIR}/ca.pem` }] : []),
                 ],
                 port: [{ name: "http", containerPort: ROUTER_PORT, protocol: "TCP" }],
-                resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                // The router runs on the system nodes beside the controllers: keep its request modest.
+                resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+                // Keep serving while the ALB deregisters the pod.
+                lifecycle: { preStop: [{ exec: { command: ["/bin/sh", "-c", `sleep ${ROUTER_PRE_STOP_SECONDS}`] } }] },
                 securityContext: containerSecurity,
                 // LiteLLM's health routes, as its Helm chart probes them; neither calls a model.
                 startupProbe: { httpGet: { path: "/health/readiness", port: "http" }, periodSeconds: 5, failureThreshold: 60 },
@@ -515,11 +547,13 @@ export class InferenceRouter extends Construct {
                   { name: "config", mountPath: CONFIG_DIR, readOnly: true },
                   { name: "master-key", mountPath: SECRET_DIR, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
+                  ...(props.upstreamCaBundlePem ? [{ name: "upstream-ca", mountPath: CA_DIR, readOnly: true }] : []),
                 ],
               },
             ],
             volume: [
               { name: "config", configMap: { name: configMapName } },
+              ...(props.upstreamCaBundlePem ? [{ name: "upstream-ca", configMap: { name: `${name}-upstream-ca` } }] : []),
               // tmpfs: the key lives in the pod's memory only.
               { name: "master-key", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
               { name: "fetch-tmp", emptyDir: { sizeLimit: "64Mi" } },
@@ -529,7 +563,8 @@ export class InferenceRouter extends Construct {
         },
       },
       // The pods need their role (Pod Identity) before they can read the key.
-      dependsOn: [...this.podRole.attachments, ...(this.podRole.association ? [this.podRole.association] : [])],
+      // The new key version first: pods restarted for a rotation must read the new key.
+      dependsOn: [...this.podRole.attachments, ...(this.podRole.association ? [this.podRole.association] : []), keyValue],
     });
 
     new HorizontalPodAutoscalerV2(this, "autoscaler", {

@@ -150,6 +150,17 @@ const CLOUDWATCH_DEPLOY = ["cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms
 const CLOUDWATCH_READ = ["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:GetDashboard", "cloudwatch:ListDashboards"] as const;
 /** cloudwatch: endpoint dashboards. */
 const CLOUDWATCH_DASHBOARD_DEPLOY = ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards"] as const;
+/** secretsmanager: router master keys (generated in AWS, written write-only) named after the cluster. */
+const SECRETS_DEPLOY = [
+  "secretsmanager:CreateSecret", "secretsmanager:DeleteSecret", "secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
+  "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource",
+  "secretsmanager:ListSecretVersionIds", "secretsmanager:GetSecretValue",
+] as const;
+/**
+ * secretsmanager: what a plan needs. Terraform opens the ephemeral password at plan time, and the aws
+ * provider 5.x refreshes a write-only secret version with GetSecretValue (6.x lists versions instead).
+ */
+const SECRETS_READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds", "secretsmanager:GetSecretValue"] as const;
 /** elasticloadbalancing: reads only; load balancers are made by the AWS Load Balancer Controller, endpoints look them up for alarms. */
 const ELB_READ = ["elasticloadbalancing:Describe*"] as const;
 /** sns: alarm topics, their policies (SetTopicAttributes), subscriptions and tags. */
@@ -341,6 +352,20 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       ],
     },
     {
+      name: "secrets",
+      statements: [
+        { sid: "SecretsManagerManageSecrets", actions: [...SECRETS_DEPLOY], resources: names.named.map((n) => arn("secretsmanager", `secret:${n}/*`)) },
+        // Generates values (the router's master key) and touches no secret.
+        { sid: "SecretsManagerRandomPassword", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+        {
+          sid: "KmsThroughSecretsManager",
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: [keys],
+          conditions: { StringLike: { "kms:ViaService": `secretsmanager.*.${c.dnsSuffix}` } },
+        },
+      ],
+    },
+    {
       name: "storage and audit",
       statements: [
         { sid: "S3ManageBuckets", actions: [...S3_DEPLOY], resources: [`arn:${c.partition}:s3:::${names.s3}*`] },
@@ -418,6 +443,14 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
         { sid: "SnsReadTopics", actions: [...SNS_TOPIC_READ], resources: [arn("sns", "*")] },
         { sid: "SnsReadSubscriptions", actions: [...SNS_SUBSCRIPTION_READ], resources: ["*"] },
         { sid: "ApsRead", actions: [...APS_READ], resources: ["*"] },
+      ],
+    },
+    {
+      name: "secrets",
+      statements: [
+        { sid: "SecretsManagerRead", actions: [...SECRETS_READ], resources: names.named.map((n) => arn("secretsmanager", `secret:${n}/*`)) },
+        { sid: "SecretsManagerRandomPassword", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
+        { sid: "KmsDecryptThroughSecretsManager", actions: ["kms:Decrypt"], resources: [keys], conditions: { StringLike: { "kms:ViaService": `secretsmanager.*.${c.dnsSuffix}` } } },
       ],
     },
     {

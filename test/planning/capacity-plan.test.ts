@@ -40,7 +40,7 @@ describe("the plan report of the reference example", () => {
     expect(l4.hourlyUsd).toEqual({ min: 0.8, max: 6.44 });
     // Monthly = 730 h: 0.8048 x 730 = 587.504; 6.4384 x 730 = 4700.032.
     expect(l4.monthlyUsd).toEqual({ min: 587.5, max: 4700.03 });
-    expect(l4.endpointGpus).toEqual({ min: 1, max: 6 });
+    expect(l4.endpointGpus).toEqual({ min: 1, max: 5 });
     // h100: 0-2 x p5.48xlarge; large's 1 replica x 4 GPUs holds 1 node. Min 55.04; max 110.08.
     expect(h100).toMatchObject({ instanceType: "p5.48xlarge", gpusPerNode: 8, maxNodes: 2, nodesAtMinReplicas: 1, endpoints: ["models/large"] });
     expect(h100.hourlyUsd).toEqual({ min: 55.04, max: 110.08 });
@@ -65,7 +65,7 @@ describe("the plan report of the reference example", () => {
     expect(md).toContain("| ml-prod | l4 | g6.xlarge | ON_DEMAND | 1 x L4 | 0-8; 1 | 0.8048 | $0.80 - $6.44 |");
     // One line per stack (resources | compliance | GPU plan), then the pools and endpoints.
     expect(stdout).toMatch(/^platform: \d+ resources \| GPU plan: 2 GPU pool\(s\), 0 endpoint\(s\); \$55\.84-\$116\.52\/h/m);
-    expect(stdout).toMatch(/endpoint models\/chat: 1-6 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)/);
+    expect(stdout).toMatch(/endpoint models\/chat: 1-5 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)/);
   });
 });
 
@@ -78,7 +78,7 @@ describe("CapacityPlan checks", () => {
     );
   });
 
-  it("fails synth when a declared load needs more replicas than maxReplicas or the pool", () => {
+  it("fails synth when a declared load needs more nodes than the pool has, and warns when it needs more than maxReplicas", () => {
     const { cluster, serving } = platformAndServing();
     const msg = (() => {
       try {
@@ -88,8 +88,12 @@ describe("CapacityPlan checks", () => {
       }
       return "";
     })();
-    expect(msg).toMatch(/load: the declared load needs about \d+ replicas, but autoscaling\.maxReplicas is 4/);
     expect(msg).toMatch(/load: the declared load needs about \d+ replicas x 1 GPU = \d+ node\(s\) of pool "l4" .* the pool has at most 8/);
+    const b = platformAndServing();
+    new CanaryModelEndpoint(b.serving, "chat", chatProps(b.cluster, { load: { requestsPerSecond: 1.5, meanInputTokens: 1000, meanOutputTokens: 300 }, autoscaling: { minReplicas: 1, maxReplicas: 2 } }));
+    Testing.synth(b.serving);
+    const warnings = b.serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toMatch(/load: the declared load needs about \d+ replicas by the library's conservative estimate, but autoscaling\.maxReplicas is 2/);
   });
 
   it("records the replicas a modest load needs", () => {
@@ -104,7 +108,8 @@ describe("CapacityPlan checks", () => {
     new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 } }));
     Testing.synth(serving);
     const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
-    expect(warnings.join("\n")).toMatch(/pool "l4" has no room for a canary replica of models\/chat/);
+    // 8 replicas at most; the 50 -> 100 step holds 8 canary + 4 stable = 12 replicas on an 8-node pool.
+    expect(warnings.join("\n")).toMatch(/pool "l4" has no room for the canary of models\/chat .* a rollout step holds up to 12 replicas of models\/chat .* needing 12/);
   });
 
   it("refuses a price region it has no prices for, and a spot discount out of range", () => {

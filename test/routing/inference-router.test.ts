@@ -200,7 +200,7 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
     expect(main.liveness_probe.http_get).toEqual({ path: "/health/liveliness", port: "http" });
     expect(main.readiness_probe.http_get).toEqual({ path: "/health/readiness", port: "http" });
     expect(main.startup_probe.http_get).toEqual({ path: "/health/readiness", port: "http" });
-    expect(main.resources.requests).toEqual({ cpu: "1", memory: "1Gi" });
+    expect(main.resources.requests).toEqual({ cpu: "500m", memory: "1Gi" });
     expect(main.env).toContainEqual({ name: "DISABLE_ADMIN_UI", value: "True" });
     const sa = b.routerResources("kubernetes_service_account_v1")[0];
     expect(sa.automount_service_account_token).toBe(false);
@@ -244,6 +244,11 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
 
   it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
     expect(b.serving).toBeCompliantWith(...ALL_PACKS);
+  });
+
+  it("enforces the per-model rate limits (LiteLLM's enforce_model_rate_limits pre-call check) and requires Terraform 1.11", () => {
+    expect((b.router.config.router_settings as Record<string, unknown>).optional_pre_call_checks).toEqual(["enforce_model_rate_limits"]);
+    expect(b.json.terraform.required_version).toBe(">= 1.11.0");
   });
 
   it("matches the snapshot of its LiteLLM config", () => {

@@ -186,6 +186,9 @@ describe("GithubDeployRole for deploys from main and the production environment"
     // Endpoint dashboards carry the cluster name; load balancers are only read (the controller makes them).
     expect(statement("CloudWatchManageDashboards").Resource).toMatch(/:cloudwatch::.*:dashboard\/ml-prod\*$/);
     expect(statement("ElbRead")).toMatchObject({ Action: "elasticloadbalancing:Describe*", Resource: "*" });
+    // Router master keys: secrets named after the cluster, their KMS keys only through Secrets Manager.
+    expect(statement("SecretsManagerManageSecrets").Resource).toMatch(/:secretsmanager:\*:.*:secret:ml-prod\/\*$/);
+    expect(statement("KmsThroughSecretsManager").Condition).toEqual({ StringLike: { "kms:ViaService": expect.stringMatching(/^secretsmanager\.\*\./) } });
   });
 
   it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {

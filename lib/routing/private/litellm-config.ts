@@ -112,9 +112,11 @@ export function liteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown
       timeout: input.timeoutSeconds,
       fallbacks: fallbackList(input.fallbacks),
       context_window_fallbacks: fallbackList(input.contextWindowFallbacks),
-      // Checks a prompt against model_info.max_input_tokens (context-window fallback before the call)
-      // and enforces litellm_params.rpm/tpm.
+      // Checks a prompt against model_info.max_input_tokens (context-window fallback before the call).
       enable_pre_call_checks: true,
+      // Enforces litellm_params.rpm/tpm per model (router_utils/pre_call_checks/model_rate_limit_check.py);
+      // enable_pre_call_checks alone does not.
+      optional_pre_call_checks: ["enforce_model_rate_limits"],
       // allowed_fails / cooldown_time are left unset on purpose: each model is a single deployment,
       // which LiteLLM does not cool down unless allowed_fails is set, and cooling one down would send
       // all of its traffic to its fallback (the larger, scarcer model) for the whole cooldown.
