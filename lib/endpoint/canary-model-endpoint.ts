@@ -221,8 +221,8 @@ export interface CanaryModelEndpointProps {
    */
   readonly driftAlarm?: DriftAlarm;
   /**
-   * Peak traffic: sizes the replicas it needs (a first-order estimate) and fails synth when
-   * `maxReplicas` or the pool cannot hold them.
+   * Peak traffic: sizes the replicas it needs (a conservative first-order estimate); synth fails
+   * when the pool cannot hold them and warns when they exceed `maxReplicas`.
    * @default - no load check; only the minimum replicas are checked against the pool
    */
   readonly load?: DeclaredLoad;
