@@ -14,7 +14,6 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { GpuCatalog } from "../planning/gpu-catalog";
 import { AuditTrail, AuditTrailOptions } from "../security/audit-trail";
 import { PodIdentityRole } from "../security/pod-identity-role";
-import { PolicyDocument } from "../security/policy-document";
 import { SecureBucket } from "../security/secure-bucket";
 import { ClusterAccess, ClusterAccessOptions } from "./cluster-access";
 import { ClusterMonitoring, ClusterMonitoringOptions } from "./cluster-monitoring";
@@ -26,6 +25,7 @@ import { Problems, isDnsLabel, isLiteral, isOpenToWorld, parseCidr, show } from 
 import { ValidationError } from "../errors";
 import { EncryptionKey } from "../security/encryption-key";
 import { CapacityPlan } from "../planning/capacity-plan";
+import { modelReadPolicy } from "../private/model-read-policy";
 import { ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
 import { GpuAmiType, GpuNodePool, GpuNodePoolOptions, CapacityType } from "./gpu-node-pool";
 import { NodeLabels } from "./node-labels";
@@ -708,23 +708,7 @@ export class SecureInferenceCluster extends Construct {
       serviceAccount: grant.serviceAccount,
       purpose: `models-${id}`.slice(0, 20),
       description: `Reads model weights${prefix ? ` under ${prefix}` : ""} from the model bucket of ${this.clusterName}`,
-      policies: {
-        read: new PolicyDocument([
-          { sid: "ReadModelObjects", actions: ["s3:GetObject"], resources: [bucket.arnForObjects(`${prefix}*`)] },
-          {
-            sid: "ListModelPrefix",
-            actions: ["s3:ListBucket"],
-            resources: [bucket.bucketArn],
-            ...(prefix ? { conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } } : {}),
-          },
-          {
-            sid: "DecryptThroughS3",
-            actions: ["kms:Decrypt"],
-            resources: [this.storageKey.keyArn],
-            conditions: { StringEquals: { "kms:ViaService": `s3.${this.ctx.region}.${this.ctx.dnsSuffix}` } },
-          },
-        ]),
-      },
+      policies: { read: modelReadPolicy(bucket.bucketArn, this.storageKey.keyArn, prefix, `s3.${this.ctx.region}.${this.ctx.dnsSuffix}`) },
       tags: { "secure-inference/cluster": this.clusterName },
     });
   }

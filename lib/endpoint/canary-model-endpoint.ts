@@ -25,8 +25,9 @@ import { GpuCatalog } from "../planning/gpu-catalog";
 import { DeclaredLoad, estimateReplicas, explainFit, GPU_PERFORMANCE, ModelArchitecture, ModelDtype, ModelFit, modelFit, ModelFitInput, ModelQuantization, ReplicaEstimate } from "../planning/capacity";
 import { CapacityPlan, PlannedEndpoint } from "../planning/capacity-plan";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
+import { awsContext } from "../private/aws-context";
+import { modelReadPolicy } from "../private/model-read-policy";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
-import { PolicyDocument } from "../security/policy-document";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import {
   CanaryRolloutOptions,
@@ -39,6 +40,7 @@ import {
 } from "./canary-rollout";
 import { InferenceServer, InferenceServerImages, renderQueueDepthQuery, ServerContainer } from "./inference-server";
 import { endpointDashboardBody } from "./private/dashboard";
+import { parseDuration } from "./private/duration";
 import { ALB_NAMESPACE, ANALYSIS_ARGS, analysisMetric, cloudWatchChecks, rollbackAnalysisTemplate, ttftMetric, ttftQuery } from "./private/rollback-checks";
 
 /** The model an endpoint serves. */
@@ -328,7 +330,7 @@ export class CanaryModelEndpoint extends Construct {
     else if (minReplicas > maxReplicas) p.add("autoscaling", `minReplicas (${minReplicas}) must not exceed maxReplicas (${maxReplicas})`);
     const target = props.autoscaling?.targetQueueDepthPerReplica ?? 4;
     if (!(target > 0)) p.add("autoscaling.targetQueueDepthPerReplica", `${show(target)} must be a positive number of waiting requests per replica, e.g. 4`);
-    const scaleDown = parseSeconds(props.autoscaling?.scaleDownStabilization ?? "15m");
+    const scaleDown = parseDuration(props.autoscaling?.scaleDownStabilization ?? "15m");
     if (scaleDown === undefined || scaleDown > 3600) p.add("autoscaling.scaleDownStabilization", `${show(props.autoscaling?.scaleDownStabilization)} must be a duration up to "1h" (the HPA maximum), e.g. "15m"`);
     validateCanaryRollout(props.rollout, props.rollbackWhen, p);
     if (props.rollbackWhen?.timeToFirstTokenP99Ms !== undefined && server.kind !== "vllm") {
@@ -367,7 +369,9 @@ export class CanaryModelEndpoint extends Construct {
     };
     const serverProblems = server.validate(ctx);
     p.addAll(serverProblems);
-    if (serverProblems.length === 0 && server.render(ctx).queueDepthQuery === "") {
+    // Rendered once, when valid; everything below reads this.
+    const rendered = serverProblems.length === 0 ? server.render(ctx) : undefined;
+    if (rendered && rendered.queueDepthQuery === "") {
       p.add("server", "has no queue-depth metric, and autoscaling scales on queue depth; give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)");
     }
 
@@ -375,7 +379,6 @@ export class CanaryModelEndpoint extends Construct {
     let fit: ModelFit | undefined;
     let fitInput: ModelFitInput | undefined;
     if (pool && params > 0 && [1, 2, 4, 8].includes(perReplica) && perReplica <= pool.gpuCount) {
-      const rendered = serverProblems.length === 0 ? server.render(ctx) : undefined;
       fitInput = {
         parametersBillions: params,
         dtype: props.model.dtype,
@@ -401,7 +404,7 @@ export class CanaryModelEndpoint extends Construct {
         parametersBillions: params,
         gpuModel: (pool as GpuPoolDescription).gpuModel,
         gpusPerReplica: perReplica,
-        maxBatch: maxBatchOf(server.render(ctx)),
+        maxBatch: maxBatchOf(rendered as ServerContainer),
         load,
         cachedPrefixTokens: prefix,
       });
@@ -429,7 +432,7 @@ export class CanaryModelEndpoint extends Construct {
     }
     p.throwIfAny(this, "CanaryModelEndpoint");
     for (const w of planned ? plan.placementWarnings(planned) : []) Annotations.of(this).addWarning(w);
-    if (server.kind === "tgi" && server.render(ctx).image === InferenceServerImages.tgi) {
+    if (server.kind === "tgi" && rendered?.image === InferenceServerImages.tgi) {
       Annotations.of(this).addWarning(
         `${InferenceServerImages.tgi} cannot start as a non-root user (huggingface/text-generation-inference#3082), which restricted Pod Security requires; ` +
           "give InferenceServer.tgi({ image }) an image rebuilt to run as uid 1000, or use vLLM",
@@ -446,7 +449,7 @@ export class CanaryModelEndpoint extends Construct {
     this.gpusPerReplica = perReplica;
     this.replicas = { min: minReplicas, max: maxReplicas };
     this.fit = fit as ModelFit;
-    this.container = server.render(ctx);
+    this.container = rendered as ServerContainer;
     // Triton serves the model under its repository directory name; the others under model.name.
     this.modelName = this.container.kind === "triton" ? name : props.model.name;
     this.rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen);
@@ -494,7 +497,8 @@ export class CanaryModelEndpoint extends Construct {
       serviceAccount: name,
       purpose: `ep-${name}`.slice(0, 20),
       description: `Endpoint ${ns}/${name} of ${c.clusterName}: reads model weights under ${src}`,
-      policies: { "model-read": modelReadPolicy(c, src) },
+      // The bucket is in the cluster's region; the DNS suffix is the partition's, read in this stack.
+      policies: { "model-read": modelReadPolicy(c.modelBucketArn, c.keys.storageKeyArn, src, `s3.${c.region}.${awsContext(this).dnsSuffix}`) },
       tags: { "secure-inference/cluster": c.clusterName, "secure-inference/endpoint": `${ns}/${name}` },
     });
 
@@ -991,19 +995,6 @@ export class CanaryModelEndpoint extends Construct {
   }
 }
 
-/** The endpoint's read-only access to its prefix of the cluster's model bucket. */
-function modelReadPolicy(c: ClusterConnection, prefix: string): PolicyDocument {
-  return new PolicyDocument([
-    { sid: "ReadModelObjects", actions: ["s3:GetObject"], resources: [`${c.modelBucketArn}/${prefix}*`] },
-    { sid: "ListModelPrefix", actions: ["s3:ListBucket"], resources: [c.modelBucketArn], conditions: { StringLike: { "s3:prefix": [`${prefix}*`] } } },
-    {
-      sid: "DecryptThroughS3",
-      actions: ["kms:Decrypt"],
-      resources: [c.keys.storageKeyArn],
-      conditions: { StringEquals: { "kms:ViaService": `s3.${c.region}.amazonaws.com` } },
-    },
-  ]);
-}
 
 /** Most sequences one replica decodes at once, from the server's batching settings. */
 function maxBatchOf(container: ServerContainer): number {
@@ -1011,8 +1002,3 @@ function maxBatchOf(container: ServerContainer): number {
   return Number(b.maxNumSeqs ?? b.maxBatchSize ?? b.maxConcurrentRequests ?? 64);
 }
 
-function parseSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const m = /^(\d+)(s|m|h)$/.exec(value);
-  return m ? Number(m[1]) * (m[2] === "s" ? 1 : m[2] === "m" ? 60 : 3600) : undefined;
-}

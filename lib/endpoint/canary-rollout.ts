@@ -8,7 +8,8 @@
  * fails the analysis and Argo aborts, sending all traffic back to the stable version.
  */
 import { isLiteral, Problems, show } from "../private/validation";
-import { formatDuration, parseDuration } from "./private/duration";
+import { imageProblems } from "../private/images";
+import { parseDuration } from "./private/duration";
 
 /** The default traffic steps in percent: small first, each gated by analysis. */
 export const DEFAULT_CANARY_STEPS: readonly number[] = Object.freeze([1, 5, 10, 25, 50, 100]);
@@ -153,7 +154,7 @@ export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined,
   }
   const gate = rollout?.preTrafficEvaluation;
   if (gate) {
-    if (isLiteral(gate.image) && !hasPinnedImage(gate.image)) p.add("rollout.preTrafficEvaluation.image", `${show(gate.image)} has no tag or digest (or uses "latest"); pin a version, e.g. "registry/eval:1.4.2" or "...@sha256:<digest>"`);
+    p.addAll(imageProblems("rollout.preTrafficEvaluation.image", gate.image, "registry.example.com/evals:1.4.2"));
     if (gate.timeout !== undefined && parseDuration(gate.timeout) === undefined) p.add("rollout.preTrafficEvaluation.timeout", `${show(gate.timeout)} is not a duration; use e.g. "30m"`);
     for (const k of Object.keys(gate.env ?? {})) {
       if (k === "ENDPOINT_URL" || k === "MODEL_NAME") p.add("rollout.preTrafficEvaluation.env", `${show(k)} is set by the endpoint (the canary's URL and model name); remove it`);
@@ -269,21 +270,6 @@ export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: n
 export function fixedBakeExposure(percent: number, bakeSeconds: number, revertSeconds = 0): { rollbackSeconds: number; exposurePercentMinutes: number } {
   const rollbackSeconds = bakeSeconds + ALB_METRIC_DELAY_SECONDS + revertSeconds;
   return { rollbackSeconds, exposurePercentMinutes: round1((percent * rollbackSeconds) / 60) };
-}
-
-/** Argo duration text of the bake. */
-export function stepDurationText(resolved: ResolvedCanaryRollout): string {
-  return formatDuration(resolved.stepSeconds);
-}
-
-/** True when an image reference carries a version tag (not "latest") or a sha256 digest. */
-export function hasPinnedImage(image: string): boolean {
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastSegment = image.split("/").pop() ?? "";
-  const colon = lastSegment.lastIndexOf(":");
-  if (colon < 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag.length > 0 && tag !== "latest";
 }
 
 function round1(n: number): number {

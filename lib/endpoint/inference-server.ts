@@ -56,6 +56,7 @@
  *   (huggingface/text-generation-inference#3082, fix #3197 unmerged when read), so under
  *   restricted Pod Security the stock image needs rebuilding; see `TgiServerOptions.image`.
  */
+import { imageProblems } from "../private/images";
 import { ValidationError } from "../errors";
 import { isLiteral, show } from "../private/validation";
 
@@ -437,35 +438,6 @@ function meanGaugeQuery(metric: string): string {
   return `sum(${series}) / count(${series})`;
 }
 
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/** Problems with an image reference: it must be pinned by a tag other than "latest" or by a digest. */
-function imageProblems(image: unknown, example: string): string[] {
-  if (image !== undefined && image !== null && !isLiteral(image)) return []; // a token: known at apply time
-  if (typeof image !== "string" || image.trim() === "" || /\s/.test(image)) {
-    return [`server.image: ${show(image)} is not an image reference; give one pinned by tag or digest, e.g. ${show(example)}`];
-  }
-  const at = image.indexOf("@");
-  if (at >= 0) {
-    const digest = image.slice(at + 1);
-    if (DIGEST.test(digest)) return [];
-    return [`server.image: ${show(image)} has a malformed digest ${show(digest)}; a digest is "sha256:" and 64 lower-case hex digits, e.g. "${image.slice(0, at)}@sha256:<64 hex>"`];
-  }
-  const colon = image.lastIndexOf(":");
-  if (colon <= image.lastIndexOf("/")) {
-    return [`server.image: ${show(image)} has no tag or digest, so each node may pull a different server; pin a version, e.g. ${show(example)}`];
-  }
-  const tag = image.slice(colon + 1);
-  if (tag.toLowerCase() === "latest") {
-    return [`server.image: ${show(image)} uses the moving tag "latest"; pin a version, e.g. ${show(example)}`];
-  }
-  if (!TAG.test(tag)) {
-    return [`server.image: ${show(image)} has a malformed tag ${show(tag)}; pin a version, e.g. ${show(example)}`];
-  }
-  return [];
-}
-
 function isCount(value: number): boolean {
   return Number.isInteger(value) && value > 0;
 }
@@ -546,7 +518,7 @@ class VllmServer extends InferenceServer {
     const o = this.options;
     const r = this.resolved();
     const problems = [
-      ...imageProblems(r.image, InferenceServerImages.vllm),
+      ...imageProblems("server.image", r.image, InferenceServerImages.vllm),
       ...countProblems("maxNumSeqs", o.maxNumSeqs, "sequences", 64),
       ...countProblems("maxModelLen", o.maxModelLen, "tokens", 8192),
       ...countProblems("maxNumBatchedTokens", o.maxNumBatchedTokens, "tokens", 8192),
@@ -671,7 +643,7 @@ class TritonServer extends InferenceServer {
     const o = this.options;
     const r = this.resolved();
     const problems = [
-      ...imageProblems(r.image, r.vllmBackend ? InferenceServerImages.tritonVllm : InferenceServerImages.triton),
+      ...imageProblems("server.image", r.image, r.vllmBackend ? InferenceServerImages.tritonVllm : InferenceServerImages.triton),
       ...countProblems("maxBatchSize", o.maxBatchSize, "requests", 32),
     ];
     if (typeof r.backend !== "string" || !/^[a-z][a-z0-9_]*$/.test(r.backend)) {
@@ -870,7 +842,7 @@ class TgiServer extends InferenceServer {
     const o = this.options;
     const r = this.resolved();
     const problems = [
-      ...imageProblems(r.image, InferenceServerImages.tgi),
+      ...imageProblems("server.image", r.image, InferenceServerImages.tgi),
       ...countProblems("maxBatchTotalTokens", o.maxBatchTotalTokens, "tokens", 32768),
       ...countProblems("maxConcurrentRequests", o.maxConcurrentRequests, "requests", 128),
       ...countProblems("maxInputTokens", o.maxInputTokens, "tokens", 4096),
@@ -985,7 +957,7 @@ class CustomServer extends InferenceServer {
   validate(_ctx: ServerContext): string[] {
     const o = this.options;
     const problems = [
-      ...imageProblems(o.image, "registry.example.com/team/server:1.2.3"),
+      ...imageProblems("server.image", o.image, "registry.example.com/team/server:1.2.3"),
       ...portProblems("port", o.port),
       ...portProblems("metricsPort", o.metricsPort),
       ...httpPathProblems("healthPath", o.healthPath),

@@ -14,7 +14,7 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ClusterProviders } from "../addons/cluster-providers";
 import type { ClusterConnection } from "../cluster/secure-inference-cluster";
 import { CanaryModelEndpoint, MODEL_FETCH_IMAGE } from "../endpoint/canary-model-endpoint";
-import { hasPinnedImage } from "../endpoint/canary-rollout";
+import { imageProblems } from "../private/images";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
@@ -306,7 +306,7 @@ export class InferenceRouter extends Construct {
     if (!(Number.isInteger(maxReplicas) && maxReplicas >= 1)) p.add("replicas.max", `${show(maxReplicas)} must be a whole number, at least 1`);
     else if (minReplicas > maxReplicas) p.add("replicas", `min (${minReplicas}) must not exceed max (${maxReplicas})`);
     const image = props.image ?? LITELLM_IMAGE;
-    if (isLiteral(image) && !hasPinnedImage(image)) p.add("image", `${show(image)} has no tag or digest (or uses "latest"); pin a release, e.g. "${LITELLM_IMAGE}" or "...@sha256:<digest>"`);
+    p.addAll(imageProblems("image", image, LITELLM_IMAGE));
     const keyVersion = props.masterKeyVersion ?? 1;
     if (!(Number.isInteger(keyVersion) && keyVersion >= 1)) p.add("masterKeyVersion", `${show(keyVersion)} must be a whole number, at least 1; raise it to rotate the master key`);
 

@@ -33,6 +33,13 @@ describe("WorkloadNamespace with defaults", () => {
     });
   });
 
+  it("lets the load balancer controller inject pod readiness gates, so pods count as ready only once their ALB target is healthy", () => {
+    expect(namespace.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
+    const off = synthNamespace({ name: "team-batch", loadBalancerReadinessGates: false }).json;
+    const offNs = Object.values(resourcesOf(off, "kubernetes_namespace_v1"))[0] as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(offNs.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBeUndefined();
+  });
+
   it("denies all ingress and egress of every pod unless a policy allows it", () => {
     expect(policy(json, "default-deny").spec).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
   });

@@ -35,6 +35,14 @@ describe("SecureInferenceCluster defaults", () => {
   const { raw, json } = synth(stack);
   const eks = onlyResource(json, "aws_eks_cluster");
 
+  it("puts the metrics scraper in the load balancer subnets, which hold no pods, and hands their CIDRs to endpoints", () => {
+    const scraper = onlyResource(json, "aws_prometheus_scraper");
+    const ingressSubnets = Object.entries(resourcesOf(json, "aws_subnet")).filter(([, s]) => s.tags["secure-inference/tier"] === "ingress").map(([k]) => `\${aws_subnet.${k}.id}`);
+    expect(ingressSubnets.length).toBeGreaterThanOrEqual(2);
+    expect(scraper.source[0].eks[0].subnet_ids).toEqual(ingressSubnets);
+    expect(cluster.connection.loadBalancerCidrs).toEqual(cluster.network!.ingressSubnetCidrs);
+  });
+
   it("keeps the API endpoint private", () => {
     expect(eks.vpc_config).toMatchObject({ endpoint_private_access: true, endpoint_public_access: false });
     expect(eks.vpc_config.public_access_cidrs).toBeUndefined();

@@ -2,10 +2,10 @@ import {
   canaryRolloutTiming,
   DEFAULT_CANARY_STEPS,
   fixedBakeExposure,
-  hasPinnedImage,
   resolveCanaryRollout,
   validateCanaryRollout,
 } from "../../lib/endpoint/canary-rollout";
+import { imageProblems } from "../../lib/private/images";
 import { Problems } from "../../lib/private/validation";
 
 function problems(...args: Parameters<typeof validateCanaryRollout> extends [infer A, infer B, unknown] ? [A, B] : never): readonly string[] {
@@ -41,7 +41,7 @@ describe("canary rollout policy", () => {
     [{ stepDuration: "ten minutes" }, /rollout\.stepDuration: "ten minutes" is not a duration/],
     [{ stepDuration: "1m" }, /must be whole minutes, at least "2m"/],
     [{ preTrafficEvaluation: { image: "evals" } }, /preTrafficEvaluation\.image: "evals" has no tag or digest/],
-    [{ preTrafficEvaluation: { image: "evals:latest" } }, /has no tag or digest \(or uses "latest"\)/],
+    [{ preTrafficEvaluation: { image: "evals:latest" } }, /preTrafficEvaluation\.image: "evals:latest" uses the moving tag "latest"/],
     [{ preTrafficEvaluation: { image: "evals:1", env: { ENDPOINT_URL: "x" } } }, /"ENDPOINT_URL" is set by the endpoint/],
   ])("refuses rollout %j", (rollout, message) => {
     expect(problems(rollout, undefined).join("\n")).toMatch(message);
@@ -57,11 +57,12 @@ describe("canary rollout policy", () => {
     expect(problems(undefined, rollback).join("\n")).toMatch(message);
   });
 
-  it("recognizes pinned images", () => {
-    expect(hasPinnedImage("vllm/vllm-openai:v0.11.0")).toBe(true);
-    expect(hasPinnedImage(`repo/x@sha256:${"a".repeat(64)}`)).toBe(true);
-    expect(hasPinnedImage("registry:5000/repo/x")).toBe(false);
-    expect(hasPinnedImage("repo/x:latest")).toBe(false);
+  it("recognizes pinned images (one check for servers, evaluation jobs and the router)", () => {
+    const pinned = (image: string) => imageProblems("image", image, "x:1").length === 0;
+    expect(pinned("vllm/vllm-openai:v0.11.0")).toBe(true);
+    expect(pinned(`repo/x@sha256:${"a".repeat(64)}`)).toBe(true);
+    expect(pinned("registry:5000/repo/x")).toBe(false);
+    expect(pinned("repo/x:latest")).toBe(false);
   });
 
   describe("time to rollback and exposure", () => {

@@ -187,7 +187,7 @@ describe("image pinning", () => {
 
   it("refuses an image without a tag or digest, saying to pin a version", () => {
     expect(image("vllm/vllm-openai")).toEqual([
-      'server.image: "vllm/vllm-openai" has no tag or digest, so each node may pull a different server; pin a version, e.g. "vllm/vllm-openai:v0.11.0"',
+      'server.image: "vllm/vllm-openai" has no tag or digest, so each node may pull a different image; pin a version, e.g. "vllm/vllm-openai:v0.11.0"',
     ]);
     // A registry port is not a tag.
     expect(image("registry.local:5000/vllm-openai")[0]).toMatch(/has no tag or digest.*pin a version/);

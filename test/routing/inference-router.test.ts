@@ -246,6 +246,13 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
     expect(b.serving).toBeCompliantWith(...ALL_PACKS);
   });
 
+  it("keeps serving through deregistration and lets a call finish: preStop pause, grace period past the call timeout, new key version first", () => {
+    const c = podSpec.container.find((x: Json) => x.name === "litellm");
+    expect(c.lifecycle.pre_stop[0].exec.command).toEqual(["/bin/sh", "-c", "sleep 20"]);
+    expect(podSpec.termination_grace_period_seconds).toBeGreaterThan(600);
+    expect(deployment.depends_on.some((d: string) => d.startsWith("aws_secretsmanager_secret_version."))).toBe(true);
+  });
+
   it("enforces the per-model rate limits (LiteLLM's enforce_model_rate_limits pre-call check) and requires Terraform 1.11", () => {
     expect((b.router.config.router_settings as Record<string, unknown>).optional_pre_call_checks).toEqual(["enforce_model_rate_limits"]);
     expect(b.json.terraform.required_version).toBe(">= 1.11.0");
@@ -321,6 +328,22 @@ describe("InferenceRouter options", () => {
   });
 });
 
+describe("InferenceRouter with a private CA", () => {
+  const PEM = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
+  it("trusts the CA bundle for its calls to the endpoints, from a ConfigMap, through SSL_CERT_FILE", () => {
+    const b = build({ upstreamCaBundlePem: PEM });
+    const maps = b.routerResources("kubernetes_config_map_v1");
+    expect(maps.find((m) => m.metadata.name === "router-upstream-ca")!.data).toEqual({ "ca.pem": PEM });
+    const c = b.routerResources("kubernetes_deployment_v1")[0].spec.template.spec.container[0];
+    expect(c.env).toContainEqual({ name: "SSL_CERT_FILE", value: "/etc/ssl/upstream-ca/ca.pem" });
+    expect(c.volume_mount).toContainEqual({ name: "upstream-ca", mount_path: "/etc/ssl/upstream-ca", read_only: true });
+  });
+
+  it("refuses a bundle that is not PEM", () => {
+    expect(problemsOf({ upstreamCaBundlePem: "not a certificate" })).toMatch(/upstreamCaBundlePem: is not a PEM bundle/);
+  });
+});
+
 describe("InferenceRouter validation", () => {
   it("refuses a tier naming an alias the router does not serve, and an unknown tier", () => {
     const msg = problemsOf({ tiers: { complex: "gpt-4", expert: "large" } as Partial<Record<RouterTier, string>> });
@@ -374,7 +397,7 @@ describe("InferenceRouter validation", () => {
 
   it("refuses an image without a tag or digest", () => {
     expect(problemsOf({ image: "ghcr.io/berriai/litellm-non_root" })).toMatch(/image: "ghcr\.io\/berriai\/litellm-non_root" has no tag or digest/);
-    expect(problemsOf({ image: "ghcr.io/berriai/litellm:latest" })).toMatch(/image: .* has no tag or digest \(or uses "latest"\)/);
+    expect(problemsOf({ image: "ghcr.io/berriai/litellm:latest" })).toMatch(/image: "ghcr\.io\/berriai\/litellm:latest" uses the moving tag "latest"/);
   });
 
   it("reports every bad input at once: no models, bad name, teams, weak TLS, open CIDRs, key version", () => {
