@@ -231,7 +231,9 @@ export interface CanaryModelEndpointProps {
   /**
    * Prompt tokens most requests share (a system prompt, few-shot examples). With prefix caching the
    * server keeps them in the KV cache: the fit check reserves room for them beside one full-length
-   * sequence, and the load estimate skips their prefill.
+   * sequence, the load estimate skips their prefill, and vLLM's default step budget
+   * (`--max-num-batched-tokens`) holds them beside a full decode batch so that a replica computes
+   * a cold prefix in one step. Must be shorter than the server's `maxModelLen`.
    * @default 0
    */
   readonly sharedPrefixTokens?: number;
@@ -366,11 +368,22 @@ export class CanaryModelEndpoint extends Construct {
       gpusPerReplica: perReplica,
       dtype: props.model.dtype,
       quantization: props.model.quantization,
+      sharedPrefixTokens: Number.isInteger(prefix) && prefix > 0 ? prefix : undefined,
+      meanInputTokens: load && Number.isInteger(load.meanInputTokens) && load.meanInputTokens > 0 ? load.meanInputTokens : undefined,
     };
     const serverProblems = server.validate(ctx);
     p.addAll(serverProblems);
     // Rendered once, when valid; everything below reads this.
     const rendered = serverProblems.length === 0 ? server.render(ctx) : undefined;
+    if (rendered?.maxModelLen !== undefined && prefix >= rendered.maxModelLen) {
+      p.add("sharedPrefixTokens", `${prefix} is not shorter than the server's maxModelLen ${rendered.maxModelLen}, and the shared prefix is part of every prompt; raise the server's maxModelLen above it or state the prefix actually shared`);
+    }
+    const budget = rendered?.batching.maxNumBatchedTokens;
+    const seqs = rendered?.batching.maxNumSeqs;
+    const coldPrefixWarning =
+      rendered?.batching.chunkedPrefill === true && typeof budget === "number" && typeof seqs === "number" && prefix > 0 && budget < seqs + prefix
+        ? `server.maxNumBatchedTokens ${budget} cannot hold the ${prefix}-token shared prefix beside ${seqs} running sequences in one step, so a replica that has not cached it yet (a new canary pod) computes it over several chunked steps; raise maxNumBatchedTokens to at least ${seqs + prefix} or leave it unset to size it from sharedPrefixTokens`
+        : undefined;
     if (rendered && rendered.queueDepthQuery === "") {
       p.add("server", "has no queue-depth metric, and autoscaling scales on queue depth; give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)");
     }
@@ -432,6 +445,7 @@ export class CanaryModelEndpoint extends Construct {
     }
     p.throwIfAny(this, "CanaryModelEndpoint");
     for (const w of planned ? plan.placementWarnings(planned) : []) Annotations.of(this).addWarning(w);
+    if (coldPrefixWarning) Annotations.of(this).addWarning(coldPrefixWarning);
     if (server.kind === "tgi" && rendered?.image === InferenceServerImages.tgi) {
       Annotations.of(this).addWarning(
         `${InferenceServerImages.tgi} cannot start as a non-root user (huggingface/text-generation-inference#3082), which restricted Pod Security requires; ` +

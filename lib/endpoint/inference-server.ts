@@ -109,8 +109,12 @@ export interface VllmServerOptions {
   readonly maxModelLen?: number;
   /**
    * Token budget of one engine step (`--max-num-batched-tokens`). Must be at least `maxModelLen`
-   * unless `enableChunkedPrefill` is true.
-   * @default max(maxModelLen, 8192)
+   * unless `enableChunkedPrefill` is true. The default also makes room, in one step, for the
+   * decode token of every running sequence plus one cold prompt: the endpoint's shared prefix, or
+   * its declared mean input when longer. A replica that has not cached the prefix yet (a new
+   * canary pod, or after eviction) then computes it in one step and caches it for everyone, rather
+   * than over several chunked steps while other requests recompute it too.
+   * @default max(maxModelLen (without chunked prefill), 8192, maxNumSeqs + max(sharedPrefixTokens, load.meanInputTokens) rounded up to 512)
    */
   readonly maxNumBatchedTokens?: number;
   /**
@@ -300,6 +304,18 @@ export interface ServerContext {
   readonly dtype?: string;
   /** Quantization method of the weights, e.g. "awq", "gptq", "fp8", "bitsandbytes". */
   readonly quantization?: string;
+  /**
+   * Prompt tokens most requests share (the endpoint's `sharedPrefixTokens`). vLLM sizes its
+   * default step budget with it, see {@link VllmServerOptions.maxNumBatchedTokens}.
+   * @default 0
+   */
+  readonly sharedPrefixTokens?: number;
+  /**
+   * Mean prompt tokens per request, shared prefix included (the endpoint's declared
+   * `load.meanInputTokens`), when known.
+   * @default - unknown
+   */
+  readonly meanInputTokens?: number;
 }
 
 /** The container plan the endpoint turns into a pod spec. */
@@ -499,15 +515,17 @@ class VllmServer extends InferenceServer {
     super();
   }
 
-  private resolved() {
+  private resolved(ctx: ServerContext) {
     const o = this.options;
     const maxModelLen = o.maxModelLen ?? 8192;
+    const maxNumSeqs = o.maxNumSeqs ?? 64;
+    const enableChunkedPrefill = o.enableChunkedPrefill ?? false;
     return {
       image: o.image ?? InferenceServerImages.vllm,
-      maxNumSeqs: o.maxNumSeqs ?? 64,
+      maxNumSeqs,
       maxModelLen,
-      maxNumBatchedTokens: o.maxNumBatchedTokens ?? Math.max(maxModelLen, 8192),
-      enableChunkedPrefill: o.enableChunkedPrefill ?? false,
+      maxNumBatchedTokens: o.maxNumBatchedTokens ?? defaultStepBudget(maxModelLen, maxNumSeqs, enableChunkedPrefill, ctx),
+      enableChunkedPrefill,
       prefixCaching: o.prefixCaching ?? true,
       gpuMemoryUtilization: o.gpuMemoryUtilization ?? 0.9,
       extraArgs: o.extraArgs ?? [],
@@ -516,7 +534,7 @@ class VllmServer extends InferenceServer {
 
   validate(ctx: ServerContext): string[] {
     const o = this.options;
-    const r = this.resolved();
+    const r = this.resolved(ctx);
     const problems = [
       ...imageProblems("server.image", r.image, InferenceServerImages.vllm),
       ...countProblems("maxNumSeqs", o.maxNumSeqs, "sequences", 64),
@@ -543,7 +561,7 @@ class VllmServer extends InferenceServer {
   }
 
   protected build(ctx: ServerContext): ServerContainer {
-    const r = this.resolved();
+    const r = this.resolved(ctx);
     const args = [
       "--model", ctx.modelDir,
       "--served-model-name", ctx.modelName,
@@ -591,6 +609,20 @@ class VllmServer extends InferenceServer {
       gpuMemoryUtilization: r.gpuMemoryUtilization,
     };
   }
+}
+
+/** Step budgets are rounded up to this many tokens. */
+const STEP_BUDGET_ROUNDING = 512;
+
+/**
+ * vLLM's default step budget: a full-length prompt when prefill cannot be chunked, at least 8192
+ * tokens, and room for every running sequence's decode token plus one cold prompt (the shared
+ * prefix, or the mean input when longer).
+ */
+function defaultStepBudget(maxModelLen: number, maxNumSeqs: number, chunkedPrefill: boolean, ctx: ServerContext): number {
+  const coldPrompt = Math.max(ctx.sharedPrefixTokens ?? 0, ctx.meanInputTokens ?? 0);
+  const coldStep = Math.ceil((maxNumSeqs + coldPrompt) / STEP_BUDGET_ROUNDING) * STEP_BUDGET_ROUNDING;
+  return Math.max(chunkedPrefill ? 0 : maxModelLen, 8192, coldPrompt > 0 ? coldStep : 0);
 }
 
 const VLLM_OWNED_FLAGS: Record<string, string> = {

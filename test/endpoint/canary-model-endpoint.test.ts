@@ -312,6 +312,23 @@ describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
     expect(problemsOf({ sharedPrefixTokens: 30000 })).toMatch(/KV cache/);
   });
 
+  it("sizes vLLM's step budget from the shared prefix, refuses a prefix as long as maxModelLen, and warns of a budget too small for it", () => {
+    const budgetOf = (b: ReturnType<typeof build>) => b.endpoint.container.args?.[b.endpoint.container.args.indexOf("--max-num-batched-tokens") + 1];
+    const server = InferenceServer.vllm({ image: "vllm/vllm-openai:v0.11.0", maxModelLen: 12288, enableChunkedPrefill: true });
+    expect(budgetOf(build({ server }))).toBe("8192");
+    expect(budgetOf(build({ server, sharedPrefixTokens: 10000 }))).toBe("10240");
+    expect(problemsOf({ sharedPrefixTokens: 8192 })).toMatch(/sharedPrefixTokens: 8192 is not shorter than the server's maxModelLen 8192/);
+
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "small-budget", chatProps(cluster, {
+      server: InferenceServer.vllm({ maxModelLen: 16384, enableChunkedPrefill: true, maxNumBatchedTokens: 2048 }),
+      sharedPrefixTokens: 4000,
+    }));
+    Testing.synth(serving);
+    const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toMatch(/server\.maxNumBatchedTokens 2048 cannot hold the 4000-token shared prefix beside 64 running sequences.*at least 4064/);
+  });
+
   it("warns that the default TGI image cannot run as non-root under restricted Pod Security", () => {
     const { cluster, serving } = platformAndServing();
     new CanaryModelEndpoint(serving, "tgi", chatProps(cluster, { server: InferenceServer.tgi() }));

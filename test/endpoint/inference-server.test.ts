@@ -105,6 +105,22 @@ describe("vLLM server", () => {
     expect(flag(r.args, "--max-num-batched-tokens")).toBe("32768");
   });
 
+  it("sizes the default step budget for a cold shared prefix beside a full decode batch", () => {
+    const budget = (server: InferenceServer, extra: Partial<ServerContext> = {}) =>
+      Number(flag(server.render({ ...ctx, ...extra }).args, "--max-num-batched-tokens"));
+    // Short prefixes leave the 8192 floor; without chunking the budget never drops below maxModelLen.
+    expect(budget(InferenceServer.vllm(), { sharedPrefixTokens: 1024 })).toBe(8192);
+    expect(budget(InferenceServer.vllm({ maxModelLen: 32768 }), { sharedPrefixTokens: 20000 })).toBe(32768);
+    // With chunked prefill the budget follows the prefix: 64 decode tokens + 20000, rounded up to 512.
+    const chunked = InferenceServer.vllm({ maxModelLen: 32768, enableChunkedPrefill: true });
+    expect(budget(chunked)).toBe(8192);
+    expect(budget(chunked, { sharedPrefixTokens: 20000 })).toBe(20480);
+    // A declared mean input longer than the prefix counts instead: 64 + 24000 = 24064, already a multiple of 512.
+    expect(budget(chunked, { sharedPrefixTokens: 20000, meanInputTokens: 24000 })).toBe(24064);
+    // An explicit budget wins.
+    expect(budget(InferenceServer.vllm({ maxModelLen: 32768, enableChunkedPrefill: true, maxNumBatchedTokens: 4096 }), { sharedPrefixTokens: 20000 })).toBe(4096);
+  });
+
   it("allows a step budget below maxModelLen with chunked prefill, and passes the flag", () => {
     const server = InferenceServer.vllm({ enableChunkedPrefill: true, maxNumBatchedTokens: 2048 });
     expect(problems(server)).toEqual([]);
