@@ -160,6 +160,8 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
       { name: "support", requestsPerMinute: 300, tokensPerMinute: 200000 },
     ],
     ingress: { certificateArn: ENDPOINT_CERTIFICATE_ARN, host: "router.models.example.internal" },
+    // Identical requests within an hour are answered from an encrypted Valkey cache (IAM auth, no password).
+    responseCache: { ttlSeconds: 3600 },
   });
   return { bootstrap, platform, cluster, addons, serving, chat, large, router };
 }

@@ -20,6 +20,7 @@ import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import { PolicyDocument } from "../security/policy-document";
+import { CACHE_PORT, cacheIdBase, cacheUserName, ResponseCacheResources } from "./private/response-cache";
 import {
   AUTO_MODEL_NAME,
   fallbackCycles,
@@ -57,6 +58,28 @@ export interface RouterTeam {
    * @default - unlimited
    */
   readonly tokensPerMinute?: number;
+}
+
+/** The router's optional response cache: ElastiCache for Valkey, encrypted at rest and in transit, IAM-authenticated. */
+export interface RouterResponseCache {
+  /**
+   * Seconds a cached response is served, 1 to 604800 (7 days). Clients skip the cache per request
+   * with `"cache": {"no-cache": true}` in the request body, or bound it with `"cache": {"ttl": N}`.
+   * @default 3600
+   */
+  readonly ttlSeconds?: number;
+  /**
+   * ElastiCache node type of each node.
+   * @default "cache.t4g.small"
+   */
+  readonly nodeType?: string;
+  /**
+   * Replicas beside the primary, each in another zone, 0 to 5. With at least one, ElastiCache fails
+   * over automatically (Multi-AZ); 0 is a single node whose loss empties the cache and makes the
+   * router run uncached until it is replaced.
+   * @default 1
+   */
+  readonly replicas?: number;
 }
 
 /** Replica bounds of the router. */
@@ -158,6 +181,13 @@ export interface InferenceRouterProps {
    */
   readonly upstreamCaBundlePem?: string;
   /**
+   * An exact-match response cache shared by the router's replicas (LiteLLM's Redis cache): an
+   * identical request (model, messages and parameters) within the TTL is answered from the cache
+   * without calling the model. Off unless given. See {@link RouterResponseCache}.
+   * @default - no response cache
+   */
+  readonly responseCache?: RouterResponseCache;
+  /**
    * Version of the generated master key. Raising it makes Terraform store a new random key in
    * Secrets Manager (rotation) and restarts the router pods so they read it.
    * @default 1
@@ -185,6 +215,8 @@ const SECRET_DIR = "/run/secrets/litellm";
 const MASTER_KEY_FILE = `${SECRET_DIR}/master-key`;
 /** Where the private CA bundle for calls to the endpoints is mounted. */
 const CA_DIR = "/etc/ssl/upstream-ca";
+/** Environment variable holding the response cache's primary endpoint (config.yaml reads it). */
+const CACHE_HOST_ENV = "LITELLM_CACHE_HOST";
 /** Seconds a terminating router pod keeps serving while the ALB deregisters it. */
 const ROUTER_PRE_STOP_SECONDS = 20;
 
@@ -215,6 +247,14 @@ const ROUTER_PRE_STOP_SECONDS = 20;
  * each replica counts on its own, so the effective cap is that sum times the number of replicas. A
  * request over the cap fails with 429 and, like other failures, may be retried on the model's
  * fallback. Every client shares the master key (the proxy's admin key): one leak exposes all teams.
+ *
+ * Response cache (`responseCache`, off by default): LiteLLM's exact-match Redis cache on an
+ * ElastiCache for Valkey replication group, encrypted at rest with the router's key and in transit
+ * with TLS required, in the cluster's private subnets. No Redis password exists: the router's
+ * ElastiCache user is in IAM mode and LiteLLM signs a short-lived token per connection with the
+ * pods' role, which may `elasticache:Connect` to this cache as this user only (LiteLLM's
+ * `aws_iam_auth`, in releases since 1.102). A hit skips the model, and the canary: cached answers
+ * come from whichever version produced them, for up to `ttlSeconds`.
  */
 export class InferenceRouter extends Construct {
   /** Kubernetes name. */
@@ -239,8 +279,10 @@ export class InferenceRouter extends Construct {
   public readonly contextWindowFallbacks: Readonly<Record<string, readonly string[]>>;
   /** The key encrypting the router's secrets. */
   public readonly encryptionKey: EncryptionKey;
-  /** The pods' role: reads the master key, nothing else. */
+  /** The pods' role: reads the master key and connects to the response cache, nothing else. */
   public readonly podRole: PodIdentityRole;
+  /** Replication group id of the response cache (also the prefix of its other ElastiCache ids), when on. */
+  public readonly responseCacheId?: string;
 
   constructor(scope: Construct, id: string, props: InferenceRouterProps) {
     super(scope, id);
@@ -324,6 +366,17 @@ export class InferenceRouter extends Construct {
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
     validateInternalAlb(p, "ingress", ing.certificateArn, ing.sslPolicy, cidrs);
     const pem = props.upstreamCaBundlePem;
+    const cacheProps = props.responseCache;
+    const cacheTtl = cacheProps?.ttlSeconds ?? 3600;
+    const cacheNodeType = cacheProps?.nodeType ?? "cache.t4g.small";
+    const cacheReplicas = cacheProps?.replicas ?? 1;
+    if (cacheProps) {
+      if (!(Number.isInteger(cacheTtl) && cacheTtl >= 1 && cacheTtl <= 604800)) p.add("responseCache.ttlSeconds", `${show(cacheTtl)} must be whole seconds from 1 to 604800 (7 days), e.g. 3600`);
+      if (isLiteral(cacheNodeType) && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(cacheNodeType)) p.add("responseCache.nodeType", `${show(cacheNodeType)} is not an ElastiCache node type; use e.g. "cache.t4g.small" or "cache.r7g.large"`);
+      if (!(Number.isInteger(cacheReplicas) && cacheReplicas >= 0 && cacheReplicas <= 5)) p.add("responseCache.replicas", `${show(cacheReplicas)} must be a whole number from 0 to 5 (replicas beside the primary; 1 or more for automatic failover)`);
+      if (c.vpcCidr === undefined) p.add("responseCache", "needs the cluster's VPC CIDR (connection.vpcCidr) for the router's egress policy to the cache; give existingVpc.cidrBlock on the cluster");
+      if (isLiteral(c.clusterName) && !/^[A-Za-z]/.test(c.clusterName)) p.add("responseCache", `the cluster name ${show(c.clusterName)} starts with a digit, and ElastiCache ids (which start with it) must start with a letter`);
+    }
     if (pem !== undefined && isLiteral(pem) && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem)) {
       p.add("upstreamCaBundlePem", "is not a PEM bundle; give the private CA's certificate(s), each between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE-----");
     }
@@ -334,6 +387,8 @@ export class InferenceRouter extends Construct {
     // From here on every input is valid.
     this.routerName = name;
     this.namespace = ns;
+    const cacheBase = cacheProps ? cacheIdBase(c.clusterName, this.node.path) : undefined;
+    this.responseCacheId = cacheBase;
 
     // --- routing: tiers and fallbacks from model size -------------------------------------------
     const bySize = models
@@ -369,6 +424,16 @@ export class InferenceRouter extends Construct {
       timeoutSeconds,
       requestsPerMinute: sum(teams.map((t) => t.requestsPerMinute)),
       tokensPerMinute: sum(teams.map((t) => t.tokensPerMinute)),
+      responseCache: cacheBase
+        ? {
+            host: `os.environ/${CACHE_HOST_ENV}`,
+            port: CACHE_PORT,
+            userName: cacheUserName(cacheBase),
+            cacheName: cacheBase,
+            ttlSeconds: cacheTtl,
+            namespace: `litellm.${ns}.${name}`,
+          }
+        : undefined,
     });
     this.configYaml = renderConfigYaml(this.config);
 
@@ -382,7 +447,7 @@ export class InferenceRouter extends Construct {
     this.encryptionKey = new EncryptionKey(this, "key", {
       purpose: "router-secrets",
       aliasPrefix: `${c.clusterName}/${ns}/${name}`,
-      description: `Encrypts the secrets of router ${ns}/${name} on ${c.clusterName} (LiteLLM master key)`,
+      description: `Encrypts the secrets of router ${ns}/${name} on ${c.clusterName} (LiteLLM master key${cacheBase ? ", response cache" : ""})`,
       tags,
     });
     const secret = new SecretsmanagerSecret(this, "master-key", {
@@ -412,14 +477,32 @@ export class InferenceRouter extends Construct {
       secretStringWoVersion: keyVersion,
     });
 
+    const cache = cacheBase
+      ? new ResponseCacheResources(this, "response-cache", {
+          idBase: cacheBase,
+          clusterName: c.clusterName,
+          routerRef: `${ns}/${name}`,
+          vpcId: c.vpcId,
+          subnetIds: c.privateSubnetIds,
+          clientSecurityGroupId: c.clusterSecurityGroupId,
+          kmsKeyArn: this.encryptionKey.keyArn,
+          nodeType: cacheNodeType,
+          replicas: cacheReplicas,
+          tags,
+        })
+      : undefined;
+
     this.podRole = new PodIdentityRole(this, "pod-role", {
       clusterName: c.clusterName,
       clusterArn: c.clusterArn,
       namespace: ns,
       serviceAccount: name,
       purpose: `router-${name}`.slice(0, 20),
-      description: `Router ${ns}/${name} of ${c.clusterName}: reads its LiteLLM master key`,
-      policies: { "master-key-read": masterKeyReadPolicy(secret.arn, this.encryptionKey.keyArn, region) },
+      description: `Router ${ns}/${name} of ${c.clusterName}: reads its LiteLLM master key${cache ? ", connects to its response cache" : ""}`,
+      policies: {
+        "master-key-read": masterKeyReadPolicy(secret.arn, this.encryptionKey.keyArn, region),
+        ...(cache ? { "response-cache-connect": cache.connectPolicy } : {}),
+      },
       tags,
     });
 
@@ -531,6 +614,8 @@ export class InferenceRouter extends Construct {
                   { name: "AWS_REGION", value: region },
                   // The model cost map ships in the image; do not fetch it from GitHub at start.
                   { name: "LITELLM_LOCAL_MODEL_COST_MAP", value: "True" },
+                  // The cache's primary endpoint: a replaced cache changes it, which rolls the pods.
+                  ...(cache ? [{ name: CACHE_HOST_ENV, value: cache.primaryEndpointAddress }] : []),
                   ...(props.upstreamCaBundlePem ? [{ name: "SSL_CERT_FILE", value: `${CA_DIR}/ca.pem` }, { name: "REQUESTS_CA_BUNDLE", value: `${CA_DIR}/ca.pem` }] : []),
                 ],
                 port: [{ name: "http", containerPort: ROUTER_PORT, protocol: "TCP" }],
@@ -594,6 +679,18 @@ export class InferenceRouter extends Construct {
         ingress: [{ from: (c.loadBalancerCidrs ?? cidrs).map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: String(ROUTER_PORT), protocol: "TCP" }] }],
       },
     });
+    if (cache) {
+      // The namespace denies egress but HTTPS and DNS; the cache listens on 6379 in the VPC.
+      new NetworkPolicyV1(this, "allow-response-cache", {
+        provider,
+        metadata: { name: `${name}-to-response-cache`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: c.vpcCidr as string } }], ports: [{ port: String(CACHE_PORT), protocol: "TCP" }] }],
+        },
+      });
+    }
     new ServiceV1(this, "service", {
       provider,
       metadata: { name, namespace: ns, labels },

@@ -5,6 +5,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { awsContext } from "../private/aws-context";
+import { elasticacheIdPrefix } from "../private/elasticache-names";
 import { Problems, isLiteral, show } from "../private/validation";
 import { PolicyConditions, PolicyDocument, PolicyStatementProps } from "./policy-document";
 
@@ -161,6 +162,19 @@ const SECRETS_DEPLOY = [
  * provider 5.x refreshes a write-only secret version with GetSecretValue (6.x lists versions instead).
  */
 const SECRETS_READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds", "secretsmanager:GetSecretValue"] as const;
+/**
+ * elasticache: router response caches (replication group, its member nodes, subnet group, users and
+ * user group), ids starting with the cluster name's first 20 characters, lower-cased.
+ */
+const ELASTICACHE_DEPLOY = [
+  "elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup",
+  "elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup", "elasticache:DeleteCacheSubnetGroup",
+  "elasticache:CreateUser", "elasticache:ModifyUser", "elasticache:DeleteUser",
+  "elasticache:CreateUserGroup", "elasticache:ModifyUserGroup", "elasticache:DeleteUserGroup",
+  "elasticache:AddTagsToResource", "elasticache:RemoveTagsFromResource", "elasticache:ListTagsForResource",
+] as const;
+/** elasticache: reads (Describe* take Resource "*" for listings). */
+const ELASTICACHE_READ = ["elasticache:Describe*", "elasticache:List*"] as const;
 /** elasticloadbalancing: reads only; load balancers are made by the AWS Load Balancer Controller, endpoints look them up for alarms. */
 const ELB_READ = ["elasticloadbalancing:Describe*"] as const;
 /** sns: alarm topics, their policies (SetTopicAttributes), subscriptions and tags. */
@@ -245,7 +259,7 @@ export const GITHUB_DEPLOY_PASS_ROLE_SERVICES: readonly string[] = [
 /** Services whose service-linked roles a deploy may create; AMP's managed scraper's role is under scraper.aps.amazonaws.com. */
 export const GITHUB_DEPLOY_SERVICE_LINKED_ROLES: readonly string[] = [
   "eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com",
-  "scraper.aps.amazonaws.com",
+  "scraper.aps.amazonaws.com", "elasticache.amazonaws.com",
 ];
 
 /** AWS managed policies that grant administration outright; a deploy never attaches them (a tripwire, not a boundary). */
@@ -273,9 +287,17 @@ interface StatementGroup {
  * bucket names its first 20, lower-cased, and the audit trail its first 34, lower-cased (SecureInferenceCluster);
  * key aliases and log groups carry either the name or that trail name.
  */
-function namePrefixes(prefix: string): { iam: string; s3: string; eks: string; trail: string; named: string[] } {
+function namePrefixes(prefix: string): { iam: string; s3: string; eks: string; trail: string; cache: string; named: string[] } {
   const lower = prefix.toLowerCase();
-  return { iam: prefix.slice(0, 16), s3: lower.slice(0, 20), eks: prefix, trail: lower.slice(0, 34), named: [...new Set([prefix, lower.slice(0, 34)])] };
+  return { iam: prefix.slice(0, 16), s3: lower.slice(0, 20), eks: prefix, trail: lower.slice(0, 34), cache: elasticacheIdPrefix(prefix), named: [...new Set([prefix, lower.slice(0, 34)])] };
+}
+
+/** ElastiCache resources of the router response caches: ids start with the cache prefix; the engines' default parameter groups are named in CreateReplicationGroup. */
+function cacheResources(arn: (service: string, resource: string) => string, cache: string): string[] {
+  return [
+    ...["replicationgroup", "cluster", "subnetgroup", "user", "usergroup"].map((type) => arn("elasticache", `${type}:${cache}*`)),
+    arn("elasticache", "parametergroup:default.*"),
+  ];
 }
 
 /** The role's own name prefix. It must not start with the managed prefix, or the role could rewrite its own permissions. */
@@ -366,6 +388,13 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       ],
     },
     {
+      name: "cache",
+      statements: [
+        { sid: "ElastiCacheManageResponseCaches", actions: [...ELASTICACHE_DEPLOY], resources: cacheResources(arn, names.cache) },
+        { sid: "ElastiCacheRead", actions: [...ELASTICACHE_READ], resources: ["*"] },
+      ],
+    },
+    {
       name: "storage and audit",
       statements: [
         { sid: "S3ManageBuckets", actions: [...S3_DEPLOY], resources: [`arn:${c.partition}:s3:::${names.s3}*`] },
@@ -453,6 +482,7 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
         { sid: "KmsDecryptThroughSecretsManager", actions: ["kms:Decrypt"], resources: [keys], conditions: { StringLike: { "kms:ViaService": `secretsmanager.*.${c.dnsSuffix}` } } },
       ],
     },
+    { name: "cache", statements: [{ sid: "ElastiCacheRead", actions: [...ELASTICACHE_READ], resources: ["*"] }] },
     {
       name: "storage and audit",
       statements: [

@@ -199,4 +199,17 @@ describe("examples/reference-platform router", () => {
     expect(version.secret_string).toBeUndefined();
     expect(String(version.secret_string_wo)).toMatch(/ephemeral\.aws_secretsmanager_random_password\./);
   });
+
+  it("caches responses in Valkey encrypted at rest and in transit, reached with IAM tokens and no password", () => {
+    const [group] = Object.values(serving.resource.aws_elasticache_replication_group as Record<string, Record<string, unknown>>);
+    expect(group).toMatchObject({ at_rest_encryption_enabled: "true", transit_encryption_enabled: true, transit_encryption_mode: "required", multi_az_enabled: true });
+    expect(String(group.kms_key_id)).toMatch(/^\$\{aws_kms_key\..*\.arn\}$/);
+    const users = Object.values(serving.resource.aws_elasticache_user as Record<string, { user_name: string; access_string: string; authentication_mode: { type: string } }>);
+    expect(users.map((u) => [u.user_name === "default" ? "default" : "router", u.authentication_mode.type, u.access_string.split(" ")[0]]).sort()).toEqual([
+      ["default", "no-password-required", "off"],
+      ["router", "iam", "on"],
+    ]);
+    expect(config.litellm_settings.cache_params).toMatchObject({ type: "redis", ssl: true, aws_iam_auth: true, aws_iam_cache_name: group.replication_group_id, ttl: 3600 });
+    expect(JSON.stringify(serving)).not.toMatch(/"(passwords|auth_token)"/);
+  });
 });

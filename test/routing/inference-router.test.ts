@@ -328,6 +328,114 @@ describe("InferenceRouter options", () => {
   });
 });
 
+describe("InferenceRouter with a response cache", () => {
+  let b: ReturnType<typeof build>;
+  let group: Json;
+  let podSpec: Json;
+  beforeAll(() => {
+    b = build({ responseCache: {} });
+    group = b.routerResources("aws_elasticache_replication_group")[0];
+    podSpec = b.routerResources("kubernetes_deployment_v1")[0].spec.template.spec;
+  });
+
+  it("is off by default: no ElastiCache resource, no cache in the config", () => {
+    const plain = build();
+    expect(Object.keys(plain.json.resource).filter((t) => t.startsWith("aws_elasticache"))).toEqual([]);
+    expect((plain.router.config.litellm_settings as Json).cache).toBeUndefined();
+    expect(plain.router.responseCacheId).toBeUndefined();
+  });
+
+  it("encrypts at rest with the router's customer-managed key and in transit with TLS required", () => {
+    const keyId = Object.keys(resourcesOf(b.json, "aws_kms_key")).find((k) => k.startsWith("router_"));
+    expect(group.at_rest_encryption_enabled).toBe("true");
+    expect(group.kms_key_id).toBe(`\${aws_kms_key.${keyId}.arn}`);
+    expect(group.transit_encryption_enabled).toBe(true);
+    expect(group.transit_encryption_mode).toBe("required");
+    expect(group).toMatchObject({ engine: "valkey", engine_version: "8.0", node_type: "cache.t4g.small", port: 6379, snapshot_retention_limit: 0 });
+  });
+
+  it("fails over across zones: a primary and one replica, Multi-AZ", () => {
+    expect(group).toMatchObject({ num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true });
+    const single = build({ responseCache: { replicas: 0 } }).routerResources("aws_elasticache_replication_group")[0];
+    expect(single).toMatchObject({ num_cache_clusters: 1, automatic_failover_enabled: false, multi_az_enabled: false });
+  });
+
+  it("has no password anywhere: the router's user authenticates with IAM, the default user is switched off", () => {
+    const users = b.routerResources("aws_elasticache_user");
+    const router = users.find((u) => u.user_name !== "default") as Json;
+    const off = users.find((u) => u.user_name === "default") as Json;
+    expect(router.authentication_mode).toEqual({ type: "iam" });
+    expect(router.user_id).toBe(router.user_name);
+    expect(router.passwords).toBeUndefined();
+    expect(off.access_string).toBe("off -@all");
+    const userGroup = b.routerResources("aws_elasticache_user_group")[0];
+    expect(userGroup.user_ids).toHaveLength(2);
+    expect(group.user_group_ids).toEqual([expect.stringMatching(/^\$\{aws_elasticache_user_group\.router_response-cache_users_[A-Z0-9]+\.user_group_id\}$/)]);
+    expect(group.auth_token).toBeUndefined();
+    expect(b.raw).not.toMatch(/"passwords"|"auth_token"|REDIS_PASSWORD/);
+  });
+
+  it("lets only the router's role connect, to this cache as this user", () => {
+    const policies = b.routerResources("aws_iam_policy").map((p) => parseTemplateJson(p.policy));
+    const connect = policies.flatMap((d) => d.Statement).find((s: Json) => s.Sid === "ConnectToResponseCache");
+    expect(connect.Action).toBe("elasticache:Connect");
+    expect(connect.Resource).toEqual([
+      expect.stringMatching(/^\$\{aws_elasticache_replication_group\.router_response-cache_replication-group_[A-Z0-9]+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_elasticache_user\.router_response-cache_router-user_[A-Z0-9]+\.arn\}$/),
+    ]);
+  });
+
+  it("configures LiteLLM's Redis cache with ElastiCache IAM auth over TLS, the host from the environment", () => {
+    const settings = b.router.config.litellm_settings as Json;
+    expect(settings.cache).toBe(true);
+    const id = b.router.responseCacheId as string;
+    expect(id).toMatch(/^ml-prod-[0-9a-f]{8}$/);
+    expect(settings.cache_params).toEqual({
+      type: "redis",
+      host: "os.environ/LITELLM_CACHE_HOST",
+      port: 6379,
+      ssl: true,
+      aws_iam_auth: true,
+      aws_iam_user_name: `${id}-router`,
+      aws_iam_cache_name: id,
+      namespace: "litellm.gateway.router",
+      ttl: 3600,
+      supported_call_types: ["acompletion", "atext_completion", "aembedding"],
+    });
+    expect(group.replication_group_id).toBe(id);
+    const env = (podSpec.container[0].env as Json[]).find((e) => e.name === "LITELLM_CACHE_HOST");
+    expect(env?.value).toMatch(/^\$\{aws_elasticache_replication_group\..*\.primary_endpoint_address\}$/);
+  });
+
+  it("reaches the cache on 6379 only: the security group admits the cluster's nodes, the router's egress policy the VPC", () => {
+    const rule = b.routerResources("aws_vpc_security_group_ingress_rule")[0];
+    expect(rule).toMatchObject({ ip_protocol: "tcp", from_port: 6379, to_port: 6379 });
+    expect(rule.referenced_security_group_id).toMatch(/cluster_security_group_id/);
+    expect(rule.cidr_ipv4).toBeUndefined();
+    const sg = b.routerResources("aws_security_group")[0];
+    expect(sg.egress).toBeUndefined();
+    expect(sg.ingress).toBeUndefined();
+    const egress = b.routerResources("kubernetes_network_policy_v1").find((p) => p.metadata.name === "router-to-response-cache") as Json;
+    expect(egress.spec.policy_types).toEqual(["Egress"]);
+    expect(egress.spec.egress[0].ports).toEqual([{ port: "6379", protocol: "TCP" }]);
+    expect(egress.spec.egress[0].to[0].ip_block.cidr).toBe(b.cluster.connection.vpcCidr);
+    const subnets = b.routerResources("aws_elasticache_subnet_group")[0];
+    expect(group.subnet_group_name).toMatch(/aws_elasticache_subnet_group\..*\.name/);
+    expect(subnets.subnet_ids).toBeDefined();
+  });
+
+  it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
+    expect(b.serving).toBeCompliantWith(...ALL_PACKS);
+  });
+
+  it("refuses a bad TTL, node type and replica count, all at once", () => {
+    const msg = problemsOf({ responseCache: { ttlSeconds: 0, nodeType: "t4g.small", replicas: 6 } });
+    expect(msg).toMatch(/responseCache\.ttlSeconds: 0 must be whole seconds from 1 to 604800/);
+    expect(msg).toMatch(/responseCache\.nodeType: "t4g\.small" is not an ElastiCache node type/);
+    expect(msg).toMatch(/responseCache\.replicas: 6 must be a whole number from 0 to 5/);
+  });
+});
+
 describe("InferenceRouter with a private CA", () => {
   const PEM = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
   it("trusts the CA bundle for its calls to the endpoints, from a ConfigMap, through SSL_CERT_FILE", () => {

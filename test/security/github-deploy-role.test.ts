@@ -1,5 +1,6 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { cacheIdBase } from "../../lib/routing/private/response-cache";
 import { GithubDeployRole, GithubDeployRoleProps, MANAGED_POLICY_MAX_CHARS } from "../../lib/security/github-deploy-role";
 import { StateBackend } from "../../lib/security/state-backend";
 import { awsStack, onlyResource, resourcesOf, synth } from "../util";
@@ -165,7 +166,7 @@ describe("GithubDeployRole for deploys from main and the production environment"
   it("creates service-linked roles only for the services the stacks use", () => {
     expect(statement("IamCreateServiceLinkedRoles").Condition).toEqual({
       StringEquals: {
-        "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "scraper.aps.amazonaws.com"],
+        "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "scraper.aps.amazonaws.com", "elasticache.amazonaws.com"],
       },
     });
   });
@@ -189,6 +190,12 @@ describe("GithubDeployRole for deploys from main and the production environment"
     // Router master keys: secrets named after the cluster, their KMS keys only through Secrets Manager.
     expect(statement("SecretsManagerManageSecrets").Resource).toMatch(/:secretsmanager:\*:.*:secret:ml-prod\/\*$/);
     expect(statement("KmsThroughSecretsManager").Condition).toEqual({ StringLike: { "kms:ViaService": expect.stringMatching(/^secretsmanager\.\*\./) } });
+    // Router response caches: ElastiCache ids start with the prefix (lower-cased, at most 20 characters).
+    const cache = list(statement("ElastiCacheManageResponseCaches").Resource);
+    for (const type of ["replicationgroup", "cluster", "subnetgroup", "user", "usergroup"]) expect(cache).toContainEqual(expect.stringMatching(new RegExp(`:elasticache:\\*:.*:${type}:ml-prod\\*$`)));
+    expect(cache).toContainEqual(expect.stringMatching(/:elasticache:\*:.*:parametergroup:default\.\*$/));
+    expect(cache).toHaveLength(6);
+    expect(list(statement("ElastiCacheManageResponseCaches").Action)).not.toContain("elasticache:Connect");
   });
 
   it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {
@@ -305,6 +312,10 @@ describe("GithubDeployRole subjects", () => {
       expect.stringMatching(/:alias\/ml-production-east-cluster\*$/),
       expect.stringMatching(/:key\/\*$/),
     ]);
+    // A router's response cache on that cluster has ids the deploy role may manage.
+    const cacheId = cacheIdBase("ML-Production-East-Cluster", "serving/router");
+    expect(cacheId).toMatch(/^ml-production-east-c-[0-9a-f]{8}$/);
+    expect(list(all.find((s) => s.Sid === "ElastiCacheManageResponseCaches")!.Resource)).toContainEqual(expect.stringMatching(/:replicationgroup:ml-production-east-c\*$/));
   });
 });
 

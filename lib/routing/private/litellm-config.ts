@@ -5,7 +5,8 @@
  * configs.md, auto_routing.md and reliability.md in BerriAI/litellm) for the pinned release:
  * `model_list[].litellm_params.{model, api_base, api_key, timeout, stream_timeout, max_retries, rpm, tpm}`,
  * `model_list[].model_info.{mode, max_input_tokens}`, `router_settings.{routing_strategy, num_retries,
- * timeout, fallbacks, context_window_fallbacks, enable_pre_call_checks}` and `general_settings.master_key`.
+ * timeout, fallbacks, context_window_fallbacks, enable_pre_call_checks}`, `general_settings.master_key`
+ * and `litellm_settings.{cache, cache_params}` (caching_settings.md, elasticache_iam.md).
  */
 
 /** Complexity tiers of LiteLLM's complexity router, in ascending order. */
@@ -56,7 +57,31 @@ export interface LiteLlmConfigInput {
   readonly requestsPerMinute?: number;
   /** Tokens per minute each model accepts, when limited. */
   readonly tokensPerMinute?: number;
+  /** The response cache, when on. */
+  readonly responseCache?: ResponseCacheConfig;
 }
+
+/** LiteLLM's Redis response cache on ElastiCache with IAM authentication (no password anywhere). */
+export interface ResponseCacheConfig {
+  /** `os.environ/<VAR>` naming the variable that holds the primary endpoint's host name. */
+  readonly host: string;
+  /** Port (6379). */
+  readonly port: number;
+  /** ElastiCache user in IAM mode; its user name equals its user id. */
+  readonly userName: string;
+  /** Replication group id: what the SigV4 token is signed for. */
+  readonly cacheName: string;
+  /** Seconds a cached response is served. */
+  readonly ttlSeconds: number;
+  /** Key prefix. */
+  readonly namespace: string;
+}
+
+/**
+ * The call types the response cache serves: chat, text completions and embeddings. Audio
+ * transcriptions and the Responses API are left out (large or stateful payloads).
+ */
+export const CACHED_CALL_TYPES = ["acompletion", "atext_completion", "aembedding"] as const;
 
 /** LiteLLM's list-of-single-key-maps form: [{ small: [large] }, ...], entries without targets left out. */
 function fallbackList(map: Readonly<Record<string, readonly string[]>>): Array<Record<string, string[]>> {
@@ -125,9 +150,35 @@ export function liteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown
       // Prompts and completions never reach a logging callback; request metadata still does.
       turn_off_message_logging: true,
       json_logs: true,
+      ...(input.responseCache ? responseCacheSettings(input.responseCache) : {}),
     },
     general_settings: {
       master_key: `os.environ/${MASTER_KEY_ENV}`,
+    },
+  };
+}
+
+/**
+ * `cache` and `cache_params` for a cluster-mode-disabled ElastiCache replication group with IAM
+ * authentication, as LiteLLM documents it (docs/proxy/elasticache_iam.md in BerriAI/litellm-docs,
+ * "Self-designed cluster": `host` is the primary endpoint, `ssl: true` is mandatory, and
+ * `aws_iam_cache_name` is the replication group id, which is signed). The signing region falls back
+ * to AWS_REGION, which the router sets. Credentials come from the pod's EKS Pod Identity role.
+ */
+function responseCacheSettings(cache: ResponseCacheConfig): Record<string, unknown> {
+  return {
+    cache: true,
+    cache_params: {
+      type: "redis",
+      host: cache.host,
+      port: cache.port,
+      ssl: true,
+      aws_iam_auth: true,
+      aws_iam_user_name: cache.userName,
+      aws_iam_cache_name: cache.cacheName,
+      namespace: cache.namespace,
+      ttl: cache.ttlSeconds,
+      supported_call_types: [...CACHED_CALL_TYPES],
     },
   };
 }

@@ -1,0 +1,159 @@
+/*
+ * The AWS side of an InferenceRouter's response cache: an ElastiCache for Valkey replication group
+ * that only the router's IAM role can open.
+ *
+ * - Encrypted at rest with the router's customer-managed key, and in transit with TLS required
+ *   (`transit_encryption_mode = "required"`: plaintext connections are refused).
+ * - No password exists: the router's ElastiCache user authenticates with IAM (SigV4 tokens signed by
+ *   the pod's EKS Pod Identity role, `elasticache:Connect` on this group and this user only). IAM
+ *   mode needs Valkey 7.2+ or Redis OSS 7+, TLS, and a user name equal to its user id. ElastiCache
+ *   requires a user named "default" in every user group; here it is switched off ("off -@all"), so
+ *   it cannot log in even though it has no password.
+ * - One primary and `replicas` replicas in other zones, with automatic failover (Multi-AZ); the
+ *   cluster mode is disabled, so LiteLLM talks to the primary endpoint with a plain Redis client.
+ * - In the cluster's private subnets; its security group admits port 6379 from the cluster security
+ *   group (every node, hence every pod network path) and nothing else. Reaching the port is not
+ *   enough: without the IAM grant a client cannot authenticate.
+ * - No snapshots: the contents are derived data that a miss recomputes.
+ */
+import { createHash } from "crypto";
+import { Construct } from "constructs";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
+import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { elasticacheIdPrefix } from "../../private/elasticache-names";
+import { PolicyDocument } from "../../security/policy-document";
+
+/** Valkey's port. */
+export const CACHE_PORT = 6379;
+/** Engine and major.minor version: Valkey 8.0 (IAM authentication needs 7.2 or newer). */
+export const CACHE_ENGINE = "valkey";
+export const CACHE_ENGINE_VERSION = "8.0";
+
+export interface ResponseCacheResourcesProps {
+  /** From {@link cacheIdBase}: every id starts with it. */
+  readonly idBase: string;
+  /** Cluster name, for descriptions. */
+  readonly clusterName: string;
+  /** `<namespace>/<name>` of the router, for descriptions and tags. */
+  readonly routerRef: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  /** Security group of the cluster's nodes (EKS cluster security group). */
+  readonly clientSecurityGroupId: string;
+  readonly kmsKeyArn: string;
+  readonly nodeType: string;
+  readonly replicas: number;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * Ids of the cache's ElastiCache resources: lower-case letters, digits and single hyphens, starting
+ * with a letter, at most 40 characters. The first 20 characters of the cluster name (what deploy
+ * roles are scoped to), then a hash of the construct path (unique per router).
+ */
+export function cacheIdBase(clusterName: string, constructPath: string): string {
+  return `${elasticacheIdPrefix(clusterName)}-${createHash("sha256").update(constructPath).digest("hex").slice(0, 8)}`;
+}
+
+/** The router's ElastiCache user (IAM mode: user name = user id). */
+export function cacheUserName(idBase: string): string {
+  return `${idBase}-router`;
+}
+
+/** The ElastiCache resources of one router's response cache. */
+export class ResponseCacheResources extends Construct {
+  /** Replication group id (also what LiteLLM signs its IAM token for). */
+  public readonly replicationGroupId: string;
+  /** The router's ElastiCache user; user name = user id. */
+  public readonly userName: string;
+  /** Primary endpoint host name. */
+  public readonly primaryEndpointAddress: string;
+  /** elasticache:Connect on this group as this user, nothing else. */
+  public readonly connectPolicy: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: ResponseCacheResourcesProps) {
+    super(scope, id);
+    const base = props.idBase;
+    this.replicationGroupId = base;
+    this.userName = cacheUserName(base);
+    const tags = props.tags;
+
+    const sg = new SecurityGroup(this, "security-group", {
+      name: `${base}-response-cache`,
+      description: `Valkey (TLS) from the nodes of ${props.clusterName} to the response cache of router ${props.routerRef}`,
+      vpcId: props.vpcId,
+      // No egress rule: the cache initiates no connection.
+      tags: { ...tags, Name: `${base}-response-cache` },
+    });
+    new VpcSecurityGroupIngressRule(this, "from-cluster", {
+      securityGroupId: sg.id,
+      description: "Valkey over TLS from the cluster's nodes and pods",
+      ipProtocol: "tcp",
+      fromPort: CACHE_PORT,
+      toPort: CACHE_PORT,
+      referencedSecurityGroupId: props.clientSecurityGroupId,
+    });
+    const subnets = new ElasticacheSubnetGroup(this, "subnets", {
+      name: base,
+      description: `Private subnets of ${props.clusterName} for the response cache of router ${props.routerRef}`,
+      subnetIds: props.subnetIds,
+      tags,
+    });
+
+    // Every user group needs a user named "default"; this one is switched off.
+    const disabledDefault = new ElasticacheUser(this, "default-user", {
+      userId: `${base}-off`,
+      userName: "default",
+      engine: CACHE_ENGINE,
+      accessString: "off -@all",
+      authenticationMode: { type: "no-password-required" },
+      tags,
+    });
+    const router = new ElasticacheUser(this, "router-user", {
+      userId: this.userName,
+      userName: this.userName,
+      engine: CACHE_ENGINE,
+      // The whole keyspace of this dedicated cache, as LiteLLM's response cache expects.
+      accessString: "on ~* +@all",
+      authenticationMode: { type: "iam" },
+      tags,
+    });
+    const group = new ElasticacheUserGroup(this, "users", {
+      userGroupId: `${base}-users`,
+      engine: CACHE_ENGINE,
+      userIds: [disabledDefault.userId, router.userId],
+      tags,
+    });
+
+    const cache = new ElasticacheReplicationGroup(this, "replication-group", {
+      replicationGroupId: base,
+      description: `LiteLLM response cache of router ${props.routerRef} on ${props.clusterName}`,
+      engine: CACHE_ENGINE,
+      engineVersion: CACHE_ENGINE_VERSION,
+      nodeType: props.nodeType,
+      port: CACHE_PORT,
+      numCacheClusters: 1 + props.replicas,
+      automaticFailoverEnabled: props.replicas >= 1,
+      multiAzEnabled: props.replicas >= 1,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [sg.id],
+      atRestEncryptionEnabled: "true",
+      kmsKeyId: props.kmsKeyArn,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: "required",
+      userGroupIds: [group.userGroupId],
+      autoMinorVersionUpgrade: "true",
+      snapshotRetentionLimit: 0,
+      tags,
+    });
+    this.primaryEndpointAddress = cache.primaryEndpointAddress;
+    this.connectPolicy = new PolicyDocument([
+      // Both the cache and the user must be named, or ElastiCache refuses the token.
+      { sid: "ConnectToResponseCache", actions: ["elasticache:Connect"], resources: [cache.arn, router.arn] },
+    ]);
+  }
+}
