@@ -27,6 +27,9 @@ const RULE_IDS = [
   // IAM
   "IamNoAdminPolicy", "IamNoFullServiceAccess", "IamNoInlinePolicy", "IamRoleTrustNoWildcard", "IamHumanRoleRequiresMfa",
   "IamNoAdministratorAccessAttachment",
+  // ElastiCache
+  "ElastiCacheEncryptedAtRest", "ElastiCacheEncryptedInTransit", "ElastiCacheAuthenticationRequired", "ElastiCacheUserNoPasswordlessAccess",
+  "ElastiCacheMultiAz", "ElastiCacheAutoMinorVersionUpgrade",
 ];
 
 /** 45 CFR Part 164 Subpart C paragraphs (standards and implementation specifications, Appendix A to Subpart C). */

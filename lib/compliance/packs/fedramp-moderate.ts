@@ -20,6 +20,9 @@
  *   does not select, and which are therefore not cited: AU-9(2), AU-9(3), AU-9(7), AU-11(1), AU-12(1)-(4),
  *   AU-14, SC-8(2)-(5), SC-12(2), SC-12(6), SC-16(1), SC-28(2), SI-4(12), SI-4(17), SI-4(20), SI-7(3), SI-19(4),
  *   SA-9(6), AC-6(3), SC-23(3). (Moderate has AU-9 and AU-9(4) only.)
+ * - ElastiCache: cdk-nag's NIST.800.53.R5 pack checks only ElastiCacheRedisClusterAutomaticBackup (src/packs/nist-800-53-r5.ts
+ *   @ 03430b29), so the ElastiCache citations are this library's, from the control text; checkov's CKV_AWS_322 cites SI-2 for
+ *   minor version upgrades.
  * - Retention: OMB M-21-31 (Aug 2021) Appendix C, as implemented by cloud.gov
  *   (docs.cloud.gov/platform/compliance/m-21-31-compliance): 12 months in active storage plus 18 months in
  *   archive. Reading the 18 months as following the 12 (30 months, the longer of the two readings seen; one
@@ -153,5 +156,17 @@ export const FEDRAMP_MODERATE: CompliancePack = {
 
     // SageMaker
     { ruleId: "SageMakerEndpointConfigKms", level: "error", controls: AT_REST },
+
+    // ElastiCache
+    { ruleId: "ElastiCacheEncryptedAtRest", level: "error", controls: AT_REST },
+    { ruleId: "ElastiCacheEncryptedInTransit", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
+    // Identification and authentication before access enforcement.
+    { ruleId: "ElastiCacheAuthenticationRequired", level: "error", controls: ["AC-3", "IA-2"] },
+    // An enabled passwordless user is an account without an authenticator; IA-5 asks that default authenticators be changed.
+    { ruleId: "ElastiCacheUserNoPasswordlessAccess", level: "error", controls: ["AC-2", "AC-3", "IA-2", "IA-5"] },
+    // System recovery; the cache's contents can be rebuilt, so warning.
+    { ruleId: "ElastiCacheMultiAz", level: "warning", controls: ["CP-10"] },
+    // Flaw remediation; a warning because patches may also be applied by a scheduled process SI-2 accepts.
+    { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: ["SI-2"] },
   ],
 };

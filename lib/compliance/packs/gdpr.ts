@@ -18,7 +18,7 @@
  * Levels: GDPR is risk-based ("appropriate" measures), so "error" marks what the Regulation names or what an
  * inference platform handling personal data cannot omit: encryption (32(1)(a)), no public access (25(2)),
  * least privilege and MFA (25(1), 32(1)(b)), the account audit trail (5(2), 33), and expiry of personal data
- * (5(1)(e), 17). Resilience, network telemetry, monitoring and supply-chain hygiene are warnings.
+ * (5(1)(e), 17). Resilience, network telemetry, monitoring, patching and supply-chain hygiene are warnings.
  */
 import { CompliancePack } from "../model";
 
@@ -136,5 +136,13 @@ export const GDPR: CompliancePack = {
 
     // SageMaker: endpoints process inference requests.
     { ruleId: "SageMakerEndpointConfigKms", level: "error", controls: ENCRYPTION },
+
+    // ElastiCache: the response cache stores prompts and completions, which may hold personal data.
+    { ruleId: "ElastiCacheEncryptedAtRest", level: "error", controls: ENCRYPTION },
+    { ruleId: "ElastiCacheEncryptedInTransit", level: "error", controls: ENCRYPTION },
+    { ruleId: "ElastiCacheAuthenticationRequired", level: "error", controls: ACCESS },
+    { ruleId: "ElastiCacheUserNoPasswordlessAccess", level: "error", controls: ACCESS },
+    { ruleId: "ElastiCacheMultiAz", level: "warning", controls: RESILIENCE },
+    { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: SECURITY },
   ],
 };

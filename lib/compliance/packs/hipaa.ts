@@ -15,10 +15,13 @@
  *   establishment and modification) instead.
  * - Retention: 164.316(b)(2)(i) keeps required documentation 6 years; that audit logs count as such
  *   documentation is an inference (cdk-nag and checkov check no duration), hence 2192 days (6 × 365.25).
+ * - ElastiCache: cdk-nag's HIPAA pack checks only ElastiCacheRedisClusterAutomaticBackup, so the ElastiCache citations
+ *   apply this pack's constants by analogy with the rules above (inferred).
  *
  * Levels: "error" where the Security Rule has a standard or required/addressable specification the check
  * directly implements (and cdk-nag makes it an error); "warning" for good practice that no specification
- * demands (hop limit, detailed monitoring, image hygiene).
+ * demands (hop limit, detailed monitoring, image hygiene, automatic engine upgrades), and for the availability of a
+ * cache whose contents can be rebuilt.
  */
 import { CompliancePack } from "../model";
 
@@ -140,5 +143,17 @@ export const HIPAA: CompliancePack = {
 
     // SageMaker
     { ruleId: "SageMakerEndpointConfigKms", level: "error", controls: AT_REST },
+
+    // ElastiCache (the router's response cache holds prompts and completions, so ePHI).
+    { ruleId: "ElastiCacheEncryptedAtRest", level: "error", controls: AT_REST },
+    // Transmission security: encryption (e)(2)(ii) and integrity controls (e)(2)(i), both given by TLS.
+    { ruleId: "ElastiCacheEncryptedInTransit", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
+    // Person or entity authentication (d) before access (a)(1), granted per user group and access string ((a)(4)(ii)(B)).
+    { ruleId: "ElastiCacheAuthenticationRequired", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
+    { ruleId: "ElastiCacheUserNoPasswordlessAccess", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
+    // Cached responses can be regenerated, so losing the cache costs latency and load, not data: warning.
+    { ruleId: "ElastiCacheMultiAz", level: "warning", controls: CONTINGENCY },
+    // Risk management: reduce vulnerabilities to a reasonable and appropriate level.
+    { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: ["164.308(a)(1)(ii)(B)"] },
   ],
 };

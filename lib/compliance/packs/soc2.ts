@@ -134,5 +134,16 @@ export const SOC2: CompliancePack = {
 
     // SageMaker
     { ruleId: "SageMakerEndpointConfigKms", level: "error", controls: ENCRYPTION },
+
+    // ElastiCache
+    { ruleId: "ElastiCacheEncryptedAtRest", level: "error", controls: ENCRYPTION },
+    { ruleId: "ElastiCacheEncryptedInTransit", level: "error", controls: ["CC6.7"] },
+    // CC6.1 point of focus "Identifies and Authenticates Users"; CC6.3: each user's access string grants what its role needs.
+    { ruleId: "ElastiCacheAuthenticationRequired", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "ElastiCacheUserNoPasswordlessAccess", level: "error", controls: LEAST_PRIVILEGE },
+    // A1.2: recovery infrastructure; applies when Availability is in the report's scope.
+    { ruleId: "ElastiCacheMultiAz", level: "warning", controls: ["A1.2"] },
+    // CC7.1: susceptibility to newly discovered vulnerabilities.
+    { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: ["CC7.1"] },
   ],
 };

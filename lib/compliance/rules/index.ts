@@ -3,6 +3,7 @@ import { CLOUDTRAIL_RULES } from "./cloudtrail";
 import { CLOUDWATCH_RULES } from "./cloudwatch";
 import { EC2_RULES } from "./ec2";
 import { ECR_RULES } from "./ecr";
+import { ELASTICACHE_RULES } from "./elasticache";
 import { EKS_RULES } from "./eks";
 import { IAM_RULES } from "./iam";
 import { KMS_RULES } from "./kms";
@@ -24,6 +25,7 @@ export const ALL_RULES: readonly ComplianceRule[] = [
   ...VPC_RULES,
   ...ECR_RULES,
   ...SAGEMAKER_RULES,
+  ...ELASTICACHE_RULES,
 ];
 
 const BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
@@ -33,4 +35,4 @@ export function ruleById(id: string): ComplianceRule | undefined {
   return BY_ID.get(id);
 }
 
-export { CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, IAM_RULES, KMS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
