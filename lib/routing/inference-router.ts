@@ -75,8 +75,9 @@ export interface RouterResponseCache {
   readonly nodeType?: string;
   /**
    * Replicas beside the primary, each in another zone, 0 to 5. With at least one, ElastiCache fails
-   * over automatically (Multi-AZ); 0 is a single node whose loss empties the cache and makes the
-   * router run uncached until it is replaced.
+   * over automatically (Multi-AZ). 0 is a single node: its loss empties the cache, running routers
+   * log cache errors, and router pods started before it is replaced fail their start (LiteLLM
+   * checks a configured cache at startup). The compliance packs warn on 0.
    * @default 1
    */
   readonly replicas?: number;
@@ -215,6 +216,16 @@ const SECRET_DIR = "/run/secrets/litellm";
 const MASTER_KEY_FILE = `${SECRET_DIR}/master-key`;
 /** Where the private CA bundle for calls to the endpoints is mounted. */
 const CA_DIR = "/etc/ssl/upstream-ca";
+/**
+ * Memory volume holding the trust bundle the router uses with a private CA: the public CAs of the
+ * init container's image (Amazon Linux) plus the private CA. SSL_CERT_FILE replaces the default
+ * trust of every TLS client in the process (the model calls, and the response cache's connections
+ * to ElastiCache, whose certificates chain to Amazon's public roots), so it must keep the public CAs.
+ */
+const TRUST_DIR = "/run/trust";
+const TRUST_BUNDLE = `${TRUST_DIR}/ca-bundle.pem`;
+/** The public CA bundle of the aws-cli image (Amazon Linux 2, ca-certificates). */
+const SYSTEM_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt";
 /** Environment variable holding the response cache's primary endpoint (config.yaml reads it). */
 const CACHE_HOST_ENV = "LITELLM_CACHE_HOST";
 /** Seconds a terminating router pod keeps serving while the ALB deregisters it. */
@@ -254,7 +265,12 @@ const ROUTER_PRE_STOP_SECONDS = 20;
  * ElastiCache user is in IAM mode and LiteLLM signs a short-lived token per connection with the
  * pods' role, which may `elasticache:Connect` to this cache as this user only (LiteLLM's
  * `aws_iam_auth`, in releases since 1.102). A hit skips the model, and the canary: cached answers
- * come from whichever version produced them, for up to `ttlSeconds`.
+ * come from whichever version produced them, for up to `ttlSeconds`. The router reaches the cache
+ * through an egress NetworkPolicy to port 6379 in the VPC's primary CIDR (`connection.vpcCidr`),
+ * where the cluster's private subnets are. LiteLLM's Redis documentation says that without a
+ * separate coordination Redis it also coordinates replicas through this one (pub/sub, hence the
+ * user's "&*" channel grant); whether the per-model rate limits are then counted across replicas was
+ * not verified, so the paragraph above still holds.
  */
 export class InferenceRouter extends Construct {
   /** Kubernetes name. */
@@ -547,6 +563,13 @@ export class InferenceRouter extends Construct {
       "set -eu",
       "umask 077",
       `aws secretsmanager get-secret-value --secret-id "$MASTER_KEY_SECRET_ARN" --query SecretString --output text > ${MASTER_KEY_FILE}`,
+      ...(pem
+        ? [
+            "umask 022",
+            `[ -s ${SYSTEM_CA_BUNDLE} ] || { echo "the image has no public CA bundle at ${SYSTEM_CA_BUNDLE}" >&2; exit 1; }`,
+            `cat ${SYSTEM_CA_BUNDLE} ${CA_DIR}/ca.pem > ${TRUST_BUNDLE}`,
+          ]
+        : []),
     ].join("\n");
     new DeploymentV1(this, "deployment", {
       provider,
@@ -598,6 +621,7 @@ export class InferenceRouter extends Construct {
                 volumeMount: [
                   { name: "master-key", mountPath: SECRET_DIR },
                   { name: "fetch-tmp", mountPath: "/tmp" },
+                  ...(pem ? [{ name: "upstream-ca", mountPath: CA_DIR, readOnly: true }, { name: "trust", mountPath: TRUST_DIR }] : []),
                 ],
               },
             ],
@@ -616,7 +640,7 @@ export class InferenceRouter extends Construct {
                   { name: "LITELLM_LOCAL_MODEL_COST_MAP", value: "True" },
                   // The cache's primary endpoint: a replaced cache changes it, which rolls the pods.
                   ...(cache ? [{ name: CACHE_HOST_ENV, value: cache.primaryEndpointAddress }] : []),
-                  ...(props.upstreamCaBundlePem ? [{ name: "SSL_CERT_FILE", value: `${CA_DIR}/ca.pem` }, { name: "REQUESTS_CA_BUNDLE", value: `${CA_DIR}/ca.pem` }] : []),
+                  ...(pem ? [{ name: "SSL_CERT_FILE", value: TRUST_BUNDLE }, { name: "REQUESTS_CA_BUNDLE", value: TRUST_BUNDLE }] : []),
                 ],
                 port: [{ name: "http", containerPort: ROUTER_PORT, protocol: "TCP" }],
                 // The router runs on the system nodes beside the controllers: keep its request modest.
@@ -632,13 +656,13 @@ export class InferenceRouter extends Construct {
                   { name: "config", mountPath: CONFIG_DIR, readOnly: true },
                   { name: "master-key", mountPath: SECRET_DIR, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
-                  ...(props.upstreamCaBundlePem ? [{ name: "upstream-ca", mountPath: CA_DIR, readOnly: true }] : []),
+                  ...(pem ? [{ name: "trust", mountPath: TRUST_DIR, readOnly: true }] : []),
                 ],
               },
             ],
             volume: [
               { name: "config", configMap: { name: configMapName } },
-              ...(props.upstreamCaBundlePem ? [{ name: "upstream-ca", configMap: { name: `${name}-upstream-ca` } }] : []),
+              ...(pem ? [{ name: "upstream-ca", configMap: { name: `${name}-upstream-ca` } }, { name: "trust", emptyDir: { medium: "Memory", sizeLimit: "2Mi" } }] : []),
               // tmpfs: the key lives in the pod's memory only.
               { name: "master-key", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
               { name: "fetch-tmp", emptyDir: { sizeLimit: "64Mi" } },

@@ -168,6 +168,7 @@ const SECRETS_READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetResour
  */
 const ELASTICACHE_DEPLOY = [
   "elasticache:CreateReplicationGroup", "elasticache:ModifyReplicationGroup", "elasticache:DeleteReplicationGroup",
+  "elasticache:IncreaseReplicaCount", "elasticache:DecreaseReplicaCount",
   "elasticache:CreateCacheSubnetGroup", "elasticache:ModifyCacheSubnetGroup", "elasticache:DeleteCacheSubnetGroup",
   "elasticache:CreateUser", "elasticache:ModifyUser", "elasticache:DeleteUser",
   "elasticache:CreateUserGroup", "elasticache:ModifyUserGroup", "elasticache:DeleteUserGroup",

@@ -368,6 +368,9 @@ describe("InferenceRouter with a response cache", () => {
     expect(router.user_id).toBe(router.user_name);
     expect(router.passwords).toBeUndefined();
     expect(off.access_string).toBe("off -@all");
+    // Keys and pub/sub channels of this dedicated cache; Valkey user groups refuse passwordless users, so users and group are of engine redis.
+    expect(router.access_string).toBe("on ~* &* +@all");
+    expect([router.engine, off.engine, b.routerResources("aws_elasticache_user_group")[0].engine]).toEqual(["redis", "redis", "redis"]);
     const userGroup = b.routerResources("aws_elasticache_user_group")[0];
     expect(userGroup.user_ids).toHaveLength(2);
     expect(group.user_group_ids).toEqual([expect.stringMatching(/^\$\{aws_elasticache_user_group\.router_response-cache_users_[A-Z0-9]+\.user_group_id\}$/)]);
@@ -438,13 +441,21 @@ describe("InferenceRouter with a response cache", () => {
 
 describe("InferenceRouter with a private CA", () => {
   const PEM = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
-  it("trusts the CA bundle for its calls to the endpoints, from a ConfigMap, through SSL_CERT_FILE", () => {
-    const b = build({ upstreamCaBundlePem: PEM });
+  it("trusts the CA bundle for its calls to the endpoints beside the public CAs (the cache's certificates are Amazon's), through SSL_CERT_FILE", () => {
+    const b = build({ upstreamCaBundlePem: PEM, responseCache: {} });
     const maps = b.routerResources("kubernetes_config_map_v1");
     expect(maps.find((m) => m.metadata.name === "router-upstream-ca")!.data).toEqual({ "ca.pem": PEM });
-    const c = b.routerResources("kubernetes_deployment_v1")[0].spec.template.spec.container[0];
-    expect(c.env).toContainEqual({ name: "SSL_CERT_FILE", value: "/etc/ssl/upstream-ca/ca.pem" });
-    expect(c.volume_mount).toContainEqual({ name: "upstream-ca", mount_path: "/etc/ssl/upstream-ca", read_only: true });
+    const spec = b.routerResources("kubernetes_deployment_v1")[0].spec.template.spec;
+    // The init container joins the image's public bundle and the private CA into a memory volume.
+    const init = spec.init_container[0];
+    expect(init.command[2]).toContain("cat /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/upstream-ca/ca.pem > /run/trust/ca-bundle.pem");
+    expect(init.command[2]).toMatch(/\[ -s \/etc\/pki\/tls\/certs\/ca-bundle\.crt \] \|\| \{ echo/);
+    expect(init.volume_mount).toContainEqual({ name: "upstream-ca", mount_path: "/etc/ssl/upstream-ca", read_only: true });
+    expect(spec.volume).toContainEqual({ name: "trust", empty_dir: { medium: "Memory", size_limit: "2Mi" } });
+    const c = spec.container[0];
+    expect(c.env).toContainEqual({ name: "SSL_CERT_FILE", value: "/run/trust/ca-bundle.pem" });
+    expect(c.env).toContainEqual({ name: "REQUESTS_CA_BUNDLE", value: "/run/trust/ca-bundle.pem" });
+    expect(c.volume_mount).toContainEqual({ name: "trust", mount_path: "/run/trust", read_only: true });
   });
 
   it("refuses a bundle that is not PEM", () => {

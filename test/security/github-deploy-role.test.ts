@@ -196,6 +196,8 @@ describe("GithubDeployRole for deploys from main and the production environment"
     expect(cache).toContainEqual(expect.stringMatching(/:elasticache:\*:.*:parametergroup:default\.\*$/));
     expect(cache).toHaveLength(6);
     expect(list(statement("ElastiCacheManageResponseCaches").Action)).not.toContain("elasticache:Connect");
+    // Changing the replica count calls these, not ModifyReplicationGroup.
+    expect(list(statement("ElastiCacheManageResponseCaches").Action)).toEqual(expect.arrayContaining(["elasticache:IncreaseReplicaCount", "elasticache:DecreaseReplicaCount"]));
   });
 
   it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {

@@ -32,6 +32,12 @@ export const CACHE_PORT = 6379;
 /** Engine and major.minor version: Valkey 8.0 (IAM authentication needs 7.2 or newer). */
 export const CACHE_ENGINE = "valkey";
 export const CACHE_ENGINE_VERSION = "8.0";
+/**
+ * Engine of the users and the user group. A user group of engine "valkey" admits only users that
+ * authenticate with a password or IAM, so the switched-off "default" placeholder (no password) could
+ * not join it; Valkey caches accept user groups of engine "redis", whose users may be of any kind.
+ */
+const USER_ENGINE = "redis";
 
 export interface ResponseCacheResourcesProps {
   /** From {@link cacheIdBase}: every id starts with it. */
@@ -108,7 +114,7 @@ export class ResponseCacheResources extends Construct {
     const disabledDefault = new ElasticacheUser(this, "default-user", {
       userId: `${base}-off`,
       userName: "default",
-      engine: CACHE_ENGINE,
+      engine: USER_ENGINE,
       accessString: "off -@all",
       authenticationMode: { type: "no-password-required" },
       tags,
@@ -116,15 +122,17 @@ export class ResponseCacheResources extends Construct {
     const router = new ElasticacheUser(this, "router-user", {
       userId: this.userName,
       userName: this.userName,
-      engine: CACHE_ENGINE,
-      // The whole keyspace of this dedicated cache, as LiteLLM's response cache expects.
-      accessString: "on ~* +@all",
+      engine: USER_ENGINE,
+      // The whole keyspace and every channel of this dedicated cache: LiteLLM's response cache uses
+      // the keys, and without a separate coordination Redis it also subscribes to channels (Valkey
+      // creates ACL users with resetchannels, so channels need "&*").
+      accessString: "on ~* &* +@all",
       authenticationMode: { type: "iam" },
       tags,
     });
     const group = new ElasticacheUserGroup(this, "users", {
       userGroupId: `${base}-users`,
-      engine: CACHE_ENGINE,
+      engine: USER_ENGINE,
       userIds: [disabledDefault.userId, router.userId],
       tags,
     });
