@@ -30,6 +30,9 @@ const RULE_IDS = [
   // ElastiCache
   "ElastiCacheEncryptedAtRest", "ElastiCacheEncryptedInTransit", "ElastiCacheAuthenticationRequired", "ElastiCacheUserNoPasswordlessAccess",
   "ElastiCacheMultiAz", "ElastiCacheAutoMinorVersionUpgrade",
+  // RDS
+  "RdsStorageEncrypted", "RdsNotPublic", "RdsIamAuthentication", "RdsMasterPasswordManaged", "RdsBackupRetention", "RdsDeletionProtection",
+  "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
 ];
 
 /** 45 CFR Part 164 Subpart C paragraphs (standards and implementation specifications, Appendix A to Subpart C). */

@@ -23,6 +23,10 @@
  * - ElastiCache: cdk-nag's NIST.800.53.R5 pack checks only ElastiCacheRedisClusterAutomaticBackup (src/packs/nist-800-53-r5.ts
  *   @ 03430b29), so the ElastiCache citations are this library's, from the control text; checkov's CKV_AWS_322 cites SI-2 for
  *   minor version upgrades.
+ * - RDS: cdk-nag's NIST.800.53.R5 pack (src/packs/nist-800-53-r5.ts, checkRDS) cites RDSStorageEncrypted, RDSInstancePublicAccess,
+ *   RDSInstanceBackupEnabled, RDSInstanceDeletionProtectionEnabled, RDSMultiAZSupport, RDSLoggingEnabled and
+ *   RDSEnhancedMonitoringEnabled; their citations are reduced to Moderate as above. IAM authentication, the master password
+ *   (IA-5(7): no embedded unencrypted static authenticators), TLS and Performance Insights keys are this library's, from the control text.
  * - Retention: OMB M-21-31 (Aug 2021) Appendix C, as implemented by cloud.gov
  *   (docs.cloud.gov/platform/compliance/m-21-31-compliance): 12 months in active storage plus 18 months in
  *   archive. Reading the 18 months as following the 12 (30 months, the longer of the two readings seen; one
@@ -168,5 +172,23 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     { ruleId: "ElastiCacheMultiAz", level: "warning", controls: ["CP-10"] },
     // Flaw remediation; a warning because patches may also be applied by a scheduled process SI-2 accepts.
     { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: ["SI-2"] },
+
+    // RDS. Storage encryption also covers automated backups and snapshots (CP-9(8), as cdk-nag's CP-9d).
+    { ruleId: "RdsStorageEncrypted", level: "error", controls: [...AT_REST, "CP-9(8)"] },
+    { ruleId: "RdsNotPublic", level: "error", controls: NO_PUBLIC },
+    // Identification and authentication with short-lived authenticators instead of stored passwords.
+    { ruleId: "RdsIamAuthentication", level: "error", controls: ["AC-3", "IA-2", "IA-5"] },
+    // IA-5(1): passwords stored only cryptographically protected; IA-5(7): no embedded unencrypted static authenticators.
+    { ruleId: "RdsMasterPasswordManaged", level: "error", controls: ["IA-5", "IA-5(1)", "IA-5(7)"] },
+    { ruleId: "RdsBackupRetention", level: "error", controls: ["CP-9", "CP-10"] },
+    // cdk-nag cites CM-3a and CP-2 among others; deleting the instance also deletes its automated backups, so CP-9.
+    { ruleId: "RdsDeletionProtection", level: "error", controls: ["CM-3", "CP-2", "CP-9"] },
+    // cdk-nag cites CP-2 and CP-10 (with SC-36, not in Moderate); warning as for ElastiCache, backups being the error.
+    { ruleId: "RdsMultiAz", level: "warning", controls: ["CP-2", "CP-10"] },
+    { ruleId: "RdsLogExports", level: "error", controls: ["AC-2(4)", "AC-6(9)", ...AUDIT_EVENTS] },
+    { ruleId: "RdsTlsRequired", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
+    { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["SI-2"] },
+    { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: ["CA-7", "SI-4"] },
+    { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: AT_REST },
   ],
 };

@@ -144,5 +144,21 @@ export const GDPR: CompliancePack = {
     { ruleId: "ElastiCacheUserNoPasswordlessAccess", level: "error", controls: ACCESS },
     { ruleId: "ElastiCacheMultiAz", level: "warning", controls: RESILIENCE },
     { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: SECURITY },
+
+    // RDS: the router's database holds users, keys and spend logs, which may hold personal data.
+    { ruleId: "RdsStorageEncrypted", level: "error", controls: ENCRYPTION },
+    { ruleId: "RdsNotPublic", level: "error", controls: NO_PUBLIC },
+    { ruleId: "RdsIamAuthentication", level: "error", controls: ACCESS },
+    { ruleId: "RdsMasterPasswordManaged", level: "error", controls: SECURITY },
+    // Resilience: the ability to restore personal data after an incident (32(1)(c)).
+    { ruleId: "RdsBackupRetention", level: "warning", controls: RESILIENCE },
+    { ruleId: "RdsDeletionProtection", level: "warning", controls: RESILIENCE },
+    { ruleId: "RdsMultiAz", level: "warning", controls: RESILIENCE },
+    { ruleId: "RdsLogExports", level: "warning", controls: AUDIT },
+    { ruleId: "RdsTlsRequired", level: "error", controls: ENCRYPTION },
+    { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: SECURITY },
+    { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: SECURITY },
+    // Performance Insights keeps SQL text, which may carry personal data.
+    { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: ENCRYPTION },
   ],
 };

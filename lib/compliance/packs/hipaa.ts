@@ -17,11 +17,15 @@
  *   documentation is an inference (cdk-nag and checkov check no duration), hence 2192 days (6 × 365.25).
  * - ElastiCache: cdk-nag's HIPAA pack checks only ElastiCacheRedisClusterAutomaticBackup, so the ElastiCache citations
  *   apply this pack's constants by analogy with the rules above (inferred).
+ * - RDS: cdk-nag's HIPAA pack (src/packs/hipaa-security.ts @ 6ce2d4ee, checkRDS) cites RDSStorageEncrypted, RDSInstancePublicAccess,
+ *   RDSInstanceBackupEnabled, RDSInstanceDeletionProtectionEnabled, RDSMultiAZSupport, RDSLoggingEnabled,
+ *   RDSEnhancedMonitoringEnabled and RDSAutomaticMinorVersionUpgradeEnabled; those citations are followed. It has no rule for IAM
+ *   authentication, the master password, TLS or Performance Insights keys: those apply this pack's constants (inferred).
  *
  * Levels: "error" where the Security Rule has a standard or required/addressable specification the check
  * directly implements (and cdk-nag makes it an error); "warning" for good practice that no specification
  * demands (hop limit, detailed monitoring, image hygiene, automatic engine upgrades), and for the availability of a
- * cache whose contents can be rebuilt.
+ * cache whose contents can be rebuilt or of a database whose backups (an error) already restore it.
  */
 import { CompliancePack } from "../model";
 
@@ -155,5 +159,28 @@ export const HIPAA: CompliancePack = {
     { ruleId: "ElastiCacheMultiAz", level: "warning", controls: CONTINGENCY },
     // Risk management: reduce vulnerabilities to a reasonable and appropriate level.
     { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: ["164.308(a)(1)(ii)(B)"] },
+
+    // RDS (the router's database holds keys, users and spend logs that may carry request content, so ePHI).
+    { ruleId: "RdsStorageEncrypted", level: "error", controls: AT_REST },
+    { ruleId: "RdsNotPublic", level: "error", controls: NO_PUBLIC },
+    // Person or entity authentication with short-lived IAM tokens, granted per database user.
+    { ruleId: "RdsIamAuthentication", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
+    // Password management (a)(5)(ii)(D): a master password in clear text in the state is an exposed credential.
+    { ruleId: "RdsMasterPasswordManaged", level: "error", controls: ["164.308(a)(5)(ii)(D)", "164.312(a)(1)", "164.312(d)"] },
+    // Data backup plan: cdk-nag's RDSInstanceBackupEnabled citation.
+    { ruleId: "RdsBackupRetention", level: "error", controls: CONTINGENCY },
+    // cdk-nag's RDSInstanceDeletionProtectionEnabled citation; a final snapshot is the backup that survives a deletion, so (ii)(A) too.
+    { ruleId: "RdsDeletionProtection", level: "error", controls: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(C)"] },
+    // cdk-nag's RDSMultiAZSupport citation. cdk-nag makes it an error; warning here, because backups (an error) restore the data
+    // and Multi-AZ shortens the outage, which no specification sizes.
+    { ruleId: "RdsMultiAz", level: "warning", controls: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"] },
+    // cdk-nag's RDSLoggingEnabled citation (log-in monitoring (a)(5)(ii)(C)), plus audit controls.
+    { ruleId: "RdsLogExports", level: "error", controls: ["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"] },
+    { ruleId: "RdsTlsRequired", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
+    // cdk-nag's RDSAutomaticMinorVersionUpgradeEnabled cites 164.308(a)(5)(ii)(A) as an error; warning here as for ElastiCache.
+    { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["164.308(a)(1)(ii)(B)", "164.308(a)(5)(ii)(A)"] },
+    // cdk-nag's RDSEnhancedMonitoringEnabled citation; operating-system metrics are not activity records, so warning (as LaunchTemplateMonitoring).
+    { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: ["164.312(b)"] },
+    { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: AT_REST },
   ],
 };

@@ -145,5 +145,22 @@ export const SOC2: CompliancePack = {
     { ruleId: "ElastiCacheMultiAz", level: "warning", controls: ["A1.2"] },
     // CC7.1: susceptibility to newly discovered vulnerabilities.
     { ruleId: "ElastiCacheAutoMinorVersionUpgrade", level: "warning", controls: ["CC7.1"] },
+
+    // RDS
+    { ruleId: "RdsStorageEncrypted", level: "error", controls: ENCRYPTION },
+    { ruleId: "RdsNotPublic", level: "error", controls: BOUNDARY },
+    { ruleId: "RdsIamAuthentication", level: "error", controls: LEAST_PRIVILEGE },
+    // CC6.1 point of focus "Manages Credentials for Infrastructure and Software".
+    { ruleId: "RdsMasterPasswordManaged", level: "error", controls: ["CC6.1"] },
+    // A1.2: data backup processes and recovery infrastructure; CC7.5: recovery from incidents (as S3BucketVersioningEnabled).
+    { ruleId: "RdsBackupRetention", level: "error", controls: ["A1.2", "CC7.5"] },
+    // Deleting the instance also deletes its automated backups (delete_automated_backups defaults to true): backup protection.
+    { ruleId: "RdsDeletionProtection", level: "error", controls: ["A1.2", "CC7.5"] },
+    { ruleId: "RdsMultiAz", level: "warning", controls: ["A1.2"] },
+    { ruleId: "RdsLogExports", level: "error", controls: MONITORING },
+    { ruleId: "RdsTlsRequired", level: "error", controls: ["CC6.7"] },
+    { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["CC7.1"] },
+    { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: ["A1.1", "CC7.2"] },
+    { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: ENCRYPTION },
   ],
 };

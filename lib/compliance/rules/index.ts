@@ -7,6 +7,7 @@ import { ELASTICACHE_RULES } from "./elasticache";
 import { EKS_RULES } from "./eks";
 import { IAM_RULES } from "./iam";
 import { KMS_RULES } from "./kms";
+import { RDS_RULES } from "./rds";
 import { S3_RULES } from "./s3";
 import { SAGEMAKER_RULES } from "./sagemaker";
 import { SNS_RULES } from "./sns";
@@ -26,6 +27,7 @@ export const ALL_RULES: readonly ComplianceRule[] = [
   ...ECR_RULES,
   ...SAGEMAKER_RULES,
   ...ELASTICACHE_RULES,
+  ...RDS_RULES,
 ];
 
 const BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
@@ -35,4 +37,4 @@ export function ruleById(id: string): ComplianceRule | undefined {
   return BY_ID.get(id);
 }
 
-export { CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
