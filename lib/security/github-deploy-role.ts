@@ -41,9 +41,10 @@ export interface GithubDeployRoleProps {
   readonly oidcProviderArn?: string;
   /**
    * Name prefix of the resources the stacks create: the cluster name, or a shorter start of it to cover several
-   * clusters. IAM roles and policies, iam:PassRole, buckets, EKS resources, key aliases, log groups and the trail are
-   * limited to names starting with it, cut as the library's constructs cut names: roles and policies on its first 16
-   * characters, buckets on its first 20 and the trail on its first 34, lower-cased.
+   * clusters. IAM roles and policies, iam:PassRole, buckets, EKS resources, key aliases, log groups, the trail,
+   * ElastiCache and RDS resources are limited to names starting with it, cut as the library's constructs cut names:
+   * roles and policies on its first 16 characters, buckets, caches and databases on its first 20 and the trail on its
+   * first 34, lower-cased.
    */
   readonly resourceNamePrefix: string;
   /**
@@ -176,6 +177,22 @@ const ELASTICACHE_DEPLOY = [
 ] as const;
 /** elasticache: reads (Describe* take Resource "*" for listings). */
 const ELASTICACHE_READ = ["elasticache:Describe*", "elasticache:List*"] as const;
+/**
+ * rds: the router's LiteLLM database (instance, its subnet group and custom parameter group), ids starting
+ * with the same prefix as the caches. ResetDBParameterGroup: the provider resets parameters removed from
+ * aws_db_parameter_group. CreateDBSnapshot and AddTagsToResource: dependent actions of DeleteDBInstance
+ * for the final snapshot (Service Authorization Reference); no DeleteDBSnapshot, final snapshots stay.
+ */
+const RDS_DEPLOY = [
+  "rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:CreateDBSnapshot",
+  "rds:CreateDBParameterGroup", "rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:DeleteDBParameterGroup",
+  "rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup",
+  "rds:AddTagsToResource", "rds:RemoveTagsFromResource", "rds:ListTagsForResource",
+] as const;
+/** rds: the instance requests name the engine's default option group (og resource of CreateDBInstance / ModifyDBInstance). */
+const RDS_DEFAULT_OPTION_GROUP = ["rds:CreateDBInstance", "rds:ModifyDBInstance"] as const;
+/** rds: reads; engine versions and orderable options take no resource, so Describe* takes Resource "*" (no log downloads). */
+const RDS_READ = ["rds:Describe*"] as const;
 /** elasticloadbalancing: reads only; load balancers are made by the AWS Load Balancer Controller, endpoints look them up for alarms. */
 const ELB_READ = ["elasticloadbalancing:Describe*"] as const;
 /** sns: alarm topics, their policies (SetTopicAttributes), subscriptions and tags. */
@@ -252,15 +269,22 @@ const IAM_SERVICE_LINKED_ROLE_DEPLOY = ["iam:GetRole", "iam:DeleteServiceLinkedR
 /** sts: the account id lookup of every stack (data aws_caller_identity). */
 const STS_READ = ["sts:GetCallerIdentity"] as const;
 
-/** Services the stacks pass their roles to: EKS (cluster, node groups), EC2, flow logs, CloudTrail, Pod Identity. */
+/**
+ * Services the stacks pass their roles to: EKS (cluster, node groups), EC2, flow logs, CloudTrail, Pod Identity,
+ * AMP scrapers, and RDS Enhanced Monitoring (monitoring_role_arn, a role trusting monitoring.rds.amazonaws.com).
+ */
 export const GITHUB_DEPLOY_PASS_ROLE_SERVICES: readonly string[] = [
   "eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com", "scraper.aps.amazonaws.com",
+  "monitoring.rds.amazonaws.com",
 ];
 
-/** Services whose service-linked roles a deploy may create; AMP's managed scraper's role is under scraper.aps.amazonaws.com. */
+/**
+ * Services whose service-linked roles a deploy may create; AMP's managed scraper's role is under scraper.aps.amazonaws.com,
+ * and RDS creates AWSServiceRoleForRDS (rds.amazonaws.com) with the caller's permissions on an account's first DB instance.
+ */
 export const GITHUB_DEPLOY_SERVICE_LINKED_ROLES: readonly string[] = [
   "eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com",
-  "scraper.aps.amazonaws.com", "elasticache.amazonaws.com",
+  "scraper.aps.amazonaws.com", "elasticache.amazonaws.com", "rds.amazonaws.com",
 ];
 
 /** AWS managed policies that grant administration outright; a deploy never attaches them (a tripwire, not a boundary). */
@@ -286,11 +310,13 @@ interface StatementGroup {
  * Name prefixes as the library's constructs write them from a cluster name: IAM role and policy names keep its first
  * 16 characters (lib/private/iam.ts roleNamePrefix leaves 38 - purpose - 2 characters, and purposes run to 20),
  * bucket names its first 20, lower-cased, and the audit trail its first 34, lower-cased (SecureInferenceCluster);
- * key aliases and log groups carry either the name or that trail name.
+ * key aliases and log groups carry either the name or that trail name. ElastiCache and RDS ids start with
+ * elasticacheIdPrefix of it (lower-cased, normalized, first 20 characters).
  */
-function namePrefixes(prefix: string): { iam: string; s3: string; eks: string; trail: string; cache: string; named: string[] } {
+function namePrefixes(prefix: string): { iam: string; s3: string; eks: string; trail: string; cache: string; database: string; named: string[] } {
   const lower = prefix.toLowerCase();
-  return { iam: prefix.slice(0, 16), s3: lower.slice(0, 20), eks: prefix, trail: lower.slice(0, 34), cache: elasticacheIdPrefix(prefix), named: [...new Set([prefix, lower.slice(0, 34)])] };
+  const ids = elasticacheIdPrefix(prefix);
+  return { iam: prefix.slice(0, 16), s3: lower.slice(0, 20), eks: prefix, trail: lower.slice(0, 34), cache: ids, database: ids, named: [...new Set([prefix, lower.slice(0, 34)])] };
 }
 
 /** ElastiCache resources of the router response caches: ids start with the cache prefix; the engines' default parameter groups are named in CreateReplicationGroup. */
@@ -299,6 +325,22 @@ function cacheResources(arn: (service: string, resource: string) => string, cach
     ...["replicationgroup", "cluster", "subnetgroup", "user", "usergroup"].map((type) => arn("elasticache", `${type}:${cache}*`)),
     arn("elasticache", "parametergroup:default.*"),
   ];
+}
+
+/**
+ * RDS resources of the LiteLLM database: instance "<prefix>-<hash>-litellm", its subnet group and "-pg17" parameter
+ * group, and its final snapshot "<identifier>-final"; all start with the database prefix.
+ */
+function databaseResources(arn: (service: string, resource: string) => string, database: string): string[] {
+  return ["db", "subgrp", "pg", "snapshot"].map((type) => arn("rds", `${type}:${database}*`));
+}
+
+/**
+ * Log groups: "/aws/eks/<cluster>/cluster", "/aws/vpc/<cluster>/flow-logs", "/aws/cloudtrail/<trail>", and the RDS
+ * exports "/aws/rds/instance/<identifier>/<log>", whose identifier starts with the database prefix, not the name.
+ */
+function logGroupResources(arn: (service: string, resource: string) => string, names: ReturnType<typeof namePrefixes>): string[] {
+  return [...names.named.map((n) => arn("logs", `log-group:/aws/*/${n}*`)), arn("logs", `log-group:/aws/rds/instance/${names.database}*`)];
 }
 
 /** The role's own name prefix. It must not start with the managed prefix, or the role could rewrite its own permissions. */
@@ -359,8 +401,8 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
     {
       name: "observability",
       statements: [
-        // "/aws/eks/<cluster>/cluster", "/aws/vpc/<cluster>/flow-logs", "/aws/cloudtrail/<trail>": never other teams' log groups.
-        { sid: "LogsManageLogGroups", actions: [...LOGS_DEPLOY], resources: names.named.map((n) => arn("logs", `log-group:/aws/*/${n}*`)) },
+        // The stacks' log groups only, never other teams'.
+        { sid: "LogsManageLogGroups", actions: [...LOGS_DEPLOY], resources: logGroupResources(arn, names) },
         { sid: "LogsRead", actions: [...LOGS_READ], resources: ["*"] },
         { sid: "CloudWatchManageAlarms", actions: [...CLOUDWATCH_DEPLOY], resources: [arn("cloudwatch", "alarm:*")] },
         // Dashboard ARNs carry no region; endpoint dashboards are named after the cluster.
@@ -393,6 +435,21 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       statements: [
         { sid: "ElastiCacheManageResponseCaches", actions: [...ELASTICACHE_DEPLOY], resources: cacheResources(arn, names.cache) },
         { sid: "ElastiCacheRead", actions: [...ELASTICACHE_READ], resources: ["*"] },
+      ],
+    },
+    {
+      name: "database",
+      statements: [
+        { sid: "RdsManageLitellmDatabases", actions: [...RDS_DEPLOY], resources: databaseResources(arn, names.database) },
+        { sid: "RdsUseDefaultOptionGroups", actions: [...RDS_DEFAULT_OPTION_GROUP], resources: [arn("rds", "og:default:postgres-*")] },
+        { sid: "RdsRead", actions: [...RDS_READ], resources: ["*"] },
+        // Storage and Performance Insights encryption with the caller's permissions (RDS User Guide, "AWS KMS key management").
+        {
+          sid: "KmsThroughRds",
+          actions: ["kms:GenerateDataKey", "kms:Decrypt"],
+          resources: [keys],
+          conditions: { StringLike: { "kms:ViaService": `rds.*.${c.dnsSuffix}` } },
+        },
       ],
     },
     {
@@ -485,6 +542,14 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
     },
     { name: "cache", statements: [{ sid: "ElastiCacheRead", actions: [...ELASTICACHE_READ], resources: ["*"] }] },
     {
+      // The provider reads master_user_secret from DescribeDBInstances: no Secrets Manager or KMS call.
+      name: "database",
+      statements: [
+        { sid: "RdsRead", actions: [...RDS_READ], resources: ["*"] },
+        { sid: "RdsReadTags", actions: ["rds:ListTagsForResource"], resources: databaseResources(arn, names.database) },
+      ],
+    },
+    {
       name: "storage and audit",
       statements: [
         { sid: "S3ReadBucketConfiguration", actions: [...S3_READ], resources: [`arn:${c.partition}:s3:::${names.s3}*`] },
@@ -566,8 +631,8 @@ const GITHUB_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.a
  * `cdktf deploy` (or, with `readOnly`, `cdktf diff`) for the library's stacks. The trust policy admits tokens for the
  * "sts.amazonaws.com" audience whose subject is exactly one of the named branches, environments or pull requests of
  * one repository. Permissions are customer-managed policies, split to stay under IAM's size limit, that name the
- * actions of each service the stacks use, with IAM, S3, EKS, log groups and the trail limited to the resource name
- * prefix and roles passed only to the services that need them.
+ * actions of each service the stacks use, with IAM, S3, EKS, log groups, the trail, caches and databases limited to the
+ * resource name prefix and roles passed only to the services that need them.
  *
  * A role that may create roles, policies and trust policies can reach any permission through a role it creates and
  * then assumes: the prefix limits which roles it manages, not what they may do (only a permissions boundary would).

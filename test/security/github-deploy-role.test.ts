@@ -157,7 +157,10 @@ describe("GithubDeployRole for deploys from main and the production environment"
       Resource: expect.stringMatching(new RegExp(`:role/ml-prod\\*$`)),
       Condition: {
         StringEquals: {
-          "iam:PassedToService": ["eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com", "scraper.aps.amazonaws.com"],
+          "iam:PassedToService": [
+            "eks.amazonaws.com", "ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "pods.eks.amazonaws.com", "scraper.aps.amazonaws.com",
+            "monitoring.rds.amazonaws.com",
+          ],
         },
       },
     });
@@ -166,9 +169,14 @@ describe("GithubDeployRole for deploys from main and the production environment"
   it("creates service-linked roles only for the services the stacks use", () => {
     expect(statement("IamCreateServiceLinkedRoles").Condition).toEqual({
       StringEquals: {
-        "iam:AWSServiceName": ["eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "scraper.aps.amazonaws.com", "elasticache.amazonaws.com"],
+        "iam:AWSServiceName": [
+          "eks.amazonaws.com", "eks-nodegroup.amazonaws.com", "autoscaling.amazonaws.com", "elasticloadbalancing.amazonaws.com", "scraper.aps.amazonaws.com",
+          "elasticache.amazonaws.com", "rds.amazonaws.com",
+        ],
       },
     });
+    // RDS creates AWSServiceRoleForRDS with the caller's permissions on the account's first DB instance.
+    expect(list(statement("IamCreateServiceLinkedRoles").Resource)).toContainEqual(expect.stringMatching(/:role\/aws-service-role\/rds\.amazonaws\.com\/\*$/));
   });
 
   it("attaches only the stacks' own or AWS managed policies, and never the administrator ones", () => {
@@ -182,7 +190,11 @@ describe("GithubDeployRole for deploys from main and the production environment"
     expect(statement("S3ManageBuckets").Resource).toMatch(new RegExp(`^arn:${PARTITION}:s3:::ml-prod\\*$`));
     for (const r of list(statement("EksManageClusters").Resource)) expect(r).toMatch(/:eks:\*:.*:(cluster|nodegroup|addon|access-entry|podidentityassociation)\/ml-prod\*$/);
     expect(list(statement("KmsManageAliases").Resource)).toEqual([expect.stringMatching(/:alias\/ml-prod\*$/), expect.stringMatching(/:key\/\*$/)]);
-    expect(statement("LogsManageLogGroups").Resource).toMatch(/:logs:\*:.*:log-group:\/aws\/\*\/ml-prod\*$/);
+    // Control-plane, flow-log and trail log groups, and the LiteLLM database's exports (/aws/rds/instance/<identifier>/postgresql).
+    expect(list(statement("LogsManageLogGroups").Resource)).toEqual([
+      expect.stringMatching(/:logs:\*:.*:log-group:\/aws\/\*\/ml-prod\*$/),
+      expect.stringMatching(/:logs:\*:.*:log-group:\/aws\/rds\/instance\/ml-prod\*$/),
+    ]);
     expect(statement("CloudTrailManageTrails").Resource).toMatch(/:cloudtrail:\*:.*:trail\/ml-prod\*$/);
     // Endpoint dashboards carry the cluster name; load balancers are only read (the controller makes them).
     expect(statement("CloudWatchManageDashboards").Resource).toMatch(/:cloudwatch::.*:dashboard\/ml-prod\*$/);
@@ -198,6 +210,40 @@ describe("GithubDeployRole for deploys from main and the production environment"
     expect(list(statement("ElastiCacheManageResponseCaches").Action)).not.toContain("elasticache:Connect");
     // Changing the replica count calls these, not ModifyReplicationGroup.
     expect(list(statement("ElastiCacheManageResponseCaches").Action)).toEqual(expect.arrayContaining(["elasticache:IncreaseReplicaCount", "elasticache:DecreaseReplicaCount"]));
+  });
+
+  it("limits the LiteLLM database's RDS resources to the prefix, and option groups to the engine's defaults", () => {
+    const db = statement("RdsManageLitellmDatabases");
+    // Instance "<prefix>-<hash>-litellm", its subnet and "-pg17" parameter groups, and its final snapshot "<identifier>-final".
+    expect(list(db.Resource)).toEqual(["db", "subgrp", "pg", "snapshot"].map((type) => expect.stringMatching(new RegExp(`^arn:${PARTITION}:rds:\\*:${ACCOUNT}:${type}:ml-prod\\*$`))));
+    expect(list(db.Action)).toEqual(expect.arrayContaining([
+      "rds:CreateDBInstance", "rds:ModifyDBInstance", "rds:DeleteDBInstance", "rds:CreateDBSnapshot", "rds:CreateDBParameterGroup",
+      "rds:ModifyDBParameterGroup", "rds:ResetDBParameterGroup", "rds:DeleteDBParameterGroup", "rds:CreateDBSubnetGroup", "rds:DeleteDBSubnetGroup",
+      "rds:AddTagsToResource", "rds:ListTagsForResource",
+    ]));
+    // Final snapshots are kept: the deploy role cannot delete snapshots.
+    expect(statements.flatMap((s) => list(s.Action)).filter((a) => /^rds:(DeleteDBSnapshot|Delete\*|\*)$/.test(a))).toEqual([]);
+    expect(statement("RdsUseDefaultOptionGroups")).toMatchObject({
+      Action: ["rds:CreateDBInstance", "rds:ModifyDBInstance"],
+      Resource: expect.stringMatching(/:rds:\*:.*:og:default:postgres-\*$/),
+    });
+    expect(statement("RdsRead")).toMatchObject({ Action: "rds:Describe*", Resource: "*" });
+    // No other statement grants RDS writes.
+    for (const s of allows.filter((x) => !["RdsManageLitellmDatabases", "RdsUseDefaultOptionGroups", "RdsRead"].includes(x.Sid))) {
+      expect(list(s.Action).filter((a) => a.startsWith("rds:"))).toEqual([]);
+    }
+  });
+
+  it("grants no access to RDS-managed secrets (the router writes its database password write-only to its own secret), and uses KMS keys only through RDS or Secrets Manager", () => {
+    expect(allows.flatMap((s) => list(s.Resource)).filter((r) => r.includes(":secret:rds!"))).toEqual([]);
+    expect(statement("KmsThroughRds")).toMatchObject({
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: expect.stringMatching(/:kms:\*:.*:key\/\*$/),
+      Condition: { StringLike: { "kms:ViaService": expect.stringMatching(/^rds\.\*\./) } },
+    });
+    // Data keys and decryption only on behalf of a service, never directly.
+    const direct = allows.filter((s) => list(s.Action).some((a) => ["kms:Decrypt", "kms:GenerateDataKey"].includes(a)) && !s.Condition?.StringLike?.["kms:ViaService"]);
+    expect(direct.map((s) => s.Sid)).toEqual([]);
   });
 
   it("lets KMS create grants only for AWS resources, and use keys for the state only through S3", () => {
@@ -251,6 +297,15 @@ describe("GithubDeployRole read-only for plans on pull requests", () => {
       expect(s.Effect).toBe("Allow");
       for (const a of list(s.Action)) expect(a).not.toMatch(writes);
     }
+  });
+
+  it("reads RDS metadata and the LiteLLM database's tags, never RDS-managed secrets or logs", () => {
+    const rds = statements.filter((s) => list(s.Action).some((a) => a.startsWith("rds:")));
+    expect(rds.map((s) => [s.Sid, s.Action])).toEqual([["RdsRead", "rds:Describe*"], ["RdsReadTags", "rds:ListTagsForResource"]]);
+    for (const r of list(rds[1].Resource)) expect(r).toMatch(/:rds:\*:.*:(db|subgrp|pg|snapshot):ml-prod\*$/);
+    // The provider reads master_user_secret from DescribeDBInstances; log files (Download*) are not read.
+    expect(statements.flatMap((s) => list(s.Resource)).filter((r) => r.includes(":secret:rds!"))).toEqual([]);
+    expect(statements.flatMap((s) => list(s.Action)).filter((a) => /^rds:Download/.test(a))).toEqual([]);
   });
 
   it("reads bucket configuration, never objects", () => {
@@ -318,6 +373,17 @@ describe("GithubDeployRole subjects", () => {
     const cacheId = cacheIdBase("ML-Production-East-Cluster", "serving/router");
     expect(cacheId).toMatch(/^ml-production-east-c-[0-9a-f]{8}$/);
     expect(list(all.find((s) => s.Sid === "ElastiCacheManageResponseCaches")!.Resource)).toContainEqual(expect.stringMatching(/:replicationgroup:ml-production-east-c\*$/));
+    // The LiteLLM database uses the same 20-character prefix: "<prefix>-<hash8>-litellm", exporting logs to
+    // "/aws/rds/instance/<identifier>/postgresql", which the cluster-name patterns would not cover.
+    const identifier = `${cacheId}-litellm`;
+    const matches = (pattern: string, name: string) => new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
+    const database = list(all.find((s) => s.Sid === "RdsManageLitellmDatabases")!.Resource).map((r) => r.replace(/^.*:rds:\*:[^:]+:/, ""));
+    for (const name of [`db:${identifier}`, `subgrp:${identifier}`, `pg:${identifier}-pg17`, `snapshot:${identifier}-final`]) {
+      expect(database.some((r) => matches(r, name))).toBe(true);
+    }
+    const logs = list(all.find((s) => s.Sid === "LogsManageLogGroups")!.Resource).map((r) => r.replace(/^.*:log-group:/, "log-group:"));
+    expect(logs.some((r) => matches(r, `log-group:/aws/rds/instance/${identifier}/postgresql:*`))).toBe(true);
+    expect(logs.filter((r) => !r.includes("/aws/rds/")).some((r) => matches(r, `log-group:/aws/rds/instance/${identifier}/postgresql:*`))).toBe(false);
   });
 });
 
