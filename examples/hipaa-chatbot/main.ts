@@ -101,8 +101,12 @@ export function buildHipaaChatbot(app: App) {
     connection: cluster.connection,
     namespace: "chatbot",
     models: [{ endpoint: chat }],
+    // The portal gets its own key (in Secrets Manager) and limit; LiteLLM keeps both in its database (RDS, IAM auth).
     teams: [{ name: "patient-portal", requestsPerMinute: 600 }],
     ingress: { certificateArn: CHATBOT_CERTIFICATE_ARN, host: "api.chatbot.example.internal" },
+    // Shares the team's rate-limit counters between the router's replicas. It caches responses too, which
+    // hold ePHI: encrypted at rest and in transit, IAM-authenticated, and kept five minutes only.
+    responseCache: { ttlSeconds: 300 },
   });
   return { bootstrap, platform, cluster, addons, serving, chat, router };
 }

@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
@@ -7,6 +7,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
+import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
@@ -21,6 +22,8 @@ import { EncryptionKey } from "../security/encryption-key";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import { PolicyDocument } from "../security/policy-document";
 import { CACHE_PORT, cacheIdBase, cacheUserName, ResponseCacheResources } from "./private/response-cache";
+import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER, RouterDatabaseResources } from "./private/router-database";
+import { databaseSetupJob, teamsJob } from "./private/router-jobs";
 import {
   AUTO_MODEL_NAME,
   fallbackCycles,
@@ -44,9 +47,9 @@ export interface RouterModel {
   readonly alias?: string;
 }
 
-/** A team of callers and its rate limits. */
+/** A team of callers, its rate limits and its key. */
 export interface RouterTeam {
-  /** Team name. */
+  /** Team name: 1-40 lower-case letters, digits and "-", starting with a letter or digit (LiteLLM team id, key alias `team-<name>`). */
   readonly name: string;
   /**
    * Requests per minute the team may send.
@@ -58,6 +61,42 @@ export interface RouterTeam {
    * @default - unlimited
    */
   readonly tokensPerMinute?: number;
+  /**
+   * Version of the team's key. Raising it stores a new random key in the team's secret and binds it
+   * to the team in place of the old one (rotation).
+   * @default 1
+   */
+  readonly keyVersion?: number;
+}
+
+/** LiteLLM's database, which a router with teams runs (RDS for PostgreSQL, IAM authentication). */
+export interface RouterDatabase {
+  /**
+   * DB instance class.
+   * @default "db.t4g.small"
+   */
+  readonly instanceClass?: string;
+  /**
+   * Storage in GiB, 20 to 1000; storage autoscaling may grow it to five times that.
+   * @default 20
+   */
+  readonly allocatedStorageGiB?: number;
+  /**
+   * A standby in another zone with automatic failover. Without it, an outage of the instance stops
+   * every request: LiteLLM checks each key against the database.
+   * @default true
+   */
+  readonly multiAz?: boolean;
+  /**
+   * Days of automated backups (point-in-time recovery), 7 to 35.
+   * @default 7
+   */
+  readonly backupRetentionDays?: number;
+  /**
+   * Refuse deletion of the instance (destroying the router then fails until it is turned off).
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** The router's optional response cache: ElastiCache for Valkey, encrypted at rest and in transit, IAM-authenticated. */
@@ -157,11 +196,17 @@ export interface InferenceRouterProps {
    */
   readonly timeoutSeconds?: number;
   /**
-   * Teams and their rate limits. Per-team limits need LiteLLM's database (teams and keys live in
-   * Postgres); without one the router caps each model at the teams' combined limit. See the class docs.
-   * @default - no rate limit
+   * Teams, each with its own key and rate limits. LiteLLM keeps teams and keys in its database, so a
+   * router with teams runs one (see `database`) and registers the teams and their keys after each
+   * change; `teamKeySecretArns` names the secret holding each team's key. See the class docs.
+   * @default - no teams: clients use the master key, without rate limits
    */
   readonly teams?: RouterTeam[];
+  /**
+   * LiteLLM's database for the teams; used only when `teams` is not empty.
+   * @default - db.t4g.small, 20 GiB, Multi-AZ, 7 days of backups, deletion protection
+   */
+  readonly database?: RouterDatabase;
   /**
    * Replica bounds; a HorizontalPodAutoscaler scales on CPU (70% of requests).
    * @default - 2 to 6
@@ -210,6 +255,7 @@ export const ROUTER_LABEL = "secure-inference.io/router";
 const ROUTER_UID = 65534;
 const TIERS: readonly RouterTier[] = ["simple", "medium", "complex", "reasoning"];
 const ALIAS = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/;
+const TEAM_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const CONFIG_DIR = "/etc/litellm";
 /** Memory-backed volume the master key is written to; it never touches a disk or the Kubernetes API. */
 const SECRET_DIR = "/run/secrets/litellm";
@@ -226,6 +272,12 @@ const TRUST_DIR = "/run/trust";
 const TRUST_BUNDLE = `${TRUST_DIR}/ca-bundle.pem`;
 /** The public CA bundle of the aws-cli image (Amazon Linux 2, ca-certificates). */
 const SYSTEM_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt";
+/** Connections each router replica may open to its database: 6 replicas stay far below a db.t4g.small's ~200. */
+const DATABASE_POOL_PER_REPLICA = 10;
+/** Pods that may reach the router's datastores carry this label (router pods, the database setup Job). */
+const DATASTORE_CLIENT_LABEL = "secure-inference.io/router-datastore-client";
+/** Pods that may call the router's admin API in the cluster carry this label (the teams Job). */
+const ADMIN_CLIENT_LABEL = "secure-inference.io/router-admin-client";
 /** Environment variable holding the response cache's primary endpoint (config.yaml reads it). */
 const CACHE_HOST_ENV = "LITELLM_CACHE_HOST";
 /** Seconds a terminating router pod keeps serving while the ALB deregisters it. */
@@ -252,12 +304,18 @@ const ROUTER_PRE_STOP_SECONDS = 20;
  * attributes, ephemeral resources). Read the key with
  * `aws secretsmanager get-secret-value --secret-id <masterKeySecretArn>`.
  *
- * Rate limits: LiteLLM's teams and virtual keys, and so per-team limits, need its Postgres database,
- * which this router does not run. Without it the router caps each model at the sum of the teams'
- * limits (`rpm`/`tpm` per model, enforced by LiteLLM's `enforce_model_rate_limits` pre-call check);
- * each replica counts on its own, so the effective cap is that sum times the number of replicas. A
- * request over the cap fails with 429 and, like other failures, may be retried on the model's
- * fallback. Every client shares the master key (the proxy's admin key): one leak exposes all teams.
+ * Teams and rate limits: without `teams`, clients use the master key (the proxy's admin key) and
+ * nothing is rate-limited. With `teams`, each team gets its own key and its own requests and tokens
+ * per minute, enforced by LiteLLM on the key's team (429 over the limit). LiteLLM keeps teams and keys
+ * in its database, so the router then runs one: RDS for PostgreSQL 17, encrypted with the router's
+ * key, Multi-AZ, TLS only, reached with IAM tokens as a `litellm` login that a one-off setup Job
+ * creates (the admin password is generated in AWS and written write-only; only that Job reads it).
+ * After each change a second Job registers the teams, their limits and their keys through LiteLLM's
+ * admin API. Each team's key is generated in AWS into its own secret (`teamKeySecretArns`; raise
+ * `keyVersion` to rotate it); give a team read access to its secret. LiteLLM counts limits in each
+ * replica's memory unless it has Redis, so with teams turn on `responseCache`, whose Redis it then
+ * shares (synth warns otherwise). Removing a team from `teams` deletes its secret but not its LiteLLM
+ * team and key: delete those with `/team/delete` and `/key/delete`.
  *
  * Response cache (`responseCache`, off by default): LiteLLM's exact-match Redis cache on an
  * ElastiCache for Valkey replication group, encrypted at rest with the router's key and in transit
@@ -269,8 +327,8 @@ const ROUTER_PRE_STOP_SECONDS = 20;
  * through an egress NetworkPolicy to port 6379 in the VPC's primary CIDR (`connection.vpcCidr`),
  * where the cluster's private subnets are. LiteLLM's Redis documentation says that without a
  * separate coordination Redis it also coordinates replicas through this one (pub/sub, hence the
- * user's "&*" channel grant); whether the per-model rate limits are then counted across replicas was
- * not verified, so the paragraph above still holds.
+ * user's "&*" channel grant), and its Redis requirements page names rate limiting across replicas as
+ * what the Redis is for; that the counters are shared was read in its documentation, not measured.
  */
 export class InferenceRouter extends Construct {
   /** Kubernetes name. */
@@ -299,6 +357,10 @@ export class InferenceRouter extends Construct {
   public readonly podRole: PodIdentityRole;
   /** Replication group id of the response cache (also the prefix of its other ElastiCache ids), when on. */
   public readonly responseCacheId?: string;
+  /** Team name -> ARN of the Secrets Manager secret holding the team's key (its bearer token). Empty without teams. */
+  public readonly teamKeySecretArns: Readonly<Record<string, string>>;
+  /** Identifier of LiteLLM's RDS instance, when the router has teams. */
+  public readonly databaseIdentifier?: string;
 
   constructor(scope: Construct, id: string, props: InferenceRouterProps) {
     super(scope, id);
@@ -371,12 +433,24 @@ export class InferenceRouter extends Construct {
     const teamNames = new Set<string>();
     for (const [i, t] of (props.teams ?? []).entries()) {
       if (!t.name || t.name.trim() === "") p.add(`teams[${i}].name`, "is empty; name the team");
+      else if (!TEAM_NAME.test(t.name)) p.add(`teams[${i}].name`, `${show(t.name)} must be 1-40 lower-case letters, digits and "-", starting with a letter or digit (it is the LiteLLM team id and names the team's secret), e.g. "search"`);
       else if (teamNames.has(t.name)) p.add(`teams[${i}].name`, `${show(t.name)} is listed twice; team names must be unique`);
       teamNames.add(t.name);
       for (const [field, v] of [["requestsPerMinute", t.requestsPerMinute], ["tokensPerMinute", t.tokensPerMinute]] as const) {
         if (v !== undefined && !(Number.isInteger(v) && v >= 1)) p.add(`teams[${i}].${field}`, `${show(v)} must be a whole number, at least 1 (leave it out for no limit)`);
       }
+      if (t.keyVersion !== undefined && !(Number.isInteger(t.keyVersion) && t.keyVersion >= 1)) p.add(`teams[${i}].keyVersion`, `${show(t.keyVersion)} must be a whole number, at least 1; raise it to rotate the team's key`);
     }
+    const withTeams = (props.teams ?? []).length > 0;
+    const db = props.database ?? {};
+    const dbInstanceClass = db.instanceClass ?? "db.t4g.small";
+    const dbStorage = db.allocatedStorageGiB ?? 20;
+    const dbBackupDays = db.backupRetentionDays ?? 7;
+    if (props.database && !withTeams) p.add("database", "is given without teams; the database holds LiteLLM's teams and keys, so give teams or leave database out");
+    if (isLiteral(dbInstanceClass) && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(dbInstanceClass)) p.add("database.instanceClass", `${show(dbInstanceClass)} is not an RDS instance class; use e.g. "db.t4g.small" or "db.m7g.large"`);
+    if (!(Number.isInteger(dbStorage) && dbStorage >= 20 && dbStorage <= 1000)) p.add("database.allocatedStorageGiB", `${show(dbStorage)} must be whole GiB from 20 to 1000`);
+    if (!(Number.isInteger(dbBackupDays) && dbBackupDays >= 7 && dbBackupDays <= 35)) p.add("database.backupRetentionDays", `${show(dbBackupDays)} must be whole days from 7 to 35 (RDS keeps at most 35; the compliance packs ask for 7)`);
+    if (withTeams && c.vpcCidr === undefined) p.add("teams", "need the cluster's VPC CIDR (connection.vpcCidr) for the router's egress policy to its database; give existingVpc.cidrBlock on the cluster");
 
     const ing = props.ingress;
     const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
@@ -391,7 +465,9 @@ export class InferenceRouter extends Construct {
       if (isLiteral(cacheNodeType) && !/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(cacheNodeType)) p.add("responseCache.nodeType", `${show(cacheNodeType)} is not an ElastiCache node type; use e.g. "cache.t4g.small" or "cache.r7g.large"`);
       if (!(Number.isInteger(cacheReplicas) && cacheReplicas >= 0 && cacheReplicas <= 5)) p.add("responseCache.replicas", `${show(cacheReplicas)} must be a whole number from 0 to 5 (replicas beside the primary; 1 or more for automatic failover)`);
       if (c.vpcCidr === undefined) p.add("responseCache", "needs the cluster's VPC CIDR (connection.vpcCidr) for the router's egress policy to the cache; give existingVpc.cidrBlock on the cluster");
-      if (isLiteral(c.clusterName) && !/^[A-Za-z]/.test(c.clusterName)) p.add("responseCache", `the cluster name ${show(c.clusterName)} starts with a digit, and ElastiCache ids (which start with it) must start with a letter`);
+    }
+    if ((cacheProps || withTeams) && isLiteral(c.clusterName) && !/^[A-Za-z]/.test(c.clusterName)) {
+      p.add(cacheProps ? "responseCache" : "teams", `the cluster name ${show(c.clusterName)} starts with a digit, and ElastiCache and RDS ids (which start with it) must start with a letter`);
     }
     if (pem !== undefined && isLiteral(pem) && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(pem)) {
       p.add("upstreamCaBundlePem", "is not a PEM bundle; give the private CA's certificate(s), each between -----BEGIN CERTIFICATE----- and -----END CERTIFICATE-----");
@@ -403,7 +479,8 @@ export class InferenceRouter extends Construct {
     // From here on every input is valid.
     this.routerName = name;
     this.namespace = ns;
-    const cacheBase = cacheProps ? cacheIdBase(c.clusterName, this.node.path) : undefined;
+    const idBase = cacheProps || withTeams ? cacheIdBase(c.clusterName, this.node.path) : undefined;
+    const cacheBase = cacheProps ? idBase : undefined;
     this.responseCacheId = cacheBase;
 
     // --- routing: tiers and fallbacks from model size -------------------------------------------
@@ -421,7 +498,6 @@ export class InferenceRouter extends Construct {
     this.fallbacks = props.fallbacks ?? nextLarger;
     this.contextWindowFallbacks = props.contextWindowFallbacks ?? this.fallbacks;
 
-    const sum = (values: Array<number | undefined>) => (values.length > 0 && values.every((v) => v !== undefined) ? values.reduce<number>((a, v) => a + (v as number), 0) : undefined);
     const teams = props.teams ?? [];
     const resolved: ResolvedRouterModel[] = bySize.map(({ m, alias }) => ({
       alias,
@@ -438,8 +514,7 @@ export class InferenceRouter extends Construct {
       contextWindowFallbacks: this.contextWindowFallbacks,
       retries,
       timeoutSeconds,
-      requestsPerMinute: sum(teams.map((t) => t.requestsPerMinute)),
-      tokensPerMinute: sum(teams.map((t) => t.tokensPerMinute)),
+      databaseConnectionPoolLimit: withTeams ? DATABASE_POOL_PER_REPLICA : undefined,
       responseCache: cacheBase
         ? {
             host: `os.environ/${CACHE_HOST_ENV}`,
@@ -508,16 +583,59 @@ export class InferenceRouter extends Construct {
         })
       : undefined;
 
+    // --- teams: LiteLLM's database and one generated key per team ---------------------------------
+    const database = withTeams
+      ? new RouterDatabaseResources(this, "database", {
+          idBase: idBase as string,
+          clusterName: c.clusterName,
+          routerRef: `${ns}/${name}`,
+          vpcId: c.vpcId,
+          subnetIds: c.privateSubnetIds,
+          clientSecurityGroupId: c.clusterSecurityGroupId,
+          encryptionKey: this.encryptionKey,
+          instanceClass: dbInstanceClass,
+          allocatedStorageGiB: dbStorage,
+          multiAz: db.multiAz ?? true,
+          backupRetentionDays: dbBackupDays,
+          deletionProtection: db.deletionProtection ?? true,
+          tags,
+        })
+      : undefined;
+    this.databaseIdentifier = database?.identifier;
+    const teamSecrets = teams.map((t) => {
+      const teamSecret = new SecretsmanagerSecret(this, `team-key-${t.name}`, {
+        namePrefix: `${c.clusterName}/${ns}/${name}/team/${t.name}-`,
+        description: `LiteLLM key of team ${t.name} on router ${ns}/${name} of ${c.clusterName}; the team sends it as the bearer token`,
+        kmsKeyId: this.encryptionKey.keyArn,
+        recoveryWindowInDays: 30,
+        tags: { ...tags, "secure-inference/team": t.name },
+      });
+      const ephemeral = `${name.replace(/[^a-zA-Z0-9]/g, "_")}_team_${t.name.replace(/[^a-zA-Z0-9]/g, "_")}_${createHash("sha256").update(this.node.path).digest("hex").slice(0, 8)}`;
+      TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${ephemeral}`, {
+        password_length: 48,
+        exclude_punctuation: true,
+        require_each_included_type: true,
+      });
+      const version = new SecretsmanagerSecretVersion(this, `team-key-${t.name}-value`, {
+        secretId: teamSecret.id,
+        secretStringWo: `sk-\${ephemeral.aws_secretsmanager_random_password.${ephemeral}.random_password}`,
+        secretStringWoVersion: t.keyVersion ?? 1,
+      });
+      return { team: t, secret: teamSecret, version };
+    });
+    this.teamKeySecretArns = Object.fromEntries(teamSecrets.map(({ team, secret: s2 }) => [team.name, s2.arn]));
+
     this.podRole = new PodIdentityRole(this, "pod-role", {
       clusterName: c.clusterName,
       clusterArn: c.clusterArn,
       namespace: ns,
       serviceAccount: name,
       purpose: `router-${name}`.slice(0, 20),
-      description: `Router ${ns}/${name} of ${c.clusterName}: reads its LiteLLM master key${cache ? ", connects to its response cache" : ""}`,
+      description: `Router ${ns}/${name} of ${c.clusterName}: reads its LiteLLM master key${cache ? ", connects to its response cache" : ""}${database ? ", connects to its database" : ""}`,
       policies: {
         "master-key-read": masterKeyReadPolicy(secret.arn, this.encryptionKey.keyArn, region),
         ...(cache ? { "response-cache-connect": cache.connectPolicy } : {}),
+        ...(database ? { "database-connect": database.connectPolicy } : {}),
       },
       tags,
     });
@@ -571,7 +689,49 @@ export class InferenceRouter extends Construct {
           ]
         : []),
     ].join("\n");
-    new DeploymentV1(this, "deployment", {
+    // --- the database's login: a one-off Job with the admin password, before the router starts ------
+    const jobLabels = (component: string) => ({
+      "app.kubernetes.io/name": `${name}-${component}`,
+      "app.kubernetes.io/component": `inference-router-${component}`,
+      "app.kubernetes.io/managed-by": "cdktf-secure-inference",
+    });
+    let setupJob: JobV1 | undefined;
+    if (database) {
+      // The router and the setup Job reach PostgreSQL in the VPC; the namespace denies other egress.
+      const databaseEgress = new NetworkPolicyV1(this, "allow-database", {
+        provider,
+        metadata: { name: `${name}-to-database`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchLabels: { [DATASTORE_CLIENT_LABEL]: name } },
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: c.vpcCidr as string } }], ports: [{ port: String(DATABASE_PORT), protocol: "TCP" }] }],
+        },
+      });
+      const setupRole = new PodIdentityRole(this, "database-setup-role", {
+        clusterName: c.clusterName,
+        clusterArn: c.clusterArn,
+        namespace: ns,
+        serviceAccount: `${name}-db-setup`,
+        purpose: `dbsetup-${name}`.slice(0, 20),
+        description: `Database setup Job of router ${ns}/${name} on ${c.clusterName}: reads the database's admin password`,
+        policies: { "admin-password-read": database.adminReadPolicy },
+        tags,
+      });
+      setupJob = databaseSetupJob(this, {
+        provider,
+        namespace: ns,
+        routerName: name,
+        labels: jobLabels("db-setup"),
+        region,
+        fetchImage: MODEL_FETCH_IMAGE,
+        databaseHost: database.address,
+        adminSecretArn: database.adminSecretArn,
+        podLabels: { [DATASTORE_CLIENT_LABEL]: name },
+        dependsOn: [database.instance, database.adminPasswordVersion, databaseEgress, ...setupRole.attachments, ...(setupRole.association ? [setupRole.association] : [])],
+      });
+    }
+
+    const deployment = new DeploymentV1(this, "deployment", {
       provider,
       metadata: { name, namespace: ns, labels },
       spec: {
@@ -581,7 +741,7 @@ export class InferenceRouter extends Construct {
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
         template: {
           metadata: {
-            labels,
+            labels: { ...labels, ...(database ? { [DATASTORE_CLIENT_LABEL]: name } : {}) },
             annotations: {
               // A config change or a new master key rolls the pods.
               "secure-inference.io/config-sha256": createHash("sha256").update(this.configYaml).digest("hex"),
@@ -640,6 +800,20 @@ export class InferenceRouter extends Construct {
                   { name: "LITELLM_LOCAL_MODEL_COST_MAP", value: "True" },
                   // The cache's primary endpoint: a replaced cache changes it, which rolls the pods.
                   ...(cache ? [{ name: CACHE_HOST_ENV, value: cache.primaryEndpointAddress }] : []),
+                  // LiteLLM's database: IAM token authentication (a fresh SigV4 token before each expires), no password.
+                  ...(database
+                    ? [
+                        { name: "IAM_TOKEN_DB_AUTH", value: "True" },
+                        { name: "DATABASE_HOST", value: database.address },
+                        { name: "DATABASE_PORT", value: String(DATABASE_PORT) },
+                        { name: "DATABASE_USER", value: DATABASE_USER },
+                        { name: "DATABASE_USERNAME", value: DATABASE_USER },
+                        { name: "DATABASE_NAME", value: DATABASE_NAME },
+                        { name: "AWS_REGION_NAME", value: region },
+                        // Prisma's migrations at start need a writable directory (read-only root filesystem).
+                        { name: "LITELLM_MIGRATION_DIR", value: "/tmp/litellm-migrations" },
+                      ]
+                    : []),
                   ...(pem ? [{ name: "SSL_CERT_FILE", value: TRUST_BUNDLE }, { name: "REQUESTS_CA_BUNDLE", value: TRUST_BUNDLE }] : []),
                 ],
                 port: [{ name: "http", containerPort: ROUTER_PORT, protocol: "TCP" }],
@@ -673,7 +847,8 @@ export class InferenceRouter extends Construct {
       },
       // The pods need their role (Pod Identity) before they can read the key.
       // The new key version first: pods restarted for a rotation must read the new key.
-      dependsOn: [...this.podRole.attachments, ...(this.podRole.association ? [this.podRole.association] : []), keyValue],
+      // The database's login must exist before LiteLLM connects at start.
+      dependsOn: [...this.podRole.attachments, ...(this.podRole.association ? [this.podRole.association] : []), keyValue, ...(setupJob ? [setupJob] : [])],
     });
 
     new HorizontalPodAutoscalerV2(this, "autoscaler", {
@@ -722,6 +897,61 @@ export class InferenceRouter extends Construct {
     });
     this.serviceUrl = `http://${name}.${ns}.svc.cluster.local:${ROUTER_PORT}`;
 
+    // --- teams: registered with the running router by a Job that calls its admin API in the cluster --
+    if (teamSecrets.length > 0) {
+      const adminClient = { [ADMIN_CLIENT_LABEL]: name };
+      const adminIngress = new NetworkPolicyV1(this, "allow-admin-client", {
+        provider,
+        metadata: { name: `${name}-from-admin-client`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Ingress"],
+          ingress: [{ from: [{ podSelector: { matchLabels: adminClient } }], ports: [{ port: String(ROUTER_PORT), protocol: "TCP" }] }],
+        },
+      });
+      const adminEgress = new NetworkPolicyV1(this, "allow-admin-client-egress", {
+        provider,
+        metadata: { name: `${name}-admin-client-to-router`, namespace: ns, labels },
+        spec: {
+          podSelector: { matchLabels: adminClient },
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ port: String(ROUTER_PORT), protocol: "TCP" }] }],
+        },
+      });
+      const teamsRole = new PodIdentityRole(this, "teams-role", {
+        clusterName: c.clusterName,
+        clusterArn: c.clusterArn,
+        namespace: ns,
+        serviceAccount: `${name}-teams`,
+        purpose: `teams-${name}`.slice(0, 20),
+        description: `Teams Job of router ${ns}/${name} on ${c.clusterName}: reads the master key and the teams' keys`,
+        policies: {
+          "master-key-read": masterKeyReadPolicy(secret.arn, this.encryptionKey.keyArn, region),
+          "team-keys-read": teamKeysReadPolicy(teamSecrets.map((t) => t.secret.arn), this.encryptionKey.keyArn, region),
+        },
+        tags,
+      });
+      teamsJob(this, {
+        provider,
+        namespace: ns,
+        routerName: name,
+        labels: jobLabels("teams"),
+        region,
+        fetchImage: MODEL_FETCH_IMAGE,
+        masterKeySecretArn: secret.arn,
+        teams: teamSecrets.map(({ team, secret: s2 }) => ({ ...team, keySecretArn: s2.arn, keyVersion: team.keyVersion ?? 1 })),
+        models: [...bySize.map((b) => b.alias), AUTO_MODEL_NAME],
+        routerUrl: this.serviceUrl,
+        podLabels: adminClient,
+        dependsOn: [deployment, adminIngress, adminEgress, ...teamSecrets.map((t) => t.version), ...teamsRole.attachments, ...(teamsRole.association ? [teamsRole.association] : [])],
+      });
+      if (!cache) {
+        Annotations.of(this).addWarning(
+          `${this.node.path}: the teams' rate limits are counted by each router replica on its own (up to ${maxReplicas} replicas), so a team may send up to ${maxReplicas} times its limit; turn on responseCache, whose Redis LiteLLM uses to share its counters`,
+        );
+      }
+    }
+
     // --- internal HTTPS load balancer (the same annotations as an endpoint's) ----------------------
     const ingress = new IngressV1(this, "ingress", {
       provider,
@@ -749,6 +979,19 @@ export class InferenceRouter extends Construct {
     });
     this.url = ing.host !== undefined ? `https://${ing.host}` : `https://${ingress.status.get(0).loadBalancer.get(0).ingress.get(0).hostname}`;
   }
+}
+
+/** GetSecretValue on the teams' keys only; kms:Decrypt only as Secrets Manager does it for them. */
+function teamKeysReadPolicy(secretArns: string[], keyArn: string, region: string): PolicyDocument {
+  return new PolicyDocument([
+    { sid: "ReadTeamKeys", actions: ["secretsmanager:GetSecretValue"], resources: secretArns },
+    {
+      sid: "DecryptTeamKeysThroughSecretsManager",
+      actions: ["kms:Decrypt"],
+      resources: [keyArn],
+      conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com`, "kms:EncryptionContext:SecretARN": secretArns } },
+    },
+  ]);
 }
 
 /** GetSecretValue on the master key only; kms:Decrypt only as Secrets Manager does it for that secret. */

@@ -93,7 +93,14 @@ describe("examples/reference-platform security baseline", () => {
 
   it("encrypts every log group with a customer key and keeps it at least a year", () => {
     const groups = resources("aws_cloudwatch_log_group");
-    expect(groups.map(([, g]) => g.name).sort()).toEqual(["/aws/cloudtrail/ml-prod-audit", "/aws/eks/ml-prod/cluster", "/aws/vpc/ml-prod/flow-logs"]);
+    expect(groups.map(([, g]) => g.name).sort()).toEqual([
+      "/aws/cloudtrail/ml-prod-audit",
+      "/aws/eks/ml-prod/cluster",
+      // The router's LiteLLM database (PostgreSQL and upgrade logs).
+      expect.stringMatching(/^\/aws\/rds\/instance\/ml-prod-[0-9a-f]{8}-litellm\/postgresql$/),
+      expect.stringMatching(/^\/aws\/rds\/instance\/ml-prod-[0-9a-f]{8}-litellm\/upgrade$/),
+      "/aws/vpc/ml-prod/flow-logs",
+    ]);
     for (const [, g] of groups) {
       expect(g.kms_key_id).toMatch(/^\$\{aws_kms_key\./);
       expect(g.retention_in_days).toBeGreaterThanOrEqual(365);
@@ -116,8 +123,9 @@ describe("examples/reference-platform security baseline", () => {
 
   it("makes each controller and workload role assumable only by its own service account", () => {
     const workload = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => list(s.Principal?.Service).includes("pods.eks.amazonaws.com") || JSON.stringify(s.Condition ?? {}).includes("system:serviceaccount:")));
-    // LB controller, cluster-autoscaler, KEDA, EBS CSI, Argo Rollouts, the two endpoints' model readers and the router.
-    expect(workload.length).toBe(8);
+    // LB controller, cluster-autoscaler, KEDA, EBS CSI, Argo Rollouts, the two endpoints' model readers, the router
+    // and its two Jobs (database setup, teams).
+    expect(workload.length).toBe(10);
     for (const [, role] of workload) {
       const [s] = statementsOf(role.assume_role_policy);
       const conditions = s.Condition?.StringEquals as Record<string, string>;

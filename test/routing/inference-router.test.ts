@@ -3,7 +3,7 @@ import "../../lib/testing";
 import { ALL_PACKS } from "../../lib/compliance/packs";
 import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
 import { InferenceServer } from "../../lib/endpoint/inference-server";
-import { InferenceRouter, InferenceRouterProps, LITELLM_IMAGE, RouterTier } from "../../lib/routing/inference-router";
+import { InferenceRouter, InferenceRouterProps, LITELLM_IMAGE, RouterTeam, RouterTier } from "../../lib/routing/inference-router";
 import { fallbackCycles } from "../../lib/routing/private/litellm-config";
 import { CERTIFICATE_ARN, chatProps, platformAndServing } from "../endpoint/fixtures";
 import { parseTemplateJson, resourcesOf } from "../util";
@@ -253,8 +253,10 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
     expect(deployment.depends_on.some((d: string) => d.startsWith("aws_secretsmanager_secret_version."))).toBe(true);
   });
 
-  it("enforces the per-model rate limits (LiteLLM's enforce_model_rate_limits pre-call check) and requires Terraform 1.11", () => {
-    expect((b.router.config.router_settings as Record<string, unknown>).optional_pre_call_checks).toEqual(["enforce_model_rate_limits"]);
+  it("runs no database without teams, and requires Terraform 1.11", () => {
+    expect(Object.keys(b.json.resource).filter((t) => t.startsWith("aws_db_") || t === "kubernetes_job_v1")).toEqual([]);
+    expect((b.router.config.general_settings as Json).database_connection_pool_limit).toBeUndefined();
+    expect(b.router.teamKeySecretArns).toEqual({});
     expect(b.json.terraform.required_version).toBe(">= 1.11.0");
   });
 
@@ -285,16 +287,6 @@ describe("InferenceRouter options", () => {
     expect(ing.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"]).toContain("idle_timeout.timeout_seconds=120");
   });
 
-  it("caps each model at the teams' combined rate limits (LiteLLM's per-team limits need its database)", () => {
-    const b = build({ teams: [{ name: "search", requestsPerMinute: 120, tokensPerMinute: 200000 }, { name: "support", requestsPerMinute: 30, tokensPerMinute: 50000 }] });
-    for (const alias of ["chat", "large"]) {
-      expect(modelEntry(b.router.config as Json, alias).litellm_params).toMatchObject({ rpm: 150, tpm: 250000 });
-    }
-    // A team without a token limit leaves tokens unlimited.
-    const open = build({ teams: [{ name: "search", requestsPerMinute: 10, tokensPerMinute: 100 }, { name: "batch", requestsPerMinute: 5 }] });
-    expect(modelEntry(open.router.config as Json, "chat").litellm_params).toMatchObject({ rpm: 15 });
-    expect(modelEntry(open.router.config as Json, "chat").litellm_params.tpm).toBeUndefined();
-  });
 
   it("rotates the master key by version: a new write-only value and a pod restart", () => {
     const b = build({ masterKeyVersion: 2 });
@@ -436,6 +428,147 @@ describe("InferenceRouter with a response cache", () => {
     expect(msg).toMatch(/responseCache\.ttlSeconds: 0 must be whole seconds from 1 to 604800/);
     expect(msg).toMatch(/responseCache\.nodeType: "t4g\.small" is not an ElastiCache node type/);
     expect(msg).toMatch(/responseCache\.replicas: 6 must be a whole number from 0 to 5/);
+  });
+});
+
+describe("InferenceRouter with teams", () => {
+  let b: ReturnType<typeof build>;
+  let db: Json;
+  let podSpec: Json;
+  let jobs: Json[];
+  const TEAMS: RouterTeam[] = [
+    { name: "search", requestsPerMinute: 120, tokensPerMinute: 200000 },
+    { name: "support", requestsPerMinute: 30 },
+  ];
+  beforeAll(() => {
+    b = build({ teams: TEAMS, responseCache: {} });
+    db = b.routerResources("aws_db_instance")[0];
+    podSpec = b.routerResources("kubernetes_deployment_v1")[0].spec.template.spec;
+    jobs = b.routerResources("kubernetes_job_v1");
+  });
+
+  it("runs LiteLLM's database on RDS for PostgreSQL: encrypted with the router's key, private, Multi-AZ, backed up, protected", () => {
+    const keyRef = expect.stringMatching(/^\$\{aws_kms_key\.router_key_[A-Z0-9]+\.arn\}$/);
+    expect(db).toMatchObject({
+      engine: "postgres",
+      engine_version: "17",
+      instance_class: "db.t4g.small",
+      storage_encrypted: true,
+      kms_key_id: keyRef,
+      performance_insights_kms_key_id: keyRef,
+      publicly_accessible: false,
+      multi_az: true,
+      backup_retention_period: 7,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      iam_database_authentication_enabled: true,
+      enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
+      monitoring_interval: 60,
+    });
+    expect(b.router.databaseIdentifier).toBe(db.identifier);
+    expect(db.identifier).toBe(`${b.router.responseCacheId}-litellm`);
+    const params = b.routerResources("aws_db_parameter_group")[0];
+    expect(params.parameter).toContainEqual({ name: "rds.force_ssl", value: "1" });
+    for (const g of b.routerResources("aws_cloudwatch_log_group")) {
+      expect(g.kms_key_id).toEqual(keyRef);
+      expect(g.retention_in_days).toBe(365);
+    }
+  });
+
+  it("keeps the admin password out of the plan and the state: generated in AWS, written write-only to the instance and its secret", () => {
+    expect(db.password).toBeUndefined();
+    expect(db.manage_master_user_password).toBeUndefined();
+    expect(db.password_wo).toMatch(/^\$\{ephemeral\.aws_secretsmanager_random_password\.[a-z0-9_]+_db_admin_[0-9a-f]{8}\.random_password\}$/);
+    const adminVersion = b.routerResources("aws_secretsmanager_secret_version").find((v) => String(v.secret_id).includes("admin-password")) as Json;
+    expect(adminVersion.secret_string_wo).toBe(db.password_wo);
+    expect(adminVersion.secret_string).toBeUndefined();
+    expect(b.raw).not.toMatch(/"password"\s*:/);
+  });
+
+  it("connects the router with IAM tokens as the litellm login only, and bounds its connection pool", () => {
+    const env = Object.fromEntries((podSpec.container[0].env as Json[]).map((e) => [e.name, e.value]));
+    expect(env).toMatchObject({ IAM_TOKEN_DB_AUTH: "True", DATABASE_PORT: "5432", DATABASE_USER: "litellm", DATABASE_NAME: "litellm" });
+    expect(env.DATABASE_HOST).toMatch(/^\$\{aws_db_instance\..*\.address\}$/);
+    expect(env.DATABASE_PASSWORD).toBeUndefined();
+    expect(env.DATABASE_URL).toBeUndefined();
+    const statements = b.routerResources("aws_iam_policy").map((p) => parseTemplateJson(p.policy)).flatMap((d) => d.Statement);
+    const connect = statements.find((s: Json) => s.Sid === "ConnectToLiteLlmDatabase");
+    expect(connect.Action).toBe("rds-db:connect");
+    expect(connect.Resource).toMatch(/:rds-db:.*:dbuser:\$\{aws_db_instance\..*\.resource_id\}\/litellm$/);
+    expect((b.router.config.general_settings as Json).database_connection_pool_limit).toBe(10);
+  });
+
+  it("creates the IAM login in a setup Job before the router starts; only that Job reads the admin password", () => {
+    const setup = jobs.find((j) => j.metadata.name.startsWith("router-db-setup-")) as Json;
+    const script = setup.spec.template.spec.container[0].command[2];
+    expect(script).toContain("GRANT rds_iam TO litellm;");
+    expect(script).toContain("ALTER DATABASE litellm OWNER TO litellm;");
+    expect(script).toContain("sslmode=require");
+    expect(script).not.toMatch(/psql[^\n]*password=/);
+    expect(setup.wait_for_completion).toBe(true);
+    const deployment = b.routerResources("kubernetes_deployment_v1")[0];
+    expect(deployment.depends_on).toContainEqual(expect.stringMatching(/^kubernetes_job_v1\.router_database-setup_/));
+    const statements = b.routerResources("aws_iam_policy").map((p) => parseTemplateJson(p.policy)).flatMap((d) => d.Statement);
+    const reads = statements.filter((s: Json) => s.Sid === "ReadDatabaseAdminPassword");
+    expect(reads).toHaveLength(1);
+    // Job pods carry no router label: the Service, PDB and router policies never select them.
+    for (const j of jobs) expect(Object.keys(j.spec.template.metadata.labels)).not.toContain("secure-inference.io/router");
+  });
+
+  it("gives each team a generated key in its own secret and registers teams, limits and keys through LiteLLM's admin API", () => {
+    expect(Object.keys(b.router.teamKeySecretArns)).toEqual(["search", "support"]);
+    const teamVersions = b.routerResources("aws_secretsmanager_secret_version").filter((v) => String(v.secret_id).includes("team-key"));
+    expect(teamVersions).toHaveLength(2);
+    for (const v of teamVersions) expect(v.secret_string_wo).toMatch(/^sk-\$\{ephemeral\.aws_secretsmanager_random_password\./);
+    const teamsJobRes = jobs.find((j) => j.metadata.name.startsWith("router-teams-")) as Json;
+    const script = teamsJobRes.spec.template.spec.container[0].command[2];
+    expect(script).toContain('"team_id":"search","team_alias":"search","models":["chat","large","auto"],"rpm_limit":120,"tpm_limit":200000');
+    expect(script).toContain('"team_id":"support","team_alias":"support","models":["chat","large","auto"],"rpm_limit":30,');
+    expect(script).toContain("call /team/new");
+    expect(script).toContain("call /team/update");
+    expect(script).toContain("call /key/generate");
+    // Keys and the master key travel in memory-backed files, never on a command line or in the config.
+    expect(script).toContain("-H @\"$H\"");
+    expect(teamsJobRes.spec.template.spec.volume).toContainEqual({ name: "secrets", empty_dir: { medium: "Memory", size_limit: "1Mi" } });
+    expect(teamsJobRes.spec.template.spec.container[0].env.map((e: Json) => e.name)).toEqual(["ROUTER_URL", "HOME"]);
+    expect(teamsJobRes.depends_on).toContainEqual(expect.stringMatching(/^kubernetes_deployment_v1\.router_deployment_/));
+  });
+
+  it("re-runs the teams Job when a limit or a key version changes", () => {
+    const name = (teams: typeof TEAMS) => (build({ teams, responseCache: {} }).routerResources("kubernetes_job_v1").find((j) => j.metadata.name.startsWith("router-teams-")) as Json).metadata.name;
+    const base = name(TEAMS);
+    expect(name([{ ...TEAMS[0], requestsPerMinute: 121 }, TEAMS[1]])).not.toBe(base);
+    expect(name([{ ...TEAMS[0], keyVersion: 2 }, TEAMS[1]])).not.toBe(base);
+  });
+
+  it("lets only the admin Job call the router in the cluster, and the router and setup Job reach PostgreSQL", () => {
+    const policies = Object.fromEntries(b.routerResources("kubernetes_network_policy_v1").map((p) => [p.metadata.name, p.spec]));
+    expect(policies["router-from-admin-client"].ingress[0].from).toEqual([{ pod_selector: { match_labels: { "secure-inference.io/router-admin-client": "router" } } }]);
+    expect(policies["router-admin-client-to-router"].egress[0].ports).toEqual([{ port: "4000", protocol: "TCP" }]);
+    expect(policies["router-to-database"].pod_selector.match_labels).toEqual({ "secure-inference.io/router-datastore-client": "router" });
+    expect(policies["router-to-database"].egress[0].ports).toEqual([{ port: "5432", protocol: "TCP" }]);
+  });
+
+  it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
+    expect(b.serving).toBeCompliantWith(...ALL_PACKS);
+  });
+
+  it("warns that without the response cache each replica counts the teams' limits on its own", () => {
+    const e = endpoints();
+    new InferenceRouter(e.serving, "router", routerProps(e, { teams: TEAMS }));
+    Testing.synth(e.serving);
+    const warnings = e.serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toMatch(/the teams' rate limits are counted by each router replica on its own \(up to 6 replicas\).*turn on responseCache/);
+  });
+
+  it("refuses a bad team name and key version, a database without teams and database settings out of range", () => {
+    const msg = problemsOf({ teams: [{ name: "Search Team", keyVersion: 0 }], database: { instanceClass: "t4g.small", allocatedStorageGiB: 10, backupRetentionDays: 1 } });
+    expect(msg).toMatch(/teams\[0\]\.name: "Search Team" must be 1-40 lower-case letters/);
+    expect(msg).toMatch(/teams\[0\]\.keyVersion: 0 must be a whole number, at least 1/);
+    expect(msg).toMatch(/database\.instanceClass: "t4g\.small" is not an RDS instance class/);
+    expect(msg).toMatch(/database\.allocatedStorageGiB: 10 must be whole GiB from 20 to 1000/);
+    expect(msg).toMatch(/database\.backupRetentionDays: 1 must be whole days from 7 to 35/);
+    expect(problemsOf({ database: {} })).toMatch(/database: is given without teams/);
   });
 });
 

@@ -3,7 +3,7 @@
  *
  * Field names follow LiteLLM's proxy documentation (docs/my-website/docs/proxy/config_settings.md,
  * configs.md, auto_routing.md and reliability.md in BerriAI/litellm) for the pinned release:
- * `model_list[].litellm_params.{model, api_base, api_key, timeout, stream_timeout, max_retries, rpm, tpm}`,
+ * `model_list[].litellm_params.{model, api_base, api_key, timeout, stream_timeout, max_retries}`,
  * `model_list[].model_info.{mode, max_input_tokens}`, `router_settings.{routing_strategy, num_retries,
  * timeout, fallbacks, context_window_fallbacks, enable_pre_call_checks}`, `general_settings.master_key`
  * and `litellm_settings.{cache, cache_params}` (caching_settings.md, elasticache_iam.md).
@@ -53,10 +53,11 @@ export interface LiteLlmConfigInput {
   readonly retries: number;
   /** Seconds one upstream call may take. */
   readonly timeoutSeconds: number;
-  /** Requests per minute each model accepts, when limited. */
-  readonly requestsPerMinute?: number;
-  /** Tokens per minute each model accepts, when limited. */
-  readonly tokensPerMinute?: number;
+  /**
+   * Connections each replica may open to LiteLLM's database, when the router has one (teams and
+   * keys live there). The database URL comes from the environment (IAM token authentication).
+   */
+  readonly databaseConnectionPoolLimit?: number;
   /** The response cache, when on. */
   readonly responseCache?: ResponseCacheConfig;
 }
@@ -103,8 +104,6 @@ export function liteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown
       stream_timeout: input.timeoutSeconds,
       // The OpenAI client's own retries would multiply the router's num_retries.
       max_retries: 0,
-      ...(input.requestsPerMinute !== undefined ? { rpm: input.requestsPerMinute } : {}),
-      ...(input.tokensPerMinute !== undefined ? { tpm: input.tokensPerMinute } : {}),
     },
     model_info: {
       mode: "chat",
@@ -139,9 +138,6 @@ export function liteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown
       context_window_fallbacks: fallbackList(input.contextWindowFallbacks),
       // Checks a prompt against model_info.max_input_tokens (context-window fallback before the call).
       enable_pre_call_checks: true,
-      // Enforces litellm_params.rpm/tpm per model (router_utils/pre_call_checks/model_rate_limit_check.py);
-      // enable_pre_call_checks alone does not.
-      optional_pre_call_checks: ["enforce_model_rate_limits"],
       // allowed_fails / cooldown_time are left unset on purpose: each model is a single deployment,
       // which LiteLLM does not cool down unless allowed_fails is set, and cooling one down would send
       // all of its traffic to its fallback (the larger, scarcer model) for the whole cooldown.
@@ -154,6 +150,8 @@ export function liteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown
     },
     general_settings: {
       master_key: `os.environ/${MASTER_KEY_ENV}`,
+      // Each replica's share of the database's connections (LiteLLM's default is 100 per replica).
+      ...(input.databaseConnectionPoolLimit !== undefined ? { database_connection_pool_limit: input.databaseConnectionPoolLimit } : {}),
     },
   };
 }
