@@ -527,6 +527,10 @@ describe("InferenceRouter with teams", () => {
     expect(script).toContain("call /team/new");
     expect(script).toContain("call /team/update");
     expect(script).toContain("call /key/generate");
+    // Teams LiteLLM has that the list no longer names are deleted, with their keys.
+    expect(script).toContain('case " search support " in *" $t "*) continue ;; esac');
+    expect(script).toContain("call /team/delete /tmp/remove.json");
+    expect(script).toContain(`sed 's/.*"\\([^"]*\\)"$/\\1/'`);
     // Keys and the master key travel in memory-backed files, never on a command line or in the config.
     expect(script).toContain("-H @\"$H\"");
     expect(teamsJobRes.spec.template.spec.volume).toContainEqual({ name: "secrets", empty_dir: { medium: "Memory", size_limit: "1Mi" } });

@@ -22,8 +22,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { clusterClientSecurityGroup } from "../../private/datastore";
 import { elasticacheIdPrefix } from "../../private/elasticache-names";
 import { PolicyDocument } from "../../security/policy-document";
 
@@ -88,20 +87,14 @@ export class ResponseCacheResources extends Construct {
     this.userName = cacheUserName(base);
     const tags = props.tags;
 
-    const sg = new SecurityGroup(this, "security-group", {
+    const sg = clusterClientSecurityGroup(this, {
       name: `${base}-response-cache`,
       description: `Valkey (TLS) from the nodes of ${props.clusterName} to the response cache of router ${props.routerRef}`,
+      ruleDescription: "Valkey over TLS from the cluster's nodes and pods",
       vpcId: props.vpcId,
-      // No egress rule: the cache initiates no connection.
-      tags: { ...tags, Name: `${base}-response-cache` },
-    });
-    new VpcSecurityGroupIngressRule(this, "from-cluster", {
-      securityGroupId: sg.id,
-      description: "Valkey over TLS from the cluster's nodes and pods",
-      ipProtocol: "tcp",
-      fromPort: CACHE_PORT,
-      toPort: CACHE_PORT,
-      referencedSecurityGroupId: props.clientSecurityGroupId,
+      port: CACHE_PORT,
+      clientSecurityGroupId: props.clientSecurityGroupId,
+      tags,
     });
     const subnets = new ElasticacheSubnetGroup(this, "subnets", {
       name: base,

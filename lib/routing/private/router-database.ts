@@ -13,18 +13,14 @@
  * - Multi-AZ, 7 days of automated backups, deletion protection and a final snapshot, PostgreSQL and
  *   upgrade logs in KMS-encrypted log groups kept a year, Enhanced Monitoring every minute.
  */
-import { createHash } from "crypto";
-import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { awsContext } from "../../private/aws-context";
+import { clusterClientSecurityGroup, generatedSecret } from "../../private/datastore";
 import { roleNamePrefix, serviceRole } from "../../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../private/log-retention";
 import { EncryptionKey } from "../../security/encryption-key";
@@ -83,19 +79,14 @@ export class RouterDatabaseResources extends Construct {
     this.identifier = `${base}-litellm`;
     const tags = props.tags;
 
-    const sg = new SecurityGroup(this, "security-group", {
+    const sg = clusterClientSecurityGroup(this, {
       name: `${base}-litellm-db`,
       description: `PostgreSQL (TLS) from the nodes of ${props.clusterName} to the LiteLLM database of router ${props.routerRef}`,
+      ruleDescription: "PostgreSQL over TLS from the cluster's nodes and pods",
       vpcId: props.vpcId,
-      tags: { ...tags, Name: `${base}-litellm-db` },
-    });
-    new VpcSecurityGroupIngressRule(this, "from-cluster", {
-      securityGroupId: sg.id,
-      description: "PostgreSQL over TLS from the cluster's nodes and pods",
-      ipProtocol: "tcp",
-      fromPort: DATABASE_PORT,
-      toPort: DATABASE_PORT,
-      referencedSecurityGroupId: props.clientSecurityGroupId,
+      port: DATABASE_PORT,
+      clientSecurityGroupId: props.clientSecurityGroupId,
+      tags,
     });
     const subnets = new DbSubnetGroup(this, "subnets", {
       name: this.identifier,
@@ -137,27 +128,19 @@ export class RouterDatabaseResources extends Construct {
 
     // The admin password: generated in AWS during the apply, written write-only to the instance and
     // to a secret; Terraform keeps neither the value nor a hash of it.
-    const secret = new SecretsmanagerSecret(this, "admin-password", {
+    const admin = generatedSecret(this, "admin-password", {
       namePrefix: `${props.clusterName}/${props.routerRef}/database-admin-`,
       description: `Admin password of the LiteLLM database of router ${props.routerRef} on ${props.clusterName}; only its setup Job reads it`,
       kmsKeyId: props.encryptionKey.keyArn,
-      recoveryWindowInDays: 30,
+      version: 1,
+      length: 40,
+      ephemeralBase: `${base}_db_admin`,
       tags,
     });
+    const secret = admin.secret;
     this.adminSecretArn = secret.arn;
-    const ephemeral = `${base.replace(/[^a-zA-Z0-9]/g, "_")}_db_admin_${createHash("sha256").update(this.node.path).digest("hex").slice(0, 8)}`;
-    TerraformStack.of(this).addOverride(`ephemeral.aws_secretsmanager_random_password.${ephemeral}`, {
-      password_length: 40,
-      // Letters and digits only: no quoting in connection strings or shells.
-      exclude_punctuation: true,
-      require_each_included_type: true,
-    });
-    const password = `\${ephemeral.aws_secretsmanager_random_password.${ephemeral}.random_password}`;
-    this.adminPasswordVersion = new SecretsmanagerSecretVersion(this, "admin-password-value", {
-      secretId: secret.id,
-      secretStringWo: password,
-      secretStringWoVersion: 1,
-    });
+    const password = admin.generatedValue;
+    this.adminPasswordVersion = admin.version;
 
     this.instance = new DbInstance(this, "instance", {
       identifier: this.identifier,

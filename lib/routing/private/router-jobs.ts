@@ -6,10 +6,11 @@
  *   authenticate with IAM tokens (`GRANT rds_iam`) and makes it the database's owner. It is the
  *   only reader of the admin password (an init container fetches it into a memory volume).
  * - `<router>-teams-<hash>`: after the router has rolled out, creates or updates each team with its
- *   limits through LiteLLM's admin API (`/team/new`, else `/team/update`), and (re)binds each team's
+ *   limits through LiteLLM's admin API (`/team/new`, else `/team/update`), (re)binds each team's
  *   key, generated in AWS and held in its own secret, to the team (`/key/delete` by alias, then
- *   `/key/generate` with that value). Keys and bodies are passed to curl from memory-backed files,
- *   never on a command line.
+ *   `/key/generate` with that value), and deletes the teams LiteLLM has that the list no longer
+ *   names (`/team/delete`, which deletes their keys). Keys and bodies are passed to curl from
+ *   memory-backed files, never on a command line.
  *
  * Both run restricted (non-root, read-only root filesystem, no capabilities, no service account
  * token) and reach AWS with their own EKS Pod Identity roles.
@@ -255,6 +256,20 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
       `echo "team ${t.name}: limits and key in place"`,
     );
   });
+  // Teams are declared in code only: a team LiteLLM has that the list no longer names is deleted,
+  // and LiteLLM deletes its keys with it, so a removed team's key stops working.
+  const declared = props.teams.map((t) => t.name).join(" ");
+  script.push(
+    `code="$(curl -sS -o /tmp/teams -w '%{http_code}' "$ROUTER_URL/team/list" -H @"$H")"`,
+    `[ "$code" = 200 ] || { echo "listing teams: HTTP $code: $(cat /tmp/teams)" >&2; exit 1; }`,
+    `for t in $(grep -o '"team_id": *"[^"]*"' /tmp/teams | sed 's/.*"\\([^"]*\\)"$/\\1/' | sort -u); do`,
+    `  case " ${declared} " in *" $t "*) continue ;; esac`,
+    `  printf '{"team_ids":["%s"]}' "$t" > /tmp/remove.json`,
+    `  code="$(call /team/delete /tmp/remove.json)"`,
+    `  [ "$code" = 200 ] || { echo "removing team $t: HTTP $code: $(cat /tmp/response)" >&2; exit 1; }`,
+    `  echo "team $t: removed with its keys"`,
+    "done",
+  );
   const signature = JSON.stringify({ teams: props.teams.map((t) => ({ body: teamBody(t, props.models), version: t.keyVersion })), script });
   return job(scope, "teams", {
     ...props,
