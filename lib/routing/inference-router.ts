@@ -22,7 +22,7 @@ import { PodIdentityRole } from "../security/pod-identity-role";
 import { PolicyDocument } from "../security/policy-document";
 import { CACHE_PORT, cacheIdBase, cacheUserName, ResponseCacheResources } from "./private/response-cache";
 import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER, RouterDatabaseResources } from "./private/router-database";
-import { databaseSetupJob, teamsJob } from "./private/router-jobs";
+import { databaseSetupJob, fetchRdsCaBundle, teamsJob } from "./private/router-jobs";
 import {
   AUTO_MODEL_NAME,
   fallbackCycles,
@@ -96,6 +96,13 @@ export interface RouterDatabase {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Version of the generated admin password. Raising it writes a new random password to the
+   * instance and its secret (rotation, or recovery when an apply wrote only one of them); the setup
+   * Job is the only user of it.
+   * @default 1
+   */
+  readonly adminPasswordVersion?: number;
 }
 
 /** The router's optional response cache: ElastiCache for Valkey, encrypted at rest and in transit, IAM-authenticated. */
@@ -269,6 +276,8 @@ const CA_DIR = "/etc/ssl/upstream-ca";
  */
 const TRUST_DIR = "/run/trust";
 const TRUST_BUNDLE = `${TRUST_DIR}/ca-bundle.pem`;
+/** RDS's CA bundle, fetched by the init container when the router has a database. */
+const RDS_CA_FILE = `${TRUST_DIR}/rds-ca.pem`;
 /** The public CA bundle of the aws-cli image (Amazon Linux 2, ca-certificates). */
 const SYSTEM_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt";
 /** Connections each router replica may open to its database: 6 replicas stay far below a db.t4g.small's ~200. */
@@ -449,6 +458,8 @@ export class InferenceRouter extends Construct {
     if (isLiteral(dbInstanceClass) && !/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(dbInstanceClass)) p.add("database.instanceClass", `${show(dbInstanceClass)} is not an RDS instance class; use e.g. "db.t4g.small" or "db.m7g.large"`);
     if (!(Number.isInteger(dbStorage) && dbStorage >= 20 && dbStorage <= 1000)) p.add("database.allocatedStorageGiB", `${show(dbStorage)} must be whole GiB from 20 to 1000`);
     if (!(Number.isInteger(dbBackupDays) && dbBackupDays >= 7 && dbBackupDays <= 35)) p.add("database.backupRetentionDays", `${show(dbBackupDays)} must be whole days from 7 to 35 (RDS keeps at most 35; the compliance packs ask for 7)`);
+    const dbPasswordVersion = db.adminPasswordVersion ?? 1;
+    if (!(Number.isInteger(dbPasswordVersion) && dbPasswordVersion >= 1)) p.add("database.adminPasswordVersion", `${show(dbPasswordVersion)} must be a whole number, at least 1; raise it to write a new admin password`);
     if (withTeams && c.vpcCidr === undefined) p.add("teams", "need the cluster's VPC CIDR (connection.vpcCidr) for the router's egress policy to its database; give existingVpc.cidrBlock on the cluster");
 
     const ing = props.ingress;
@@ -585,6 +596,7 @@ export class InferenceRouter extends Construct {
           multiAz: db.multiAz ?? true,
           backupRetentionDays: dbBackupDays,
           deletionProtection: db.deletionProtection ?? true,
+          adminPasswordVersion: dbPasswordVersion,
           tags,
         })
       : undefined;
@@ -667,7 +679,10 @@ export class InferenceRouter extends Construct {
             `cat ${SYSTEM_CA_BUNDLE} ${CA_DIR}/ca.pem > ${TRUST_BUNDLE}`,
           ]
         : []),
+      // The database's CA bundle, so that the connection verifies the server (verify-full).
+      ...(database ? ["umask 022", ...fetchRdsCaBundle(RDS_CA_FILE)] : []),
     ].join("\n");
+    const trustVolume = pem !== undefined || database !== undefined;
     // --- the database's login: a one-off Job with the admin password, before the router starts ------
     const jobLabels = (component: string) => ({
       "app.kubernetes.io/name": `${name}-${component}`,
@@ -760,7 +775,8 @@ export class InferenceRouter extends Construct {
                 volumeMount: [
                   { name: "master-key", mountPath: SECRET_DIR },
                   { name: "fetch-tmp", mountPath: "/tmp" },
-                  ...(pem ? [{ name: "upstream-ca", mountPath: CA_DIR, readOnly: true }, { name: "trust", mountPath: TRUST_DIR }] : []),
+                  ...(pem ? [{ name: "upstream-ca", mountPath: CA_DIR, readOnly: true }] : []),
+                  ...(trustVolume ? [{ name: "trust", mountPath: TRUST_DIR }] : []),
                 ],
               },
             ],
@@ -789,6 +805,9 @@ export class InferenceRouter extends Construct {
                         { name: "DATABASE_USERNAME", value: DATABASE_USER },
                         { name: "DATABASE_NAME", value: DATABASE_NAME },
                         { name: "AWS_REGION_NAME", value: region },
+                        // Verify the server's certificate against RDS's CA bundle before the IAM token is sent.
+                        { name: "DATABASE_SSLMODE", value: "verify-full" },
+                        { name: "DATABASE_SSLROOTCERT", value: RDS_CA_FILE },
                         // Prisma's migrations at start need a writable directory (read-only root filesystem).
                         { name: "LITELLM_MIGRATION_DIR", value: "/tmp/litellm-migrations" },
                       ]
@@ -809,13 +828,14 @@ export class InferenceRouter extends Construct {
                   { name: "config", mountPath: CONFIG_DIR, readOnly: true },
                   { name: "master-key", mountPath: SECRET_DIR, readOnly: true },
                   { name: "tmp", mountPath: "/tmp" },
-                  ...(pem ? [{ name: "trust", mountPath: TRUST_DIR, readOnly: true }] : []),
+                  ...(trustVolume ? [{ name: "trust", mountPath: TRUST_DIR, readOnly: true }] : []),
                 ],
               },
             ],
             volume: [
               { name: "config", configMap: { name: configMapName } },
-              ...(pem ? [{ name: "upstream-ca", configMap: { name: `${name}-upstream-ca` } }, { name: "trust", emptyDir: { medium: "Memory", sizeLimit: "2Mi" } }] : []),
+              ...(pem ? [{ name: "upstream-ca", configMap: { name: `${name}-upstream-ca` } }] : []),
+              ...(trustVolume ? [{ name: "trust", emptyDir: { medium: "Memory", sizeLimit: "2Mi" } }] : []),
               // tmpfs: the key lives in the pod's memory only.
               { name: "master-key", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
               { name: "fetch-tmp", emptyDir: { sizeLimit: "64Mi" } },
@@ -922,6 +942,7 @@ export class InferenceRouter extends Construct {
         models: [...bySize.map((b) => b.alias), AUTO_MODEL_NAME],
         routerUrl: this.serviceUrl,
         podLabels: adminClient,
+        databaseId: (database as RouterDatabaseResources).instance.resourceId,
         dependsOn: [deployment, adminIngress, adminEgress, ...teamSecrets.map((t) => t.version), ...teamsRole.attachments, ...(teamsRole.association ? [teamsRole.association] : [])],
       });
       if (!cache) {

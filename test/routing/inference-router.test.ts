@@ -483,6 +483,10 @@ describe("InferenceRouter with teams", () => {
     expect(adminVersion.secret_string_wo).toBe(db.password_wo);
     expect(adminVersion.secret_string).toBeUndefined();
     expect(b.raw).not.toMatch(/"password"\s*:/);
+    // A new version writes a new password to both together.
+    const rotated = build({ teams: TEAMS, responseCache: {}, database: { adminPasswordVersion: 2 } });
+    expect(rotated.routerResources("aws_db_instance")[0].password_wo_version).toBe(2);
+    expect((rotated.routerResources("aws_secretsmanager_secret_version").find((v) => String(v.secret_id).includes("admin-password")) as Json).secret_string_wo_version).toBe(2);
   });
 
   it("connects the router with IAM tokens as the litellm login only, and bounds its connection pool", () => {
@@ -490,6 +494,9 @@ describe("InferenceRouter with teams", () => {
     expect(env).toMatchObject({ IAM_TOKEN_DB_AUTH: "True", DATABASE_PORT: "5432", DATABASE_USER: "litellm", DATABASE_NAME: "litellm" });
     expect(env.DATABASE_HOST).toMatch(/^\$\{aws_db_instance\..*\.address\}$/);
     expect(env.DATABASE_PASSWORD).toBeUndefined();
+    // The router verifies the database's certificate too, with the bundle its init container fetched.
+    expect(env).toMatchObject({ DATABASE_SSLMODE: "verify-full", DATABASE_SSLROOTCERT: "/run/trust/rds-ca.pem" });
+    expect(podSpec.init_container[0].command[2]).toContain("-o /run/trust/rds-ca.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
     expect(env.DATABASE_URL).toBeUndefined();
     const statements = b.routerResources("aws_iam_policy").map((p) => parseTemplateJson(p.policy)).flatMap((d) => d.Statement);
     const connect = statements.find((s: Json) => s.Sid === "ConnectToLiteLlmDatabase");
@@ -503,7 +510,9 @@ describe("InferenceRouter with teams", () => {
     const script = setup.spec.template.spec.container[0].command[2];
     expect(script).toContain("GRANT rds_iam TO litellm;");
     expect(script).toContain("ALTER DATABASE litellm OWNER TO litellm;");
-    expect(script).toContain("sslmode=require");
+    // The server's certificate and name are verified against RDS's CA bundle before the password is sent.
+    expect(script).toContain("sslmode=verify-full sslrootcert=/run/secrets/job/rds-ca.pem");
+    expect(setup.spec.template.spec.init_container[0].command[2]).toContain("curl -fsS --retry 3 --max-time 30 -o /run/secrets/job/rds-ca.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
     expect(script).not.toMatch(/psql[^\n]*password=/);
     expect(setup.wait_for_completion).toBe(true);
     const deployment = b.routerResources("kubernetes_deployment_v1")[0];
@@ -523,7 +532,12 @@ describe("InferenceRouter with teams", () => {
     const teamsJobRes = jobs.find((j) => j.metadata.name.startsWith("router-teams-")) as Json;
     const script = teamsJobRes.spec.template.spec.container[0].command[2];
     expect(script).toContain('"team_id":"search","team_alias":"search","models":["chat","large","auto"],"rpm_limit":120,"tpm_limit":200000');
-    expect(script).toContain('"team_id":"support","team_alias":"support","models":["chat","large","auto"],"rpm_limit":30,');
+    // A limit left out is sent as null: /team/update keeps fields that are missing.
+    expect(script).toContain('"team_id":"support","team_alias":"support","models":["chat","large","auto"],"rpm_limit":30,"tpm_limit":null');
+    // curl's %{http_code} reaches the shell through Terraform's template escape.
+    expect(script).toContain("-w '%%{http_code}'");
+    // An existing key is re-bound in place; only a new value replaces the key with the team's alias.
+    expect(script.indexOf("call /key/update")).toBeLessThan(script.indexOf("call /key/generate"));
     expect(script).toContain("call /team/new");
     expect(script).toContain("call /team/update");
     expect(script).toContain("call /key/generate");
@@ -534,7 +548,9 @@ describe("InferenceRouter with teams", () => {
     // Keys and the master key travel in memory-backed files, never on a command line or in the config.
     expect(script).toContain("-H @\"$H\"");
     expect(teamsJobRes.spec.template.spec.volume).toContainEqual({ name: "secrets", empty_dir: { medium: "Memory", size_limit: "1Mi" } });
-    expect(teamsJobRes.spec.template.spec.container[0].env.map((e: Json) => e.name)).toEqual(["ROUTER_URL", "HOME"]);
+    expect(teamsJobRes.spec.template.spec.container[0].env.map((e: Json) => e.name)).toEqual(["ROUTER_URL", "DATABASE_ID", "HOME"]);
+    // A replaced (empty) database re-runs the Job.
+    expect(teamsJobRes.spec.template.spec.container[0].env[1].value).toMatch(/^\$\{aws_db_instance\..*\.resource_id\}$/);
     expect(teamsJobRes.depends_on).toContainEqual(expect.stringMatching(/^kubernetes_deployment_v1\.router_deployment_/));
   });
 
@@ -566,12 +582,13 @@ describe("InferenceRouter with teams", () => {
   });
 
   it("refuses a bad team name and key version, a database without teams and database settings out of range", () => {
-    const msg = problemsOf({ teams: [{ name: "Search Team", keyVersion: 0 }], database: { instanceClass: "t4g.small", allocatedStorageGiB: 10, backupRetentionDays: 1 } });
+    const msg = problemsOf({ teams: [{ name: "Search Team", keyVersion: 0 }], database: { instanceClass: "t4g.small", allocatedStorageGiB: 10, backupRetentionDays: 1, adminPasswordVersion: 0 } });
     expect(msg).toMatch(/teams\[0\]\.name: "Search Team" must be 1-40 lower-case letters/);
     expect(msg).toMatch(/teams\[0\]\.keyVersion: 0 must be a whole number, at least 1/);
     expect(msg).toMatch(/database\.instanceClass: "t4g\.small" is not an RDS instance class/);
     expect(msg).toMatch(/database\.allocatedStorageGiB: 10 must be whole GiB from 20 to 1000/);
     expect(msg).toMatch(/database\.backupRetentionDays: 1 must be whole days from 7 to 35/);
+    expect(msg).toMatch(/database\.adminPasswordVersion: 0 must be a whole number, at least 1/);
     expect(problemsOf({ database: {} })).toMatch(/database: is given without teams/);
   });
 });

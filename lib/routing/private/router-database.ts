@@ -52,6 +52,8 @@ export interface RouterDatabaseResourcesProps {
   readonly multiAz: boolean;
   readonly backupRetentionDays: number;
   readonly deletionProtection: boolean;
+  /** Version of the generated admin password, written to the instance and its secret together. */
+  readonly adminPasswordVersion: number;
   readonly tags: Record<string, string>;
 }
 
@@ -132,7 +134,7 @@ export class RouterDatabaseResources extends Construct {
       namePrefix: `${props.clusterName}/${props.routerRef}/database-admin-`,
       description: `Admin password of the LiteLLM database of router ${props.routerRef} on ${props.clusterName}; only its setup Job reads it`,
       kmsKeyId: props.encryptionKey.keyArn,
-      version: 1,
+      version: props.adminPasswordVersion,
       length: 40,
       ephemeralBase: `${base}_db_admin`,
       tags,
@@ -155,7 +157,7 @@ export class RouterDatabaseResources extends Construct {
       dbName: DATABASE_NAME,
       username: DATABASE_ADMIN_USER,
       passwordWo: password,
-      passwordWoVersion: 1,
+      passwordWoVersion: props.adminPasswordVersion,
       iamDatabaseAuthenticationEnabled: true,
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [sg.id],

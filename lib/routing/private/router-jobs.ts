@@ -32,6 +32,20 @@ const POSTGRES_UID = 70;
 /** uid of `curl_user` in the curl image. */
 const CURL_UID = 100;
 const JOB_SECRET_DIR = "/run/secrets/job";
+/**
+ * Amazon RDS's certificate bundle for all commercial regions, from its trust store (the RDS User
+ * Guide's "Certificate bundles for all AWS Regions"); fetched over HTTPS, verified by public CAs.
+ * Other partitions (aws-cn, aws-us-gov) publish theirs elsewhere.
+ */
+export const RDS_CA_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
+
+/** Shell lines that fetch the RDS CA bundle to `path` and fail unless it holds certificates. */
+export function fetchRdsCaBundle(path: string): string[] {
+  return [
+    `curl -fsS --retry 3 --max-time 30 -o ${path} ${RDS_CA_BUNDLE_URL}`,
+    `grep -q 'BEGIN CERTIFICATE' ${path} || { echo "${RDS_CA_BUNDLE_URL} returned no certificate" >&2; exit 1; }`,
+  ];
+}
 
 /** The SQL of the setup Job; idempotent. */
 export const DATABASE_SETUP_SQL = [
@@ -172,15 +186,17 @@ export function databaseSetupJob(scope: Construct, props: CommonJobProps & {
       "set -eu",
       "umask 077",
       `aws secretsmanager get-secret-value --secret-id "$ADMIN_SECRET_ARN" --query SecretString --output text > ${JOB_SECRET_DIR}/admin-password`,
+      ...fetchRdsCaBundle(`${JOB_SECRET_DIR}/rds-ca.pem`),
     ].join("\n"),
     fetchEnv: [{ name: "ADMIN_SECRET_ARN", value: props.adminSecretArn }],
     image: POSTGRES_CLIENT_IMAGE,
     script: [
       "set -eu",
-      // PGPASSWORD is read from memory into the environment, never put on a command line.
+      // PGPASSWORD is read from memory into the environment, never put on a command line; verify-full
+      // checks the server's certificate and name before the password is sent.
       `PGPASSWORD="$(cat ${JOB_SECRET_DIR}/admin-password)"`,
       "export PGPASSWORD",
-      `psql "host=$DATABASE_HOST port=${DATABASE_PORT} dbname=${DATABASE_NAME} user=${DATABASE_ADMIN_USER} sslmode=require connect_timeout=10" -v ON_ERROR_STOP=1 <<'SQL'`,
+      `psql "host=$DATABASE_HOST port=${DATABASE_PORT} dbname=${DATABASE_NAME} user=${DATABASE_ADMIN_USER} sslmode=verify-full sslrootcert=${JOB_SECRET_DIR}/rds-ca.pem connect_timeout=10" -v ON_ERROR_STOP=1 <<'SQL'`,
       DATABASE_SETUP_SQL,
       "SQL",
     ].join("\n"),
@@ -194,8 +210,9 @@ function teamBody(team: JobTeam, models: readonly string[]): string {
     team_id: team.name,
     team_alias: team.name,
     models,
-    ...(team.requestsPerMinute !== undefined ? { rpm_limit: team.requestsPerMinute } : {}),
-    ...(team.tokensPerMinute !== undefined ? { tpm_limit: team.tokensPerMinute } : {}),
+    // Always sent: /team/update keeps a field that is left out, so a removed limit must be null.
+    rpm_limit: team.requestsPerMinute ?? null,
+    tpm_limit: team.tokensPerMinute ?? null,
     metadata: { managed_by: "cdktf-secure-inference" },
   });
 }
@@ -214,6 +231,8 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
   /** In-cluster URL of the router's Service. */
   routerUrl: string;
   podLabels: Record<string, string>;
+  /** The database's resource id: a replaced database (empty) re-runs the Job. */
+  databaseId: string;
 }): JobV1 {
   const fetch = [
     "set -eu",
@@ -228,6 +247,7 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
     fetch.push(
       `k="$(aws secretsmanager get-secret-value --secret-id "$TEAM_KEY_SECRET_ARN_${i}" --query SecretString --output text)"`,
       `printf '{"key":"%s","key_alias":"${teamKeyAlias(t.name)}","team_id":"${t.name}","metadata":{"managed_by":"cdktf-secure-inference"}}' "$k" > ${JOB_SECRET_DIR}/key-${i}.json`,
+      `printf '{"key":"%s","key_alias":"${teamKeyAlias(t.name)}","team_id":"${t.name}"}' "$k" > ${JOB_SECRET_DIR}/key-update-${i}.json`,
       "unset k",
     );
   });
@@ -235,7 +255,7 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
     "set -eu",
     `H=${JOB_SECRET_DIR}/auth-header`,
     // POST <path> <body file>; prints the HTTP status, the response body goes to /tmp/response.
-    `call() { curl -sS -o /tmp/response -w '%{http_code}' -X POST "$ROUTER_URL$1" -H @"$H" -H 'Content-Type: application/json' --data @"$2"; }`,
+    `call() { curl -sS -o /tmp/response -w '%%{http_code}' -X POST "$ROUTER_URL$1" -H @"$H" -H 'Content-Type: application/json' --data @"$2"; }`,
     // The Deployment has rolled out, but give its readiness a minute in case of a restart.
     `i=0; until curl -fsS -o /dev/null "$ROUTER_URL/health/readiness"; do i=$((i+1)); [ "$i" -lt 30 ] || { echo "the router at $ROUTER_URL is not ready" >&2; exit 1; }; sleep 2; done`,
   ];
@@ -248,11 +268,16 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
       `code="$(call /team/new /tmp/team-${i}.json)"`,
       `if [ "$code" != 200 ] && grep -q 'already exists' /tmp/response; then code="$(call /team/update /tmp/team-${i}.json)"; fi`,
       `[ "$code" = 200 ] || { echo "team ${t.name}: HTTP $code: $(cat /tmp/response)" >&2; exit 1; }`,
-      `printf '{"key_aliases":["${teamKeyAlias(t.name)}"]}' > /tmp/delete-${i}.json`,
+      // A key LiteLLM already has is only re-bound (no gap for its callers); a new value (first run,
+      // rotation, a new database) replaces the key with the team's alias.
+      `code="$(call /key/update ${JOB_SECRET_DIR}/key-update-${i}.json)"`,
+      `if [ "$code" != 200 ]; then`,
+      `  printf '{"key_aliases":["${teamKeyAlias(t.name)}"]}' > /tmp/delete-${i}.json`,
       // No key with that alias yet is fine; the generate below fails on anything else.
-      `call /key/delete /tmp/delete-${i}.json > /dev/null || true`,
-      `code="$(call /key/generate ${JOB_SECRET_DIR}/key-${i}.json)"`,
-      `[ "$code" = 200 ] || { echo "key of team ${t.name}: HTTP $code: $(cat /tmp/response)" >&2; exit 1; }`,
+      `  call /key/delete /tmp/delete-${i}.json > /dev/null || true`,
+      `  code="$(call /key/generate ${JOB_SECRET_DIR}/key-${i}.json)"`,
+      `  [ "$code" = 200 ] || { echo "key of team ${t.name}: HTTP $code: $(cat /tmp/response)" >&2; exit 1; }`,
+      `fi`,
       `echo "team ${t.name}: limits and key in place"`,
     );
   });
@@ -260,7 +285,7 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
   // and LiteLLM deletes its keys with it, so a removed team's key stops working.
   const declared = props.teams.map((t) => t.name).join(" ");
   script.push(
-    `code="$(curl -sS -o /tmp/teams -w '%{http_code}' "$ROUTER_URL/team/list" -H @"$H")"`,
+    `code="$(curl -sS -o /tmp/teams -w '%%{http_code}' "$ROUTER_URL/team/list" -H @"$H")"`,
     `[ "$code" = 200 ] || { echo "listing teams: HTTP $code: $(cat /tmp/teams)" >&2; exit 1; }`,
     `for t in $(grep -o '"team_id": *"[^"]*"' /tmp/teams | sed 's/.*"\\([^"]*\\)"$/\\1/' | sort -u); do`,
     `  case " ${declared} " in *" $t "*) continue ;; esac`,
@@ -280,6 +305,6 @@ export function teamsJob(scope: Construct, props: CommonJobProps & {
     fetchEnv: env,
     image: CURL_IMAGE,
     script: script.join("\n"),
-    env: [{ name: "ROUTER_URL", value: props.routerUrl }],
+    env: [{ name: "ROUTER_URL", value: props.routerUrl }, { name: "DATABASE_ID", value: props.databaseId }],
   });
 }
