@@ -322,8 +322,10 @@ const ROUTER_PRE_STOP_SECONDS = 20;
  * admin API. Each team's key is generated in AWS into its own secret (`teamKeySecretArns`; raise
  * `keyVersion` to rotate it); give a team read access to its secret. LiteLLM counts limits in each
  * replica's memory unless it has Redis, so with teams turn on `responseCache`, whose Redis it then
- * shares (synth warns otherwise). Removing a team from `teams` deletes its secret but not its LiteLLM
- * team and key: delete those with `/team/delete` and `/key/delete`.
+ * shares (synth warns otherwise). Teams are declared in code only: the Job deletes the LiteLLM teams
+ * the list no longer names, with their keys. The setup Job and the router verify the database's
+ * certificate (verify-full) against RDS's CA bundle, which their init containers fetch from RDS's
+ * trust store (commercial partition).
  *
  * Response cache (`responseCache`, off by default): LiteLLM's exact-match Redis cache on an
  * ElastiCache for Valkey replication group, encrypted at rest with the router's key and in transit
