@@ -11,6 +11,22 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 
+/** Where a router's datastore lives and what names it: shared by its cache and its database. */
+export interface DatastorePlacement {
+  /** Lower-case id prefix of the router's datastores: `<cluster prefix>-<hash of the router's path>`. */
+  readonly idBase: string;
+  /** Cluster name, for names and descriptions. */
+  readonly clusterName: string;
+  /** `<namespace>/<name>` of the router, for descriptions. */
+  readonly routerRef: string;
+  readonly vpcId: string;
+  /** The cluster's private subnets. */
+  readonly subnetIds: string[];
+  /** Security group of the cluster's nodes (EKS cluster security group), the only one admitted. */
+  readonly clientSecurityGroupId: string;
+  readonly tags: Record<string, string>;
+}
+
 /**
  * A security group (construct id "security-group") admitting TCP `port` from the cluster security
  * group only (rule id "from-cluster"), with no egress rule: a datastore initiates no connection.

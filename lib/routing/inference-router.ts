@@ -568,30 +568,23 @@ export class InferenceRouter extends Construct {
     const keyValue = masterKey.version;
     this.masterKeySecretArn = secret.arn;
 
-    const cache = cacheBase
+    // The router's datastores: private subnets, reachable from the cluster's nodes only.
+    const placement = idBase
+      ? { idBase, clusterName: c.clusterName, routerRef: `${ns}/${name}`, vpcId: c.vpcId, subnetIds: c.privateSubnetIds, clientSecurityGroupId: c.clusterSecurityGroupId, tags }
+      : undefined;
+    const cache = cacheBase && placement
       ? new ResponseCacheResources(this, "response-cache", {
-          idBase: cacheBase,
-          clusterName: c.clusterName,
-          routerRef: `${ns}/${name}`,
-          vpcId: c.vpcId,
-          subnetIds: c.privateSubnetIds,
-          clientSecurityGroupId: c.clusterSecurityGroupId,
+          ...placement,
           kmsKeyArn: this.encryptionKey.keyArn,
           nodeType: cacheNodeType,
           replicas: cacheReplicas,
-          tags,
         })
       : undefined;
 
     // --- teams: LiteLLM's database and one generated key per team ---------------------------------
-    const database = withTeams
+    const database = withTeams && placement
       ? new RouterDatabaseResources(this, "database", {
-          idBase: idBase as string,
-          clusterName: c.clusterName,
-          routerRef: `${ns}/${name}`,
-          vpcId: c.vpcId,
-          subnetIds: c.privateSubnetIds,
-          clientSecurityGroupId: c.clusterSecurityGroupId,
+          ...placement,
           encryptionKey: this.encryptionKey,
           instanceClass: dbInstanceClass,
           allocatedStorageGiB: dbStorage,
@@ -599,7 +592,6 @@ export class InferenceRouter extends Construct {
           backupRetentionDays: dbBackupDays,
           deletionProtection: db.deletionProtection ?? true,
           adminPasswordVersion: dbPasswordVersion,
-          tags,
         })
       : undefined;
     this.databaseIdentifier = database?.identifier;

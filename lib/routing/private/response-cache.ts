@@ -22,7 +22,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { clusterClientSecurityGroup } from "../../private/datastore";
+import { clusterClientSecurityGroup, DatastorePlacement } from "../../private/datastore";
 import { elasticacheIdPrefix } from "../../private/elasticache-names";
 import { PolicyDocument } from "../../security/policy-document";
 
@@ -38,21 +38,10 @@ export const CACHE_ENGINE_VERSION = "8.0";
  */
 const USER_ENGINE = "redis";
 
-export interface ResponseCacheResourcesProps {
-  /** From {@link cacheIdBase}: every id starts with it. */
-  readonly idBase: string;
-  /** Cluster name, for descriptions. */
-  readonly clusterName: string;
-  /** `<namespace>/<name>` of the router, for descriptions and tags. */
-  readonly routerRef: string;
-  readonly vpcId: string;
-  readonly subnetIds: string[];
-  /** Security group of the cluster's nodes (EKS cluster security group). */
-  readonly clientSecurityGroupId: string;
+export interface ResponseCacheResourcesProps extends DatastorePlacement {
   readonly kmsKeyArn: string;
   readonly nodeType: string;
   readonly replicas: number;
-  readonly tags: Record<string, string>;
 }
 
 /**

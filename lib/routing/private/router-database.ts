@@ -20,7 +20,7 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { awsContext } from "../../private/aws-context";
-import { clusterClientSecurityGroup, generatedSecret } from "../../private/datastore";
+import { clusterClientSecurityGroup, DatastorePlacement, generatedSecret } from "../../private/datastore";
 import { roleNamePrefix, serviceRole } from "../../private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../private/log-retention";
 import { EncryptionKey } from "../../security/encryption-key";
@@ -37,15 +37,7 @@ export const DATABASE_ADMIN_USER = "litellm_admin";
 /** Engine major version (RDS picks and upgrades the minor version). */
 export const DATABASE_ENGINE_VERSION = "17";
 
-export interface RouterDatabaseResourcesProps {
-  /** Lower-case id prefix shared with the response cache: `<cluster prefix>-<hash>`. */
-  readonly idBase: string;
-  readonly clusterName: string;
-  readonly routerRef: string;
-  readonly vpcId: string;
-  readonly subnetIds: string[];
-  /** Security group of the cluster's nodes (EKS cluster security group). */
-  readonly clientSecurityGroupId: string;
+export interface RouterDatabaseResourcesProps extends DatastorePlacement {
   readonly encryptionKey: EncryptionKey;
   readonly instanceClass: string;
   readonly allocatedStorageGiB: number;
@@ -54,7 +46,6 @@ export interface RouterDatabaseResourcesProps {
   readonly deletionProtection: boolean;
   /** Version of the generated admin password, written to the instance and its secret together. */
   readonly adminPasswordVersion: number;
-  readonly tags: Record<string, string>;
 }
 
 /** The AWS resources of a router's database. */
