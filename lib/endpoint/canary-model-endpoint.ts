@@ -375,6 +375,9 @@ export class CanaryModelEndpoint extends Construct {
     p.addAll(serverProblems);
     // Rendered once, when valid; everything below reads this.
     const rendered = serverProblems.length === 0 ? server.render(ctx) : undefined;
+    if (rendered?.maxModelLen !== undefined && load && Number.isInteger(load.meanInputTokens) && Number.isInteger(load.meanOutputTokens) && load.meanInputTokens + load.meanOutputTokens > rendered.maxModelLen) {
+      p.add("load", `a mean request of ${load.meanInputTokens} input + ${load.meanOutputTokens} output tokens exceeds the server's maxModelLen ${rendered.maxModelLen}, so most requests would be refused; raise the server's maxModelLen or correct the declared load`);
+    }
     if (rendered?.maxModelLen !== undefined && prefix >= rendered.maxModelLen) {
       p.add("sharedPrefixTokens", `${prefix} is not shorter than the server's maxModelLen ${rendered.maxModelLen}, and the shared prefix is part of every prompt; raise the server's maxModelLen above it or state the prefix actually shared`);
     }

@@ -318,6 +318,8 @@ describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
     expect(budgetOf(build({ server }))).toBe("8192");
     expect(budgetOf(build({ server, sharedPrefixTokens: 10000 }))).toBe("10240");
     expect(problemsOf({ sharedPrefixTokens: 8192 })).toMatch(/sharedPrefixTokens: 8192 is not shorter than the server's maxModelLen 8192/);
+    // A declared mean request longer than the context cannot be served.
+    expect(problemsOf({ load: { requestsPerSecond: 1, meanInputTokens: 8000, meanOutputTokens: 500 } })).toMatch(/load: a mean request of 8000 input \+ 500 output tokens exceeds the server's maxModelLen 8192/);
 
     const { cluster, serving } = platformAndServing();
     new CanaryModelEndpoint(serving, "small-budget", chatProps(cluster, {
