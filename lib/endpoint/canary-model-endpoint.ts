@@ -25,6 +25,7 @@ import { GpuCatalog } from "../planning/gpu-catalog";
 import { DeclaredLoad, estimateReplicas, explainFit, GPU_PERFORMANCE, ModelArchitecture, ModelDtype, ModelFit, modelFit, ModelFitInput, ModelQuantization, ReplicaEstimate } from "../planning/capacity";
 import { CapacityPlan, PlannedEndpoint } from "../planning/capacity-plan";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
+import { restrictedContainerSecurity } from "../private/pod-security";
 import { awsContext } from "../private/aws-context";
 import { modelReadPolicy } from "../private/model-read-policy";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
@@ -581,13 +582,7 @@ export class CanaryModelEndpoint extends Construct {
       fsGroup: this.container.runAsUser,
       seccompProfile: { type: "RuntimeDefault" as const },
     };
-    const containerSecurity = (readOnlyRoot: boolean) => ({
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: readOnlyRoot,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    });
+    const containerSecurity = restrictedContainerSecurity;
     const modelVolumeGiB = Math.ceil(weightsGiB * 1.1 + 1);
     const writable = this.container.writablePaths.map((path, i) => ({ path, volume: `writable-${i}` }));
     const instance = GpuCatalog.get(gpuPool.instanceTypes[0]);

@@ -109,3 +109,13 @@ export function generatedSecret(scope: Construct, id: string, props: {
   });
   return { secret, version, generatedValue };
 }
+
+/**
+ * The prefix of a router's ElastiCache and RDS ids (lower-case letters, digits and single hyphens,
+ * starting with a letter; replication group ids take at most 40 characters): the first 20
+ * characters of the cluster name, normalized. GitHub deploy roles scope their ElastiCache and RDS
+ * permissions to the same prefix of their resource name prefix.
+ */
+export function datastoreIdPrefix(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/-{2,}/g, "-").slice(0, 20).replace(/-+$/, "");
+}

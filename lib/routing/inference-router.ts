@@ -15,6 +15,7 @@ import type { ClusterConnection } from "../cluster/secure-inference-cluster";
 import { CanaryModelEndpoint, MODEL_FETCH_IMAGE } from "../endpoint/canary-model-endpoint";
 import { generatedSecret } from "../private/datastore";
 import { imageProblems } from "../private/images";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../private/pod-security";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
@@ -645,13 +646,7 @@ export class InferenceRouter extends Construct {
       });
     }
 
-    const containerSecurity = {
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-    };
+    const containerSecurity = restrictedContainerSecurity();
     // The key is read into the process environment (LiteLLM reads master_key from os.environ) and
     // never printed; the check makes an unreadable or empty key fail the start instead of starting open.
     const startScript = [
@@ -740,13 +735,7 @@ export class InferenceRouter extends Construct {
             serviceAccountName: name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(ROUTER_UID),
-              runAsGroup: String(ROUTER_UID),
-              fsGroup: String(ROUTER_UID),
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPodSecurity(ROUTER_UID),
             // No toleration of the GPU taint: the router runs on the system nodes, never on a GPU.
             topologySpreadConstraint: [
               { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: selector }] },

@@ -5,7 +5,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { awsContext } from "../private/aws-context";
-import { elasticacheIdPrefix } from "../private/elasticache-names";
+import { datastoreIdPrefix } from "../private/datastore";
 import { Problems, isLiteral, show } from "../private/validation";
 import { PolicyConditions, PolicyDocument, PolicyStatementProps } from "./policy-document";
 
@@ -311,12 +311,12 @@ interface StatementGroup {
  * 16 characters (lib/private/iam.ts roleNamePrefix leaves 38 - purpose - 2 characters, and purposes run to 20),
  * bucket names its first 20, lower-cased, and the audit trail its first 34, lower-cased (SecureInferenceCluster);
  * key aliases and log groups carry either the name or that trail name. ElastiCache and RDS ids start with
- * elasticacheIdPrefix of it (lower-cased, normalized, first 20 characters).
+ * datastoreIdPrefix of it (lower-cased, normalized, first 20 characters).
  */
-function namePrefixes(prefix: string): { iam: string; s3: string; eks: string; trail: string; cache: string; database: string; named: string[] } {
+function namePrefixes(prefix: string): { iam: string; s3: string; eks: string; trail: string; datastore: string; named: string[] } {
   const lower = prefix.toLowerCase();
-  const ids = elasticacheIdPrefix(prefix);
-  return { iam: prefix.slice(0, 16), s3: lower.slice(0, 20), eks: prefix, trail: lower.slice(0, 34), cache: ids, database: ids, named: [...new Set([prefix, lower.slice(0, 34)])] };
+  const ids = datastoreIdPrefix(prefix);
+  return { iam: prefix.slice(0, 16), s3: lower.slice(0, 20), eks: prefix, trail: lower.slice(0, 34), datastore: ids, named: [...new Set([prefix, lower.slice(0, 34)])] };
 }
 
 /** ElastiCache resources of the router response caches: ids start with the cache prefix; the engines' default parameter groups are named in CreateReplicationGroup. */
@@ -340,7 +340,7 @@ function databaseResources(arn: (service: string, resource: string) => string, d
  * exports "/aws/rds/instance/<identifier>/<log>", whose identifier starts with the database prefix, not the name.
  */
 function logGroupResources(arn: (service: string, resource: string) => string, names: ReturnType<typeof namePrefixes>): string[] {
-  return [...names.named.map((n) => arn("logs", `log-group:/aws/*/${n}*`)), arn("logs", `log-group:/aws/rds/instance/${names.database}*`)];
+  return [...names.named.map((n) => arn("logs", `log-group:/aws/*/${n}*`)), arn("logs", `log-group:/aws/rds/instance/${names.datastore}*`)];
 }
 
 /** The role's own name prefix. It must not start with the managed prefix, or the role could rewrite its own permissions. */
@@ -433,14 +433,14 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
     {
       name: "cache",
       statements: [
-        { sid: "ElastiCacheManageResponseCaches", actions: [...ELASTICACHE_DEPLOY], resources: cacheResources(arn, names.cache) },
+        { sid: "ElastiCacheManageResponseCaches", actions: [...ELASTICACHE_DEPLOY], resources: cacheResources(arn, names.datastore) },
         { sid: "ElastiCacheRead", actions: [...ELASTICACHE_READ], resources: ["*"] },
       ],
     },
     {
       name: "database",
       statements: [
-        { sid: "RdsManageLitellmDatabases", actions: [...RDS_DEPLOY], resources: databaseResources(arn, names.database) },
+        { sid: "RdsManageLitellmDatabases", actions: [...RDS_DEPLOY], resources: databaseResources(arn, names.datastore) },
         { sid: "RdsUseDefaultOptionGroups", actions: [...RDS_DEFAULT_OPTION_GROUP], resources: [arn("rds", "og:default:postgres-*")] },
         { sid: "RdsRead", actions: [...RDS_READ], resources: ["*"] },
         // Storage and Performance Insights encryption with the caller's permissions (RDS User Guide, "AWS KMS key management").
@@ -546,7 +546,7 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       name: "database",
       statements: [
         { sid: "RdsRead", actions: [...RDS_READ], resources: ["*"] },
-        { sid: "RdsReadTags", actions: ["rds:ListTagsForResource"], resources: databaseResources(arn, names.database) },
+        { sid: "RdsReadTags", actions: ["rds:ListTagsForResource"], resources: databaseResources(arn, names.datastore) },
       ],
     },
     {

@@ -22,8 +22,7 @@ import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { clusterClientSecurityGroup, DatastorePlacement } from "../../private/datastore";
-import { elasticacheIdPrefix } from "../../private/elasticache-names";
+import { clusterClientSecurityGroup, DatastorePlacement, datastoreIdPrefix } from "../../private/datastore";
 import { PolicyDocument } from "../../security/policy-document";
 
 /** Valkey's port. */
@@ -50,7 +49,7 @@ export interface ResponseCacheResourcesProps extends DatastorePlacement {
  * roles are scoped to), then a hash of the construct path (unique per router).
  */
 export function cacheIdBase(clusterName: string, constructPath: string): string {
-  return `${elasticacheIdPrefix(clusterName)}-${createHash("sha256").update(constructPath).digest("hex").slice(0, 8)}`;
+  return `${datastoreIdPrefix(clusterName)}-${createHash("sha256").update(constructPath).digest("hex").slice(0, 8)}`;
 }
 
 /** The router's ElastiCache user (IAM mode: user name = user id). */

@@ -21,6 +21,7 @@ import { Construct } from "constructs";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../../private/pod-security";
 import { DATABASE_ADMIN_USER, DATABASE_NAME, DATABASE_PORT, DATABASE_USER } from "./router-database";
 
 /** psql for the setup Job: the official PostgreSQL image (Alpine), from ECR Public's Docker official-images mirror. */
@@ -79,13 +80,7 @@ interface CommonJobProps {
   readonly dependsOn: ITerraformDependable[];
 }
 
-const SECURITY = {
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-};
+const SECURITY = restrictedContainerSecurity();
 
 function shortHash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 8);
@@ -120,13 +115,7 @@ function job(scope: Construct, id: string, props: CommonJobProps & {
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           restartPolicy: "Never",
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: String(props.uid),
-            runAsGroup: String(props.uid),
-            fsGroup: String(props.uid),
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: restrictedPodSecurity(props.uid),
           initContainer: [
             {
               name: "fetch-secrets",
