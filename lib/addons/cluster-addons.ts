@@ -5,7 +5,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ClusterProviders } from "./cluster-providers";
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION, DEFAULT_CONTROLLER_SERVICE_ACCOUNTS } from "../cluster/controller-roles";
 import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
-import type { ClusterConnection } from "../cluster/secure-inference-cluster";
+import type { ClusterConnection } from "../cluster/cluster-connection";
 import { Problems, isLiteral, show } from "../private/validation";
 
 /** The add-ons ClusterAddons installs, one Helm release each. */

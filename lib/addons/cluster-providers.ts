@@ -2,7 +2,7 @@ import { Fn, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import type { ClusterConnection } from "../cluster/secure-inference-cluster";
+import type { ClusterConnection } from "../cluster/cluster-connection";
 import { ValidationError } from "../errors";
 
 /** The client-go credential plugin API version that `aws eks get-token` speaks. */

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1, NetworkPolicyV1SpecIngressFrom } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
-import type { ClusterConnection } from "../cluster/secure-inference-cluster";
+import type { ClusterConnection } from "../cluster/cluster-connection";
 import { isDnsLabel, isLiteral, isOpenToWorld, parseCidr, Problems, show } from "../private/validation";
 import { ClusterProviders } from "./cluster-providers";
 

@@ -5,11 +5,11 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { awsContext } from "../private/aws-context";
-import { roleNamePrefix } from "../private/iam";
+import { roleNamePrefix } from "../security/private/iam";
 import { Problems, isDnsLabel, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
 import { HumanTrust, MFA_MAX_AGE_RANGE, humanTrustStatement } from "../security/human-role-trust";
 import { PolicyDocument } from "../security/policy-document";
-import type { ClusterAccessPolicy, SecureInferenceCluster } from "./secure-inference-cluster";
+import type { ClusterAccessPolicy, ClusterAccessTarget } from "./access-entry";
 
 /** Who may assume one human role. */
 export interface HumanRoleOptions extends HumanTrust {}
@@ -81,7 +81,7 @@ export interface ClusterAccessOptions {
 /** Props of a ClusterAccess. */
 export interface ClusterAccessProps extends ClusterAccessOptions {
   /** The cluster the roles are mapped into. */
-  readonly cluster: SecureInferenceCluster;
+  readonly cluster: ClusterAccessTarget;
   /**
    * CloudTrail log group to count break-glass use in (required when breakGlass is set).
    * @default - none
@@ -182,7 +182,7 @@ export class ClusterAccess extends Construct {
       namePrefix: roleNamePrefix(name, "describe"),
       description: `Read the description of EKS cluster ${name} (for kubeconfig)`,
       policy: new PolicyDocument([
-        { sid: "DescribeCluster", actions: ["eks:DescribeCluster", "eks:ListAccessEntries", "eks:ListAssociatedAccessPolicies"], resources: [cluster.cluster.arn] },
+        { sid: "DescribeCluster", actions: ["eks:DescribeCluster", "eks:ListAccessEntries", "eks:ListAssociatedAccessPolicies"], resources: [cluster.clusterArn] },
         { sid: "ListClusters", actions: ["eks:ListClusters"], resources: ["*"] },
       ]).toJson(),
       tags,

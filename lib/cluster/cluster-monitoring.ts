@@ -8,7 +8,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
 import { awsContext } from "../private/aws-context";
-import { roleNamePrefix, serviceRole } from "../private/iam";
+import { roleNamePrefix, serviceRole } from "../security/private/iam";
 import { Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
 import { PolicyDocument } from "../security/policy-document";

@@ -19,7 +19,7 @@ import { addSuppression } from "../compliance/suppressions";
 import { EncryptionKey } from "../security/encryption-key";
 import { PolicyDocument } from "../security/policy-document";
 import { awsContext } from "../private/aws-context";
-import { roleNamePrefix, serviceRole } from "../private/iam";
+import { roleNamePrefix, serviceRole } from "../security/private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
 import { Problems, isLiteral, parseCidr, show } from "../private/validation";
 

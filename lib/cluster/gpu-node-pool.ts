@@ -4,17 +4,10 @@ import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
+import { CapacityType, GPU_AMI_TYPES, GpuAmiType } from "../planning/gpu-pool-description";
 import { Problems, isDnsLabel, isLiteral, show } from "../private/validation";
 import { GPU_TAINT, NodeLabels } from "./node-labels";
 import { createManagedNodeGroup, isBottlerocket } from "./private/managed-node-group";
-
-/** AMI types a GPU pool can run. Bottlerocket ships the NVIDIA device plugin; AL2023 needs the device plugin add-on. */
-export const GPU_AMI_TYPES = ["BOTTLEROCKET_x86_64_NVIDIA", "AL2023_x86_64_NVIDIA"] as const;
-/** An AMI type a GPU pool can run. */
-export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
-
-/** Capacity types of a managed node group. */
-export type CapacityType = "ON_DEMAND" | "SPOT";
 
 /** A GPU node pool as a user declares it on SecureInferenceCluster. */
 export interface GpuNodePoolOptions {

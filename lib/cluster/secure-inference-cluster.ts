@@ -2,7 +2,6 @@ import { TerraformOutput, TerraformStack, Token, dependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksAccessEntry } from "@cdktf/provider-aws/lib/eks-access-entry";
-import { EksAccessPolicyAssociation } from "@cdktf/provider-aws/lib/eks-access-policy-association";
 import { EksAddon } from "@cdktf/provider-aws/lib/eks-addon";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
@@ -15,19 +14,21 @@ import { GpuCatalog } from "../planning/gpu-catalog";
 import { AuditTrail, AuditTrailOptions } from "../security/audit-trail";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import { SecureBucket } from "../security/secure-bucket";
+import { AccessEntry, ClusterAccessGrant, ClusterAccessTarget } from "./access-entry";
 import { ClusterAccess, ClusterAccessOptions } from "./cluster-access";
+import { ClusterConnection } from "./cluster-connection";
 import { ClusterMonitoring, ClusterMonitoringOptions } from "./cluster-monitoring";
 import { ControllerName, ControllerRoles, ControllerServiceAccount } from "./controller-roles";
 import { AwsContext, awsContext } from "../private/aws-context";
-import { roleNamePrefix, serviceRole } from "../private/iam";
+import { roleNamePrefix, serviceRole } from "../security/private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
-import { Problems, isDnsLabel, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
+import { Problems, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
 import { ValidationError } from "../errors";
 import { EncryptionKey } from "../security/encryption-key";
 import { CapacityPlan } from "../planning/capacity-plan";
-import { modelReadPolicy } from "../private/model-read-policy";
+import { modelReadPolicy } from "../security/private/model-read-policy";
 import { ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
-import { GpuAmiType, GpuNodePool, GpuNodePoolOptions, CapacityType } from "./gpu-node-pool";
+import { GpuNodePool, GpuNodePoolOptions } from "./gpu-node-pool";
 import { NodeLabels } from "./node-labels";
 import { createManagedNodeGroup } from "./private/managed-node-group";
 
@@ -42,35 +43,6 @@ export const OLDEST_SUPPORTED_KUBERNETES_VERSION = "1.32";
 
 /** All five EKS control-plane log types: the audit trail of the Kubernetes API. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-
-/** EKS access policies a principal can be granted. */
-/**
- * EKS access policies: cluster admin, namespace admin, edit, view, and AdminView (read every
- * resource, Secrets included: what a CI plan role needs to diff Helm releases).
- */
-export type ClusterAccessPolicy = "ClusterAdmin" | "Admin" | "Edit" | "View" | "AdminView";
-
-/** EKS managed access policy name of each ClusterAccessPolicy. */
-const ACCESS_POLICY_NAMES: Record<ClusterAccessPolicy, string> = {
-  ClusterAdmin: "AmazonEKSClusterAdminPolicy",
-  Admin: "AmazonEKSAdminPolicy",
-  Edit: "AmazonEKSEditPolicy",
-  View: "AmazonEKSViewPolicy",
-  AdminView: "AmazonEKSAdminViewPolicy",
-};
-
-/** Kubernetes access for one IAM principal, through an EKS access entry. */
-export interface ClusterAccessGrant {
-  /** ARN of the IAM role (or user) that receives access. Prefer roles that require MFA to assume. */
-  readonly principalArn: string;
-  /** The EKS access policy to associate. */
-  readonly policy: ClusterAccessPolicy;
-  /**
-   * Namespaces the policy is limited to. Not allowed for "ClusterAdmin".
-   * @default - the whole cluster
-   */
-  readonly namespaces?: string[];
-}
 
 /** An existing VPC to place the cluster in instead of creating one. */
 export interface ExistingVpc {
@@ -269,106 +241,19 @@ export interface ModelReadGrant {
   readonly prefix?: string;
 }
 
-/** A GPU pool as later stacks see it: plain values, known at synth time, for placement and planning. */
-export interface GpuPoolDescription {
-  /** Pool name. */
-  readonly name: string;
-  /** Instance types, in order of preference. */
-  readonly instanceTypes: string[];
-  /** GPU model of every node. */
-  readonly gpuModel: string;
-  /** GPUs per node. */
-  readonly gpuCount: number;
-  /** Memory per GPU in GiB. */
-  readonly gpuMemoryGiB: number;
-  /** Smallest number of nodes. */
-  readonly minSize: number;
-  /** Largest number of nodes. */
-  readonly maxSize: number;
-  /** On-demand or spot. */
-  readonly capacityType: CapacityType;
-  /** Node image. */
-  readonly amiType: GpuAmiType;
-  /** Labels of every node (select the pool with `secure-inference.io/pool`). */
-  readonly labels: Record<string, string>;
-}
-
-/** KMS keys of the cluster, by purpose. */
-export interface ClusterKeys {
-  /** Envelope-encrypts Kubernetes secrets. */
-  readonly secretsKeyArn: string;
-  /** Encrypts CloudWatch log groups (control plane, flow logs, later the workloads'). */
-  readonly logsKeyArn: string;
-  /** Encrypts node volumes and, later, model storage. */
-  readonly storageKeyArn: string;
-}
-
-/** What constructs in later stacks need to use the cluster; pass it as-is (cdktf wires cross-stack references). */
-export interface ClusterConnection {
-  /** EKS cluster name (a literal: usable in names and construct ids of other stacks). */
-  readonly clusterName: string;
-  /** EKS cluster ARN. */
-  readonly clusterArn: string;
-  /** Kubernetes API endpoint URL. */
-  readonly endpoint: string;
-  /** Base64 certificate authority data of the API server. */
-  readonly certificateAuthorityData: string;
-  /** OIDC issuer URL (for IRSA). */
-  readonly oidcIssuerUrl: string;
-  /** Kubernetes minor version. */
-  readonly kubernetesVersion: string;
-  /** The security group EKS attaches to the control plane and every managed node. */
-  readonly clusterSecurityGroupId: string;
-  /** IAM role of the nodes (ARN). */
-  readonly nodeRoleArn: string;
-  /** IAM role of the nodes (name). */
-  readonly nodeRoleName: string;
-  /** VPC id. */
-  readonly vpcId: string;
-  /** IPv4 CIDR of the VPC, when known (always for a VPC the cluster created). */
-  readonly vpcCidr?: string;
-  /**
-   * CIDRs of the subnets that hold the internal load balancers and the metrics scraper, and no pods
-   * (a VPC the cluster created has them): endpoints admit only these to their pods.
-   */
-  readonly loadBalancerCidrs?: string[];
-  /** Private subnet ids. */
-  readonly privateSubnetIds: string[];
-  /** Region of the cluster. */
-  readonly region: string;
-  /** Construct path of the stack that created the cluster; Kubernetes and Helm resources must live in another stack. */
-  readonly platformStackPath: string;
-  /** KMS keys by purpose. */
-  readonly keys: ClusterKeys;
-  /** GPU pools, as plain values. */
-  readonly gpuPools: GpuPoolDescription[];
-  /** ARN of the cluster's IAM OIDC provider (IRSA). */
-  readonly oidcProviderArn: string;
-  /** Name of the model artifact bucket. */
-  readonly modelBucketName: string;
-  /** ARN of the model artifact bucket. */
-  readonly modelBucketArn: string;
-  /** SNS topic for alarms. */
-  readonly alarmTopicArn: string;
-  /** AMP workspace ARN. */
-  readonly prometheusWorkspaceArn: string;
-  /** AMP workspace Prometheus endpoint (ends with "/"). */
-  readonly prometheusEndpoint: string;
-  /** IAM role ARNs of the add-ons stack's controllers. */
-  readonly controllerRoleArns: Record<ControllerName, string>;
-}
-
 /**
  * A private, encrypted EKS cluster for model serving: KMS keys per purpose, a private network
  * with VPC endpoints and flow logs, envelope-encrypted secrets, every control-plane log type,
  * API-only authentication with no implicit admin, a system node group, and hardened GPU node
  * pools checked against the GPU catalog at synth time.
  */
-export class SecureInferenceCluster extends Construct {
+export class SecureInferenceCluster extends Construct implements ClusterAccessTarget {
   /** The EKS cluster. */
   public readonly cluster: EksCluster;
   /** The cluster name (a literal, known at synth time). */
   public readonly clusterName: string;
+  /** The cluster ARN. */
+  public readonly clusterArn: string;
   /** The network when this construct created one. */
   public readonly network?: ClusterNetwork;
   /** GPU node pools by name. */
@@ -510,6 +395,7 @@ export class SecureInferenceCluster extends Construct {
       // The policy attachments too: on destroy, EKS needs its permissions to delete its network interfaces.
       dependsOn: [this.controlPlaneLogGroup, ...clusterRole.attachments],
     });
+    this.clusterArn = this.cluster.arn;
 
     const sys = props.systemNodePool ?? {};
     const sysMin = sys.minSize ?? 2;
@@ -719,27 +605,10 @@ export class SecureInferenceCluster extends Construct {
    */
   grantAccess(id: string, grant: ClusterAccessGrant): EksAccessEntry {
     const p = new Problems();
-    if (!(grant.policy in ACCESS_POLICY_NAMES)) p.add("policy", `${show(grant.policy)} must be one of ${Object.keys(ACCESS_POLICY_NAMES).map((k) => `"${k}"`).join(", ")}`);
-    if (isLiteral(grant.principalArn) && !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+/.test(grant.principalArn)) {
-      p.add("principalArn", `${show(grant.principalArn)} is not an IAM role or user ARN; use e.g. "arn:aws:iam::123456789012:role/ml-admins"`);
-    }
-    if (grant.namespaces !== undefined) {
-      if (grant.policy === "ClusterAdmin") p.add("namespaces", "ClusterAdmin is cluster-wide; use policy \"Admin\" for namespace-scoped administration");
-      if (grant.namespaces.length === 0) p.add("namespaces", "is empty; omit it for cluster-wide access or list namespaces");
-      for (const ns of grant.namespaces) if (!isDnsLabel(ns)) p.add("namespaces", `${show(ns)} is not a namespace name (DNS label)`);
-    }
+    p.addAll(AccessEntry.validate(grant));
     if (this.node.tryFindChild(`access-${id}`)) p.add("id", `${show(id)} is already used by another grant; give each grant its own id`);
     if (p.list.length > 0) throw new ValidationError(`${this.node.path}.grantAccess("${id}")`, "ClusterAccessGrant", p.list);
-
-    const scope = new Construct(this, `access-${id}`);
-    const entry = new EksAccessEntry(scope, "entry", { clusterName: this.cluster.name, principalArn: grant.principalArn, type: "STANDARD" });
-    new EksAccessPolicyAssociation(scope, "policy", {
-      clusterName: this.cluster.name,
-      principalArn: entry.principalArn,
-      policyArn: `arn:${this.ctx.partition}:eks::aws:cluster-access-policy/${ACCESS_POLICY_NAMES[grant.policy]}`,
-      accessScope: grant.namespaces ? { type: "namespace", namespaces: [...grant.namespaces] } : { type: "cluster" },
-    });
-    return entry;
+    return new AccessEntry(this, `access-${id}`, { ...grant, clusterName: this.cluster.name }).entry;
   }
 }
 

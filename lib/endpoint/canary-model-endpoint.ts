@@ -20,14 +20,15 @@ import type { ITriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1a
 import { ClusterProviders } from "../addons/cluster-providers";
 import type { NamespaceIngressAllow } from "../addons/workload-namespace";
 import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
-import type { ClusterConnection, GpuPoolDescription } from "../cluster/secure-inference-cluster";
+import type { ClusterConnection } from "../cluster/cluster-connection";
+import type { GpuPoolDescription } from "../planning/gpu-pool-description";
 import { GpuCatalog } from "../planning/gpu-catalog";
 import { DeclaredLoad, estimateReplicas, explainFit, GPU_PERFORMANCE, ModelArchitecture, ModelDtype, ModelFit, modelFit, ModelFitInput, ModelQuantization, ReplicaEstimate } from "../planning/capacity";
 import { CapacityPlan, PlannedEndpoint } from "../planning/capacity-plan";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
 import { restrictedContainerSecurity } from "../private/pod-security";
 import { awsContext } from "../private/aws-context";
-import { modelReadPolicy } from "../private/model-read-policy";
+import { modelReadPolicy } from "../security/private/model-read-policy";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { PodIdentityRole } from "../security/pod-identity-role";
 import {

@@ -11,7 +11,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ClusterProviders } from "../addons/cluster-providers";
-import type { ClusterConnection } from "../cluster/secure-inference-cluster";
+import type { ClusterConnection } from "../cluster/cluster-connection";
 import { CanaryModelEndpoint, MODEL_FETCH_IMAGE } from "../endpoint/canary-model-endpoint";
 import { generatedSecret } from "../private/datastore";
 import { imageProblems } from "../private/images";

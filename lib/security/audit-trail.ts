@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { awsContext } from "../private/aws-context";
-import { roleNamePrefix, serviceRole } from "../private/iam";
+import { roleNamePrefix, serviceRole } from "./private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
 import { Problems, show } from "../private/validation";
 import { EncryptionKey } from "./encryption-key";

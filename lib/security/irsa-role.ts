@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
-import { roleNamePrefix } from "../private/iam";
+import { roleNamePrefix } from "./private/iam";
 import { Problems, isDnsLabel, show } from "../private/validation";
 import { PolicyDocument } from "./policy-document";
 

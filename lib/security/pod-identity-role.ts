@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { EksPodIdentityAssociation } from "@cdktf/provider-aws/lib/eks-pod-identity-association";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { roleNamePrefix, serviceRole } from "../private/iam";
+import { roleNamePrefix, serviceRole } from "./private/iam";
 import { Problems, isDnsLabel, show } from "../private/validation";
 import { PolicyDocument } from "./policy-document";
 

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
 import { ADDON_VERSIONS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAddons, ClusterAddonsProps } from "../../lib/addons/cluster-addons";
-import type { GpuAmiType } from "../../lib/cluster/gpu-node-pool";
+import type { GpuAmiType } from "../../lib/planning/gpu-pool-description";
 import { platformAndAddons } from "./fixtures";
 
 const SYSTEM = { "secure-inference.io/pool": "system" };

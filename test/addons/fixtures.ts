@@ -1,6 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { GpuAmiType } from "../../lib/cluster/gpu-node-pool";
+import { GpuAmiType } from "../../lib/planning/gpu-pool-description";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
 
 /** A platform stack with a small cluster (one L4 pool) and an empty addons stack that consumes it. */

@@ -21,7 +21,7 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { awsContext } from "../../private/aws-context";
 import { clusterClientSecurityGroup, DatastorePlacement, generatedSecret } from "../../private/datastore";
-import { roleNamePrefix, serviceRole } from "../../private/iam";
+import { roleNamePrefix, serviceRole } from "../../security/private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../private/log-retention";
 import { EncryptionKey } from "../../security/encryption-key";
 import { PolicyDocument } from "../../security/policy-document";

@@ -1,4 +1,4 @@
-import { PolicyDocument } from "../security/policy-document";
+import { PolicyDocument } from "../policy-document";
 
 /**
  * Read-only access to one prefix of a model bucket: GetObject under the prefix, ListBucket limited

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { PolicyConditions, PolicyDocument } from "../security/policy-document";
-import { awsContext } from "./aws-context";
+import { PolicyConditions, PolicyDocument } from "../policy-document";
+import { awsContext } from "../../private/aws-context";
 
 /** A role and the attachments that give it its permissions; depend on both before using the role. */
 export interface ServiceRole {

@@ -1,0 +1,71 @@
+/*
+ * The cross-stack contract of a cluster: plain values that the add-ons, endpoint and router stacks
+ * read. Kept apart from SecureInferenceCluster so later layers import these types, not the construct.
+ */
+import type { GpuPoolDescription } from "../planning/gpu-pool-description";
+import type { ControllerName } from "./controller-roles";
+
+/** KMS keys of the cluster, by purpose. */
+export interface ClusterKeys {
+  /** Envelope-encrypts Kubernetes secrets. */
+  readonly secretsKeyArn: string;
+  /** Encrypts CloudWatch log groups (control plane, flow logs, later the workloads'). */
+  readonly logsKeyArn: string;
+  /** Encrypts node volumes and, later, model storage. */
+  readonly storageKeyArn: string;
+}
+
+/** What constructs in later stacks need to use the cluster; pass it as-is (cdktf wires cross-stack references). */
+export interface ClusterConnection {
+  /** EKS cluster name (a literal: usable in names and construct ids of other stacks). */
+  readonly clusterName: string;
+  /** EKS cluster ARN. */
+  readonly clusterArn: string;
+  /** Kubernetes API endpoint URL. */
+  readonly endpoint: string;
+  /** Base64 certificate authority data of the API server. */
+  readonly certificateAuthorityData: string;
+  /** OIDC issuer URL (for IRSA). */
+  readonly oidcIssuerUrl: string;
+  /** Kubernetes minor version. */
+  readonly kubernetesVersion: string;
+  /** The security group EKS attaches to the control plane and every managed node. */
+  readonly clusterSecurityGroupId: string;
+  /** IAM role of the nodes (ARN). */
+  readonly nodeRoleArn: string;
+  /** IAM role of the nodes (name). */
+  readonly nodeRoleName: string;
+  /** VPC id. */
+  readonly vpcId: string;
+  /** IPv4 CIDR of the VPC, when known (always for a VPC the cluster created). */
+  readonly vpcCidr?: string;
+  /**
+   * CIDRs of the subnets that hold the internal load balancers and the metrics scraper, and no pods
+   * (a VPC the cluster created has them): endpoints admit only these to their pods.
+   */
+  readonly loadBalancerCidrs?: string[];
+  /** Private subnet ids. */
+  readonly privateSubnetIds: string[];
+  /** Region of the cluster. */
+  readonly region: string;
+  /** Construct path of the stack that created the cluster; Kubernetes and Helm resources must live in another stack. */
+  readonly platformStackPath: string;
+  /** KMS keys by purpose. */
+  readonly keys: ClusterKeys;
+  /** GPU pools, as plain values. */
+  readonly gpuPools: GpuPoolDescription[];
+  /** ARN of the cluster's IAM OIDC provider (IRSA). */
+  readonly oidcProviderArn: string;
+  /** Name of the model artifact bucket. */
+  readonly modelBucketName: string;
+  /** ARN of the model artifact bucket. */
+  readonly modelBucketArn: string;
+  /** SNS topic for alarms. */
+  readonly alarmTopicArn: string;
+  /** AMP workspace ARN. */
+  readonly prometheusWorkspaceArn: string;
+  /** AMP workspace Prometheus endpoint (ends with "/"). */
+  readonly prometheusEndpoint: string;
+  /** IAM role ARNs of the add-ons stack's controllers. */
+  readonly controllerRoleArns: Record<ControllerName, string>;
+}
