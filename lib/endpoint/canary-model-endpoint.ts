@@ -28,6 +28,7 @@ import { CapacityPlan, PlannedEndpoint } from "../planning/capacity-plan";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
 import { restrictedContainerSecurity } from "../private/pod-security";
 import { awsContext } from "../private/aws-context";
+import { MODEL_FETCH_IMAGE } from "../private/images";
 import { modelReadPolicy } from "../security/private/model-read-policy";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import { PodIdentityRole } from "../security/pod-identity-role";
@@ -241,8 +242,6 @@ export interface CanaryModelEndpointProps {
   readonly sharedPrefixTokens?: number;
 }
 
-/** The aws-cli image that copies the weights from S3 (public ECR, official AWS image). */
-export const MODEL_FETCH_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.0";
 /** Seconds a server needs beyond loading weights: CUDA init, graph capture, warm-up. An estimate. */
 export const SERVER_WARMUP_SECONDS = 180;
 /** Label every pod of an endpoint carries; the AMP scraper maps it to `secure_inference_io_endpoint`. */

@@ -1,5 +1,8 @@
 import { isLiteral, show } from "./validation";
 
+/** The aws-cli image that copies model weights and CA bundles from S3 (public ECR, official AWS image). */
+export const MODEL_FETCH_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.0";
+
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 

@@ -12,9 +12,9 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ClusterProviders } from "../addons/cluster-providers";
 import type { ClusterConnection } from "../cluster/cluster-connection";
-import { CanaryModelEndpoint, MODEL_FETCH_IMAGE } from "../endpoint/canary-model-endpoint";
+import { CanaryModelEndpoint } from "../endpoint/canary-model-endpoint";
 import { generatedSecret } from "../private/datastore";
-import { imageProblems } from "../private/images";
+import { imageProblems, MODEL_FETCH_IMAGE } from "../private/images";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../private/pod-security";
 import { internalAlbAnnotations, validateInternalAlb } from "../private/internal-alb";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
