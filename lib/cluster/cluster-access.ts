@@ -12,7 +12,7 @@ import { PolicyDocument } from "../security/policy-document";
 import type { ClusterAccessPolicy, ClusterAccessTarget } from "./access-entry";
 
 /** Who may assume one human role. */
-export interface HumanRoleOptions extends HumanTrust {}
+export type HumanRoleOptions = HumanTrust;
 
 /** Operators edit workloads in their namespaces only. */
 export interface OperatorRoleOptions extends HumanRoleOptions {

@@ -4,6 +4,8 @@ import { ADDON_VERSIONS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAddons, ClusterAd
 import type { GpuAmiType } from "../../lib/planning/gpu-pool-description";
 import { platformAndAddons } from "./fixtures";
 
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 const SYSTEM = { "secure-inference.io/pool": "system" };
 
 type Opts = Omit<ClusterAddonsProps, "connection">;
@@ -13,8 +15,8 @@ function synthAddons(opts: Opts = {}, amiType?: GpuAmiType) {
   const construct = new ClusterAddons(addons, "addons", { connection: cluster.connection, ...opts });
   app.synth();
   const json = JSON.parse(Testing.synth(addons));
-  const releases: Record<string, any> = json.resource?.helm_release ?? {};
-  const byName = (name: string) => Object.values(releases).find((r: any) => r.name === name) as any;
+  const releases: Record<string, Json> = json.resource?.helm_release ?? {};
+  const byName = (name: string) => Object.values(releases).find((r: Json) => r.name === name) as Json;
   const values = (name: string) => JSON.parse(byName(name).values[0]);
   return { construct, json, releases, byName, values, addons };
 }
@@ -32,7 +34,7 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
 
   it("installs the five controllers and no device plugin (Bottlerocket ships it)", () => {
     expect(Object.keys(construct.releases).sort()).toEqual(["argoRollouts", "awsLoadBalancerController", "clusterAutoscaler", "keda", "metricsServer"]);
-    expect(Object.values(releases).map((r: any) => r.name).sort()).toEqual(["argo-rollouts", "aws-load-balancer-controller", "cluster-autoscaler", "keda", "metrics-server"]);
+    expect(Object.values(releases).map((r: Json) => r.name).sort()).toEqual(["argo-rollouts", "aws-load-balancer-controller", "cluster-autoscaler", "keda", "metrics-server"]);
   });
 
   it("pins each chart from its official repository, with the helm provider of ClusterProviders", () => {
@@ -176,7 +178,7 @@ describe("ClusterAddons options", () => {
     const { app, cluster, addons } = platformAndAddons({ kubernetesVersion: "1.32" });
     new ClusterAddons(addons, "addons", { connection: { ...cluster.connection, kubernetesVersion: "1.36" }, clusterAutoscaler: { imageTag: "v1.36.0" } });
     app.synth();
-    const rel = Object.values(JSON.parse(Testing.synth(addons)).resource.helm_release).find((r: any) => r.name === "cluster-autoscaler") as any;
+    const rel = Object.values(JSON.parse(Testing.synth(addons)).resource.helm_release as Record<string, Json>).find((r: Json) => r.name === "cluster-autoscaler") as Json;
     expect(JSON.parse(rel.values[0]).image.tag).toBe("v1.36.0");
   });
 });
