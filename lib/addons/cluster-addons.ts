@@ -373,7 +373,7 @@ function validate(props: ClusterAddonsProps, enabled: Record<AddonName, boolean>
     p.add(
       "clusterAutoscaler",
       `no cluster-autoscaler image is known for Kubernetes ${show(version)} (known: ${Object.keys(CLUSTER_AUTOSCALER_IMAGE_TAGS).join(", ")}); ` +
-        `pass clusterAutoscaler.imageTag with the cluster-autoscaler release of that minor, e.g. "v${isLiteral(version) ? version : "1.x"}.0"`,
+        `pass clusterAutoscaler.imageTag with a cluster-autoscaler release of that minor (kubernetes/autoscaler releases "cluster-autoscaler-1.<minor>.<patch>"; the image tag is "v1.<minor>.<patch>")`,
     );
   }
   return p;

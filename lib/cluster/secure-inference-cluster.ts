@@ -19,7 +19,7 @@ import { ClusterAccess, ClusterAccessOptions } from "./cluster-access";
 import { ClusterConnection } from "./cluster-connection";
 import { ClusterMonitoring, ClusterMonitoringOptions } from "./cluster-monitoring";
 import { ControllerName, ControllerRoles, ControllerServiceAccount } from "./controller-roles";
-import { AwsContext, awsContext } from "../private/aws-context";
+import { AwsContext, awsContext, uniqueNameClaim } from "../private/aws-context";
 import { roleNamePrefix, serviceRole } from "../security/private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
 import { Problems, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
@@ -40,6 +40,12 @@ export const DEFAULT_KUBERNETES_VERSION = "1.35";
 
 /** Oldest minor version EKS still runs (extended support) when this library was released (1.31 ended 2026-11-26). */
 export const OLDEST_SUPPORTED_KUBERNETES_VERSION = "1.32";
+
+/**
+ * Newest Kubernetes minor this library knows: its add-on versions (cluster-autoscaler image, EKS add-ons)
+ * are chosen per minor, so a newer one is refused until the library knows it.
+ */
+export const NEWEST_KNOWN_KUBERNETES_VERSION = "1.35";
 
 /** All five EKS control-plane log types: the audit trail of the Kubernetes API. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -293,7 +299,17 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
 
   constructor(scope: Construct, id: string, props: SecureInferenceClusterProps) {
     super(scope, id);
-    validate(props).throwIfAny(this, "SecureInferenceCluster");
+    const problems = validate(props);
+    const { twin, claim } = uniqueNameClaim(this, "SecureInferenceCluster", props.clusterName);
+    if (twin) {
+      problems.add(
+        "clusterName",
+        `${show(props.clusterName)} is already the name of cluster ${twin} in this app, in the same region or one not known at synth time; ` +
+          `EKS names are unique per account and region, and both clusters' alarms, roles and buckets would collide: give each cluster its own name`,
+      );
+    }
+    problems.throwIfAny(this, "SecureInferenceCluster");
+    claim();
 
     const ctx = awsContext(this);
     this.ctx = ctx;
@@ -624,6 +640,12 @@ function validate(props: SecureInferenceClusterProps): Problems {
     if (!m) p.add("kubernetesVersion", `${show(version)} is not a Kubernetes minor version; use the form "${DEFAULT_KUBERNETES_VERSION}" (no patch, no "v")`);
     else if (Number(m[1]) < Number(OLDEST_SUPPORTED_KUBERNETES_VERSION.split(".")[1])) {
       p.add("kubernetesVersion", `${show(version)} is no longer supported by EKS; use ${OLDEST_SUPPORTED_KUBERNETES_VERSION} or later (default ${DEFAULT_KUBERNETES_VERSION})`);
+    } else if (Number(m[1]) > Number(NEWEST_KNOWN_KUBERNETES_VERSION.split(".")[1])) {
+      p.add(
+        "kubernetesVersion",
+        `${show(version)} is newer than the newest version this library knows (${NEWEST_KNOWN_KUBERNETES_VERSION}): the add-ons it installs (cluster-autoscaler follows Kubernetes minors) have no known release for it; ` +
+          `use "${NEWEST_KNOWN_KUBERNETES_VERSION}" or a library release that knows ${version}`,
+      );
     }
   }
   if (props.network && props.existingVpc) p.add("network", "give either network (a new VPC) or existingVpc, not both");

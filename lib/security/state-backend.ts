@@ -1,5 +1,6 @@
 import { Op, S3Backend, S3BackendConfig, TerraformStack, Token } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
+import { ValidationError } from "../errors";
 import { awsContext } from "../private/aws-context";
 import { Problems, show } from "../private/validation";
 import { EncryptionKey } from "./encryption-key";
@@ -38,6 +39,9 @@ export interface StateBackendConfig extends S3BackendConfig {
    */
   readonly useLockfile: boolean;
 }
+
+/** State objects given to stacks by useIn, per app: "s3://bucket/key" -> stack path. */
+const STATE_KEYS_IN_USE = new WeakMap<IConstruct, Map<string, string>>();
 
 /** Region names: "us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-5". */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
@@ -150,6 +154,19 @@ export class StateBackend extends Construct {
    */
   useIn(stack: TerraformStack, stateKey: string): S3Backend {
     const { useLockfile, ...config } = this.backendConfig(stateKey);
+    // Two stacks on one state object: each apply plans to destroy the other's resources.
+    const used = STATE_KEYS_IN_USE.get(stack.node.root) ?? new Map<string, string>();
+    STATE_KEYS_IN_USE.set(stack.node.root, used);
+    const object = `s3://${this.bucketName}/${stateKey}`;
+    const owner = used.get(object);
+    if (owner !== undefined && owner !== stack.node.path) {
+      const dir = stateKey.includes("/") ? stateKey.slice(0, stateKey.lastIndexOf("/") + 1) : "";
+      throw new ValidationError(`${this.node.path}.useIn(${stack.node.path})`, "StateBackend.useIn", [
+        `stateKey: ${show(stateKey)} already holds the state of stack ${owner}; each apply of one stack would plan to destroy the other's resources. ` +
+          `Give every stack its own key, e.g. "${dir}${stack.node.id}.tfstate"`,
+      ]);
+    }
+    used.set(object, stack.node.path);
     const backend = new S3Backend(stack, config);
     backend.addOverride("use_lockfile", useLockfile);
     return backend;

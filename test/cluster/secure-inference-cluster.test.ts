@@ -1,6 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { EksCluster } from "@cdktf/provider-aws/lib/eks-cluster";
-import { Testing, TerraformStack } from "cdktf";
+import { Fn, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { DataAwsSubnets } from "@cdktf/provider-aws/lib/data-aws-subnets";
@@ -215,6 +215,7 @@ describe("SecureInferenceCluster rejects bad input at synth time", () => {
     ["an unsupported AMI type", { gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 2, amiType: "AL2_x86_64_GPU" as never }] }, /gpuNodePools\[0\]\.amiType: "AL2_x86_64_GPU" is not supported for GPU pools; use one of "BOTTLEROCKET_x86_64_NVIDIA", "AL2023_x86_64_NVIDIA"/],
     ["an invalid Kubernetes version", { kubernetesVersion: "1.3x" }, /kubernetesVersion: "1\.3x" is not a Kubernetes minor version/],
     ["a Kubernetes version EKS no longer runs", { kubernetesVersion: "1.31" }, /kubernetesVersion: "1\.31" is no longer supported by EKS; use 1\.32 or later/],
+    ["a Kubernetes version newer than the library knows", { kubernetesVersion: "1.36" }, /kubernetesVersion: "1\.36" is newer than the newest version this library knows \(1\.35\).*use "1\.35"/],
     ["an invalid cluster name", { clusterName: "ml prod!" }, /clusterName: "ml prod!" must be a literal of letters, digits and "-"/],
     ["a VPC CIDR too small", { network: { availabilityZones: ["us-east-1a", "us-east-1b"], vpcCidr: "10.0.0.0/24" } }, /network\.vpcCidr: "10\.0\.0\.0\/24" has prefix \/24; use \/16 to \/20/],
     ["a log retention below a year", { controlPlaneLogRetentionDays: 30 }, /controlPlaneLogRetentionDays: 30 days keeps logs less than a year; use 365 or more/],
@@ -227,6 +228,43 @@ describe("SecureInferenceCluster rejects bad input at synth time", () => {
   ])("rejects %s", (_name, props, expected) => {
     const problems = problemsOf(props);
     expect(problems.join("\n")).toMatch(expected);
+  });
+});
+
+describe("SecureInferenceCluster names in one app", () => {
+  const regionStack = (app: ReturnType<typeof Testing.app>, id: string, region: string) => {
+    const stack = new TerraformStack(app, id);
+    new AwsProvider(stack, "aws", { region });
+    return stack;
+  };
+
+  it("refuses a second cluster with the same name in the same region, naming the first", () => {
+    const app = Testing.app();
+    new SecureInferenceCluster(regionStack(app, "a", "us-east-1"), "ml", base);
+    expect(() => new SecureInferenceCluster(regionStack(app, "b", "us-east-1"), "ml2", base)).toThrow(
+      /b\/ml2: invalid SecureInferenceCluster props[\s\S]*clusterName: "ml-prod" is already the name of cluster a\/ml in this app.*give each cluster its own name/,
+    );
+  });
+
+  it("refuses it when a region is a reference (unknown at synth time)", () => {
+    const app = Testing.app();
+    new SecureInferenceCluster(regionStack(app, "a", "us-east-1"), "ml", base);
+    const b = new TerraformStack(app, "b");
+    new AwsProvider(b, "aws", { region: Fn.lookup({ prod: "us-east-1" }, "prod", "us-east-1") });
+    expect(() => new SecureInferenceCluster(b, "ml", base)).toThrow(/clusterName: "ml-prod" is already the name of cluster a\/ml/);
+  });
+
+  it("accepts the same name in two regions (one cluster per region, e.g. for failover)", () => {
+    const app = Testing.app();
+    new SecureInferenceCluster(regionStack(app, "east", "us-east-1"), "ml", base);
+    expect(() => new SecureInferenceCluster(regionStack(app, "west", "us-west-2"), "ml", { ...base, network: { availabilityZones: ["us-west-2a", "us-west-2b"] } })).not.toThrow();
+  });
+
+  it("leaves no claim behind when construction fails, so the fixed retry succeeds", () => {
+    const app = Testing.app();
+    const stack = regionStack(app, "a", "us-east-1");
+    expect(() => new SecureInferenceCluster(stack, "ml", { ...base, kubernetesVersion: "1.3x" })).toThrow(ValidationError);
+    expect(() => new SecureInferenceCluster(stack, "ml", base)).not.toThrow();
   });
 });
 

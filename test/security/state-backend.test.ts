@@ -83,6 +83,20 @@ describe("StateBackend", () => {
     expect(JSON.parse(Testing.synth(direct)).terraform.backend).toEqual({ s3: expected("ml/direct.tfstate") });
   });
 
+  it("refuses to keep two stacks' state at one key, naming the stack that has it and a key to use", () => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    const serving = new TerraformStack(app, "serving");
+    backend.useIn(platform, "ml/prod.tfstate");
+    expect(() => backend.useIn(serving, "ml/prod.tfstate")).toThrow(
+      /state\.useIn\(serving\): invalid StateBackend\.useIn props \(1 problem\):\n- stateKey: "ml\/prod\.tfstate" already holds the state of stack platform; .*plan to destroy the other's resources\. Give every stack its own key, e\.g\. "ml\/serving\.tfstate"/,
+    );
+    expect(() => backend.useIn(serving, "ml/serving.tfstate")).not.toThrow();
+    // Another app (e.g. a second environment synthesized in the same process) has its own stacks.
+    const other = new TerraformStack(Testing.app(), "serving");
+    expect(() => backend.useIn(other, "ml/prod.tfstate")).not.toThrow();
+  });
+
   it("grants a deploy role exactly the state objects, their lock files and the key (no wildcard action)", () => {
     const doc = backend.accessPolicyDocument(["ml/prod.tfstate", "ml/staging.tfstate"]).toObject();
     const arn = backend.bucketArn;
