@@ -25,8 +25,24 @@ import { Problems, isLiteral, parseCidr, show } from "../private/validation";
 
 /** CIDR of a new VPC when none is given. */
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
-/** Index of the first ingress /24 (public NAT subnets use 240-245, private /19s the first six eighths). */
+/** Index of the first ingress /24 of a /16 (public NAT subnets use 240-245, private /19s the first six eighths). */
 const INGRESS_SUBNET_OFFSET = 248;
+/**
+ * Largest prefix of a subnet an Application Load Balancer accepts: "at least a /27 bitmask (for example,
+ * 10.0.0.0/27) and at least 8 free IP addresses" (AWS docs, Elastic Load Balancing User Guide for ALBs,
+ * "Subnets for your load balancer").
+ */
+export const ALB_SUBNET_MAX_PREFIX = 27;
+
+/**
+ * Where the ingress subnets of a VPC go: `cidrsubnet(vpc, newBits, offset + zone)`. 1/256 of the VPC (a /24
+ * in a /16) while that is at least a /27; a /20 VPC gets /27s at the start of its seventh eighth (the
+ * private subnets hold the first six, the public /28s sit at the top), so an ALB always fits.
+ */
+export function ingressSubnetLayout(vpcPrefix: number): { newBits: number; offset: number } {
+  const newBits = Math.min(8, ALB_SUBNET_MAX_PREFIX - vpcPrefix);
+  return newBits === 8 ? { newBits, offset: INGRESS_SUBNET_OFFSET } : { newBits, offset: (2 ** newBits * 6) / 8 };
+}
 
 /** `cidrsubnet` computed at synth time for a literal IPv4 CIDR; undefined for a token. */
 function literalSubnet(cidr: string, newBits: number, netNum: number): string | undefined {
@@ -56,7 +72,8 @@ export type NatGatewayMode = "one-per-az" | "single";
 /** Settings of a new VPC created for the cluster. */
 export interface ClusterNetworkOptions {
   /**
-   * IPv4 CIDR of the VPC, /16 to /20. Private subnets get 1/8 of it each, public subnets a /24-equivalent slice at the top.
+   * IPv4 CIDR of the VPC, /16 to /20, as a literal. Private subnets get 1/8 of it each, public (NAT) subnets 1/256 each
+   * at the top, and the internal load balancers' subnets 1/256 each (a /24 in a /16), but never smaller than the /27 an ALB needs.
    * @default "10.0.0.0/16"
    */
   readonly vpcCidr?: string;
@@ -114,6 +131,8 @@ export class ClusterNetwork extends Construct {
       const parsed = parseCidr(cidr);
       if (!parsed) p.add(`${prefix}vpcCidr`, `${show(cidr)} is not an IPv4 CIDR; use e.g. "10.0.0.0/16"`);
       else if (parsed.prefix < 16 || parsed.prefix > 20) p.add(`${prefix}vpcCidr`, `${show(cidr)} has prefix /${parsed.prefix}; use /16 to /20 so every zone gets room for pod IPs`);
+    } else {
+      p.add(`${prefix}vpcCidr`, `is a Terraform reference; the subnet layout (private eighths, load balancer subnets of at least /${ALB_SUBNET_MAX_PREFIX}) is computed at synth time, so give the CIDR literally, e.g. "10.0.0.0/16"`);
     }
     if (props.availabilityZones !== undefined) {
       const azs = props.availabilityZones;
@@ -146,7 +165,7 @@ export class ClusterNetwork extends Construct {
   public readonly privateSubnetIds: string[];
   /** Public subnet ids, one per zone; they hold NAT gateways only. */
   public readonly publicSubnetIds: string[];
-  /** Subnets (one /24 per zone) for internal load balancers and the metrics scraper; no pods live there. */
+  /** Subnets (one per zone: a /24 in a /16 VPC, a /27 in a /20) for internal load balancers and the metrics scraper; no pods live there. */
   public readonly ingressSubnetIds: string[];
   /** Their CIDRs, as literals when the VPC CIDR is one. */
   public readonly ingressSubnetCidrs: string[];
@@ -167,6 +186,7 @@ export class ClusterNetwork extends Construct {
     const tags = props.tags ?? {};
     const name = props.name;
     const cidr = props.vpcCidr ?? DEFAULT_VPC_CIDR;
+    const ingressLayout = ingressSubnetLayout(parseCidr(cidr)!.prefix);
 
     let azs: string[];
     let zonesRead: { names: string[]; count: number } | undefined;
@@ -252,7 +272,7 @@ export class ClusterNetwork extends Construct {
       const ingress = new Subnet(this, `ingress-${i}`, {
         vpcId: vpc.id,
         availabilityZone: az,
-        cidrBlock: Fn.cidrsubnet(cidr, 8, INGRESS_SUBNET_OFFSET + i),
+        cidrBlock: Fn.cidrsubnet(cidr, ingressLayout.newBits, ingressLayout.offset + i),
         mapPublicIpOnLaunch: false,
         tags: {
           ...tags,
@@ -278,7 +298,7 @@ export class ClusterNetwork extends Construct {
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.ingressSubnetIds = ingressSubnets.map((s) => s.id);
-    this.ingressSubnetCidrs = azs.map((_, i) => literalSubnet(cidr, 8, INGRESS_SUBNET_OFFSET + i) ?? Fn.cidrsubnet(cidr, 8, INGRESS_SUBNET_OFFSET + i));
+    this.ingressSubnetCidrs = azs.map((_, i) => literalSubnet(cidr, ingressLayout.newBits, ingressLayout.offset + i) as string);
 
     new VpcEndpoint(this, "s3-endpoint", {
       vpcId: vpc.id,

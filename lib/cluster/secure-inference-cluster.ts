@@ -27,7 +27,7 @@ import { ValidationError } from "../errors";
 import { EncryptionKey } from "../security/encryption-key";
 import { CapacityPlan } from "../planning/capacity-plan";
 import { modelReadPolicy } from "../security/private/model-read-policy";
-import { ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
+import { ALB_SUBNET_MAX_PREFIX, ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
 import { GpuNodePool, GpuNodePoolOptions } from "./gpu-node-pool";
 import { NodeLabels } from "./node-labels";
 import { createManagedNodeGroup } from "./private/managed-node-group";
@@ -654,6 +654,9 @@ function validate(props: SecureInferenceClusterProps): Problems {
     if (lbs.subnetIds.length === 0 || lbs.cidrs.length === 0) p.add("existingVpc.loadBalancerSubnets", "needs both subnetIds and their cidrs (at least one each)");
     for (const [i, cidr] of lbs.cidrs.entries()) {
       if (isLiteral(cidr) && (!parseCidr(cidr) || isOpenToWorld(cidr))) p.add(`existingVpc.loadBalancerSubnets.cidrs[${i}]`, `${show(cidr)} is not a subnet's IPv4 CIDR; use e.g. "10.20.250.0/24"`);
+      else if (isLiteral(cidr) && parseCidr(cidr)!.prefix > ALB_SUBNET_MAX_PREFIX) {
+        p.add(`existingVpc.loadBalancerSubnets.cidrs[${i}]`, `${show(cidr)} is smaller than the /${ALB_SUBNET_MAX_PREFIX} an Application Load Balancer needs (with 8 free addresses); give subnets of /${ALB_SUBNET_MAX_PREFIX} or larger, e.g. "10.20.250.0/24"`);
+      }
     }
   }
   if (props.existingVpc) {

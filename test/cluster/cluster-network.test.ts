@@ -1,3 +1,4 @@
+import { Fn } from "cdktf";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { ClusterNetwork } from "../../lib/cluster/cluster-network";
 import { EncryptionKey } from "../../lib/security/encryption-key";
@@ -44,6 +45,30 @@ describe("ClusterNetwork", () => {
   it("computes literal load balancer CIDRs for any literal VPC CIDR (cidrsubnet(cidr, 8, 248 + zone))", () => {
     // A /18: 8 more bits give /26s; 248 x 64 addresses past 172.20.0.0 is 172.20.62.0.
     expect(network({ vpcCidr: "172.20.0.0/18" }).net.ingressSubnetCidrs).toEqual(["172.20.62.0/26", "172.20.62.64/26", "172.20.62.128/26"]);
+  });
+
+  it("gives a /20 VPC load balancer subnets of /27, the smallest an ALB accepts, clear of the private and public subnets", () => {
+    const zones = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"];
+    const { net } = network({ vpcCidr: "10.9.0.0/20", availabilityZones: zones });
+    expect(net.ingressSubnetCidrs).toEqual(["10.9.12.0/27", "10.9.12.32/27", "10.9.12.64/27", "10.9.12.96/27", "10.9.12.128/27", "10.9.12.160/27"]);
+    // Private: the first six eighths (10.9.0.0-10.9.11.255); public /28s from 240/256 of the VPC (10.9.15.0 up).
+    const addr = (c: string) => c.split("/")[0].split(".").reduce((n, o) => n * 256 + Number(o), 0);
+    for (const c of net.ingressSubnetCidrs) {
+      expect(Number(c.split("/")[1])).toBeLessThanOrEqual(27);
+      expect(addr(c)).toBeGreaterThanOrEqual(addr("10.9.12.0"));
+      expect(addr(c) + 32).toBeLessThanOrEqual(addr("10.9.15.0"));
+    }
+  });
+
+  it("keeps every VPC size from /16 to /20 at load balancer subnets of /27 or larger", () => {
+    for (const prefix of [16, 17, 18, 19, 20]) {
+      const sizes = network({ vpcCidr: `10.0.0.0/${prefix}` }).net.ingressSubnetCidrs.map((c) => Number(c.split("/")[1]));
+      expect({ prefix, ok: sizes.every((s) => s <= 27) }).toEqual({ prefix, ok: true });
+    }
+  });
+
+  it("refuses a VPC CIDR given as a Terraform reference: the layout is computed at synth time", () => {
+    expect(() => network({ vpcCidr: Fn.lookup({ a: "10.0.0.0/16" }, "a", "10.0.0.0/16") })).toThrow(/vpcCidr: is a Terraform reference; .* give the CIDR literally/);
   });
 
   it("routes private subnets through a NAT gateway per zone and only public subnets to the internet gateway", () => {
