@@ -1,6 +1,7 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
+import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { ClusterProviders } from "./cluster-providers";
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION, DEFAULT_CONTROLLER_SERVICE_ACCOUNTS } from "../cluster/controller-roles";
@@ -144,6 +145,32 @@ export interface ClusterAddonsProps {
   readonly nvidiaDevicePlugin?: AddonOptions;
   /** metrics-server: resource metrics for `kubectl top` and CPU/memory HPAs. @default - enabled */
   readonly metricsServer?: AddonOptions;
+  /**
+   * The cluster's default StorageClass: gp3 volumes through the EBS CSI driver, encrypted with the
+   * cluster's storage key, so a PersistentVolumeClaim without a class gets an encrypted volume.
+   * @default - created, named "gp3-encrypted", and marked as the default class
+   */
+  readonly storageClass?: EncryptedStorageClassOptions;
+}
+
+/** The encrypted default StorageClass of ClusterAddons. */
+export interface EncryptedStorageClassOptions {
+  /**
+   * Creates the class. Turning it off leaves PersistentVolumeClaims without a class to whatever default
+   * the cluster has (none on EKS 1.30 and later, where gp2 is no longer marked default).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Name of the class.
+   * @default "gp3-encrypted"
+   */
+  readonly name?: string;
+  /**
+   * Marks it as the cluster's default class (annotation `storageclass.kubernetes.io/is-default-class`).
+   * @default true
+   */
+  readonly isDefault?: boolean;
 }
 
 const ADDON_NAMES = Object.keys(ADDON_VERSIONS) as AddonName[];
@@ -158,6 +185,9 @@ const PLACEMENT: Record<AddonName, { release: string; namespace: string }> = {
   metricsServer: { release: "metrics-server", namespace: "kube-system" },
 };
 
+/** Name of the encrypted StorageClass ClusterAddons creates. */
+const DEFAULT_STORAGE_CLASS_NAME = "gp3-encrypted";
+
 /** Helm waits this long for the pods to become ready, in seconds; a fresh system node can take a few minutes. */
 const RELEASE_TIMEOUT_SECONDS = 600;
 
@@ -171,6 +201,8 @@ const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A
 export class ClusterAddons extends Construct {
   /** The Helm releases of the enabled add-ons, by add-on. */
   public readonly releases: Record<string, Release>;
+  /** The encrypted default StorageClass, unless turned off. */
+  public readonly storageClass?: StorageClassV1;
 
   constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
     super(scope, id);
@@ -350,6 +382,26 @@ export class ClusterAddons extends Construct {
       });
     }
     this.releases = releases;
+
+    const sc = props.storageClass ?? {};
+    if (sc.enabled ?? true) {
+      this.storageClass = new StorageClassV1(this, "storage-class", {
+        provider: providers.kubernetes,
+        metadata: {
+          name: sc.name ?? DEFAULT_STORAGE_CLASS_NAME,
+          annotations: { "storageclass.kubernetes.io/is-default-class": String(sc.isDefault ?? true) },
+        },
+        // The EKS add-on aws-ebs-csi-driver (platform stack) is this provisioner; its role may use the storage key.
+        storageProvisioner: "ebs.csi.aws.com",
+        // kubernetes-sigs/aws-ebs-csi-driver@038816d9:docs/parameters.md: "type", "encrypted" ("true"/"false"),
+        // "kmsKeyId" (the key's full ARN; without it AWS uses the account's aws/ebs key), "csi.storage.k8s.io/fstype".
+        parameters: { type: "gp3", encrypted: "true", kmsKeyId: c.keys.storageKeyArn, "csi.storage.k8s.io/fstype": "ext4" },
+        // EBS volumes live in one zone: bind where the pod is scheduled, not where the claim is made.
+        volumeBindingMode: "WaitForFirstConsumer",
+        reclaimPolicy: "Delete",
+        allowVolumeExpansion: true,
+      });
+    }
   }
 }
 
@@ -367,6 +419,10 @@ function validate(props: ClusterAddonsProps, enabled: Record<AddonName, boolean>
     if (version !== undefined && !SEMVER.test(version)) {
       p.add(`${name}.chartVersion`, `${show(version)} is not an exact semantic version; pin one release, e.g. "${ADDON_VERSIONS[name].chartVersion}" (no "v", no range)`);
     }
+  }
+  const scName = props.storageClass?.name;
+  if (scName !== undefined && !(isLiteral(scName) && /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(scName))) {
+    p.add("storageClass.name", `${show(scName)} is not a Kubernetes object name (lower-case letters, digits, "-" and "."); use e.g. "gp3-encrypted"`);
   }
   const version = props.connection.kubernetesVersion;
   if (enabled.clusterAutoscaler && caImageTag === undefined) {

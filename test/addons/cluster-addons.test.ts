@@ -136,6 +136,33 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
   });
 });
 
+describe("ClusterAddons' default StorageClass", () => {
+  const { construct, json } = synthAddons();
+  const classes = Object.values((json.resource.kubernetes_storage_class_v1 ?? {}) as Record<string, Json>);
+
+  it("makes encrypted gp3 through the EBS CSI driver, with the cluster's storage key, the cluster's default class", () => {
+    expect(classes).toHaveLength(1);
+    const sc = classes[0];
+    expect(sc.metadata).toEqual({ name: "gp3-encrypted", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } });
+    expect(sc.storage_provisioner).toBe("ebs.csi.aws.com");
+    expect(sc.parameters).toEqual({ type: "gp3", encrypted: "true", kmsKeyId: expect.stringMatching(/remote_state/), "csi.storage.k8s.io/fstype": "ext4" });
+    expect(sc.parameters.kmsKeyId).toMatch(/storage/);
+    expect(sc).toMatchObject({ volume_binding_mode: "WaitForFirstConsumer", reclaim_policy: "Delete", allow_volume_expansion: true, provider: "kubernetes" });
+    expect(construct.storageClass).toBeDefined();
+  });
+
+  it("can be renamed, left non-default, or turned off", () => {
+    const renamed = Object.values(synthAddons({ storageClass: { name: "models-gp3", isDefault: false } }).json.resource.kubernetes_storage_class_v1 as Record<string, Json>)[0];
+    expect(renamed.metadata).toEqual({ name: "models-gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "false" } });
+    expect(synthAddons({ storageClass: { enabled: false } }).json.resource.kubernetes_storage_class_v1).toBeUndefined();
+  });
+
+  it("rejects a class name Kubernetes would refuse", () => {
+    const { cluster, addons } = platformAndAddons();
+    expect(() => new ClusterAddons(addons, "addons", { connection: cluster.connection, storageClass: { name: "GP3_Encrypted" } })).toThrow(/storageClass\.name: "GP3_Encrypted" is not a Kubernetes object name/);
+  });
+});
+
 describe("ClusterAddons with an AL2023 NVIDIA pool", () => {
   const { byName, values } = synthAddons({}, "AL2023_x86_64_NVIDIA");
 
