@@ -23,6 +23,15 @@ describe("harness: locating terraform and the provider", () => {
     expect(() => locateTerraform({ ...process.env, TERRAFORM_BIN: "/nonexistent/terraform" })).toThrow(/terraform CLI not found .*"\/nonexistent\/terraform".*Install it .* or set TERRAFORM_BIN=\/path\/to\/terraform/);
   });
 
+  it("fails with the fix when terraform is older than the 1.11 the examples need", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "old-terraform-"));
+    const bin = path.join(dir, "terraform");
+    fs.writeFileSync(bin, `#!/bin/sh\necho '{"terraform_version":"1.10.5"}'\n`, { mode: 0o755 });
+    expect(() => locateTerraform({ ...process.env, TERRAFORM_BIN: bin })).toThrow(/terraform 1\.10\.5 .* is too old: the examples need Terraform >= 1\.11 \(write-only attributes/);
+    fs.writeFileSync(bin, `#!/bin/sh\necho '{"terraform_version":"1.11.0"}'\n`, { mode: 0o755 });
+    expect(locateTerraform({ ...process.env, TERRAFORM_BIN: bin }).version).toBe("1.11.0");
+  });
+
   it("fails with the fix when the configured mirror lacks hashicorp/aws 5.100.0", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "empty-mirror-"));
     expect(() => locateProviderMirror({ TF_PLUGIN_MIRROR: empty })).toThrow(/TF_PLUGIN_MIRROR=.* holds no hashicorp\/aws 5\.100\.0 .*terraform providers mirror .*TF_PLUGIN_MIRROR=network/);

@@ -50,21 +50,31 @@ function hasAwsProvider(mirror: string): boolean {
   return awsProviderLayout(mirror) !== undefined;
 }
 
-/** The terraform binary to run; throws TerraformSetupError with the fix when there is none. */
+/**
+ * Oldest Terraform the examples need: 1.11 for write-only attributes (the router's database and team
+ * keys, `*_wo`), which also covers S3 native state locking (`use_lockfile`, 1.10).
+ */
+export const MIN_TERRAFORM_VERSION = "1.11";
+
+/** The terraform binary to run; throws TerraformSetupError with the fix when there is none or it is too old. */
 export function locateTerraform(env: NodeJS.ProcessEnv = process.env): { bin: string; version: string } {
   const bin = env[TERRAFORM_ENV] || "terraform";
   const r = spawnSync(bin, ["version", "-json"], { encoding: "utf8", env: { ...env, CHECKPOINT_DISABLE: "1" } });
   if (r.error || r.status !== 0) {
     throw new TerraformSetupError(
       `terraform CLI not found or not runnable (tried "${bin}"${r.error ? `: ${r.error.message}` : ""}). ` +
-        `The tests run the real Terraform CLI (>= 1.5). Install it (e.g. the HashiCorp apt repository's "terraform" package, or unzip the release into /usr/local/bin) ` +
+        `The tests run the real Terraform CLI (>= ${MIN_TERRAFORM_VERSION}). Install it (e.g. the HashiCorp apt repository's "terraform" package, or unzip the release into /usr/local/bin) ` +
         `or set ${TERRAFORM_ENV}=/path/to/terraform.`,
     );
   }
   const version = (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
   const [major, minor] = version.split(".").map(Number);
-  if (major < 1 || (major === 1 && minor < 5)) {
-    throw new TerraformSetupError(`terraform ${version} at "${bin}" is too old: install Terraform >= 1.5 or set ${TERRAFORM_ENV} to a newer binary.`);
+  const [minMajor, minMinor] = MIN_TERRAFORM_VERSION.split(".").map(Number);
+  if (major < minMajor || (major === minMajor && minor < minMinor)) {
+    throw new TerraformSetupError(
+      `terraform ${version} at "${bin}" is too old: the examples need Terraform >= ${MIN_TERRAFORM_VERSION} (write-only attributes of the router's secrets); ` +
+        `install a newer one or set ${TERRAFORM_ENV} to a newer binary.`,
+    );
   }
   return { bin, version };
 }
