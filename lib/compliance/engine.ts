@@ -107,6 +107,7 @@ export function evaluateStack(
   for (const pack of packs) {
     for (const pr of pack.rules) {
       const rule = ruleById(pr.ruleId);
+      // RuleId catches typos at compile time only; users' packs may come from JavaScript or a cast.
       if (!rule) throw new Error(`compliance pack ${pack.name} names rule "${pr.ruleId}", which the library does not have`);
       const params = { ...rule.params, ...pr.params };
       const compliant: string[] = [];

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { App, Testing, TerraformStack } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -30,7 +31,7 @@ function weakApp(outdir: string): { app: App; stack: TerraformStack } {
 }
 
 describe("Compliance.enforce on a deliberately weak stack", () => {
-  const outdir = fs.mkdtempSync(path.join(require("os").tmpdir(), "weak-"));
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "weak-"));
   const { app } = weakApp(outdir);
   Compliance.of(app).enforce(...ALL_PACKS);
   let error: Error | undefined;
@@ -106,7 +107,7 @@ describe("Compliance engine invariants", () => {
   });
 
   it("gives a stable summary for snapshot tests, with the weak stack's violations per pack and rule", () => {
-    const { stack } = weakApp(fs.mkdtempSync(path.join(require("os").tmpdir(), "weak-summary-")));
+    const { stack } = weakApp(fs.mkdtempSync(path.join(os.tmpdir(), "weak-summary-")));
     const summary = complianceSummary(stack, GDPR);
     expect(summary.passed).toBe(false);
     expect(summary.packs.GDPR.IamHumanRoleRequiresMfa).toEqual({ result: "fail", compliant: 0, nonCompliant: ["aws_iam_role.role-without-mfa"], suppressed: [] });
@@ -116,7 +117,7 @@ describe("Compliance engine invariants", () => {
 
 describe("Compliance scopes", () => {
   it("applies a pack enforced on a construct only to that construct's resources", () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(require("os").tmpdir(), "scoped-")) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "scoped-")) });
     const stack = new TerraformStack(app, "scoped");
     new AwsProvider(stack, "aws", { region: "us-east-1" });
     const strict = new KmsKey(stack, "strict", { description: "checked" });
@@ -128,7 +129,7 @@ describe("Compliance scopes", () => {
   });
 
   it("covers stacks created after enforce() on the App", () => {
-    const app = new App({ outdir: fs.mkdtempSync(path.join(require("os").tmpdir(), "late-")) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "late-")) });
     Compliance.of(app).enforce(HIPAA);
     const late = new TerraformStack(app, "late");
     new AwsProvider(late, "aws", { region: "us-east-1" });

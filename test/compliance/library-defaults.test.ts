@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import "../../lib/testing";
 import { App, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -64,7 +67,7 @@ describe("the library's defaults pass HIPAA, SOC 2, FedRAMP Moderate and GDPR", 
   });
 
   it("every stack of the reference example", () => {
-    const app = new App({ outdir: require("fs").mkdtempSync(require("path").join(require("os").tmpdir(), "ref-")) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "ref-")) });
     const { bootstrap, platform, addons, serving } = buildReferencePlatform(app);
     for (const s of [bootstrap, platform, addons, serving]) expect(s).toBeCompliantWith(...ALL_PACKS);
   });

@@ -14,7 +14,7 @@
  *   requirements" (FedRAMP SSP template / baseline parameter text).
  * - FedRAMP "Vulnerability Scanning Requirements for Containers" (March 2021), as reported by gcn.com: scan images
  *   before deployment, trace every deployed container to its image.
- * - cdk-nag NIST.800.53.R5 pack, as summarized in /work/shared/compliance-reference.md §2 (main @ ca6d1b54,
+ * - cdk-nag NIST.800.53.R5 pack, as summarized in docs/compliance-reference.md §2 (main @ ca6d1b54,
  *   v3.0.x). cdk-nag's citations are reduced to the ids the Moderate baseline selects, at control or enhancement
  *   level (cdk-nag's sub-part letters such as "SC-13a" are dropped). Enhancements cdk-nag cites that Moderate
  *   does not select, and which are therefore not cited: AU-9(2), AU-9(3), AU-9(7), AU-11(1), AU-12(1)-(4),

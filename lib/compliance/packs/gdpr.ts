@@ -8,7 +8,7 @@
  *   accessible to an indefinite number of persons), 32(1)(a)-(d) security of processing, 33 notification of a
  *   personal data breach. Article text read in a CommonAccord rendering of Art. 32 and in secondary summaries;
  *   EUR-Lex itself was not fetched.
- * - Neither cdk-nag nor checkov has a GDPR pack (/work/shared/compliance-reference.md); the mapping is this
+ * - Neither cdk-nag nor checkov has a GDPR pack (docs/compliance-reference.md); the mapping is this
  *   library's.
  * - Art. 30 (records of processing activities) is deliberately not cited: it requires a register of processing
  *   (purposes, categories, recipients, erasure time limits), which no infrastructure check evidences. Audit

@@ -7,7 +7,7 @@
  *   (CFR 2019 edition, govinfo.gov) and Cornell LII, and Appendix A to Subpart C (the standards matrix).
  *   The eCFR itself was not fetched.
  * - cdk-nag HIPAA.Security pack: the control ids in its rule `info` strings (cdklabs/cdk-nag
- *   src/packs/hipaa-security.ts @ 6ce2d4ee, and /work/shared/compliance-reference.md §2, which read
+ *   src/packs/hipaa-security.ts @ 6ce2d4ee, and docs/compliance-reference.md §2, which read
  *   main @ ca6d1b54, v3.0.x). Where cdk-nag has a rule for the same check, the citations follow it,
  *   with one deliberate change: cdk-nag cites 164.308(a)(4)(ii)(A) ("Isolating health care clearinghouse
  *   functions") on every access rule; that specification only concerns clearinghouses inside a larger

@@ -1,4 +1,4 @@
-import { CompliancePack, RuleParams } from "../model";
+import { CompliancePack, RuleId, RuleParams } from "../model";
 import { FEDRAMP_MODERATE, FEDRAMP_MODERATE_DEFAULTS } from "./fedramp-moderate";
 import { GDPR, GDPR_DEFAULTS } from "./gdpr";
 import { HIPAA, HIPAA_DEFAULTS } from "./hipaa";
@@ -127,7 +127,7 @@ function withRetention(
   pack: CompliancePack,
   params: AuditRetentionParams,
   defaults: { readonly auditArchiveDays: number; readonly logRetentionDays: number },
-  extra: Readonly<Record<string, RuleParams>> = {},
+  extra: RuleOverrides = {},
 ): CompliancePack {
   const archive = days(factory, "auditArchiveDays", params.auditArchiveDays, defaults.auditArchiveDays);
   const log = days(factory, "logRetentionDays", params.logRetentionDays, defaults.logRetentionDays);
@@ -139,8 +139,11 @@ function withRetention(
   });
 }
 
+/** Parameters by rule id; keyed by RuleId so that a misspelled rule id does not compile. */
+type RuleOverrides = Readonly<Partial<Record<RuleId, RuleParams>>>;
+
 /** A copy of `pack` whose rules named in `overrides` get those params merged over the pack's own. */
-function withParams(pack: CompliancePack, overrides: Readonly<Record<string, RuleParams>>): CompliancePack {
+function withParams(pack: CompliancePack, overrides: RuleOverrides): CompliancePack {
   return {
     name: pack.name,
     title: pack.title,

@@ -9,7 +9,7 @@
  *   Infrastructure and Software") were read in reproductions of that document (pdfcoffee.com copy of TSP 100
  *   with 2022 points of focus; ce.prod.cloudaware.com/frameworks/soc-2/cc6); the AICPA download itself was not
  *   fetched. The 2022 revision changed points of focus only, not the criteria.
- * - Neither cdk-nag nor checkov maps SOC 2 (/work/shared/compliance-reference.md); every mapping here is this
+ * - Neither cdk-nag nor checkov maps SOC 2 (docs/compliance-reference.md); every mapping here is this
  *   library's, made from the criterion text.
  *
  * Levels: the criteria prescribe no configuration, so "error" marks the checks an auditor would expect as

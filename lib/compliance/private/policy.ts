@@ -1,5 +1,5 @@
-import { StackView } from "../model";
-import { Block, blocks } from "./attributes";
+import type { StackView } from "../rule-model";
+import { Block, blocks, stringsOf } from "./attributes";
 import { parseTemplateJson } from "./template-json";
 
 /** One IAM statement, normalised: every list field is an array. */
@@ -14,8 +14,6 @@ export interface Statement {
   readonly conditions: Record<string, Record<string, string[]>>;
 }
 
-const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-
 /** The statements of a policy document (JSON text, possibly a Terraform template), or undefined when it cannot be read. */
 export function statementsOf(policy: unknown): Statement[] | undefined {
   const doc = parseTemplateJson(policy);
@@ -24,18 +22,18 @@ export function statementsOf(policy: unknown): Statement[] | undefined {
   return raw.map((s) => {
     const principals: Record<string, string[]> = {};
     if (s.Principal === "*") principals["*"] = ["*"];
-    else for (const [k, v] of Object.entries(s.Principal ?? {})) principals[k] = list(v);
+    else for (const [k, v] of Object.entries(s.Principal ?? {})) principals[k] = stringsOf(v);
     const conditions: Record<string, Record<string, string[]>> = {};
     for (const [op, keys] of Object.entries(s.Condition ?? {})) {
       conditions[op] = {};
-      for (const [k, v] of Object.entries(keys as Record<string, unknown>)) conditions[op][k] = list(v);
+      for (const [k, v] of Object.entries(keys as Record<string, unknown>)) conditions[op][k] = stringsOf(v);
     }
     return {
       sid: s.Sid,
       effect: s.Effect === "Deny" ? "Deny" : "Allow",
-      actions: list(s.Action),
-      notActions: list(s.NotAction),
-      resources: list(s.Resource),
+      actions: stringsOf(s.Action),
+      notActions: stringsOf(s.NotAction),
+      resources: stringsOf(s.Resource),
       principals,
       conditions,
     };
@@ -61,21 +59,50 @@ export function conditionValues(s: Statement, operator: string, key: string): st
   return undefined;
 }
 
+/** A statement for a message: its Sid in quotes, or its position in the policy (`index` counts from 0). */
+export function statementName(s: Statement, index: number): string {
+  return s.sid ? `"${s.sid}"` : `#${index + 1}`;
+}
+
+/**
+ * True when a condition confines the statement to the named scoping `keys` (lower case, e.g. "aws:sourceaccount"):
+ * an operator that is neither negated (admits everyone else) nor IfExists (admits requests without the key),
+ * with values that are all concrete (not "" or "*").
+ */
+export function isScopedBy(s: Statement, keys: readonly string[]): boolean {
+  return Object.entries(s.conditions).some(([op, byKey]) => {
+    const o = op.toLowerCase();
+    if (o.includes("not") || o.endsWith("ifexists")) return false;
+    return Object.entries(byKey).some(([k, values]) => keys.includes(k.toLowerCase()) && values.length > 0 && values.every((v) => v !== "" && v !== "*"));
+  });
+}
+
+/**
+ * True when the statement denies everyone (`actions`, lower case, e.g. ["s3:*", "*"]) over plain HTTP:
+ * a Deny for principal "*" with Bool or BoolIfExists aws:SecureTransport = "false" (IfExists also denies requests without the key).
+ */
+export function deniesInsecureTransport(s: Statement, actions: readonly string[]): boolean {
+  if (s.effect !== "Deny" || !hasWildcardPrincipal(s)) return false;
+  if (!s.actions.some((a) => actions.includes(a.toLowerCase()))) return false;
+  const secure = [...(conditionValues(s, "Bool", "aws:SecureTransport") ?? []), ...(conditionValues(s, "BoolIfExists", "aws:SecureTransport") ?? [])];
+  return secure.some((v) => v.toLowerCase() === "false");
+}
+
 /** One statement block of a data.aws_iam_policy_document, as a Statement. */
 function statementOfBlock(b: Block): Statement {
   const principals: Record<string, string[]> = {};
-  for (const p of blocks(b.principals)) principals[String(p.type)] = [...(principals[String(p.type)] ?? []), ...list(p.identifiers)];
+  for (const p of blocks(b.principals)) principals[String(p.type)] = [...(principals[String(p.type)] ?? []), ...stringsOf(p.identifiers)];
   const conditions: Record<string, Record<string, string[]>> = {};
   for (const c of blocks(b.condition)) {
     const byKey = (conditions[String(c.test)] ??= {});
-    byKey[String(c.variable)] = [...(byKey[String(c.variable)] ?? []), ...list(c.values)];
+    byKey[String(c.variable)] = [...(byKey[String(c.variable)] ?? []), ...stringsOf(c.values)];
   }
   return {
     sid: typeof b.sid === "string" ? b.sid : undefined,
     effect: b.effect === "Deny" ? "Deny" : "Allow",
-    actions: list(b.actions),
-    notActions: list(b.not_actions),
-    resources: list(b.resources),
+    actions: stringsOf(b.actions),
+    notActions: stringsOf(b.not_actions),
+    resources: stringsOf(b.resources),
     principals,
     conditions,
   };

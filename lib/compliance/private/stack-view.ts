@@ -1,4 +1,4 @@
-import { ResourceView, StackView } from "../model";
+import { ResourceView, StackView } from "../rule-model";
 
 /** Builds the rules' view of a synthesized stack (the JSON cdktf writes to cdk.tf.json). */
 export function stackViewOf(name: string, json: Record<string, any>): StackView { // eslint-disable-line @typescript-eslint/no-explicit-any

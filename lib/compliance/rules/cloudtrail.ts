@@ -1,9 +1,6 @@
-import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../model";
-import { blocks, isFalse, isSet, isTrue, literalNumber } from "../private/attributes";
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-const show = (v: unknown): string => (typeof v === "string" ? `"${v}"` : JSON.stringify(v));
+import { show } from "../../private/validation";
+import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../rule-model";
+import { Block, blocks, isFalse, isSet, isTrue, listOf, literalNumber, objectLockRetentionDays, objectLocksOf } from "../private/attributes";
 
 /** "is not set" or "is <value>", for messages. */
 const state = (v: unknown): string => (v === undefined || v === null ? "is not set" : `is ${show(v)}`);
@@ -11,7 +8,7 @@ const state = (v: unknown): string => (v === undefined || v === null ? "is not s
 const TRAIL = ["aws_cloudtrail"] as const;
 
 /** CloudTrail log files encrypted with a customer-managed KMS key. */
-export const CloudTrailEncrypted: ComplianceRule = {
+export const CloudTrailEncrypted = {
   id: "CloudTrailEncrypted",
   description: "The trail encrypts its log files with a customer-managed KMS key.",
   explanation:
@@ -24,10 +21,10 @@ export const CloudTrailEncrypted: ComplianceRule = {
     isSet(resource.config.kms_key_id)
       ? Outcome.compliant()
       : Outcome.nonCompliant("kms_key_id is not set, so log files are encrypted with SSE-S3 only; set kms_key_id to the ARN of a customer-managed KMS key that grants cloudtrail.amazonaws.com kms:GenerateDataKey*."),
-};
+} as const satisfies ComplianceRule;
 
 /** CloudTrail log file integrity validation. */
-export const CloudTrailLogFileValidation: ComplianceRule = {
+export const CloudTrailLogFileValidation = {
   id: "CloudTrailLogFileValidation",
   description: "The trail writes signed digest files so that altered or deleted log files can be detected.",
   explanation:
@@ -40,10 +37,10 @@ export const CloudTrailLogFileValidation: ComplianceRule = {
     isTrue(resource.config.enable_log_file_validation)
       ? Outcome.compliant()
       : Outcome.nonCompliant(`enable_log_file_validation ${state(resource.config.enable_log_file_validation)} (CloudTrail's default is false), so tampering with log files goes undetected; set enable_log_file_validation = true.`),
-};
+} as const satisfies ComplianceRule;
 
 /** CloudTrail delivery to CloudWatch Logs. */
-export const CloudTrailCloudWatchLogs: ComplianceRule = {
+export const CloudTrailCloudWatchLogs = {
   id: "CloudTrailCloudWatchLogs",
   description: "The trail delivers its events to a CloudWatch Logs group, where metric filters and alarms can watch them.",
   explanation:
@@ -59,10 +56,10 @@ export const CloudTrailCloudWatchLogs: ComplianceRule = {
       `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not set, so events never reach CloudWatch Logs; set cloud_watch_logs_group_arn to "<log group ARN>:*" and cloud_watch_logs_role_arn to a role CloudTrail may assume that can logs:CreateLogStream and logs:PutLogEvents on it.`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** CloudTrail in every region. */
-export const CloudTrailMultiRegion: ComplianceRule = {
+export const CloudTrailMultiRegion = {
   id: "CloudTrailMultiRegion",
   description: "The trail records events of every region, including regions enabled later.",
   explanation: "A single-region trail misses activity in other regions, which is where an intruder would create resources unnoticed.",
@@ -72,10 +69,10 @@ export const CloudTrailMultiRegion: ComplianceRule = {
     isTrue(resource.config.is_multi_region_trail)
       ? Outcome.compliant()
       : Outcome.nonCompliant(`is_multi_region_trail ${state(resource.config.is_multi_region_trail)} (CloudTrail's default is false), so activity in other regions is not recorded; set is_multi_region_trail = true.`),
-};
+} as const satisfies ComplianceRule;
 
 /** CloudTrail logging switched on. */
-export const CloudTrailLoggingEnabled: ComplianceRule = {
+export const CloudTrailLoggingEnabled = {
   id: "CloudTrailLoggingEnabled",
   description: "The trail is logging.",
   explanation: "A trail created with enable_logging = false exists but records nothing, which looks like coverage to a reviewer and is none.",
@@ -85,19 +82,18 @@ export const CloudTrailLoggingEnabled: ComplianceRule = {
     isFalse(resource.config.enable_logging)
       ? Outcome.nonCompliant("enable_logging is false, so the trail records nothing; remove enable_logging or set it to true.")
       : Outcome.compliant(),
-};
+} as const satisfies ComplianceRule;
 
 const S3_OBJECT = "AWS::S3::Object";
 
 /** True when a basic event_selector records S3 object-level events. */
-function basicSelectorsLogS3Objects(config: Record<string, any>): boolean {
+function basicSelectorsLogS3Objects(config: Block): boolean {
   return blocks(config.event_selector).some((sel) => blocks(sel.data_resource).some((d) => d.type === S3_OBJECT));
 }
 
 /** True when an advanced_event_selector selects data events (eventCategory = Data) on S3 objects. */
-function advancedSelectorsLogS3Objects(config: Record<string, any>): boolean {
-  const equalsOf = (fields: Record<string, any>[], name: string): unknown[] =>
-    fields.filter((f) => f.field === name).flatMap((f) => (Array.isArray(f.equals) ? f.equals : f.equals === undefined ? [] : [f.equals]));
+function advancedSelectorsLogS3Objects(config: Block): boolean {
+  const equalsOf = (fields: Block[], name: string): unknown[] => fields.filter((f) => f.field === name).flatMap((f) => listOf(f.equals));
   return blocks(config.advanced_event_selector).some((sel) => {
     const fields = blocks(sel.field_selector);
     return equalsOf(fields, "eventCategory").includes("Data") && equalsOf(fields, "resources.type").includes(S3_OBJECT);
@@ -105,7 +101,7 @@ function advancedSelectorsLogS3Objects(config: Record<string, any>): boolean {
 }
 
 /** CloudTrail records S3 object-level (data) events. */
-export const CloudTrailS3DataEvents: ComplianceRule = {
+export const CloudTrailS3DataEvents = {
   id: "CloudTrailS3DataEvents",
   description: "The trail records S3 data events: who read, wrote or deleted which object.",
   explanation:
@@ -120,7 +116,7 @@ export const CloudTrailS3DataEvents: ComplianceRule = {
       : Outcome.nonCompliant(
           `neither event_selector nor advanced_event_selector selects S3 data events; add an advanced_event_selector with field_selector eventCategory equals ["Data"] and resources.type equals ["${S3_OBJECT}"] (or an event_selector data_resource of type "${S3_OBJECT}").`,
         ),
-};
+} as const satisfies ComplianceRule;
 
 /** The aws_s3_bucket the trail delivers to, when it is in the stack. */
 function trailBucket(trail: ResourceView, stack: StackView): ResourceView | undefined {
@@ -138,21 +134,8 @@ function trailLogGroups(trail: ResourceView, stack: StackView): ResourceView[] {
   return stack.ofType("aws_cloudwatch_log_group").filter((g) => stack.refersTo(arn, g) || namedIn(g));
 }
 
-/** Default retention of an object lock `rule` block, in days: undefined when the rule has none, NaN when not a literal. */
-function defaultRetentionDays(lock: Record<string, any>): number | undefined {
-  const retention = blocks(lock.rule).flatMap((r) => blocks(r.default_retention))[0];
-  if (!retention) return undefined;
-  if (isSet(retention.days)) return literalNumber(retention.days) ?? NaN;
-  if (isSet(retention.years)) {
-    const years = literalNumber(retention.years);
-    // Calendar years: 6 years are 2192 days with leap days, as retention periods are counted.
-    return years === undefined ? NaN : Math.ceil(years * 365.25);
-  }
-  return undefined;
-}
-
 /** Audit logs kept long enough, both searchable (CloudWatch Logs) and archived (S3 object lock). */
-export const AuditLogRetention: ComplianceRule = {
+export const AuditLogRetention = {
   id: "AuditLogRetention",
   description: "The trail's CloudWatch log group keeps events at least minDays, and the object lock of its bucket keeps log files at least minArchiveDays.",
   explanation:
@@ -179,15 +162,11 @@ export const AuditLogRetention: ComplianceRule = {
 
     const bucket = trailBucket(resource, stack);
     if (bucket) {
-      const locks = [
-        ...stack.attachedTo("aws_s3_bucket_object_lock_configuration", "bucket", bucket, bucket.config.bucket),
-        // Inline lock of the bucket (deprecated in provider v4+, still accepted).
-        ...blocks(bucket.config.object_lock_configuration).map((config) => ({ address: bucket.address, config })),
-      ];
+      const locks = objectLocksOf(stack, bucket);
       // An unlocked trail bucket keeps nothing for sure: anyone with delete rights can shorten the archive.
       if (locks.length === 0) problems.push(`the trail bucket ${bucket.address} has no object lock, so nothing guarantees log files are kept ${minArchiveDays} days; enable object_lock_enabled with an aws_s3_bucket_object_lock_configuration of at least ${minArchiveDays} days`);
       for (const lock of locks) {
-        const days = defaultRetentionDays(lock.config);
+        const days = objectLockRetentionDays(lock.config);
         if (days === undefined) problems.push(`object lock ${lock.address} of the trail bucket has no rule.default_retention, so log files are not locked by default; set rule.default_retention.days to at least ${minArchiveDays}`);
         else if (Number.isNaN(days)) problems.push(`rule.default_retention of object lock ${lock.address} is a Terraform expression, which cannot be checked; set a literal days of at least ${minArchiveDays}`);
         else if (days < minArchiveDays) problems.push(`rule.default_retention of object lock ${lock.address} keeps log files ${days} days; set rule.default_retention.days to at least ${minArchiveDays}`);
@@ -196,10 +175,10 @@ export const AuditLogRetention: ComplianceRule = {
 
     return problems.length === 0 ? Outcome.compliant() : Outcome.nonCompliant(`${problems.join("; ")}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Every CloudTrail rule. */
-export const CLOUDTRAIL_RULES: readonly ComplianceRule[] = [
+export const CLOUDTRAIL_RULES = [
   CloudTrailEncrypted,
   CloudTrailLogFileValidation,
   CloudTrailCloudWatchLogs,
@@ -207,4 +186,4 @@ export const CLOUDTRAIL_RULES: readonly ComplianceRule[] = [
   CloudTrailLoggingEnabled,
   CloudTrailS3DataEvents,
   AuditLogRetention,
-];
+] as const satisfies readonly ComplianceRule[];

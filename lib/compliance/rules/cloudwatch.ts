@@ -1,11 +1,8 @@
-import { ComplianceRule, Outcome, RuleContext } from "../model";
-import { isFalse, isSet, literalNumber } from "../private/attributes";
-
-/** A list attribute with at least one entry; a Terraform expression (e.g. "${var.topics}") counts as one. */
-const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.some(isSet) : isSet(v));
+import { ComplianceRule, Outcome, RuleContext } from "../rule-model";
+import { hasEntry, isFalse, isSet, literalNumber } from "../private/attributes";
 
 /** CloudWatch Logs group encrypted with a customer-managed KMS key. */
-export const LogGroupEncrypted: ComplianceRule = {
+export const LogGroupEncrypted = {
   id: "LogGroupEncrypted",
   description: "The log group encrypts its events with a customer-managed KMS key.",
   explanation:
@@ -18,10 +15,10 @@ export const LogGroupEncrypted: ComplianceRule = {
     isSet(resource.config.kms_key_id)
       ? Outcome.compliant()
       : Outcome.nonCompliant("kms_key_id is not set, so events are encrypted only with the CloudWatch Logs service key; set kms_key_id to the ARN of a customer-managed KMS key whose policy lets logs.<region>.amazonaws.com use it for this group."),
-};
+} as const satisfies ComplianceRule;
 
 /** CloudWatch Logs group keeps events long enough. */
-export const LogGroupRetention: ComplianceRule = {
+export const LogGroupRetention = {
   id: "LogGroupRetention",
   description: "The log group has an explicit retention of at least minDays, or never expires (0).",
   explanation:
@@ -40,12 +37,12 @@ export const LogGroupRetention: ComplianceRule = {
     if (days !== 0 && days < minDays) return Outcome.nonCompliant(`retention_in_days is ${days}, so events are deleted after less than ${minDays} days; set retention_in_days to at least ${minDays} (or 0 to never expire).`);
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 const ACTION_LISTS = ["alarm_actions", "ok_actions", "insufficient_data_actions"] as const;
 
 /** CloudWatch alarm notifies someone when it changes state. */
-export const AlarmActionsEnabled: ComplianceRule = {
+export const AlarmActionsEnabled = {
   id: "AlarmActionsEnabled",
   description: "The alarm has its actions enabled and at least one action (alarm, OK or insufficient-data).",
   explanation: "An alarm without actions, or with actions disabled, changes state silently: the condition it watches for is detected and nobody is told.",
@@ -55,10 +52,10 @@ export const AlarmActionsEnabled: ComplianceRule = {
   evaluate: ({ resource }: RuleContext) => {
     const problems: string[] = [];
     if (isFalse(resource.config.actions_enabled)) problems.push("actions_enabled is false, so the alarm never notifies; remove actions_enabled or set it to true");
-    if (!ACTION_LISTS.some((a) => nonEmpty(resource.config[a]))) problems.push(`${ACTION_LISTS.join(", ")} are all empty, so a state change reaches nobody; add an SNS topic ARN (or another action) to alarm_actions`);
+    if (!ACTION_LISTS.some((a) => hasEntry(resource.config[a]))) problems.push(`${ACTION_LISTS.join(", ")} are all empty, so a state change reaches nobody; add an SNS topic ARN (or another action) to alarm_actions`);
     return problems.length === 0 ? Outcome.compliant() : Outcome.nonCompliant(`${problems.join("; ")}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Every CloudWatch rule. */
-export const CLOUDWATCH_RULES: readonly ComplianceRule[] = [LogGroupEncrypted, LogGroupRetention, AlarmActionsEnabled];
+export const CLOUDWATCH_RULES = [LogGroupEncrypted, LogGroupRetention, AlarmActionsEnabled] as const satisfies readonly ComplianceRule[];

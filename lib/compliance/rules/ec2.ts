@@ -1,19 +1,11 @@
-import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
-import { Block, block, blocks, isOne, isReference, isTrue, shown } from "../private/attributes";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
+import { Block, block, blocks, isOne, isReference, isTrue, launchTemplateOf, shown } from "../private/attributes";
 
 /*
  * Rules over EC2 launch templates (and instances, for IMDSv2): the node hardening an EKS managed
  * node group takes from its launch template.
  */
 
-
-/** The aws_launch_template of the stack that a `launch_template { id | name }` block names, if any. */
-function launchTemplateOf(stack: StackView, ref: Block | undefined): ResourceView | undefined {
-  if (!ref) return undefined;
-  return stack.ofType("aws_launch_template").find((t) =>
-    (ref.id !== undefined && stack.refersTo(ref.id, t))
-    || (ref.name !== undefined && (stack.refersTo(ref.name, t) || (typeof t.config.name === "string" && ref.name === t.config.name))));
-}
 
 /**
  * The metadata options that apply to a resource: its own block or, for an instance without one,
@@ -28,7 +20,7 @@ function metadataOptionsOf(resource: ResourceView, stack: StackView): { options?
 }
 
 /** IMDSv2 only: a request forged through the instance cannot read its credentials. */
-export const LaunchTemplateImdsv2: ComplianceRule = {
+export const LaunchTemplateImdsv2 = {
   id: "LaunchTemplateImdsv2",
   description: "Instances require IMDSv2 session tokens (metadata_options.http_tokens = \"required\") or have the metadata endpoint disabled.",
   explanation:
@@ -45,10 +37,10 @@ export const LaunchTemplateImdsv2: ComplianceRule = {
       + "set metadata_options { http_tokens = \"required\" } (or http_endpoint = \"disabled\" when nothing on the instance reads instance metadata)",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Hop limit 1: containers (one network hop further) cannot reach the node's metadata endpoint. */
-export const LaunchTemplateImdsHopLimit: ComplianceRule = {
+export const LaunchTemplateImdsHopLimit = {
   id: "LaunchTemplateImdsHopLimit",
   description: "Instance metadata responses are limited to one network hop (metadata_options.http_put_response_hop_limit = 1).",
   explanation:
@@ -67,10 +59,10 @@ export const LaunchTemplateImdsHopLimit: ComplianceRule = {
       + "set it to 1 so that containers on the instance cannot reach its metadata endpoint",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Node volumes hold container images, model weights and caches: encrypted at rest. */
-export const LaunchTemplateEncryptedVolumes: ComplianceRule = {
+export const LaunchTemplateEncryptedVolumes = {
   id: "LaunchTemplateEncryptedVolumes",
   description: "Every EBS volume the launch template declares is encrypted (block_device_mappings.ebs.encrypted = true).",
   explanation:
@@ -91,10 +83,10 @@ export const LaunchTemplateEncryptedVolumes: ComplianceRule = {
       + `${plain.length === 1 ? "is" : "are"} not encrypted; set ebs { encrypted = "true", kms_key_id = <customer-managed key ARN> } on every mapping`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Nodes stay in private subnets without public addresses. */
-export const LaunchTemplateNoPublicIp: ComplianceRule = {
+export const LaunchTemplateNoPublicIp = {
   id: "LaunchTemplateNoPublicIp",
   description: "No network interface of the launch template associates a public IP address.",
   explanation:
@@ -113,10 +105,10 @@ export const LaunchTemplateNoPublicIp: ComplianceRule = {
       + "may give instances a public IP address; set associate_public_ip_address = \"false\" (or remove it) and launch into private subnets",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** One-minute metrics, for alarms and autoscaling that react in time. */
-export const LaunchTemplateMonitoring: ComplianceRule = {
+export const LaunchTemplateMonitoring = {
   id: "LaunchTemplateMonitoring",
   description: "Instances launched from the template have detailed (one-minute) CloudWatch monitoring (monitoring.enabled = true).",
   explanation:
@@ -130,13 +122,13 @@ export const LaunchTemplateMonitoring: ComplianceRule = {
     if (isTrue(enabled)) return Outcome.compliant();
     return Outcome.nonCompliant(`monitoring.enabled is ${shown(enabled, "unset (basic five-minute monitoring)")}; set monitoring { enabled = true }`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The EC2 rules, in the order reports list them. */
-export const EC2_RULES: readonly ComplianceRule[] = [
+export const EC2_RULES = [
   LaunchTemplateImdsv2,
   LaunchTemplateImdsHopLimit,
   LaunchTemplateEncryptedVolumes,
   LaunchTemplateNoPublicIp,
   LaunchTemplateMonitoring,
-];
+] as const satisfies readonly ComplianceRule[];

@@ -1,15 +1,10 @@
 import { show } from "../../private/validation";
-import { ComplianceRule, Outcome } from "../model";
-import { hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
-
-/** A nested block, whether synthesized as an object or a one-element array. */
-const block = (v: unknown): Record<string, any> | undefined => { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const b = Array.isArray(v) ? v[0] : v;
-  return typeof b === "object" && b !== null ? b : undefined;
-};
+import { ComplianceRule, Outcome } from "../rule-model";
+import { block, isTrue } from "../private/attributes";
+import { hasWildcardPrincipal, readPolicyStatements, statementName } from "../private/policy";
 
 /** Tags cannot be moved to other images. */
-export const EcrImmutableTags: ComplianceRule = {
+export const EcrImmutableTags = {
   id: "EcrImmutableTags",
   description: "ECR repositories have immutable image tags.",
   explanation:
@@ -22,10 +17,10 @@ export const EcrImmutableTags: ComplianceRule = {
     if (v === "IMMUTABLE") return Outcome.compliant();
     return Outcome.nonCompliant(`image_tag_mutability is ${v === undefined ? "unset (default \"MUTABLE\")" : show(v)}; set image_tag_mutability = "IMMUTABLE".`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Images are scanned for vulnerabilities when pushed. */
-export const EcrScanOnPush: ComplianceRule = {
+export const EcrScanOnPush = {
   id: "EcrScanOnPush",
   description: "ECR repositories scan images for vulnerabilities on push.",
   explanation: "Scanning on push reports known CVEs in an image before it is deployed, not after.",
@@ -33,13 +28,13 @@ export const EcrScanOnPush: ComplianceRule = {
   checkov: ["CKV_AWS_163"],
   evaluate: ({ resource }) => {
     const v = block(resource.config.image_scanning_configuration)?.scan_on_push;
-    if (v === true || v === "true") return Outcome.compliant();
+    if (isTrue(v)) return Outcome.compliant();
     return Outcome.nonCompliant(`image_scanning_configuration.scan_on_push is ${v === undefined ? "unset" : show(v)}; set image_scanning_configuration { scan_on_push = true }.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Images are encrypted under a KMS key. */
-export const EcrKmsEncryption: ComplianceRule = {
+export const EcrKmsEncryption = {
   id: "EcrKmsEncryption",
   description: "ECR repositories encrypt images with KMS.",
   explanation:
@@ -52,10 +47,10 @@ export const EcrKmsEncryption: ComplianceRule = {
     if (v === "KMS") return Outcome.compliant();
     return Outcome.nonCompliant(`encryption_configuration.encryption_type is ${v === undefined ? "unset (default \"AES256\")" : show(v)}; set encryption_configuration { encryption_type = "KMS", kms_key = a customer-managed key ARN }.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The repository is not open to everyone. */
-export const EcrRepositoryPolicyNoPublic: ComplianceRule = {
+export const EcrRepositoryPolicyNoPublic = {
   id: "EcrRepositoryPolicyNoPublic",
   description: "ECR repository policies have no Allow statement for the wildcard principal \"*\".",
   explanation:
@@ -71,10 +66,10 @@ export const EcrRepositoryPolicyNoPublic: ComplianceRule = {
     }
     const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s));
     if (open.length === 0) return Outcome.compliant();
-    const names = open.map((s) => (s.sid ? `"${s.sid}"` : `#${statements.indexOf(s) + 1}`)).join(", ");
+    const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(`policy allows Principal "*" in statement ${names}; name the accounts or roles that may pull instead.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Rules for ECR repositories. */
-export const ECR_RULES: readonly ComplianceRule[] = [EcrImmutableTags, EcrScanOnPush, EcrKmsEncryption, EcrRepositoryPolicyNoPublic];
+export const ECR_RULES = [EcrImmutableTags, EcrScanOnPush, EcrKmsEncryption, EcrRepositoryPolicyNoPublic] as const satisfies readonly ComplianceRule[];

@@ -1,6 +1,6 @@
 import { GpuCatalog } from "../../planning/gpu-catalog";
-import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
-import { Block, block, blocks, isFalse, isOne, isReference, isSet, isTrue, shown } from "../private/attributes";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome } from "../rule-model";
+import { Block, block, blocks, isFalse, isOne, isReference, isSet, isTrue, launchTemplateOf, shown } from "../private/attributes";
 
 /* Rules over EKS clusters and managed node groups. */
 
@@ -12,7 +12,7 @@ const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerMan
 const vpcConfigOf = (resource: ResourceView): Block => block(resource.config.vpc_config) ?? {};
 
 /** The Kubernetes API leaves an audit trail. */
-export const EksControlPlaneLogging: ComplianceRule = {
+export const EksControlPlaneLogging = {
   id: "EksControlPlaneLogging",
   description: "The cluster sends all five control-plane log types (api, audit, authenticator, controllerManager, scheduler) to CloudWatch Logs.",
   explanation:
@@ -34,10 +34,10 @@ export const EksControlPlaneLogging: ComplianceRule = {
       + `set enabled_cluster_log_types = [${CONTROL_PLANE_LOG_TYPES.map((t) => `"${t}"`).join(", ")}]`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The Kubernetes API is reachable from the VPC only. */
-export const EksPrivateEndpoint: ComplianceRule = {
+export const EksPrivateEndpoint = {
   id: "EksPrivateEndpoint",
   description: "The Kubernetes API endpoint is private only (vpc_config.endpoint_public_access = false).",
   explanation:
@@ -54,10 +54,10 @@ export const EksPrivateEndpoint: ComplianceRule = {
       + "set it to false with endpoint_private_access = true, and reach the API from inside the VPC (VPN, CI runners in the VPC)",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** A public Kubernetes API, where allowed, admits listed networks only. */
-export const EksPublicEndpointRestricted: ComplianceRule = {
+export const EksPublicEndpointRestricted = {
   id: "EksPublicEndpointRestricted",
   description: "When the Kubernetes API endpoint is public, only listed CIDRs may reach it (vpc_config.public_access_cidrs without 0.0.0.0/0 or ::/0).",
   explanation:
@@ -86,10 +86,10 @@ export const EksPublicEndpointRestricted: ComplianceRule = {
       + "list only the CIDRs that need the API (e.g. your VPN egress), or set endpoint_public_access = false",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Kubernetes secrets are envelope-encrypted with a KMS key. */
-export const EksSecretsEncryption: ComplianceRule = {
+export const EksSecretsEncryption = {
   id: "EksSecretsEncryption",
   description: "Kubernetes secrets are envelope-encrypted with a KMS key (encryption_config.resources includes \"secrets\", provider.key_arn set).",
   explanation:
@@ -109,10 +109,10 @@ export const EksSecretsEncryption: ComplianceRule = {
     if (isSet(key)) return Outcome.compliant();
     return Outcome.nonCompliant(`encryption_config.provider.key_arn is unset; ${fix}`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Who may use the cluster is decided by IAM-audited access entries alone. */
-export const EksApiAuthentication: ComplianceRule = {
+export const EksApiAuthentication = {
   id: "EksApiAuthentication",
   description: "Cluster access is granted only through EKS access entries (access_config.authentication_mode = \"API\"), with no implicit admin for the creator.",
   explanation:
@@ -132,10 +132,10 @@ export const EksApiAuthentication: ComplianceRule = {
     }
     return gaps.length === 0 ? Outcome.compliant() : Outcome.nonCompliant(gaps.join("; "));
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Node SSH, if any, is limited to named security groups. */
-export const EksNodeGroupNoOpenSsh: ComplianceRule = {
+export const EksNodeGroupNoOpenSsh = {
   id: "EksNodeGroupNoOpenSsh",
   description: "A node group with an SSH key limits SSH to listed security groups (remote_access.source_security_group_ids).",
   explanation:
@@ -152,7 +152,7 @@ export const EksNodeGroupNoOpenSsh: ComplianceRule = {
       + "set source_security_group_ids to the security groups that may connect, or remove remote_access and use SSM Session Manager",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Why a node group runs GPU nodes, or undefined when it does not (as far as synth-time values tell). */
 function gpuEvidence(config: Block): string | undefined {
@@ -164,15 +164,8 @@ function gpuEvidence(config: Block): string | undefined {
   return gpu.length > 0 ? `instance_types ${gpu.join(", ")}` : undefined;
 }
 
-/** The aws_launch_template of the stack that a `launch_template { id | name }` block names, if any. */
-function launchTemplateOf(stack: StackView, ref: Block): ResourceView | undefined {
-  return stack.ofType("aws_launch_template").find((t) =>
-    (ref.id !== undefined && stack.refersTo(ref.id, t))
-    || (ref.name !== undefined && (stack.refersTo(ref.name, t) || (typeof t.config.name === "string" && ref.name === t.config.name))));
-}
-
 /** GPU nodes carry the launch-template hardening that EKS's default template lacks. */
-export const GpuNodeGroupHardened: ComplianceRule = {
+export const GpuNodeGroupHardened = {
   id: "GpuNodeGroupHardened",
   description: "GPU node groups launch from a launch template of the stack with IMDSv2 only, IMDS hop limit 1 and encrypted EBS volumes.",
   explanation:
@@ -183,7 +176,7 @@ export const GpuNodeGroupHardened: ComplianceRule = {
   evaluate: ({ resource, stack }): RuleOutcome => {
     // With a custom AMI the instance type may live only in the launch template.
     const ltRef = block(resource.config.launch_template);
-    const lt = ltRef ? launchTemplateOf(stack, ltRef) : undefined;
+    const lt = launchTemplateOf(stack, ltRef);
     const evidence = gpuEvidence(resource.config) ?? (lt && typeof lt.config.instance_type === "string" ? gpuEvidence({ instance_types: [lt.config.instance_type] })?.replace("instance_types", "launch template instance_type") : undefined);
     if (!evidence) return Outcome.notApplicable();
     const fix = "launch template with metadata_options { http_tokens = \"required\", http_put_response_hop_limit = 1 } and ebs.encrypted = true on every block_device_mappings (GpuNodePool builds one)";
@@ -212,10 +205,10 @@ export const GpuNodeGroupHardened: ComplianceRule = {
     if (gaps.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(`GPU node group (${evidence}) launches from ${template.address}, whose ${gaps.join("; ")}; fix the launch template`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The EKS rules, in the order reports list them. */
-export const EKS_RULES: readonly ComplianceRule[] = [
+export const EKS_RULES = [
   EksControlPlaneLogging,
   EksPrivateEndpoint,
   EksPublicEndpointRestricted,
@@ -223,4 +216,4 @@ export const EKS_RULES: readonly ComplianceRule[] = [
   EksApiAuthentication,
   EksNodeGroupNoOpenSsh,
   GpuNodeGroupHardened,
-];
+] as const satisfies readonly ComplianceRule[];

@@ -1,5 +1,5 @@
-import { ComplianceRule, Outcome, ResourceView, RuleOutcome } from "../model";
-import { block, blocks, isFalse, isReference, isSet, isTrue, literalNumber, shown } from "../private/attributes";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome } from "../rule-model";
+import { block, blocks, isAwsManagedKey, isFalse, isLiteralString, isReference, isSet, isTrue, literalNumber, shown } from "../private/attributes";
 
 /*
  * Rules over Amazon ElastiCache (Valkey, Redis OSS): replication groups, serverless caches, standalone cache clusters and
@@ -23,13 +23,10 @@ const isGlobalSecondary = (r: ResourceView): boolean => r.type === GROUP && isSe
 /** The engine; a replication group without one runs "redis" (provider default). */
 const engineOf = (r: ResourceView): unknown => r.config.engine ?? (r.type === GROUP ? "redis" : undefined);
 
-/** A literal KMS key id that names an AWS managed key (alias/aws/...), which no key policy of yours governs. */
-const isAwsManagedKey = (v: unknown): boolean => typeof v === "string" && !isReference(v) && /(^|:)alias\/aws\//.test(v);
-
 const CMK_FIX = "a customer-managed KMS key ARN whose policy lets ElastiCache use it";
 
 /** Data in memory snapshots and swap is encrypted under a key you control. */
-export const ElastiCacheEncryptedAtRest: ComplianceRule = {
+export const ElastiCacheEncryptedAtRest = {
   id: "ElastiCacheEncryptedAtRest",
   description: "ElastiCache replication groups and serverless caches encrypt data at rest with a customer-managed KMS key.",
   explanation:
@@ -71,10 +68,10 @@ export const ElastiCacheEncryptedAtRest: ComplianceRule = {
     const replaces = resource.type === GROUP ? " (changing either replaces the group)" : "";
     return Outcome.nonCompliant(`${problems.join("; ")}${replaces}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Clients and replicas talk to the nodes over TLS only. */
-export const ElastiCacheEncryptedInTransit: ComplianceRule = {
+export const ElastiCacheEncryptedInTransit = {
   id: "ElastiCacheEncryptedInTransit",
   description: "ElastiCache replication groups and cache clusters accept TLS connections only (transit_encryption_enabled = true, transit_encryption_mode not \"preferred\").",
   explanation:
@@ -104,10 +101,10 @@ export const ElastiCacheEncryptedInTransit: ComplianceRule = {
     }
     return Outcome.nonCompliant(`transit_encryption_mode is ${shown(mode)}; set transit_encryption_mode = "required" literally.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** A client must authenticate before it reads or writes the cache. */
-export const ElastiCacheAuthenticationRequired: ComplianceRule = {
+export const ElastiCacheAuthenticationRequired = {
   id: "ElastiCacheAuthenticationRequired",
   description: "ElastiCache replication groups require authentication (RBAC user_group_ids, or an auth_token); serverless caches have a user_group_id.",
   explanation:
@@ -133,7 +130,7 @@ export const ElastiCacheAuthenticationRequired: ComplianceRule = {
       `set user_group_ids to ${group}, or auth_token (AUTH; requires transit_encryption_enabled = true).`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The effective on/off state of an ACL access string: Redis-style rules apply left to right, so the last "on" or "off" wins. */
 function userState(access: string): "on" | "off" | undefined {
@@ -142,7 +139,7 @@ function userState(access: string): "on" | "off" | undefined {
 }
 
 /** No enabled user logs in without a credential. */
-export const ElastiCacheUserNoPasswordlessAccess: ComplianceRule = {
+export const ElastiCacheUserNoPasswordlessAccess = {
   id: "ElastiCacheUserNoPasswordlessAccess",
   description: "ElastiCache users that need no password are disabled (access_string starts with \"off\").",
   explanation:
@@ -158,7 +155,7 @@ export const ElastiCacheUserNoPasswordlessAccess: ComplianceRule = {
         : undefined;
     if (!why) return Outcome.compliant();
     const access = c.access_string;
-    if (typeof access !== "string" || isReference(access)) {
+    if (!isLiteralString(access)) {
       return Outcome.nonCompliant(`${why} and access_string is ${shown(access)}; give access_string literally, starting with "off" (e.g. "off -@all").`);
     }
     if (userState(access) === "off") return Outcome.compliant();
@@ -168,7 +165,7 @@ export const ElastiCacheUserNoPasswordlessAccess: ComplianceRule = {
       `to keep it a disabled placeholder, or set authentication_mode { type = "iam" } (or "password" with passwords).`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Replica counts of a replication group: per shard (cluster mode) or in total. */
 function replicaProblem(c: Readonly<Record<string, unknown>>): string | undefined {
@@ -191,7 +188,7 @@ function replicaProblem(c: Readonly<Record<string, unknown>>): string | undefine
 }
 
 /** The cache survives the loss of a node or an Availability Zone. */
-export const ElastiCacheMultiAz: ComplianceRule = {
+export const ElastiCacheMultiAz = {
   id: "ElastiCacheMultiAz",
   description: "ElastiCache replication groups have a replica in another Availability Zone and fail over to it automatically.",
   explanation:
@@ -215,10 +212,10 @@ export const ElastiCacheMultiAz: ComplianceRule = {
     if (problems.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(`${problems.join("; ")}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Minor engine versions, which carry security fixes, are applied in the maintenance window. */
-export const ElastiCacheAutoMinorVersionUpgrade: ComplianceRule = {
+export const ElastiCacheAutoMinorVersionUpgrade = {
   id: "ElastiCacheAutoMinorVersionUpgrade",
   description: "ElastiCache replication groups and cache clusters apply minor engine versions automatically (auto_minor_version_upgrade not false).",
   explanation:
@@ -239,14 +236,14 @@ export const ElastiCacheAutoMinorVersionUpgrade: ComplianceRule = {
     }
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Every ElastiCache rule. */
-export const ELASTICACHE_RULES: readonly ComplianceRule[] = [
+export const ELASTICACHE_RULES = [
   ElastiCacheEncryptedAtRest,
   ElastiCacheEncryptedInTransit,
   ElastiCacheAuthenticationRequired,
   ElastiCacheUserNoPasswordlessAccess,
   ElastiCacheMultiAz,
   ElastiCacheAutoMinorVersionUpgrade,
-];
+] as const satisfies readonly ComplianceRule[];

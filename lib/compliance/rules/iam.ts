@@ -1,14 +1,13 @@
-import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
-import { Block, blocks, isSet } from "../private/attributes";
-import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
+import { Block, blocks, isSet, stringsOf } from "../private/attributes";
+import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements, statementName } from "../private/policy";
 
 /* Rules over IAM policies, role trust policies and policy attachments. */
 
-const list = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 const quoted = (values: string[]): string => values.map((v) => `"${v}"`).join(", ");
 
 /** A statement for a message: its Sid, or its position. */
-const labelOf = (s: Statement, index: number): string => (s.sid ? `statement "${s.sid}"` : `statement #${index + 1}`);
+const labelOf = (s: Statement, index: number): string => `statement ${statementName(s, index)}`;
 
 /** Start of an unreadable policy, for a message. */
 function preview(value: unknown): string {
@@ -60,7 +59,7 @@ const isAllActions = (a: string): boolean => a.trim() === "*" || a.trim() === "*
 const isServiceWildcard = (a: string): boolean => /^[A-Za-z0-9-]+:\*$/.test(a.trim());
 
 /** No identity policy makes its holder an administrator. */
-export const IamNoAdminPolicy: ComplianceRule = {
+export const IamNoAdminPolicy = {
   id: "IamNoAdminPolicy",
   description: "No identity policy allows every action on every resource (Action \"*\" with Resource \"*\").",
   explanation:
@@ -76,10 +75,10 @@ export const IamNoAdminPolicy: ComplianceRule = {
       (s) => (s.actions.some(isAllActions) && s.resources.some((r) => r.trim() === "*") ? "allows Action \"*\" on Resource \"*\" (full administrator access)" : undefined),
       "allow only the actions and resources the principal needs",
     ),
-};
+} as const satisfies ComplianceRule;
 
 /** Identity policies list actions instead of granting whole services. */
-export const IamNoFullServiceAccess: ComplianceRule = {
+export const IamNoFullServiceAccess = {
   id: "IamNoFullServiceAccess",
   description: "No identity policy allows every action (\"*\") or every action of a service (\"<service>:*\").",
   explanation:
@@ -98,13 +97,13 @@ export const IamNoFullServiceAccess: ComplianceRule = {
       },
       "list the specific actions the principal needs instead",
     ),
-};
+} as const satisfies ComplianceRule;
 
 /** The principal attribute of each inline policy resource type. */
 const INLINE_OWNER: Record<string, "role" | "user" | "group"> = { aws_iam_role_policy: "role", aws_iam_user_policy: "user", aws_iam_group_policy: "group" };
 
 /** Permissions live in managed policies that can be reviewed on their own. */
-export const IamNoInlinePolicy: ComplianceRule = {
+export const IamNoInlinePolicy = {
   id: "IamNoInlinePolicy",
   description: "Roles, users and groups get permissions from managed policies only, never inline policies.",
   explanation:
@@ -128,13 +127,13 @@ export const IamNoInlinePolicy: ComplianceRule = {
       + `create an aws_iam_policy with its statements and attach it with aws_iam_${owner}_policy_attachment instead`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** True when some principal of the statement is "*", of any kind. */
 const admitsAnyone = (s: Statement): boolean => hasWildcardPrincipal(s) || Object.values(s.principals).some((values) => values.some((v) => v.trim() === "*"));
 
 /** Roles trust named principals only. */
-export const IamRoleTrustNoWildcard: ComplianceRule = {
+export const IamRoleTrustNoWildcard = {
   id: "IamRoleTrustNoWildcard",
   description: "No statement of a role's trust policy lets any principal (\"*\") assume the role.",
   explanation:
@@ -154,7 +153,7 @@ export const IamRoleTrustNoWildcard: ComplianceRule = {
       + "name the accounts, roles, services or identity providers that may assume it",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /**
  * The principals of a trust statement that may be people: "*", and every AWS principal (account
@@ -195,7 +194,7 @@ function mfaGaps(s: Statement, maxAgeSeconds: number): string[] {
 }
 
 /** Roles that people assume require a recent MFA sign-in. */
-export const IamHumanRoleRequiresMfa: ComplianceRule = {
+export const IamHumanRoleRequiresMfa = {
   id: "IamHumanRoleRequiresMfa",
   description: "Every trust statement that lets people assume a role requires MFA (aws:MultiFactorAuthPresent) no older than maxAgeSeconds (aws:MultiFactorAuthAge).",
   explanation:
@@ -230,7 +229,7 @@ export const IamHumanRoleRequiresMfa: ComplianceRule = {
       + `"NumericLessThan": { "aws:MultiFactorAuthAge": "${maxAge}" } } to every statement that admits people`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 const ADMINISTRATOR_ACCESS = ":policy/AdministratorAccess";
 
@@ -244,7 +243,7 @@ function isAdministratorAccess(stack: StackView, arn: unknown): boolean {
 }
 
 /** Nobody holds AWS's AdministratorAccess policy. */
-export const IamNoAdministratorAccessAttachment: ComplianceRule = {
+export const IamNoAdministratorAccessAttachment = {
   id: "IamNoAdministratorAccessAttachment",
   description: "No role, user or group has AWS's AdministratorAccess managed policy attached.",
   explanation:
@@ -258,21 +257,21 @@ export const IamNoAdministratorAccessAttachment: ComplianceRule = {
       // The role's exclusive managed_policy_arns argument (deprecated, still honoured).
       const arns = resource.config.managed_policy_arns;
       if (!isSet(arns)) return Outcome.notApplicable();
-      const admin = list(arns).filter((a) => isAdministratorAccess(stack, a));
+      const admin = stringsOf(arns).filter((a) => isAdministratorAccess(stack, a));
       return admin.length ? Outcome.nonCompliant(`managed_policy_arns includes ${quoted(admin)} (AdministratorAccess); ${fix}`) : Outcome.compliant();
     }
     const arn = resource.config.policy_arn;
     if (!isAdministratorAccess(stack, arn)) return Outcome.compliant();
     return Outcome.nonCompliant(`policy_arn ${JSON.stringify(arn)} attaches AWS's AdministratorAccess policy; ${fix}`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The IAM rules, in the order reports list them. */
-export const IAM_RULES: readonly ComplianceRule[] = [
+export const IAM_RULES = [
   IamNoAdminPolicy,
   IamNoFullServiceAccess,
   IamNoInlinePolicy,
   IamRoleTrustNoWildcard,
   IamHumanRoleRequiresMfa,
   IamNoAdministratorAccessAttachment,
-];
+] as const satisfies readonly ComplianceRule[];

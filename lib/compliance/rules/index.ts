@@ -1,4 +1,4 @@
-import { ComplianceRule } from "../model";
+import { ComplianceRule } from "../rule-model";
 import { CLOUDTRAIL_RULES } from "./cloudtrail";
 import { CLOUDWATCH_RULES } from "./cloudwatch";
 import { EC2_RULES } from "./ec2";
@@ -13,8 +13,8 @@ import { SAGEMAKER_RULES } from "./sagemaker";
 import { SNS_RULES } from "./sns";
 import { VPC_RULES } from "./vpc";
 
-/** Every rule of the library, by service. */
-export const ALL_RULES: readonly ComplianceRule[] = [
+/** The rules with their ids as literal types, from which RuleId is derived. */
+const RULES = [
   ...KMS_RULES,
   ...S3_RULES,
   ...CLOUDTRAIL_RULES,
@@ -28,12 +28,18 @@ export const ALL_RULES: readonly ComplianceRule[] = [
   ...SAGEMAKER_RULES,
   ...ELASTICACHE_RULES,
   ...RDS_RULES,
-];
+] as const satisfies readonly ComplianceRule[];
 
-const BY_ID = new Map(ALL_RULES.map((r) => [r.id, r]));
+/** Id of a rule of the library, e.g. "S3BucketVersioningEnabled". */
+export type RuleId = (typeof RULES)[number]["id"];
 
-/** The rule with this id, or undefined. */
-export function ruleById(id: string): ComplianceRule | undefined {
+/** Every rule of the library, by service. */
+export const ALL_RULES: readonly ComplianceRule<RuleId>[] = RULES;
+
+const BY_ID = new Map<string, ComplianceRule<RuleId>>(ALL_RULES.map((r) => [r.id, r]));
+
+/** The rule with this id, or undefined (ids that users give at run time, e.g. in suppressions, are strings). */
+export function ruleById(id: string): ComplianceRule<RuleId> | undefined {
   return BY_ID.get(id);
 }
 

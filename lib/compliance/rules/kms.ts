@@ -1,14 +1,10 @@
 import { show } from "../../private/validation";
-import { ComplianceRule, Outcome } from "../model";
-import { hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
-
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
-const isTrue = (v: unknown): boolean => v === true || v === "true";
-/** A literal string, not a Terraform expression whose value is only known at apply time. */
-const isLiteralString = (v: unknown): v is string => typeof v === "string" && !v.includes("${");
+import { ComplianceRule, Outcome } from "../rule-model";
+import { isFalse, isLiteralString, isSet, isTrue } from "../private/attributes";
+import { hasWildcardPrincipal, readPolicyStatements, statementName } from "../private/policy";
 
 /** Automatic rotation of a symmetric encryption key's material. */
-export const KMSKeyRotationEnabled: ComplianceRule = {
+export const KMSKeyRotationEnabled = {
   id: "KMSKeyRotationEnabled",
   description: "Symmetric encryption KMS keys rotate their key material automatically.",
   explanation:
@@ -30,10 +26,10 @@ export const KMSKeyRotationEnabled: ComplianceRule = {
     const now = c.enable_key_rotation === undefined ? "unset (KMS default: no rotation)" : show(c.enable_key_rotation);
     return Outcome.nonCompliant(`enable_key_rotation is ${now}; set enable_key_rotation = true so that KMS rotates the key material every rotation_period_in_days (default 365).`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** No key policy statement lets every principal use or manage the key. */
-export const KMSKeyPolicyNoWildcardPrincipal: ComplianceRule = {
+export const KMSKeyPolicyNoWildcardPrincipal = {
   id: "KMSKeyPolicyNoWildcardPrincipal",
   description: "KMS key policies have no Allow statement for the wildcard principal \"*\".",
   explanation:
@@ -51,13 +47,13 @@ export const KMSKeyPolicyNoWildcardPrincipal: ComplianceRule = {
     }
     const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s));
     if (open.length === 0) return Outcome.compliant();
-    const names = open.map((s) => (s.sid ? `"${s.sid}"` : `#${statements.indexOf(s) + 1}`)).join(", ");
+    const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(`policy allows Principal "*" in statement ${names}; name the account root, roles or service principals that need the key instead.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The key is usable. */
-export const KMSKeyEnabled: ComplianceRule = {
+export const KMSKeyEnabled = {
   id: "KMSKeyEnabled",
   description: "KMS keys are enabled.",
   explanation:
@@ -67,15 +63,15 @@ export const KMSKeyEnabled: ComplianceRule = {
   checkov: ["CKV_AWS_227"],
   evaluate: ({ resource }) => {
     const v = resource.config.is_enabled;
-    if (v === false || v === "false") {
+    if (isFalse(v)) {
       return Outcome.nonCompliant("is_enabled is false, so nothing encrypted under the key can be decrypted; remove is_enabled or set it to true.");
     }
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The key has a policy written by its owner, not KMS's default. */
-export const KMSKeyExplicitPolicy: ComplianceRule = {
+export const KMSKeyExplicitPolicy = {
   id: "KMSKeyExplicitPolicy",
   description: "KMS keys have an explicit key policy (policy attribute or an aws_kms_key_policy).",
   explanation:
@@ -88,7 +84,7 @@ export const KMSKeyExplicitPolicy: ComplianceRule = {
     if (stack.attachedTo("aws_kms_key_policy", "key_id", resource).length > 0) return Outcome.compliant();
     return Outcome.nonCompliant("policy is unset and no aws_kms_key_policy has a key_id referring to this key, so KMS applies its default key policy; set policy, or add an aws_kms_key_policy for the key.");
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Rules for KMS keys. */
-export const KMS_RULES: readonly ComplianceRule[] = [KMSKeyRotationEnabled, KMSKeyPolicyNoWildcardPrincipal, KMSKeyEnabled, KMSKeyExplicitPolicy];
+export const KMS_RULES = [KMSKeyRotationEnabled, KMSKeyPolicyNoWildcardPrincipal, KMSKeyEnabled, KMSKeyExplicitPolicy] as const satisfies readonly ComplianceRule[];

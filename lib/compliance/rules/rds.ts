@@ -1,5 +1,5 @@
-import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../model";
-import { blocks, isFalse, isOne, isReference, isSet, isTrue, literalNumber, shown } from "../private/attributes";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
+import { blocks, isAwsManagedKey, isFalse, isLiteralString, isOne, isReference, isSet, isTrue, literalNumber, shown } from "../private/attributes";
 
 /*
  * Rules over Amazon RDS DB instances (aws_db_instance), written for RDS for PostgreSQL and applicable to the other engines
@@ -25,10 +25,10 @@ function sourceOf(resource: ResourceView, stack: StackView): ResourceView | unde
 /** The engine: set on the instance, or taken from the replica's source when that is in the stack; undefined when unknown. */
 function engineOf(resource: ResourceView, stack: StackView): string | undefined {
   const e = resource.config.engine;
-  if (typeof e === "string" && !isReference(e)) return e;
+  if (isLiteralString(e)) return e;
   if (e === undefined) {
     const source = sourceOf(resource, stack)?.config.engine;
-    if (typeof source === "string" && !isReference(source)) return source;
+    if (isLiteralString(source)) return source;
   }
   return undefined;
 }
@@ -39,9 +39,6 @@ function engineOf(resource: ResourceView, stack: StackView): string | undefined 
  */
 const isAurora = (r: ResourceView): boolean => typeof r.config.engine === "string" && r.config.engine.startsWith("aurora");
 
-/** A literal KMS key id that names an AWS managed key (alias/aws/...), which no key policy of yours governs. */
-const isAwsManagedKey = (v: unknown): boolean => typeof v === "string" && !isReference(v) && /(^|:)alias\/aws\//.test(v);
-
 const CMK_FIX = "a customer-managed KMS key ARN whose policy lets RDS use it";
 
 /** The engine named in messages: the literal, or what is known about it. */
@@ -49,7 +46,7 @@ const engineShown = (resource: ResourceView, engine: string | undefined): string
   engine !== undefined ? JSON.stringify(engine) : shown(resource.config.engine, "unset");
 
 /** The database's storage, automated backups, snapshots and replicas are encrypted under a key you control. */
-export const RdsStorageEncrypted: ComplianceRule = {
+export const RdsStorageEncrypted = {
   id: "RdsStorageEncrypted",
   description: "RDS DB instances encrypt storage (storage_encrypted = true) with a customer-managed KMS key (kms_key_id).",
   explanation:
@@ -82,10 +79,10 @@ export const RdsStorageEncrypted: ComplianceRule = {
     // Both attributes are ForceNew in the provider schema.
     return Outcome.nonCompliant(`${problems.join("; ")} (changing either replaces the instance: restore an encrypted snapshot copy to keep the data).`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The instance has no public endpoint. */
-export const RdsNotPublic: ComplianceRule = {
+export const RdsNotPublic = {
   id: "RdsNotPublic",
   description: "RDS DB instances are not publicly accessible (publicly_accessible not true).",
   explanation:
@@ -103,13 +100,13 @@ export const RdsNotPublic: ComplianceRule = {
     }
     return Outcome.nonCompliant(`publicly_accessible is ${shown(v)}; remove it (default false) or set it to false literally.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Engines that support IAM database authentication (RDS User Guide, "IAM database authentication"). */
 const IAM_AUTH_ENGINES = ["postgres", "mysql", "mariadb"];
 
 /** Clients authenticate with short-lived IAM tokens instead of long-lived database passwords. */
-export const RdsIamAuthentication: ComplianceRule = {
+export const RdsIamAuthentication = {
   id: "RdsIamAuthentication",
   description: "RDS for PostgreSQL, MySQL and MariaDB instances enable IAM database authentication (iam_database_authentication_enabled = true).",
   explanation:
@@ -134,7 +131,7 @@ export const RdsIamAuthentication: ComplianceRule = {
       "set iam_database_authentication_enabled = true and grant rds_iam to the application's database user (clients then connect with rds-db:connect tokens).",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** How a master password given as a Terraform reference reaches the provider. */
 function passwordSource(v: string): string {
@@ -142,7 +139,7 @@ function passwordSource(v: string): string {
 }
 
 /** The master password appears in neither the configuration nor the Terraform state. */
-export const RdsMasterPasswordManaged: ComplianceRule = {
+export const RdsMasterPasswordManaged = {
   id: "RdsMasterPasswordManaged",
   description:
     "RDS DB instances keep the master password out of the configuration and the Terraform state: manage_master_user_password = true, " +
@@ -168,7 +165,7 @@ export const RdsMasterPasswordManaged: ComplianceRule = {
     if (managed) return Outcome.compliant();
     const wo = c.password_wo;
     if (isSet(wo)) {
-      if (typeof wo !== "string" || !isReference(wo)) {
+      if (!isReference(wo)) {
         return Outcome.nonCompliant(`password_wo is a literal, so the master password is in the synthesized configuration (and in version control); ${fix}.`);
       }
       const source = passwordSource(wo);
@@ -182,10 +179,10 @@ export const RdsMasterPasswordManaged: ComplianceRule = {
     const now = c.manage_master_user_password === undefined ? "unset" : shown(c.manage_master_user_password);
     return Outcome.nonCompliant(`manage_master_user_password is ${now} and neither password nor password_wo is set, so the instance cannot be created with a master password; ${fix}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Automated backups allow a point-in-time restore for at least a week. */
-export const RdsBackupRetention: ComplianceRule = {
+export const RdsBackupRetention = {
   id: "RdsBackupRetention",
   description: "RDS DB instances keep automated backups for at least minDays (backup_retention_period).",
   explanation:
@@ -213,10 +210,10 @@ export const RdsBackupRetention: ComplianceRule = {
     const what = days === 0 ? "0, so automated backups are off and there is no point-in-time restore" : `${days}, so point-in-time restores reach back less than ${minDays} days`;
     return Outcome.nonCompliant(`backup_retention_period is ${what}; ${fix}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Nobody deletes the database by accident, and deleting it keeps a final snapshot. */
-export const RdsDeletionProtection: ComplianceRule = {
+export const RdsDeletionProtection = {
   id: "RdsDeletionProtection",
   description: "RDS DB instances have deletion_protection = true and take a final snapshot when deleted (skip_final_snapshot not true).",
   explanation:
@@ -244,10 +241,10 @@ export const RdsDeletionProtection: ComplianceRule = {
     if (problems.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(`${problems.join("; ")}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The database survives the loss of an instance or an Availability Zone. */
-export const RdsMultiAz: ComplianceRule = {
+export const RdsMultiAz = {
   id: "RdsMultiAz",
   description: "RDS DB instances run a synchronous standby in another Availability Zone (multi_az = true).",
   explanation:
@@ -263,7 +260,7 @@ export const RdsMultiAz: ComplianceRule = {
     if (isTrue(v)) return Outcome.compliant();
     return Outcome.nonCompliant(`multi_az is ${shown(v, "unset (default false)")}, so the database has no standby and is down while its Availability Zone is; set multi_az = true.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The log types that carry each engine's connection, error and audit events (CreateDBInstance, EnableCloudwatchLogsExports). */
 const ENGINE_LOGS: Readonly<Record<string, string>> = {
@@ -273,7 +270,7 @@ const ENGINE_LOGS: Readonly<Record<string, string>> = {
 };
 
 /** The database's own logs reach CloudWatch Logs, where they are retained and searched. */
-export const RdsLogExports: ComplianceRule = {
+export const RdsLogExports = {
   id: "RdsLogExports",
   description: "RDS DB instances export their engine logs to CloudWatch Logs (enabled_cloudwatch_logs_exports; \"postgresql\" for PostgreSQL).",
   explanation:
@@ -305,7 +302,7 @@ export const RdsLogExports: ComplianceRule = {
     const what = wanted ? `set enabled_cloudwatch_logs_exports to ${wanted}` : "set enabled_cloudwatch_logs_exports to the engine's log types";
     return Outcome.nonCompliant(`enabled_cloudwatch_logs_exports is ${shown(raw, "unset")}, so engine ${engineShown(resource, engine)} exports no logs; ${what}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The major version of a literal engine_version ("17", "16.4", "9.6.24"), or undefined. */
 function majorVersion(v: unknown): number | undefined {
@@ -333,7 +330,7 @@ function parameterGroupOf(stack: StackView, name: unknown): ResourceView | undef
 }
 
 /** Clients connect to PostgreSQL over TLS only. */
-export const RdsTlsRequired: ComplianceRule = {
+export const RdsTlsRequired = {
   id: "RdsTlsRequired",
   description: "RDS for PostgreSQL instances accept TLS connections only (rds.force_ssl = 1 in their parameter group, the default from PostgreSQL 15).",
   explanation:
@@ -378,10 +375,10 @@ export const RdsTlsRequired: ComplianceRule = {
     // A custom group takes the family's default for every parameter it does not set.
     return byVersion(familyMajor(group.config.family), `parameter group ${group.address} (family ${shown(group.config.family)}) does not set rds.force_ssl`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Minor engine versions, which carry security fixes, are applied in the maintenance window. */
-export const RdsAutoMinorVersionUpgrade: ComplianceRule = {
+export const RdsAutoMinorVersionUpgrade = {
   id: "RdsAutoMinorVersionUpgrade",
   description: "RDS DB instances apply minor engine versions automatically (auto_minor_version_upgrade not false).",
   explanation:
@@ -400,13 +397,13 @@ export const RdsAutoMinorVersionUpgrade: ComplianceRule = {
     }
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 /** The intervals Enhanced Monitoring accepts, in seconds (0 turns it off). */
 const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
 
 /** Operating-system metrics of the instance reach CloudWatch. */
-export const RdsEnhancedMonitoring: ComplianceRule = {
+export const RdsEnhancedMonitoring = {
   id: "RdsEnhancedMonitoring",
   description: "RDS DB instances publish Enhanced Monitoring metrics (monitoring_interval > 0 with a monitoring_role_arn).",
   explanation:
@@ -432,10 +429,10 @@ export const RdsEnhancedMonitoring: ComplianceRule = {
     }
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Performance Insights data, which includes SQL text, is encrypted under a key you control. */
-export const RdsPerformanceInsightsEncrypted: ComplianceRule = {
+export const RdsPerformanceInsightsEncrypted = {
   id: "RdsPerformanceInsightsEncrypted",
   description: "RDS DB instances with Performance Insights encrypt its data with a customer-managed KMS key (performance_insights_kms_key_id).",
   explanation:
@@ -458,10 +455,10 @@ export const RdsPerformanceInsightsEncrypted: ComplianceRule = {
     }
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Every RDS rule. */
-export const RDS_RULES: readonly ComplianceRule[] = [
+export const RDS_RULES = [
   RdsStorageEncrypted,
   RdsNotPublic,
   RdsIamAuthentication,
@@ -474,4 +471,4 @@ export const RDS_RULES: readonly ComplianceRule[] = [
   RdsAutoMinorVersionUpgrade,
   RdsEnhancedMonitoring,
   RdsPerformanceInsightsEncrypted,
-];
+] as const satisfies readonly ComplianceRule[];

@@ -1,32 +1,10 @@
 import { show } from "../../private/validation";
-import { ComplianceRule, DATA_CLASS_TAG, Outcome, ResourceView, RuleContext } from "../model";
-import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
+import { ComplianceRule, DATA_CLASS_TAG, Outcome, ResourceView, RuleContext } from "../rule-model";
+import { Block, block, blocks, holdsNothing, isSet, isTrue, literalNumber, objectLockRetentionDays, objectLocksOf } from "../private/attributes";
+import { Statement, deniesInsecureTransport, hasWildcardPrincipal, isScopedBy, readPolicyStatements, statementName } from "../private/policy";
 
-type Block = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** A nested block list, whether synthesized as an object or as an array of objects. */
-function blocks(v: unknown): Block[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).filter((b): b is Block => typeof b === "object" && b !== null);
-}
-const block = (v: unknown): Block | undefined => blocks(v)[0];
-const isSet = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
-const isTrue = (v: unknown): boolean => v === true || v === "true";
-/** A literal whole number (synthesized as a number or a numeric string), or undefined for unset values and Terraform expressions. */
-function numberOf(v: unknown): number | undefined {
-  if (typeof v === "number") return v;
-  if (typeof v === "string" && /^\d+$/.test(v)) return Number(v);
-  return undefined;
-}
-/** True when a value holds nothing: unset, "", or only empty blocks. */
-function isEmpty(v: unknown): boolean {
-  if (v === undefined || v === null || v === "") return true;
-  if (Array.isArray(v)) return v.every(isEmpty);
-  if (typeof v === "object") return Object.values(v).every(isEmpty);
-  return false;
-}
 /** True when a lifecycle rule applies to every object of the bucket (no prefix, tag or size filter). */
-const appliesToAll = (rule: Block): boolean => isEmpty(rule.prefix) && isEmpty(rule.filter);
+const appliesToAll = (rule: Block): boolean => holdsNothing(rule.prefix) && holdsNothing(rule.filter);
 const isEnabledRule = (rule: Block): boolean => rule.status === "Enabled";
 
 /** The split S3 resources of `type` that configure the bucket under evaluation (by reference or literal name). */
@@ -42,14 +20,6 @@ function wholeBucketRules(ctx: RuleContext): Block[] {
     .filter((r) => isEnabledRule(r) && appliesToAll(r));
 }
 
-/** Object Lock configurations of the bucket: split resources, and the deprecated inline block. */
-function objectLocksOf(ctx: RuleContext): Block[] {
-  return [
-    ...partsOf(ctx, "aws_s3_bucket_object_lock_configuration").map((r) => r.config),
-    ...blocks(ctx.resource.config.object_lock_configuration),
-  ];
-}
-
 /** The bucket's policy documents: aws_s3_bucket_policy resources, and the deprecated inline `policy` attribute. */
 function policiesOf(ctx: RuleContext): Array<{ where: string; policy: unknown }> {
   const out = partsOf(ctx, "aws_s3_bucket_policy").map((p) => ({ where: p.address, policy: p.config.policy }));
@@ -62,7 +32,7 @@ const list = (items: string[]): string => items.join(", ");
 const PUBLIC_ACCESS_FLAGS = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"];
 
 /** Every bucket-level public access block is on. */
-export const S3BucketPublicAccessBlocked: ComplianceRule = {
+export const S3BucketPublicAccessBlocked = {
   id: "S3BucketPublicAccessBlocked",
   description: "S3 buckets have a public access block with all four settings on.",
   explanation:
@@ -80,12 +50,12 @@ export const S3BucketPublicAccessBlocked: ComplianceRule = {
     if (gaps[0].off.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(`${gaps[0].b.address} leaves ${list(gaps[0].off)} unset or false; set all four of ${list(PUBLIC_ACCESS_FLAGS)} to true.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 /** Default encryption with a customer-managed KMS key. */
-export const S3BucketKmsEncryption: ComplianceRule = {
+export const S3BucketKmsEncryption = {
   id: "S3BucketKmsEncryption",
   description: "S3 buckets encrypt new objects by default with SSE-KMS under a customer-managed key.",
   explanation:
@@ -106,10 +76,10 @@ export const S3BucketKmsEncryption: ComplianceRule = {
     if (kms) return Outcome.nonCompliant(`sse_algorithm is ${show(kms.sse_algorithm)} but kms_master_key_id is unset, so S3 uses the AWS managed key aws/s3, whose policy you cannot restrict; set kms_master_key_id to a customer-managed key ARN.`);
     return Outcome.nonCompliant(`sse_algorithm is ${show(defaults[0].sse_algorithm)}; ${fix}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Versioning on. */
-export const S3BucketVersioningEnabled: ComplianceRule = {
+export const S3BucketVersioningEnabled = {
   id: "S3BucketVersioningEnabled",
   description: "S3 buckets have versioning enabled.",
   explanation:
@@ -124,10 +94,10 @@ export const S3BucketVersioningEnabled: ComplianceRule = {
     if (statuses.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_versioning for this bucket; add one with versioning_configuration.status = "Enabled".`);
     return Outcome.nonCompliant(`versioning_configuration.status is ${show(statuses[0])}; set it to "Enabled".`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Server access logs delivered to a log bucket. */
-export const S3BucketAccessLogging: ComplianceRule = {
+export const S3BucketAccessLogging = {
   id: "S3BucketAccessLogging",
   description: "S3 buckets deliver server access logs to a log bucket.",
   explanation:
@@ -142,7 +112,7 @@ export const S3BucketAccessLogging: ComplianceRule = {
     if (logging.length === 0) return Outcome.nonCompliant("no aws_s3_bucket_logging for this bucket; add one with target_bucket set to an access-log bucket.");
     return Outcome.nonCompliant(`${logging[0].address} has no target_bucket; set target_bucket to an access-log bucket.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** `arn:<partition>:s3:::<name>`, capturing the name. */
 const BUCKET_ARN = /^arn:[^:]*:s3:::(.+)$/;
@@ -157,17 +127,12 @@ function isBucketArn(ctx: RuleContext, r: string): boolean {
 }
 
 /** A Deny for everyone of every S3 action over plain HTTP. */
-function isTlsDeny(s: Statement): boolean {
-  return s.effect === "Deny"
-    && hasWildcardPrincipal(s)
-    && s.actions.some((a) => a === "*" || a.toLowerCase() === "s3:*")
-    && (conditionValues(s, "Bool", "aws:SecureTransport") ?? []).some((v) => v.toLowerCase() === "false");
-}
+const isTlsDeny = (s: Statement): boolean => deniesInsecureTransport(s, ["*", "s3:*"]);
 
 const TLS_FIX = `a Deny statement for Principal "*" on Action "s3:*" with Condition Bool aws:SecureTransport = "false" and Resource [bucket ARN, bucket ARN + "/*"]`;
 
 /** Requests over plain HTTP are refused. */
-export const S3BucketTlsOnly: ComplianceRule = {
+export const S3BucketTlsOnly = {
   id: "S3BucketTlsOnly",
   description: "S3 bucket policies deny every request not sent over TLS, on the bucket and its objects.",
   explanation:
@@ -203,10 +168,10 @@ export const S3BucketTlsOnly: ComplianceRule = {
     if (objects) return Outcome.nonCompliant(`the TLS-only Deny covers the objects but not the bucket; add the bucket ARN to its Resource.`);
     return Outcome.nonCompliant(`the bucket policy has no statement denying requests without TLS; add ${TLS_FIX}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** ACLs disabled. */
-export const S3BucketOwnerEnforced: ComplianceRule = {
+export const S3BucketOwnerEnforced = {
   id: "S3BucketOwnerEnforced",
   description: "S3 buckets disable ACLs (object ownership BucketOwnerEnforced).",
   explanation:
@@ -220,13 +185,13 @@ export const S3BucketOwnerEnforced: ComplianceRule = {
     if (owners.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_ownership_controls for this bucket; add one with rule.object_ownership = "BucketOwnerEnforced".`);
     return Outcome.nonCompliant(`rule.object_ownership is ${show(owners[0])}, which leaves ACLs on; set it to "BucketOwnerEnforced".`);
   },
-};
+} as const satisfies ComplianceRule;
 
 const PUBLIC_ACLS = ["public-read", "public-read-write", "authenticated-read"];
 const PUBLIC_GRANTEES = ["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
 
 /** No canned ACL or grant that opens the bucket to everyone. */
-export const S3BucketNoPublicAcl: ComplianceRule = {
+export const S3BucketNoPublicAcl = {
   id: "S3BucketNoPublicAcl",
   description: "S3 bucket ACLs grant nothing to all users or all authenticated AWS users.",
   explanation:
@@ -248,19 +213,14 @@ export const S3BucketNoPublicAcl: ComplianceRule = {
     if (open.length > 0) return Outcome.nonCompliant(`a grant goes to grantee uri ${show(open[0])}, which opens the bucket beyond this account; remove that grant, or better, ${disableAcls}.`);
     return Outcome.compliant();
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Condition keys that confine a wildcard-principal Allow to this organization, account, source or endpoint. */
 const SCOPING_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourcevpce", "aws:principalorgid", "aws:principalaccount"];
 
-/** True when a statement is conditioned on a scoping key with a concrete value. */
-function isScoped(s: Statement): boolean {
-  return Object.values(s.conditions).some((keys) =>
-    Object.entries(keys).some(([k, values]) => SCOPING_KEYS.includes(k.toLowerCase()) && values.length > 0 && values.every((v) => v !== "*")));
-}
 
 /** No bucket policy grants to everyone. */
-export const S3BucketPolicyNoPublicAllow: ComplianceRule = {
+export const S3BucketPolicyNoPublicAllow = {
   id: "S3BucketPolicyNoPublicAllow",
   description: "S3 bucket policies have no Allow for the wildcard principal unless a source account, ARN, VPC endpoint or organization condition confines it.",
   explanation:
@@ -276,15 +236,15 @@ export const S3BucketPolicyNoPublicAllow: ComplianceRule = {
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }
-    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScoped(s));
+    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScopedBy(s, SCOPING_KEYS));
     if (open.length === 0) return Outcome.compliant();
-    const names = open.map((s) => (s.sid ? `"${s.sid}"` : `#${statements.indexOf(s) + 1}`));
+    const names = open.map((s) => statementName(s, statements.indexOf(s)));
     return Outcome.nonCompliant(`policy allows Principal "*" in statement ${list(names)} without an aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID or aws:PrincipalAccount condition; name the principals, or add such a condition.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** A lifecycle configuration that at least cleans up failed uploads. */
-export const S3BucketLifecycleConfigured: ComplianceRule = {
+export const S3BucketLifecycleConfigured = {
   id: "S3BucketLifecycleConfigured",
   description: "S3 buckets have a lifecycle configuration with an enabled whole-bucket rule that aborts incomplete multipart uploads.",
   explanation:
@@ -299,20 +259,10 @@ export const S3BucketLifecycleConfigured: ComplianceRule = {
     if (wholeBucketRules(ctx).some((r) => isSet(block(r.abort_incomplete_multipart_upload)?.days_after_initiation))) return Outcome.compliant();
     return Outcome.nonCompliant(`the lifecycle configuration does not abort incomplete multipart uploads for every object; add ${fix}.`);
   },
-};
-
-/** Retention in days of an Object Lock default retention block (calendar years with leap days), if literal. */
-function retentionDaysOf(lock: Block): number | undefined {
-  const retention = block(block(lock.rule)?.default_retention);
-  if (!retention) return undefined;
-  const days = numberOf(retention.days);
-  if (days !== undefined) return days;
-  const years = numberOf(retention.years);
-  return years === undefined ? undefined : Math.ceil(years * 365.25);
-}
+} as const satisfies ComplianceRule;
 
 /** Audit records are write-once for the retention period. */
-export const S3AuditBucketObjectLock: ComplianceRule = {
+export const S3AuditBucketObjectLock = {
   id: "S3AuditBucketObjectLock",
   description: "Audit buckets (data class \"audit\" or a CloudTrail's destination) have Object Lock with a default retention of at least minRetentionDays.",
   explanation:
@@ -331,8 +281,8 @@ export const S3AuditBucketObjectLock: ComplianceRule = {
     const min = Number(ctx.params.minRetentionDays ?? 365);
     const problems: string[] = [];
     if (!isTrue(b.config.object_lock_enabled)) problems.push("object_lock_enabled is not true; set object_lock_enabled = true on the bucket");
-    const locks = objectLocksOf(ctx);
-    const days = locks.map(retentionDaysOf).filter((d): d is number => d !== undefined);
+    const locks = objectLocksOf(ctx.stack, b);
+    const days = locks.map((l) => objectLockRetentionDays(l.config)).filter((d): d is number => d !== undefined && !Number.isNaN(d));
     if (locks.length === 0) {
       problems.push(`no aws_s3_bucket_object_lock_configuration; add one with rule.default_retention.days of at least ${min}`);
     } else if (days.length === 0) {
@@ -344,10 +294,10 @@ export const S3AuditBucketObjectLock: ComplianceRule = {
     if (problems.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(`audit bucket (${why}): ${problems.join("; ")}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Personal data is erased on schedule and can be erased on request. */
-export const S3PersonalDataExpiry: ComplianceRule = {
+export const S3PersonalDataExpiry = {
   id: "S3PersonalDataExpiry",
   description: "Personal-data buckets expire current objects within maxDays and their noncurrent versions within noncurrentGraceDays after that, and have no Object Lock.",
   explanation:
@@ -364,8 +314,8 @@ export const S3PersonalDataExpiry: ComplianceRule = {
       const known = values.filter((v): v is number => v !== undefined);
       return known.length > 0 ? Math.min(...known) : undefined;
     };
-    const current = earliest(rules.map((r) => numberOf(block(r.expiration)?.days)));
-    const noncurrent = earliest(rules.map((r) => numberOf(block(r.noncurrent_version_expiration)?.noncurrent_days)));
+    const current = earliest(rules.map((r) => literalNumber(block(r.expiration)?.days)));
+    const noncurrent = earliest(rules.map((r) => literalNumber(block(r.noncurrent_version_expiration)?.noncurrent_days)));
     const problems: string[] = [];
     if (current === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires current objects; add one with expiration.days of at most ${max}`);
     else if (current > max) problems.push(`current objects expire after ${current} days, over the ${max}-day limit; set expiration.days to ${max} or fewer`);
@@ -373,16 +323,16 @@ export const S3PersonalDataExpiry: ComplianceRule = {
     const grace = Number(ctx.params.noncurrentGraceDays ?? 7);
     if (noncurrent === undefined) problems.push(`no enabled whole-bucket lifecycle rule expires noncurrent versions; add one with noncurrent_version_expiration.noncurrent_days of at most ${grace}`);
     else if (noncurrent > grace) problems.push(`noncurrent versions expire after ${noncurrent} days, so expired data survives ${current ?? "?"} + ${noncurrent} days; set noncurrent_version_expiration.noncurrent_days to ${grace} or fewer`);
-    if (isTrue(ctx.resource.config.object_lock_enabled) || objectLocksOf(ctx).length > 0) {
+    if (isTrue(ctx.resource.config.object_lock_enabled) || objectLocksOf(ctx.stack, ctx.resource).length > 0) {
       problems.push("Object Lock is on (object_lock_enabled or an object lock configuration); remove it: locked objects cannot be erased on request (GDPR Art. 17)");
     }
     if (problems.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(`personal-data bucket: ${problems.join("; ")}.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Rules for S3 buckets and their split configuration resources. */
-export const S3_RULES: readonly ComplianceRule[] = [
+export const S3_RULES = [
   S3BucketPublicAccessBlocked,
   S3BucketKmsEncryption,
   S3BucketVersioningEnabled,
@@ -394,4 +344,4 @@ export const S3_RULES: readonly ComplianceRule[] = [
   S3BucketLifecycleConfigured,
   S3AuditBucketObjectLock,
   S3PersonalDataExpiry,
-];
+] as const satisfies readonly ComplianceRule[];

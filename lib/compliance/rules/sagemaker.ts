@@ -1,7 +1,8 @@
-import { ComplianceRule, Outcome } from "../model";
+import { ComplianceRule, Outcome } from "../rule-model";
+import { isSet } from "../private/attributes";
 
 /** Endpoint storage is encrypted under a customer-managed key. */
-export const SageMakerEndpointConfigKms: ComplianceRule = {
+export const SageMakerEndpointConfigKms = {
   id: "SageMakerEndpointConfigKms",
   description: "SageMaker endpoint configurations encrypt the endpoint's ML storage volumes with a KMS key.",
   explanation:
@@ -13,11 +14,10 @@ export const SageMakerEndpointConfigKms: ComplianceRule = {
   checkov: ["CKV_AWS_98"],
   cdkNag: ["SageMakerEndpointConfigurationKMSKeyConfigured"],
   evaluate: ({ resource }) => {
-    const v = resource.config.kms_key_arn;
-    if (v !== undefined && v !== null && v !== "") return Outcome.compliant();
+    if (isSet(resource.config.kms_key_arn)) return Outcome.compliant();
     return Outcome.nonCompliant("kms_key_arn is unset; set kms_key_arn to a customer-managed KMS key ARN so that the endpoint's storage volumes are encrypted under it.");
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Rules for SageMaker. */
-export const SAGEMAKER_RULES: readonly ComplianceRule[] = [SageMakerEndpointConfigKms];
+export const SAGEMAKER_RULES = [SageMakerEndpointConfigKms] as const satisfies readonly ComplianceRule[];

@@ -1,30 +1,12 @@
-import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../model";
+import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../rule-model";
 import { isSet } from "../private/attributes";
-import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements } from "../private/policy";
-
-/**
- * The statements of a policy attribute: JSON text (possibly a Terraform template), or a reference to an
- * aws_iam_policy_document data source of the stack. Undefined when neither (e.g. a jsonencode() expression).
- */
-function readPolicy(policy: unknown, stack: StackView): Statement[] | undefined {
-  return readPolicyStatements(stack, policy);
-}
+import { Statement, deniesInsecureTransport, hasWildcardPrincipal, isScopedBy, readPolicyStatements, statementName } from "../private/policy";
 
 /** CloudWatch alarms, S3 notifications and other AWS services are scoped to one account, resource or organization by these keys. */
 const SCOPING_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid"];
 
-/** True when a condition limits the statement to a named account, resource or organization. */
-function isScoped(s: Statement): boolean {
-  return Object.entries(s.conditions).some(([op, keys]) => {
-    // Negated operators admit everyone else; IfExists admits requests without the key, such as direct calls by any principal.
-    const o = op.toLowerCase();
-    if (o.includes("not") || o.endsWith("ifexists")) return false;
-    return Object.entries(keys).some(([k, values]) => SCOPING_KEYS.includes(k.toLowerCase()) && values.some((v) => v !== "" && v !== "*"));
-  });
-}
-
 /** SNS topic encrypted with a customer-managed KMS key. */
-export const SnsTopicEncrypted: ComplianceRule = {
+export const SnsTopicEncrypted = {
   id: "SnsTopicEncrypted",
   description: "The topic encrypts stored messages with a customer-managed KMS key.",
   explanation:
@@ -37,10 +19,10 @@ export const SnsTopicEncrypted: ComplianceRule = {
     isSet(resource.config.kms_master_key_id)
       ? Outcome.compliant()
       : Outcome.nonCompliant("kms_master_key_id is not set, so messages are stored unencrypted; set kms_master_key_id to a customer-managed KMS key ARN whose policy lets the publishing services (e.g. cloudwatch.amazonaws.com) use it."),
-};
+} as const satisfies ComplianceRule;
 
 /** SNS topic policy admits no anonymous or cross-account publisher. */
-export const SnsTopicPolicyNoPublic: ComplianceRule = {
+export const SnsTopicPolicyNoPublic = {
   id: "SnsTopicPolicyNoPublic",
   description: "The topic policy allows no principal \"*\" unless the statement is scoped by aws:SourceAccount, aws:SourceArn, aws:SourceOwner or aws:PrincipalOrgID.",
   explanation:
@@ -49,26 +31,21 @@ export const SnsTopicPolicyNoPublic: ComplianceRule = {
   resourceTypes: ["aws_sns_topic_policy"],
   checkov: ["CKV_AWS_169"],
   evaluate: ({ resource, stack }: RuleContext) => {
-    const statements = readPolicy(resource.config.policy, stack);
+    const statements = readPolicyStatements(stack, resource.config.policy);
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON document or aws_iam_policy_document reference that can be checked (e.g. a jsonencode() expression); write policy as JSON text (PolicyDocument.toJson()) or a data.aws_iam_policy_document reference.");
     }
-    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScoped(s));
+    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScopedBy(s, SCOPING_KEYS));
     if (open.length === 0) return Outcome.compliant();
-    const names = open.map((s) => (s.sid ? `"${s.sid}"` : `#${statements.indexOf(s) + 1}`)).join(", ");
+    const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(
       `policy statement ${names} allows principal "*" without a scoping condition, so any AWS account may use the topic; name the principals, or add a condition on aws:SourceAccount, aws:SourceArn, aws:SourceOwner or aws:PrincipalOrgID.`,
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** True when the statement denies publishing by everyone over plain HTTP. */
-function deniesInsecurePublish(s: Statement): boolean {
-  if (s.effect !== "Deny" || !hasWildcardPrincipal(s)) return false;
-  if (!s.actions.some((a) => ["sns:publish", "sns:*", "*"].includes(a.toLowerCase()))) return false;
-  const secure = [...(conditionValues(s, "Bool", "aws:SecureTransport") ?? []), ...(conditionValues(s, "BoolIfExists", "aws:SecureTransport") ?? [])];
-  return secure.some((v) => v.toLowerCase() === "false");
-}
+const deniesInsecurePublish = (s: Statement): boolean => deniesInsecureTransport(s, ["sns:publish", "sns:*", "*"]);
 
 /** The aws_sns_topic_policy resources of a topic: referenced by arn, or a literal ARN ending in the topic's literal name. */
 function topicPolicies(topic: ResourceView, stack: StackView): ResourceView[] {
@@ -79,7 +56,7 @@ function topicPolicies(topic: ResourceView, stack: StackView): ResourceView[] {
 }
 
 /** SNS topic accepts publishing only over TLS. */
-export const SnsTopicTlsOnly: ComplianceRule = {
+export const SnsTopicTlsOnly = {
   id: "SnsTopicTlsOnly",
   description: "The topic refuses sns:Publish over plain HTTP (a Deny when aws:SecureTransport is false), or is KMS-encrypted.",
   explanation:
@@ -90,12 +67,12 @@ export const SnsTopicTlsOnly: ComplianceRule = {
   evaluate: ({ resource, stack }: RuleContext) => {
     if (isSet(resource.config.kms_master_key_id)) return Outcome.compliant();
     const policies = [resource.config.policy, ...topicPolicies(resource, stack).map((p) => p.config.policy)].filter(isSet);
-    if (policies.some((p) => (readPolicy(p, stack) ?? []).some(deniesInsecurePublish))) return Outcome.compliant();
+    if (policies.some((p) => (readPolicyStatements(stack, p) ?? []).some(deniesInsecurePublish))) return Outcome.compliant();
     return Outcome.nonCompliant(
       "kms_master_key_id is not set and no topic policy denies sns:Publish when aws:SecureTransport is false; add an aws_sns_topic_policy statement with Effect Deny, Principal \"*\", Action sns:Publish and Condition Bool aws:SecureTransport = \"false\" (or set kms_master_key_id).",
     );
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Every SNS rule. */
-export const SNS_RULES: readonly ComplianceRule[] = [SnsTopicEncrypted, SnsTopicPolicyNoPublic, SnsTopicTlsOnly];
+export const SNS_RULES = [SnsTopicEncrypted, SnsTopicPolicyNoPublic, SnsTopicTlsOnly] as const satisfies readonly ComplianceRule[];

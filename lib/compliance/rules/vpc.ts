@@ -1,20 +1,12 @@
-import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../model";
 import { isOpenToWorld } from "../../private/validation";
+import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../rule-model";
+import { Block, blocks, isTrue, listOf } from "../private/attributes";
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** A nested block as a list: cdktf renders blocks as an object or a list of objects. */
-const blocks = (v: unknown): Record<string, any>[] =>
-  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).filter((b) => b !== null && typeof b === "object");
-
-const isTrue = (v: unknown): boolean => v === true || v === "true";
-
-/** The CIDRs of a list or single-value attribute that admit every address. */
-const worldCidrs = (...values: unknown[]): string[] =>
-  values.flatMap((v) => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v])).filter((c): c is string => typeof c === "string" && isOpenToWorld(c));
+/** The CIDRs of list or single-value attributes that admit every address. */
+const worldCidrs = (...values: unknown[]): string[] => values.flatMap(listOf).filter((c): c is string => typeof c === "string" && isOpenToWorld(c));
 
 /** "port 22", "ports 80-443" or "all ports", for messages. */
-function portsOf(rule: Record<string, any>): string {
+function portsOf(rule: Block): string {
   const protocol = String(rule.protocol ?? rule.ip_protocol ?? "");
   if (protocol === "-1" || protocol.toLowerCase() === "all") return "all ports";
   const from = rule.from_port;
@@ -25,7 +17,7 @@ function portsOf(rule: Record<string, any>): string {
 }
 
 /** VPC traffic recorded by a flow log. */
-export const VpcFlowLogsEnabled: ComplianceRule = {
+export const VpcFlowLogsEnabled = {
   id: "VpcFlowLogsEnabled",
   description: "The VPC has a flow log.",
   explanation:
@@ -38,7 +30,7 @@ export const VpcFlowLogsEnabled: ComplianceRule = {
     stack.attachedTo("aws_flow_log", "vpc_id", resource).length > 0
       ? Outcome.compliant()
       : Outcome.nonCompliant(`no aws_flow_log has vpc_id referring to ${resource.address}, so its traffic is not recorded; add an aws_flow_log with vpc_id = this VPC's id, traffic_type = "ALL" and a log destination.`),
-};
+} as const satisfies ComplianceRule;
 
 /** The separately declared rules of a security group. */
 function ruleResourcesOf(group: ResourceView, stack: StackView): ResourceView[] {
@@ -46,7 +38,7 @@ function ruleResourcesOf(group: ResourceView, stack: StackView): ResourceView[] 
 }
 
 /** The default security group of a VPC admits nothing. */
-export const VpcDefaultSecurityGroupClosed: ComplianceRule = {
+export const VpcDefaultSecurityGroupClosed = {
   id: "VpcDefaultSecurityGroupClosed",
   description: "The VPC's default security group has no ingress and no egress rules.",
   explanation:
@@ -74,7 +66,7 @@ export const VpcDefaultSecurityGroupClosed: ComplianceRule = {
       ? Outcome.compliant()
       : Outcome.nonCompliant(`the default security group is open: ${problems.join("; ")}; set ingress = [] and egress = [] and put the rules on a dedicated aws_security_group.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** World-open ingress rules of one resource, as message fragments. */
 function worldIngressOf(resource: ResourceView): string[] {
@@ -100,7 +92,7 @@ function worldIngressOf(resource: ResourceView): string[] {
 }
 
 /** No security group admits the whole internet. */
-export const SecurityGroupNoWorldIngress: ComplianceRule = {
+export const SecurityGroupNoWorldIngress = {
   id: "SecurityGroupNoWorldIngress",
   description: "No security group admits inbound traffic from 0.0.0.0/0 or ::/0, on any port.",
   explanation:
@@ -115,10 +107,10 @@ export const SecurityGroupNoWorldIngress: ComplianceRule = {
       ? Outcome.compliant()
       : Outcome.nonCompliant(`${open.join("; ")}, admitting every internet address; replace them with the CIDRs or security groups (source_security_group_id / referenced_security_group_id) that need access.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Security groups say what they are for. */
-export const SecurityGroupDescription: ComplianceRule = {
+export const SecurityGroupDescription = {
   id: "SecurityGroupDescription",
   description: "The security group has a description.",
   explanation:
@@ -132,10 +124,10 @@ export const SecurityGroupDescription: ComplianceRule = {
       ? Outcome.compliant()
       : Outcome.nonCompliant("description is not set, so the group's purpose is unrecorded; set description to what the group admits and why (changing it later replaces the group).");
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Subnets give no public addresses to what launches in them. */
-export const SubnetNoPublicIp: ComplianceRule = {
+export const SubnetNoPublicIp = {
   id: "SubnetNoPublicIp",
   description: "The subnet does not assign public IPv4 addresses on launch.",
   explanation: "With map_public_ip_on_launch every instance in the subnet gets an internet-routable address, one security-group mistake away from exposure.",
@@ -146,7 +138,7 @@ export const SubnetNoPublicIp: ComplianceRule = {
     isTrue(resource.config.map_public_ip_on_launch)
       ? Outcome.nonCompliant("map_public_ip_on_launch is true, so every instance launched here gets a public IP; set map_public_ip_on_launch = false and reach the internet through a NAT gateway.")
       : Outcome.compliant(),
-};
+} as const satisfies ComplianceRule;
 
 /** True when a gateway_id is an internet gateway: a reference to one in the stack, or a literal igw- id. */
 function isInternetGateway(gatewayId: unknown, stack: StackView): boolean {
@@ -170,7 +162,7 @@ function igwDefaultRoutesOf(resource: ResourceView, stack: StackView): string[] 
 }
 
 /** No route table sends all traffic to an internet gateway. */
-export const VpcNoUnrestrictedRouteToIgw: ComplianceRule = {
+export const VpcNoUnrestrictedRouteToIgw = {
   id: "VpcNoUnrestrictedRouteToIgw",
   description: "No route sends 0.0.0.0/0 or ::/0 to an internet gateway.",
   explanation:
@@ -185,14 +177,14 @@ export const VpcNoUnrestrictedRouteToIgw: ComplianceRule = {
       ? Outcome.compliant()
       : Outcome.nonCompliant(`${routes.join("; ")}, so subnets using this table are public; route private subnets through a NAT gateway (nat_gateway_id) or narrow the destination, or suppress with a reason for a NAT-only public subnet.`);
   },
-};
+} as const satisfies ComplianceRule;
 
 /** Every VPC and EC2 networking rule. */
-export const VPC_RULES: readonly ComplianceRule[] = [
+export const VPC_RULES = [
   VpcFlowLogsEnabled,
   VpcDefaultSecurityGroupClosed,
   SecurityGroupNoWorldIngress,
   SecurityGroupDescription,
   SubnetNoPublicIp,
   VpcNoUnrestrictedRouteToIgw,
-];
+] as const satisfies readonly ComplianceRule[];

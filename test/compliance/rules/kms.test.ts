@@ -2,7 +2,7 @@ import { Fn, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { RuleOutcome } from "../../../lib/compliance/model";
+import { ComplianceRule, RuleOutcome } from "../../../lib/compliance/model";
 import { stackViewOf } from "../../../lib/compliance/private/stack-view";
 import { KMS_RULES, KMSKeyEnabled, KMSKeyExplicitPolicy, KMSKeyPolicyNoWildcardPrincipal, KMSKeyRotationEnabled } from "../../../lib/compliance/rules/kms";
 import { AuditTrail } from "../../../lib/security/audit-trail";
@@ -132,7 +132,8 @@ describe("the library's EncryptionKey", () => {
     const logs = new SecureBucket(stack, "logs", { bucketPrefix: "ml-access-logs-", dataClass: "access-logs" });
     new AuditTrail(stack, "trail", { name: "ml-audit", accessLogBucket: logs });
     const view = stackViewOf("rules", JSON.parse(Testing.synth(stack)));
-    outcomes = KMS_RULES.flatMap((rule) => view.resources
+    const rules: readonly ComplianceRule[] = KMS_RULES;
+    outcomes = rules.flatMap((rule) => view.resources
       .filter((r) => r.mode === "managed" && rule.resourceTypes.includes(r.type))
       .map((resource) => ({ rule: rule.id, key: resource.path, outcome: rule.evaluate({ resource, stack: view, params: { ...rule.params } }) })));
   });

@@ -13,7 +13,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { DATA_CLASS_TAG, RuleStatus } from "../../../lib/compliance/model";
+import { ComplianceRule, DATA_CLASS_TAG, RuleStatus } from "../../../lib/compliance/model";
 import { stackViewOf } from "../../../lib/compliance/private/stack-view";
 import {
   S3_RULES,
@@ -402,11 +402,12 @@ describe("the library's SecureBucket", () => {
     new AuditTrail(stack, "trail", { name: "ml-audit", accessLogBucket: logs });
     const view = stackViewOf("rules", JSON.parse(Testing.synth(stack)));
     const rank: Record<RuleStatus, number> = { "not-applicable": 0, "compliant": 1, "non-compliant": 2 };
+    const rules: readonly ComplianceRule[] = S3_RULES;
     for (const bucket of view.ofType("aws_s3_bucket")) {
       // Logical names start with the construct path ("trail_bucket_bucket_...").
       const name = bucket.name.startsWith("trail_") ? "trail" : bucket.config.tags[DATA_CLASS_TAG];
       statuses[name] = {};
-      for (const rule of S3_RULES) {
+      for (const rule of rules) {
         const evaluated = view.resources.filter((r) => rule.resourceTypes.includes(r.type) && (r === bucket || view.refersTo(r.config.bucket, bucket)));
         const results = evaluated.map((resource) => rule.evaluate({ resource, stack: view, params: { ...rule.params } }).status);
         statuses[name][rule.id] = results.reduce<RuleStatus>((worst, st) => (rank[st] > rank[worst] ? st : worst), "not-applicable");
