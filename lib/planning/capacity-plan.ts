@@ -4,6 +4,7 @@ import { Annotations, App, ISynthesisSession, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { CapacityType, GpuPoolDescription } from "./gpu-pool-description";
 import { ValidationError } from "../errors";
+import { providerRegion } from "../private/aws-context";
 import { onStackSynthesis, reportSynthesisSummary } from "../private/stack-synthesis";
 import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR, GPU_PRICE_REGION, GPU_PRICES_READ_ON } from "./gpu-prices";
 
@@ -25,6 +26,12 @@ export interface CapacityPlanOptions {
    * @default 60
    */
   readonly spotDiscountPercent?: number;
+  /**
+   * Prices pools in a region the catalog has no prices for (or whose region is a Terraform reference) at the
+   * price region's list prices, as an estimate. Off, such pools are listed without a price and left out of the totals.
+   * @default false
+   */
+  readonly estimateOtherRegions?: boolean;
 }
 
 /** An endpoint as the plan sees it (kept free of the endpoint module, which depends on this one). */
@@ -66,6 +73,8 @@ export interface PlannedEndpoint {
 export interface PoolPlan {
   readonly clusterName: string;
   readonly pool: string;
+  /** Region of the cluster, when its stack's AWS provider names one literally. */
+  readonly region?: string;
   readonly instanceType: string;
   readonly capacityType: CapacityType;
   readonly gpuModel: string;
@@ -75,6 +84,8 @@ export interface PoolPlan {
   /** Nodes the endpoints' minimum replicas hold (at least minNodes, at most maxNodes): what the pool costs when idle. */
   readonly nodesAtMinReplicas: number;
   readonly usdPerNodeHour?: number;
+  /** Why the pool has no price, or on what its price is an estimate. */
+  readonly priceNote?: string;
   readonly hourlyUsd?: { readonly min: number; readonly max: number };
   readonly monthlyUsd?: { readonly min: number; readonly max: number };
   /** GPUs the endpoints placed on the pool hold at their minimum and maximum replicas. */
@@ -111,8 +122,8 @@ export class CapacityPlan {
     return app[PLAN];
   }
 
-  private options: Required<CapacityPlanOptions> = { priceRegion: GPU_PRICE_REGION, spotDiscountPercent: 60 };
-  private readonly pools: Array<{ stack: TerraformStack; clusterName: string; pool: GpuPoolDescription }> = [];
+  private options: Required<CapacityPlanOptions> = { priceRegion: GPU_PRICE_REGION, spotDiscountPercent: 60, estimateOtherRegions: false };
+  private readonly pools: Array<{ stack: TerraformStack; clusterName: string; region?: string; pool: GpuPoolDescription }> = [];
   private readonly endpoints: Array<{ stack: TerraformStack; endpoint: PlannedEndpoint }> = [];
   private readonly hooked = new Set<TerraformStack>();
 
@@ -134,7 +145,8 @@ export class CapacityPlan {
   /** Records the pools of a cluster (SecureInferenceCluster calls this). */
   addPools(scope: Construct, clusterName: string, pools: GpuPoolDescription[]): void {
     const stack = TerraformStack.of(scope);
-    for (const pool of pools) this.pools.push({ stack, clusterName, pool });
+    const region = providerRegion(scope);
+    for (const pool of pools) this.pools.push({ stack, clusterName, region, pool });
     this.hook(stack);
   }
 
@@ -201,11 +213,15 @@ export class CapacityPlan {
     const poolsHere = this.pools.filter((p) => p.stack === stack);
     const endpointsHere = this.endpoints.filter((e) => e.stack === stack).map((e) => e.endpoint);
     // Endpoints of another stack name their pool through the cluster connection: report those pools too.
-    const poolKeys = new Map<string, { clusterName: string; pool: GpuPoolDescription }>();
+    const poolKeys = new Map<string, { clusterName: string; region?: string; pool: GpuPoolDescription }>();
     for (const p of poolsHere) poolKeys.set(`${p.clusterName}/${p.pool.name}`, p);
-    for (const e of endpointsHere) if (!poolKeys.has(`${e.clusterName}/${e.pool.name}`)) poolKeys.set(`${e.clusterName}/${e.pool.name}`, { clusterName: e.clusterName, pool: e.pool });
+    for (const e of endpointsHere) {
+      const key = `${e.clusterName}/${e.pool.name}`;
+      const declared = this.pools.find((p) => `${p.clusterName}/${p.pool.name}` === key);
+      if (!poolKeys.has(key)) poolKeys.set(key, { clusterName: e.clusterName, region: declared?.region, pool: e.pool });
+    }
     const owned = new Set(poolsHere.map((p) => `${p.clusterName}/${p.pool.name}`));
-    const pools = [...poolKeys.entries()].map(([key, { clusterName, pool }]) => ({ ...this.poolPlan(clusterName, pool), createdInThisStack: owned.has(key) }));
+    const pools = [...poolKeys.entries()].map(([key, { clusterName, region, pool }]) => ({ ...this.poolPlan(clusterName, region, pool), createdInThisStack: owned.has(key) }));
     // A pool costs where it is created: the stacks that only place endpoints on it list it without adding it up again.
     const sum = (f: (p: PoolPlan) => number | undefined) => round2(pools.filter((p) => p.createdInThisStack).reduce((n, p) => n + (f(p) ?? 0), 0));
     return {
@@ -226,15 +242,27 @@ export class CapacityPlan {
     return this.endpoints.map((e) => e.endpoint).filter((e) => e.clusterName === clusterName && e.pool.name === pool);
   }
 
-  private poolPlan(clusterName: string, pool: GpuPoolDescription): PoolPlan {
+  private poolPlan(clusterName: string, region: string | undefined, pool: GpuPoolDescription): PoolPlan {
     const instanceType = pool.instanceTypes[0];
-    const listed = GPU_ON_DEMAND_PRICES_USD_PER_HOUR[instanceType]?.usdPerHour;
+    const catalogPrice = GPU_ON_DEMAND_PRICES_USD_PER_HOUR[instanceType]?.usdPerHour;
+    // Prices differ by region (GovCloud and China by a lot): only the price region is priced, unless estimates are asked for.
+    const inPriceRegion = region === this.options.priceRegion;
+    const listed = inPriceRegion || this.options.estimateOtherRegions ? catalogPrice : undefined;
+    const priceNote =
+      catalogPrice === undefined
+        ? `no list price for ${instanceType} in the catalog`
+        : inPriceRegion
+          ? undefined
+          : this.options.estimateOtherRegions
+            ? `estimated at ${this.options.priceRegion} list prices: ${region === undefined ? "the region is not known at synth time" : `the catalog has no prices for ${region}`}`
+            : `${region === undefined ? "the region is not known at synth time" : `the catalog has no prices for ${region}`} (it has ${this.options.priceRegion}); CapacityPlan.of(app).configure({ estimateOtherRegions: true }) prices it at ${this.options.priceRegion} list prices as an estimate`;
     const price = listed === undefined ? undefined : round4(pool.capacityType === "SPOT" ? listed * (1 - this.options.spotDiscountPercent / 100) : listed);
     const on = this.endpointsOn(clusterName, pool.name);
     const idle = Math.min(pool.maxSize, Math.max(pool.minSize, nodesFor(on, pool.gpuCount, (e) => e.minReplicas)));
     return {
       clusterName,
       pool: pool.name,
+      region,
       instanceType,
       capacityType: pool.capacityType,
       gpuModel: pool.gpuModel,
@@ -243,6 +271,7 @@ export class CapacityPlan {
       maxNodes: pool.maxSize,
       nodesAtMinReplicas: idle,
       usdPerNodeHour: price,
+      priceNote,
       // "min" is what the pool costs with every endpoint at its minimum replicas; "max" is the autoscaler's ceiling.
       hourlyUsd: price === undefined ? undefined : { min: round2(price * idle), max: round2(price * pool.maxSize) },
       monthlyUsd: price === undefined ? undefined : { min: round2(price * idle * HOURS_PER_MONTH), max: round2(price * pool.maxSize * HOURS_PER_MONTH) },
@@ -262,8 +291,8 @@ export class CapacityPlan {
         fs.writeFileSync(path.join(dir, PLAN_REPORT_FILES.markdown), planMarkdown(report));
         const [head, ...details] = planSummary(report).trimEnd().split("\n");
         reportSynthesisSummary(stack, head.replace(`plan ${report.stack}: `, "GPU plan: "), details.map((d) => d.trim()), 1);
-        for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined)) {
-          Annotations.of(stack).addWarning(`plan: no list price for ${p.instanceType} (pool ${p.pool}); its cost is left out of the totals`);
+        for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined && x.createdInThisStack !== false)) {
+          Annotations.of(stack).addWarning(`plan: pool ${p.pool} (${p.instanceType}) has no price: ${p.priceNote}; its cost is left out of the totals`);
         }
     });
   }
@@ -275,7 +304,7 @@ export function planSummary(r: PlanReport): string {
   const cost = ownPools > 0 ? `; $${r.totals.hourlyUsd.min.toFixed(2)}-$${r.totals.hourlyUsd.max.toFixed(2)}/h (${r.priceRegion} list prices of ${r.pricesReadOn})` : "; pools and their cost belong to another stack";
   const lines = [`plan ${r.stack}: ${ownPools} GPU pool(s), ${r.endpoints.length} endpoint(s)${cost}`];
   for (const p of r.pools) {
-    const cost = p.hourlyUsd ? `$${p.hourlyUsd.min.toFixed(2)}-$${p.hourlyUsd.max.toFixed(2)}/h` : "no price";
+    const cost = p.hourlyUsd ? `$${p.hourlyUsd.min.toFixed(2)}-$${p.hourlyUsd.max.toFixed(2)}/h${p.priceNote ? " (estimate)" : ""}` : `no price (${p.priceNote})`;
     if (p.createdInThisStack === false) continue;
     lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
   }
@@ -308,6 +337,8 @@ export function planMarkdown(r: PlanReport): string {
     `Total of the pools this stack creates: ${money(r.totals.hourlyUsd)} per hour, ${money(r.totals.monthlyUsd)} per month.` +
       (r.pools.some((p) => p.createdInThisStack === false) ? " Pools of another stack are listed for reference and counted there." : ""),
     "",
+    ...r.pools.filter((p) => p.priceNote).map((p) => `- Pool ${p.pool}: ${p.priceNote}.`),
+    ...(r.pools.some((p) => p.priceNote) ? [""] : []),
   ];
   if (r.endpoints.length) {
     out.push(

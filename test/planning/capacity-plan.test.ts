@@ -119,6 +119,22 @@ describe("CapacityPlan checks", () => {
     );
   });
 
+  it("does not price a cluster outside the price region at us-east-1 prices unless asked to, and says why", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "platform");
+    new AwsProvider(stack, "aws", { region: "us-gov-west-1" });
+    new SecureInferenceCluster(stack, "ml", { clusterName: "ml-gov", network: { availabilityZones: ["us-gov-west-1a", "us-gov-west-1b"] }, gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 4 }] });
+    const report = CapacityPlan.of(app).reportFor(stack);
+    expect(report.pools[0]).toMatchObject({ region: "us-gov-west-1", usdPerNodeHour: undefined, hourlyUsd: undefined, priceNote: expect.stringMatching(/the catalog has no prices for us-gov-west-1 \(it has us-east-1\); .*estimateOtherRegions: true/) });
+    expect(report.totals.hourlyUsd).toEqual({ min: 0, max: 0 });
+    app.synth();
+    const warnings = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+    expect(warnings.join("\n")).toMatch(/plan: pool l4 \(g6\.xlarge\) has no price: the catalog has no prices for us-gov-west-1/);
+
+    CapacityPlan.of(app).configure({ estimateOtherRegions: true });
+    expect(CapacityPlan.of(app).reportFor(stack).pools[0]).toMatchObject({ usdPerNodeHour: 0.8048, priceNote: "estimated at us-east-1 list prices: the catalog has no prices for us-gov-west-1" });
+  });
+
   it("prices spot pools at the configured discount", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "platform");
