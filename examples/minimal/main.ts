@@ -1,5 +1,5 @@
 // The minimal example: a secure GPU cluster and one canary model endpoint, everything else defaults.
-// Run with `npx ts-node examples/minimal/main.ts` (or point cdktf.json's "app" at it) and deploy
+// Run with `npm run example -- examples/minimal/main.ts` (type-checks, then runs; or point cdktf.json's "app" at it) and deploy
 // the stacks in order: platform -> addons -> serving (`cdktf deploy '*'` does that: the minimal app has no bootstrap stack).
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";

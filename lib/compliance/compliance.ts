@@ -4,7 +4,7 @@ import { Annotations, App, Aspects, IAspect, ISynthesisSession, TerraformStack }
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis, before its files are written.
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
-import { onStackSynthesis, reportSynthesisSummary } from "../private/stack-synthesis";
+import { onStackSynthesis, reportSynthesisSummary, warn } from "../private/stack-synthesis";
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
 import { ALL_PACKS, FEDRAMP_MODERATE, GDPR, HIPAA, SOC2 } from "./packs";
@@ -65,10 +65,10 @@ function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enfo
     `compliance ${report.passed ? "PASS" : "FAIL"} (${report.packs.map((p) => p.name).join(", ")}: ${errorCount} errors, ${report.findings.length - errorCount} warnings, ${report.suppressedFindings.length} suppressed)`,
   );
   for (const s of report.suppressions.filter((x) => x.relevant && x.matched === 0)) {
-    Annotations.of(stack).addWarning(`compliance suppression of ${s.id} on ${s.path} matches no finding; remove it (reason was: ${s.reason})`);
+    warn(stack, `compliance suppression of ${s.id} on ${s.path} matches no finding; remove it (reason was: ${s.reason})`);
   }
   const warnings = report.findings.filter((f) => f.level === "warning");
-  if (warnings.length) Annotations.of(stack).addWarning(`compliance warnings:\n${warnings.map(line).join("\n")}`);
+  if (warnings.length) warn(stack, `compliance warnings:\n${warnings.map(line).join("\n")}`);
   const errors = report.findings.filter((f) => f.level === "error");
   if (errors.length) {
     Annotations.of(stack).addError(

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Annotations, App, ISynthesisSession, TerraformStack } from "cdktf";
+import { App, ISynthesisSession, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { CapacityType, GpuPoolDescription } from "./gpu-pool-description";
 import { ValidationError } from "../errors";
 import { providerRegion } from "../private/aws-context";
-import { onStackSynthesis, reportSynthesisSummary } from "../private/stack-synthesis";
+import { onStackSynthesis, reportSynthesisSummary, warn } from "../private/stack-synthesis";
 import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR, GPU_PRICE_REGION, GPU_PRICES_READ_ON } from "./gpu-prices";
 
 /** File names of a stack's plan report, next to its Terraform in the cdktf output folder. */
@@ -292,7 +292,7 @@ export class CapacityPlan {
         const [head, ...details] = planSummary(report).trimEnd().split("\n");
         reportSynthesisSummary(stack, head.replace(`plan ${report.stack}: `, "GPU plan: "), details.map((d) => d.trim()), 1);
         for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined && x.createdInThisStack !== false)) {
-          Annotations.of(stack).addWarning(`plan: pool ${p.pool} (${p.instanceType}) has no price: ${p.priceNote}; its cost is left out of the totals`);
+          warn(stack, `plan: pool ${p.pool} (${p.instanceType}) has no price: ${p.priceNote}; its cost is left out of the totals`);
         }
     });
   }

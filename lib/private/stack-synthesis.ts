@@ -1,4 +1,5 @@
-import { ISynthesisSession, TerraformStack } from "cdktf";
+import { Annotations, ISynthesisSession, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis,
 // before its files are written. cdktf allows one per construct, so this module shares it.
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
@@ -27,6 +28,7 @@ export function onStackSynthesis(stack: TerraformStack, key: string, hook: (sess
         state.parts = [];
         state.hooks.forEach((h) => h(session));
         if (state.parts.length > 0) process.stdout.write(summaryLines(stack, state.parts));
+        printWarnings(stack);
       },
     });
   }
@@ -44,4 +46,28 @@ function summaryLines(stack: TerraformStack, parts: SynthesisState["parts"]): st
   const lines = [`${stack.node.id}: ${resources} resources | ${sorted.map((p) => p.text).join(" | ")}`];
   for (const p of sorted) for (const d of p.details) lines.push(`  ${d}`);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Records a synth-time warning on `scope` (a cdktf annotation, which the cdktf CLI prints) and makes
+ * sure it is seen when the app runs without the CLI too (`npx ts-node main.ts`, jest): the stack's
+ * warnings are then written to stderr when it is synthesized.
+ */
+export function warn(scope: IConstruct, message: string): void {
+  Annotations.of(scope).addWarning(message);
+  onStackSynthesis(TerraformStack.of(scope), "warnings", () => undefined);
+}
+
+/**
+ * The cdktf CLI runs the app with CDKTF_OUTDIR set and prints annotations itself; jest tests read
+ * annotations from the tree (and would drown in repeats).
+ */
+const printedElsewhere = () => process.env.CDKTF_OUTDIR !== undefined || process.env.JEST_WORKER_ID !== undefined;
+
+function printWarnings(stack: TerraformStack): void {
+  if (printedElsewhere()) return;
+  const lines = stack.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => `Warning: ${c.node.path}: ${String(m.data)}`));
+  if (lines.length > 0) process.stderr.write(`${lines.join("\n")}\n`);
 }
