@@ -22,6 +22,8 @@ export interface ComplianceSummary {
   readonly packs: Record<string, Record<string, { result: string; compliant: number; nonCompliant: string[]; suppressed: string[] }>>;
   /** Suppressions: "rule on path: reason". */
   readonly suppressions: string[];
+  /** Controls no resource of the stack evidences ("pack control"): the summary claims nothing about them. */
+  readonly notEvaluated: string[];
 }
 
 /** The compliance summary of a stack under the given packs (sorted, free of timestamps). */
@@ -36,6 +38,7 @@ export function complianceSummary(stack: TerraformStack, ...packs: CompliancePac
     passed: report.passed,
     packs: byPack,
     suppressions: report.suppressions.map((s) => `${s.id} on ${s.path}: ${s.reason}`),
+    notEvaluated: report.controlsNotEvaluated.map((c) => `${c.pack} ${c.control}`),
   };
 }
 
@@ -55,12 +58,15 @@ expect.extend({
     const report = Compliance.evaluate(received, ...packs);
     const pass = report.findings.length === 0;
     const names = packs.map((p) => p.name).join(", ");
+    const notEvaluated = report.controlsNotEvaluated.length
+      ? `\nNot evaluated in this stack (no resource for their rules here; a pass claims nothing about them; they are answered where those resources are managed, or as noted):\n${report.controlsNotEvaluated.map((c) => `  - ${c.pack} ${c.control}: ${c.rules.join(", ")}${c.responsibility.length ? ` (${c.responsibility.join("; ")})` : ""}`).join("\n")}`
+      : "";
     return {
       pass,
       message: () =>
         pass
-          ? `expected stack ${report.stack} to violate ${names}, but it complies (${report.resourcesChecked} resources)`
-          : `expected stack ${report.stack} to comply with ${names}; ${report.findings.length} finding(s):\n${report.findings.map((f) => `  - [${f.pack} ${f.ruleId} ${f.level}] ${f.address} (${f.path}): ${f.message}`).join("\n")}`,
+          ? `expected stack ${report.stack} to violate ${names}, but it complies (${report.resourcesChecked} resources)${notEvaluated}`
+          : `expected stack ${report.stack} to comply with ${names}; ${report.findings.length} finding(s):\n${report.findings.map((f) => `  - [${f.pack} ${f.ruleId} ${f.level}] ${f.address} (${f.path}): ${f.message}`).join("\n")}${notEvaluated}`,
     };
   },
 });

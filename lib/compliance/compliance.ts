@@ -62,7 +62,8 @@ function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enfo
   const errorCount = report.findings.filter((f) => f.level === "error").length;
   reportSynthesisSummary(
     stack,
-    `compliance ${report.passed ? "PASS" : "FAIL"} (${report.packs.map((p) => p.name).join(", ")}: ${errorCount} errors, ${report.findings.length - errorCount} warnings, ${report.suppressedFindings.length} suppressed)`,
+    `compliance ${report.passed ? "PASS" : "FAIL"} (${report.packs.map((p) => p.name).join(", ")}: ${errorCount} errors, ${report.findings.length - errorCount} warnings, ${report.suppressedFindings.length} suppressed, ` +
+      `${report.controlsNotEvaluated.length} controls not evaluated here)`,
   );
   for (const s of report.suppressions.filter((x) => x.relevant && x.matched === 0)) {
     warn(stack, `compliance suppression of ${s.id} on ${s.path} matches no finding; remove it (reason was: ${s.reason})`);

@@ -47,8 +47,32 @@ export interface RuleSummary {
   readonly nonCompliant: readonly string[];
   /** Addresses whose violation is suppressed. */
   readonly suppressed: readonly string[];
-  /** "pass" when nothing unsuppressed violates the rule (or nothing applies), else "fail". */
-  readonly result: "pass" | "fail";
+  /**
+   * "fail" when a resource violates the rule unsuppressed; "pass" when at least one resource was judged and none
+   * violates it; "not-evaluated" when the stack (or the pack's scope) holds no resource the rule could judge:
+   * nothing is known, which is not a pass.
+   */
+  readonly result: RuleResult;
+  /** For "not-evaluated": why, and who answers for the check instead. */
+  readonly notEvaluated?: string;
+}
+
+/** Outcome of a rule over a stack. */
+export type RuleResult = "pass" | "fail" | "not-evaluated";
+
+/** A control of a pack none of whose rules judged any resource of the stack. */
+export interface ControlNotEvaluated {
+  /** Pack name. */
+  readonly pack: string;
+  /** Control citation. */
+  readonly control: string;
+  /** The pack's rules for it, none of which had a resource to judge. */
+  readonly rules: readonly string[];
+  /**
+   * Who answers for it instead, where a rule names that owner ("rule: owner"); the others are answered where
+   * their resources are managed (another stack of the app, or outside it).
+   */
+  readonly responsibility: readonly string[];
 }
 
 /** A suppression and how many findings it accepted. */
@@ -73,8 +97,10 @@ export interface ComplianceReport {
   readonly suppressedFindings: readonly Finding[];
   /** Every suppression declared in the stack. */
   readonly suppressions: readonly SuppressionUse[];
-  /** Per pack and rule: pass/fail and the resources that evidence it. */
+  /** Per pack and rule: pass/fail/not-evaluated and the resources that evidence it. */
   readonly rules: readonly RuleSummary[];
+  /** Controls of the packs that this stack gives no evidence for (every rule of the control not evaluated). */
+  readonly controlsNotEvaluated: readonly ControlNotEvaluated[];
   /** True when no unsuppressed error remains. */
   readonly passed: boolean;
 }
@@ -147,6 +173,7 @@ export function evaluateStack(
           nonCompliant.push(resource.address);
         }
       }
+      const judged = compliant.length + nonCompliant.length + accepted.length > 0;
       rules.push({
         pack: pack.name,
         ruleId: rule.id,
@@ -156,7 +183,8 @@ export function evaluateStack(
         compliant: compliant.sort(),
         nonCompliant: nonCompliant.sort(),
         suppressed: accepted.sort(),
-        result: nonCompliant.length ? "fail" : "pass",
+        result: nonCompliant.length ? "fail" : judged ? "pass" : "not-evaluated",
+        ...(judged ? {} : { notEvaluated: notEvaluatedNote(rule, targets.length) }),
       });
     }
   }
@@ -171,6 +199,31 @@ export function evaluateStack(
     suppressedFindings: suppressed,
     suppressions: [...uses.entries()].map(([s, matched]) => ({ ...s, matched, relevant: packs.some((p) => p.rules.some((r) => r.ruleId === s.id)) })).sort((a, b) => `${a.path}|${a.id}`.localeCompare(`${b.path}|${b.id}`)),
     rules,
+    controlsNotEvaluated: controlsNotEvaluated(packs, rules),
     passed: !findings.some((f) => f.level === "error"),
   };
+}
+
+function notEvaluatedNote(rule: ComplianceRule, targets: number): string {
+  const what = targets > 0 ? `the ${rule.resourceTypes.join(", ")} here are ones the rule does not apply to` : `no ${rule.resourceTypes.join(", ")} in this stack`;
+  return `${what}; answered by ${rule.notEvaluatedNote ?? "the stack or owner that manages those resources (another stack of this app, or outside it)"}`;
+}
+
+/** Per pack, the controls whose every rule is "not-evaluated" in this stack. */
+function controlsNotEvaluated(packs: readonly CompliancePack[], rules: readonly RuleSummary[]): ControlNotEvaluated[] {
+  const out: ControlNotEvaluated[] = [];
+  for (const pack of packs) {
+    const byControl = new Map<string, RuleSummary[]>();
+    for (const r of rules.filter((x) => x.pack === pack.name)) for (const c of r.controls) byControl.set(c, [...(byControl.get(c) ?? []), r]);
+    for (const [control, rs] of byControl) {
+      if (rs.every((r) => r.result === "not-evaluated")) {
+        const owners = rs.flatMap((r) => {
+          const note = ruleById(r.ruleId)?.notEvaluatedNote;
+          return note ? [`${r.ruleId}: ${note}`] : [];
+        });
+        out.push({ pack: pack.name, control, rules: rs.map((r) => r.ruleId), responsibility: [...new Set(owners)] });
+      }
+    }
+  }
+  return out.sort((a, b) => `${a.pack}|${a.control}`.localeCompare(`${b.pack}|${b.control}`, "en", { numeric: true }));
 }

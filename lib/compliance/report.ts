@@ -25,14 +25,25 @@ export function reportMarkdown(report: ComplianceReport): string {
     const rows: Array<[string, string]> = [];
     for (const r of report.rules.filter((x) => x.pack === pack.name)) {
       for (const control of r.controls) {
-        const evidence = r.compliant.length ? r.compliant.map((a) => `\`${a}\``).join("<br>") : "_no resource of this kind_";
+        const evidence = r.compliant.length ? r.compliant.map((a) => `\`${a}\``).join("<br>") : r.notEvaluated ? `_not evaluated: ${cell(r.notEvaluated)}_` : "_none_";
         const extra = [r.nonCompliant.length ? `violated by ${r.nonCompliant.map((a) => `\`${a}\``).join(", ")}` : "", r.suppressed.length ? `suppressed for ${r.suppressed.map((a) => `\`${a}\``).join(", ")}` : ""].filter(Boolean).join("; ");
-        rows.push([control, `| ${cell(control)} | \`${r.ruleId}\`: ${cell(r.description)} | ${r.level} | ${r.result}${extra ? ` (${extra})` : ""} | ${evidence} |`]);
+        rows.push([control, `| ${cell(control)} | \`${r.ruleId}\`: ${cell(r.description)} | ${r.level} | ${r.result === "not-evaluated" ? "not evaluated" : r.result}${extra ? ` (${extra})` : ""} | ${evidence} |`]);
       }
     }
     rows.sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }) || a[1].localeCompare(b[1]));
     lines.push(...rows.map(([, row]) => row), "");
   }
+  lines.push("## Controls not evaluated in this stack", "");
+  lines.push(
+    ...(report.controlsNotEvaluated.length
+      ? [
+          "No resource here evidences these controls, so this report claims nothing about them. They are answered where their rules' resources are managed (another stack of this app, or outside it), or by the owner noted:",
+          "",
+          ...report.controlsNotEvaluated.map((c) => `- ${c.pack} ${c.control}: ${c.rules.map((r) => `\`${r}\``).join(", ")}${c.responsibility.length ? ` (${c.responsibility.join("; ")})` : ""}`),
+        ]
+      : ["None."]),
+    "",
+  );
   lines.push("## Open findings", "");
   lines.push(...(report.findings.length ? report.findings.map(findingLine) : ["None."]), "");
   lines.push("## Suppressions", "");
@@ -42,11 +53,4 @@ export function reportMarkdown(report: ComplianceReport): string {
   }
   lines.push("");
   return lines.join("\n");
-}
-
-/** One-line summary for synth output. */
-export function reportSummaryLine(report: ComplianceReport): string {
-  const errors = report.findings.filter((f) => f.level === "error").length;
-  const warnings = report.findings.length - errors;
-  return `compliance ${report.stack}: ${report.passed ? "PASS" : "FAIL"} (${report.packs.map((p) => p.name).join(", ")}; ${report.resourcesChecked} resources, ${errors} errors, ${warnings} warnings, ${report.suppressedFindings.length} suppressed)`;
 }

@@ -77,6 +77,12 @@ export interface ComplianceRule<Id extends string = string> {
   readonly cdkNag?: readonly string[];
   /** Default parameters. */
   readonly params?: RuleParams;
+  /**
+   * Who answers for the check when a stack holds none of its resourceTypes (the report then says "not
+   * evaluated", never "pass"), e.g. "the owner of an existing VPC: its flow logs are outside this app".
+   * @default - where those resources are managed: another stack of the app, or outside it
+   */
+  readonly notEvaluatedNote?: string;
   /** Evaluates one resource. */
   evaluate(ctx: RuleContext): RuleOutcome;
 }

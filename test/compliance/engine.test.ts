@@ -115,6 +115,55 @@ describe("Compliance engine invariants", () => {
   });
 });
 
+describe("Compliance evidence that never overclaims", () => {
+  // One rotated key and nothing else: the VPC, trail and bucket rules have nothing to judge.
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "sparse-")) });
+  const stack = new TerraformStack(app, "sparse");
+  new AwsProvider(stack, "aws", { region: "us-east-1" });
+  new KmsKey(stack, "key", { description: "rotated", enableKeyRotation: true });
+  Compliance.of(app).enforce(HIPAA);
+  app.synth();
+  const dir = path.join(app.outdir, "stacks", "sparse");
+  const report = JSON.parse(fs.readFileSync(path.join(dir, REPORT_FILES.json), "utf8"));
+  const rule = (id: string) => report.rules.find((r: { ruleId: string }) => r.ruleId === id);
+
+  it("reports a rule with no resource to judge as not evaluated, with who answers for it, never as pass", () => {
+    expect(rule("KMSKeyRotationEnabled")).toMatchObject({ result: "pass", compliant: ["aws_kms_key.key"] });
+    expect(rule("VpcFlowLogsEnabled")).toMatchObject({ result: "not-evaluated", compliant: [], notEvaluated: expect.stringMatching(/^no aws_vpc in this stack; answered by the stack that creates the VPC; for an existing VPC \(existingVpc\), its owner/) });
+    expect(report.rules.filter((r: { result: string }) => r.result === "pass").every((r: { compliant: string[]; suppressed: string[] }) => r.compliant.length + r.suppressed.length > 0)).toBe(true);
+  });
+
+  it("lists the controls no resource evidences in the JSON and the Markdown matrix", () => {
+    const flowLogControls = rule("VpcFlowLogsEnabled").controls as string[];
+    const listed = report.controlsNotEvaluated.map((c: { control: string }) => c.control);
+    // A control is not evaluated only when none of its rules judged anything: the key-rotation controls are evidenced.
+    for (const c of rule("KMSKeyRotationEnabled").controls as string[]) expect(listed).not.toContain(c);
+    expect(flowLogControls.some((c) => listed.includes(c))).toBe(true);
+    const md = fs.readFileSync(path.join(dir, REPORT_FILES.markdown), "utf8");
+    expect(md).toMatch(/\| `VpcFlowLogsEnabled`: .* \| not evaluated \| _not evaluated: no aws_vpc in this stack; answered by .*_ \|/);
+    expect(md).toMatch(/## Controls not evaluated in this stack\n\nNo resource here evidences these controls, so this report claims nothing about them/);
+    expect(md).toMatch(/- HIPAA 164\.312\(b\): .*`VpcFlowLogsEnabled`.* \(VpcFlowLogsEnabled: the stack that creates the VPC/);
+    expect(md).not.toMatch(/\| pass \| _/);
+  });
+
+  it("says so in the jest matcher and the summary for snapshots", () => {
+    const summary = complianceSummary(stack, HIPAA);
+    expect(summary.packs.HIPAA.VpcFlowLogsEnabled.result).toBe("not-evaluated");
+    expect(summary.notEvaluated.length).toBeGreaterThan(0);
+    // Whichever way the matcher fails (complies under .not, or findings), its message lists what was not evaluated.
+    let message = "";
+    for (const assert of [() => expect(stack).toBeCompliantWith(HIPAA), () => expect(stack).not.toBeCompliantWith(HIPAA)]) {
+      try {
+        assert();
+      } catch (e) {
+        message = (e as Error).message;
+      }
+    }
+    expect(message).toMatch(/Not evaluated in this stack \(no resource for their rules here; a pass claims nothing about them; .*\):\n  - HIPAA /);
+    expect(message).toMatch(/VpcFlowLogsEnabled.* \(VpcFlowLogsEnabled: the stack that creates the VPC; for an existing VPC \(existingVpc\), its owner/);
+  });
+});
+
 describe("Compliance scopes", () => {
   it("applies a pack enforced on a construct only to that construct's resources", () => {
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "scoped-")) });

@@ -26,6 +26,7 @@ export const VpcFlowLogsEnabled = {
   resourceTypes: ["aws_vpc"],
   checkov: ["CKV2_AWS_11"],
   cdkNag: ["VPCFlowLogsEnabled"],
+  notEvaluatedNote: "the stack that creates the VPC; for an existing VPC (existingVpc), its owner: the library cannot see that VPC's flow logs",
   evaluate: ({ resource, stack }: RuleContext) =>
     stack.attachedTo("aws_flow_log", "vpc_id", resource).length > 0
       ? Outcome.compliant()
