@@ -1,5 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import "../../lib/testing";
+import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
 import { ALL_PACKS } from "../../lib/compliance/packs";
 import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
 import { InferenceServer } from "../../lib/endpoint/inference-server";
@@ -163,7 +165,8 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
     const decrypt = doc.Statement.find((s: Json) => s.Sid === "DecryptMasterKeyThroughSecretsManager");
     expect(decrypt.Action).toBe("kms:Decrypt");
     expect(decrypt.Resource).toMatch(/^\$\{aws_kms_key\.router_key_[A-Z0-9]+\.arn\}$/);
-    expect(decrypt.Condition.StringEquals["kms:ViaService"]).toMatch(/^secretsmanager\.\$\{.*\}\.amazonaws\.com$/);
+    // Secrets Manager's host in the partition of the stack (amazonaws.com.cn in China), never a literal suffix.
+    expect(decrypt.Condition.StringEquals["kms:ViaService"]).toMatch(/^secretsmanager\.\$\{.*\}\.\$\{data\.aws_partition\.[A-Za-z0-9_]+\.dns_suffix\}$/);
     expect(decrypt.Condition.StringEquals["kms:EncryptionContext:SecretARN"]).toBe(secretArn);
     const assoc = b.routerResources("aws_eks_pod_identity_association");
     expect(assoc.map((a) => [a.namespace, a.service_account])).toEqual([["gateway", "router"]]);
@@ -590,6 +593,50 @@ describe("InferenceRouter with teams", () => {
     expect(msg).toMatch(/database\.backupRetentionDays: 1 must be whole days from 7 to 35/);
     expect(msg).toMatch(/database\.adminPasswordVersion: 0 must be a whole number, at least 1/);
     expect(problemsOf({ database: {} })).toMatch(/database: is given without teams/);
+  });
+});
+
+describe("InferenceRouter in the aws-cn partition", () => {
+  const CN_CERTIFICATE_ARN = "arn:aws-cn:acm:cn-north-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
+  let policies: Array<{ key: string; text: string; doc: Json }>;
+  let json: Json;
+  beforeAll(() => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "cn-north-1" });
+    const cluster = new SecureInferenceCluster(platform, "ml", {
+      clusterName: "ml-prod",
+      network: { availabilityZones: ["cn-north-1a", "cn-north-1b"] },
+      gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 8 }],
+    });
+    const serving = new TerraformStack(app, "serving");
+    new AwsProvider(serving, "aws", { region: "cn-north-1" });
+    const chat = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { ingress: { certificateArn: CN_CERTIFICATE_ARN, host: SMALL_HOST } }));
+    // Teams and the cache: every policy of the router that reads a secret (master key twice, team keys, admin password).
+    new InferenceRouter(serving, "router", {
+      connection: cluster.connection,
+      namespace: "gateway",
+      models: [{ endpoint: chat }],
+      ingress: { certificateArn: CN_CERTIFICATE_ARN, host: ROUTER_HOST },
+      teams: [{ name: "search" }],
+      responseCache: {},
+    });
+    json = JSON.parse(Testing.synth(serving));
+    policies = Object.entries(resourcesOf(json, "aws_iam_policy"))
+      .filter(([k]) => k.startsWith("router_"))
+      .map(([key, p]) => ({ key, text: (p as Json).policy as string, doc: parseTemplateJson((p as Json).policy) }));
+  });
+
+  it("builds every kms:ViaService of its policies from the partition's DNS suffix", () => {
+    expect(json.provider.aws[0].region).toBe("cn-north-1");
+    const viaServices = policies.flatMap((p) => p.doc.Statement as Json[]).map((s) => s.Condition?.StringEquals?.["kms:ViaService"]).filter((v) => v !== undefined);
+    expect(viaServices).toHaveLength(4);
+    for (const v of viaServices) expect(v).toMatch(/^secretsmanager\.\$\{[^}]+\}\.\$\{data\.aws_partition\.[A-Za-z0-9_]+\.dns_suffix\}$/);
+  });
+
+  it("writes no literal amazonaws.com into any of its policies", () => {
+    expect(policies.map((p) => p.key)).toEqual(expect.arrayContaining([expect.stringMatching(/^router_pod-role_/), expect.stringMatching(/^router_teams-role_/), expect.stringMatching(/^router_database-setup-role_/)]));
+    for (const p of policies) expect(p.text).not.toContain("amazonaws.com");
   });
 });
 

@@ -1,6 +1,6 @@
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { cacheIdBase } from "../../lib/routing/private/response-cache";
+import { datastoreIdBase } from "../../lib/routing/private/datastore-id";
 import { GithubDeployRole, GithubDeployRoleProps, MANAGED_POLICY_MAX_CHARS } from "../../lib/security/github-deploy-role";
 import { StateBackend } from "../../lib/security/state-backend";
 import { awsStack, onlyResource, resourcesOf, synth } from "../util";
@@ -370,7 +370,7 @@ describe("GithubDeployRole subjects", () => {
       expect.stringMatching(/:key\/\*$/),
     ]);
     // A router's response cache on that cluster has ids the deploy role may manage.
-    const cacheId = cacheIdBase("ML-Production-East-Cluster", "serving/router");
+    const cacheId = datastoreIdBase("ML-Production-East-Cluster", "serving/router");
     expect(cacheId).toMatch(/^ml-production-east-c-[0-9a-f]{8}$/);
     expect(list(all.find((s) => s.Sid === "ElastiCacheManageResponseCaches")!.Resource)).toContainEqual(expect.stringMatching(/:replicationgroup:ml-production-east-c\*$/));
     // The LiteLLM database uses the same 20-character prefix: "<prefix>-<hash8>-litellm", exporting logs to

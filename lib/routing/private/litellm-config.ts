@@ -1,4 +1,4 @@
-/**
+/*
  * The LiteLLM proxy configuration (config.yaml) an InferenceRouter generates, as plain data.
  *
  * Field names follow LiteLLM's proxy documentation (docs/my-website/docs/proxy/config_settings.md,
@@ -17,6 +17,9 @@ export const AUTO_MODEL_NAME = "auto";
 
 /** Environment variable the proxy reads the master key from (`os.environ/...` in config.yaml). */
 export const MASTER_KEY_ENV = "LITELLM_MASTER_KEY";
+
+/** Environment variable holding the response cache's primary endpoint (`os.environ/...` in config.yaml). */
+export const CACHE_HOST_ENV = "LITELLM_CACHE_HOST";
 
 /**
  * The endpoints serve no API key: their internal load balancers admit only the VPC and the pods run

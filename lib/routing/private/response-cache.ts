@@ -16,19 +16,19 @@
  *   enough: without the IAM grant a client cannot authenticate.
  * - No snapshots: the contents are derived data that a miss recomputes.
  */
-import { createHash } from "crypto";
 import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { clusterClientSecurityGroup, DatastorePlacement, datastoreIdPrefix } from "../../private/datastore";
+import { clusterClientSecurityGroup, DatastorePlacement } from "../../private/datastore";
 import { PolicyDocument } from "../../security/policy-document";
 
 /** Valkey's port. */
 export const CACHE_PORT = 6379;
-/** Engine and major.minor version: Valkey 8.0 (IAM authentication needs 7.2 or newer). */
+/** Engine of the replication group: Valkey. */
 export const CACHE_ENGINE = "valkey";
+/** Major.minor version of the engine: Valkey 8.0 (IAM authentication needs 7.2 or newer). */
 export const CACHE_ENGINE_VERSION = "8.0";
 /**
  * Engine of the users and the user group. A user group of engine "valkey" admits only users that
@@ -37,20 +37,13 @@ export const CACHE_ENGINE_VERSION = "8.0";
  */
 const USER_ENGINE = "redis";
 
+/** Where the cache lives, the key encrypting it, and its size. */
 export interface ResponseCacheResourcesProps extends DatastorePlacement {
   readonly kmsKeyArn: string;
   readonly nodeType: string;
   readonly replicas: number;
 }
 
-/**
- * Ids of the cache's ElastiCache resources: lower-case letters, digits and single hyphens, starting
- * with a letter, at most 40 characters. The first 20 characters of the cluster name (what deploy
- * roles are scoped to), then a hash of the construct path (unique per router).
- */
-export function cacheIdBase(clusterName: string, constructPath: string): string {
-  return `${datastoreIdPrefix(clusterName)}-${createHash("sha256").update(constructPath).digest("hex").slice(0, 8)}`;
-}
 
 /** The router's ElastiCache user (IAM mode: user name = user id). */
 export function cacheUserName(idBase: string): string {

@@ -37,6 +37,7 @@ export const DATABASE_ADMIN_USER = "litellm_admin";
 /** Engine major version (RDS picks and upgrades the minor version). */
 export const DATABASE_ENGINE_VERSION = "17";
 
+/** Where the database lives, the key encrypting it, and its settings. */
 export interface RouterDatabaseResourcesProps extends DatastorePlacement {
   readonly encryptionKey: EncryptionKey;
   readonly instanceClass: string;

@@ -80,8 +80,6 @@ interface CommonJobProps {
   readonly dependsOn: ITerraformDependable[];
 }
 
-const SECURITY = restrictedContainerSecurity();
-
 function shortHash(text: string): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 8);
 }
@@ -122,7 +120,7 @@ function job(scope: Construct, id: string, props: CommonJobProps & {
               image: props.fetchImage,
               command: ["/bin/sh", "-c", props.fetchScript],
               env: [...props.fetchEnv, { name: "AWS_REGION", value: props.region }, { name: "HOME", value: "/tmp" }],
-              securityContext: SECURITY,
+              securityContext: restrictedContainerSecurity(),
               resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
               volumeMount: [
                 { name: "secrets", mountPath: JOB_SECRET_DIR },
@@ -136,7 +134,7 @@ function job(scope: Construct, id: string, props: CommonJobProps & {
               image: props.image,
               command: ["/bin/sh", "-c", props.script],
               env: [...props.env, { name: "HOME", value: "/tmp" }],
-              securityContext: SECURITY,
+              securityContext: restrictedContainerSecurity(),
               resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { memory: "128Mi" } },
               volumeMount: [
                 { name: "secrets", mountPath: JOB_SECRET_DIR, readOnly: true },
