@@ -243,6 +243,10 @@ describe("CanaryModelEndpoint options", () => {
     const c = job.template.spec.containers[0];
     expect(c.image).toBe("registry.example.com/evals:1.2.0");
     expect(c.env).toContainEqual({ name: "ENDPOINT_URL", value: "http://chat-canary.models.svc.cluster.local:8000/v1" });
+    // Restricted, as every pod of the library; the job writes only to its /tmp volume.
+    expect(job.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+    expect(job.template.spec.automountServiceAccountToken).toBe(false);
     expectValidCustomResources(b.manifests);
     // The job may reach the canary; the canary admits it.
     const policies = Object.values(resourcesOf(b.json, "kubernetes_network_policy_v1")) as Json[];
@@ -283,7 +287,7 @@ describe("CanaryModelEndpoint options", () => {
   });
 });
 
-describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
+describe("CanaryModelEndpoint DNS, session affinity and warnings", () => {
   it("creates the host as an alias of its load balancer in a private hosted zone", () => {
     const b = build({ ingress: { certificateArn: chatProps(platformAndServing().cluster).ingress.certificateArn, host: "chat.models.example.internal", privateHostedZoneId: "Z0123456789ABCDEFGHIJ" } });
     const record = Object.values(resourcesOf(b.json, "aws_route53_record"))[0] as Json;
@@ -300,27 +304,10 @@ describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
     );
     expect(b.byKind("Rollout")[0].spec.strategy.canary.trafficRouting.alb.stickinessConfig).toEqual({ enabled: true, durationSeconds: 3600 });
     expectValidCustomResources(b.manifests);
-    expect(problemsOf({ ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f", sessionAffinitySeconds: 0 } })).toMatch(/ingress\.sessionAffinitySeconds: 0 must be whole seconds/);
   });
 
-  it("reserves KV cache for the shared prefix beside a full-length sequence", () => {
-    const plain = build();
-    const cached = build({ sharedPrefixTokens: 4000 });
-    expect(plain.endpoint.fit.requiredKvTokens).toBe(8192);
-    expect(cached.endpoint.fit.requiredKvTokens).toBe(8192 + 4000);
-    // A prefix the KV cache cannot hold beside a sequence fails the fit.
-    expect(problemsOf({ sharedPrefixTokens: 30000 })).toMatch(/KV cache/);
-  });
-
-  it("sizes vLLM's step budget from the shared prefix, refuses a prefix as long as maxModelLen, and warns of a budget too small for it", () => {
-    const budgetOf = (b: ReturnType<typeof build>) => b.endpoint.container.args?.[b.endpoint.container.args.indexOf("--max-num-batched-tokens") + 1];
-    const server = InferenceServer.vllm({ image: "vllm/vllm-openai:v0.11.0", maxModelLen: 12288, enableChunkedPrefill: true });
-    expect(budgetOf(build({ server }))).toBe("8192");
-    expect(budgetOf(build({ server, sharedPrefixTokens: 10000 }))).toBe("10240");
-    expect(problemsOf({ sharedPrefixTokens: 8192 })).toMatch(/sharedPrefixTokens: 8192 is not shorter than the server's maxModelLen 8192/);
-    // A declared mean request longer than the context cannot be served.
-    expect(problemsOf({ load: { requestsPerSecond: 1, meanInputTokens: 8000, meanOutputTokens: 500 } })).toMatch(/load: a mean request of 8000 input \+ 500 output tokens exceeds the server's maxModelLen 8192/);
-
+  // The checks and warnings themselves are resolveEndpoint's (test/endpoint/private/resolve-endpoint.test.ts).
+  it("reports the warnings of its props as synth warnings", () => {
     const { cluster, serving } = platformAndServing();
     new CanaryModelEndpoint(serving, "small-budget", chatProps(cluster, {
       server: InferenceServer.vllm({ maxModelLen: 16384, enableChunkedPrefill: true, maxNumBatchedTokens: 2048 }),
@@ -338,25 +325,11 @@ describe("CanaryModelEndpoint DNS, prefix caching and server warnings", () => {
     const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     expect(warnings.join("\n")).toMatch(/cannot start as a non-root user \(huggingface\/text-generation-inference#3082\)/);
   });
-
-  it("refuses a host that is not a DNS name, and a hosted zone without a host", () => {
-    const cert = "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
-    expect(problemsOf({ ingress: { certificateArn: cert, host: "Chat_Models" } })).toMatch(/ingress\.host: "Chat_Models" is not a lower-case DNS name/);
-    expect(problemsOf({ ingress: { certificateArn: cert, privateHostedZoneId: "Z1" } })).toMatch(/ingress\.privateHostedZoneId: needs ingress\.host/);
-  });
 });
 
+// Every check is resolveEndpoint's (test/endpoint/private/resolve-endpoint.test.ts); the construct throws them at once.
 describe("CanaryModelEndpoint validation", () => {
-  it("fails the fit check for a 70B bfloat16 model on one 24 GiB GPU, with the numbers", () => {
-    const msg = problemsOf({ model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b-instruct/", parametersBillions: 70, dtype: "bfloat16" } });
-    expect(msg).toMatch(/serving\/chat: invalid CanaryModelEndpoint props/);
-    expect(msg).toMatch(/130\.4 GiB of weights/);
-    expect(msg).toMatch(/1 x L4 \(22\.4 GiB usable each\) at gpuMemoryUtilization 0\.9 gives 20\.1 GiB/);
-    expect(msg).toMatch(/more GPUs per replica/);
-    expect(msg).toMatch(/quantization/);
-  });
-
-  it("reports every bad input at once", () => {
+  it("throws one ValidationError with every problem, named by the construct's path", () => {
     const msg = problemsOf({
       gpu: { pool: "a100", perReplica: 1 },
       autoscaling: { minReplicas: 5, maxReplicas: 2 },
@@ -364,39 +337,18 @@ describe("CanaryModelEndpoint validation", () => {
       rollbackWhen: { errorRatePercent: 0, p99LatencyMs: -5 },
       server: InferenceServer.vllm({ image: "vllm/vllm-openai", maxModelLen: 16384, maxNumBatchedTokens: 4096 }),
     });
-    expect(msg).toMatch(/gpu\.pool: "a100" is not a GPU pool of cluster ml-prod; pools: "l4", "h100"/);
-    expect(msg).toMatch(/minReplicas \(5\) must not exceed maxReplicas \(2\)/);
-    expect(msg).toMatch(/rollout\.steps: \[5,5,50\] must be strictly increasing/);
-    expect(msg).toMatch(/rollout\.steps: \[5,5,50\] must end at 100/);
-    expect(msg).toMatch(/rollbackWhen\.errorRatePercent: 0 must be a positive number/);
-    expect(msg).toMatch(/rollbackWhen\.p99LatencyMs: -5 must be a positive number/);
-    expect(msg).toMatch(/server\.image: .*vllm\/vllm-openai.*(tag|pin)/);
-    expect(msg).toMatch(/maxNumBatchedTokens.*4096.*16384|16384.*4096/);
+    expect(msg).toMatch(/^serving\/chat: invalid CanaryModelEndpoint props \(8 problems\):\n- gpu\.pool: "a100" is not a GPU pool/);
+    expect(msg).toMatch(/\n- rollbackWhen\.p99LatencyMs: -5 must be a positive number/);
   });
 
-  it("refuses a first step above 10% unless allowed explicitly", () => {
-    expect(problemsOf({ rollout: { steps: [20, 100] } })).toMatch(/first step 20% is above 10%.*allowLargeFirstStep: true/);
-    const { cluster, serving } = platformAndServing();
-    expect(() => new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { rollout: { steps: [20, 100], allowLargeFirstStep: true } }))).not.toThrow();
+  it("fails the fit check for a 70B bfloat16 model on one 24 GiB GPU", () => {
+    const msg = problemsOf({ model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b-instruct/", parametersBillions: 70, dtype: "bfloat16" } });
+    expect(msg).toMatch(/serving\/chat: invalid CanaryModelEndpoint props/);
+    expect(msg).toMatch(/130\.4 GiB of weights/);
   });
 
-  it("refuses more GPUs per replica than one node of the pool has", () => {
-    expect(problemsOf({ gpu: { pool: "l4", perReplica: 2 } })).toMatch(/gpu\.perReplica: 2 exceeds the 1 GPU\(s\) of one g6\.xlarge\/g6\.2xlarge node in pool "l4"/);
-  });
-
-  it("refuses a step duration that is not whole minutes, bad model sources, weak TLS, open CIDRs and time to first token for non-vLLM servers", () => {
-    const msg = problemsOf({
-      rollout: { stepDuration: "90s" },
-      model: { name: "m", source: "s3://bucket/m/", parametersBillions: 1, dtype: "bfloat16" },
-      ingress: { certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f", sslPolicy: "ELBSecurityPolicy-2016-08", allowedCidrs: ["0.0.0.0/0"] },
-      rollbackWhen: { timeToFirstTokenP99Ms: 1000 },
-      server: InferenceServer.tgi(),
-    });
-    expect(msg).toMatch(/rollout\.stepDuration: "90s" must be whole minutes/);
-    expect(msg).toMatch(/model\.source: "s3:\/\/bucket\/m\/" must be a key prefix/);
-    expect(msg).toMatch(/ingress\.sslPolicy: "ELBSecurityPolicy-2016-08" allows TLS below 1\.2/);
-    expect(msg).toMatch(/ingress\.allowedCidrs\[0\]: "0\.0\.0\.0\/0" admits every address/);
-    expect(msg).toMatch(/rollbackWhen\.timeToFirstTokenP99Ms: is only measured for vLLM/);
+  it("refuses a placement the capacity plan cannot hold", () => {
+    expect(problemsOf({ autoscaling: { minReplicas: 9, maxReplicas: 9 } })).toMatch(/pool "l4" \(at most 8 x g6\.xlarge, 1 GPU each\) cannot hold the minimum replicas/);
   });
 
   it("leaves nothing behind when it throws", () => {

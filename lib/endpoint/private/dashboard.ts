@@ -1,3 +1,11 @@
+import { Construct } from "constructs";
+import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { renderQueueDepthQuery } from "../inference-server";
+import type { EndpointLoadBalancer } from "./ingress";
+import type { ResolvedEndpoint } from "./resolve-endpoint";
+import { ALB_NAMESPACE as NS } from "./rollback-checks";
+
 /** What the endpoint dashboard shows. */
 export interface DashboardInput {
   readonly title: string;
@@ -15,8 +23,6 @@ export interface DashboardInput {
   /** AMP workspace holding the model metrics. */
   readonly prometheusWorkspaceArn: string;
 }
-
-const NS = "AWS/ApplicationELB";
 
 /**
  * CloudWatch dashboard body of an endpoint: request rate, errors, and p50/p99 latency of the
@@ -61,4 +67,22 @@ export function endpointDashboardBody(d: DashboardInput): string {
     },
   ];
   return JSON.stringify({ widgets });
+}
+
+/** The dashboard of an endpoint: its load balancer's target groups, its alarms and its AMP queries. */
+export function endpointDashboard(scope: Construct, e: ResolvedEndpoint, lb: EndpointLoadBalancer, alarms: Record<string, CloudwatchMetricAlarm>): CloudwatchDashboard {
+  const c = e.connection;
+  return new CloudwatchDashboard(scope, "dashboard", {
+    dashboardName: e.names.alarmPrefix.slice(0, 255),
+    dashboardBody: endpointDashboardBody({
+      title: `${e.namespace}/${e.name} on ${c.clusterName} (${e.model.name})`,
+      region: c.region,
+      loadBalancer: lb.loadBalancer.arnSuffix,
+      targetGroups: { stable: lb.targetGroups.stable.arnSuffix, canary: lb.targetGroups.canary.arnSuffix },
+      alarmArns: Object.values(alarms).map((a) => a.arn),
+      queueDepthQuery: renderQueueDepthQuery(e.container.queueDepthQuery, e.promSelector),
+      gpuUtilizationQuery: `avg(DCGM_FI_DEV_GPU_UTIL{${e.promSelector.replace("secure_inference_io_endpoint", "exported_secure_inference_io_endpoint")}})`,
+      prometheusWorkspaceArn: c.prometheusWorkspaceArn,
+    }),
+  });
 }

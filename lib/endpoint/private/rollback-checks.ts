@@ -1,8 +1,10 @@
 /*
- * One definition of each rollback condition, rendered twice: as an Argo Rollouts AnalysisTemplate
- * metric (CloudWatch or Prometheus provider) and as an `aws_cloudwatch_metric_alarm` on the same
- * metric, statistic, period and threshold. Tests compare the two renderings.
+ * One definition of each rollback condition (`rollbackWhen`), rendered twice: as an Argo Rollouts
+ * AnalysisTemplate metric (CloudWatch or Prometheus provider), which aborts the canary, and as the
+ * queries of an `aws_cloudwatch_metric_alarm` (alarms.ts) on the same metric, statistic, period and
+ * threshold. Tests compare the two renderings.
  */
+import type { CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import type { IMetric } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Metric";
 import { MEASUREMENT_INTERVAL_SECONDS, ResolvedCanaryRollout } from "../canary-rollout";
@@ -14,14 +16,10 @@ export const ANALYSIS_ARGS = {
   canaryHash: "canary-hash",
 } as const;
 
-/** One CloudWatch GetMetricData query, in the provider-neutral shape both renderings start from. */
-export interface MetricQuery {
-  readonly id: string;
-  readonly expression?: string;
-  readonly metricName?: string;
-  readonly stat?: string;
-  readonly returnData: boolean;
-}
+/** One CloudWatch GetMetricData query, in the provider-neutral shape both renderings start from: a math expression or an ALB metric. */
+export type MetricQuery =
+  | { readonly id: string; readonly expression: string; readonly returnData: boolean }
+  | { readonly id: string; readonly metricName: string; readonly stat: string; readonly returnData: boolean };
 
 /** A rollback condition on ALB metrics of one target group. */
 export interface CloudWatchCheck {
@@ -97,14 +95,14 @@ export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout)
         // Each measurement reads the last 3 one-minute datapoints: a bad minute is seen even when publication lags.
         interval: "3m",
         metricDataQueries: check.queries.map((q) =>
-          q.expression
+          "expression" in q
             ? { id: q.id, expression: q.expression, returnData: q.returnData }
             : {
                 id: q.id,
                 metricStat: {
                   metric: {
                     namespace: ALB_NAMESPACE,
-                    metricName: q.metricName as string,
+                    metricName: q.metricName,
                     // Argo's status.alb fullName values lack the type prefix CloudWatch dimensions carry
                     // ("app/", "targetgroup/"); argo-rollouts#2589 prepends them the same way.
                     dimensions: [
@@ -113,7 +111,7 @@ export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout)
                     ],
                   },
                   period: MEASUREMENT_INTERVAL_SECONDS,
-                  stat: q.stat as string,
+                  stat: q.stat,
                 },
                 returnData: q.returnData,
               },
@@ -123,14 +121,32 @@ export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout)
   };
 }
 
+/** The alarm's rendering of a check: the same queries, statistics and period on one target group's dimensions. */
+export function alarmMetricQueries(check: CloudWatchCheck, dimensions: { readonly LoadBalancer: string; readonly TargetGroup: string }): CloudwatchMetricAlarmMetricQuery[] {
+  return check.queries.map((q) =>
+    "expression" in q
+      ? { id: q.id, expression: q.expression, returnData: q.returnData, label: check.name }
+      : {
+          id: q.id,
+          returnData: q.returnData,
+          metric: { namespace: ALB_NAMESPACE, metricName: q.metricName, period: MEASUREMENT_INTERVAL_SECONDS, stat: q.stat, dimensions: { ...dimensions } },
+        },
+  );
+}
+
+/** One-minute periods an alarm must breach: Argo aborts after failureLimit + 1 failed measurements, and the alarm waits as long. */
+export function alarmPeriods(r: ResolvedCanaryRollout): number {
+  return r.failureLimit + 1;
+}
+
 /** PromQL of the canary's p99 time to first token, in seconds. */
 export function ttftQuery(histogram: string, selector: string): string {
   return `histogram_quantile(0.99, sum by (le) (rate(${histogram}_bucket{${selector},rollouts_pod_template_hash="{{args.${ANALYSIS_ARGS.canaryHash}}}"}[2m])))`;
 }
 
-/** The Argo metric for time to first token, read from AMP with SigV4. */
-export function ttftMetric(r: ResolvedCanaryRollout, query: string, prometheusAddress: string, region: string): IMetric {
-  const threshold = (r.timeToFirstTokenP99Ms as number) / 1000;
+/** The Argo metric for time to first token above `thresholdMs` (`rollbackWhen.timeToFirstTokenP99Ms`), read from AMP with SigV4. */
+export function ttftMetric(r: ResolvedCanaryRollout, thresholdMs: number, query: string, prometheusAddress: string, region: string): IMetric {
+  const threshold = thresholdMs / 1000;
   return {
     name: "ttft-p99",
     initialDelay: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,

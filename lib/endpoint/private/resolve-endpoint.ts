@@ -1,0 +1,378 @@
+/*
+ * Everything a CanaryModelEndpoint decides before it creates a resource: the props validated (every
+ * problem at once), defaults applied, the server rendered once, the GPU fit, the rollout policy and
+ * its timing, the names of what it creates and its line in the capacity plan. Pure: no constructs.
+ */
+import { Fn } from "cdktf";
+import type { NamespaceIngressAllow } from "../../addons/workload-namespace";
+import type { ClusterConnection } from "../../cluster/cluster-connection";
+import { estimateReplicas, explainFit, GPU_PERFORMANCE, ModelFit, modelFit, ModelFitInput, ReplicaEstimate } from "../../planning/capacity";
+import type { CapacityPlan, PlannedEndpoint } from "../../planning/capacity-plan";
+import type { GpuPoolDescription } from "../../planning/gpu-pool-description";
+import { validateInternalAlb } from "../../private/internal-alb";
+import { isDnsLabel, isLiteral, Problems, show } from "../../private/validation";
+import { canaryRolloutTiming, CanaryRolloutTiming, ResolvedCanaryRollout, resolveCanaryRollout, validateCanaryRollout } from "../canary-rollout";
+import { CanaryModelEndpointProps, DriftAlarm, ENDPOINT_LABEL, EndpointAutoscaling, EndpointIngress, EndpointModel, MODELS_DIR, SERVER_WARMUP_SECONDS } from "../endpoint-props";
+import { InferenceServer, InferenceServerImages, ServerContainer } from "../inference-server";
+import { parseDuration } from "./duration";
+
+/** Where an endpoint sits, which its props do not say. */
+export interface EndpointSite {
+  /** Construct id: the Kubernetes name when `props.name` is not given. */
+  readonly id: string;
+  /** Construct path, as the capacity plan records it. */
+  readonly path: string;
+  /** The app's capacity plan, which places the endpoint beside those already on its pool. */
+  readonly plan: Pick<CapacityPlan, "placementProblems" | "placementWarnings">;
+}
+
+/** The internal load balancer with its defaults applied. */
+export interface ResolvedIngress {
+  /** ACM certificate ARN of the HTTPS listener. */
+  readonly certificateArn: string;
+  /** Host name of the listener rule, when given. */
+  readonly host?: string;
+  /** ELB security policy, when given (the annotations apply the default). */
+  readonly sslPolicy?: string;
+  /** CIDRs the load balancer admits: `allowedCidrs`, else the VPC CIDR. */
+  readonly allowedCidrs: string[];
+  /** Seconds of ALB cookie stickiness, when on. */
+  readonly sessionAffinitySeconds?: number;
+  /** Private hosted zone that gets `host` as an alias of the load balancer, when given (with a host). */
+  readonly privateHostedZoneId?: string;
+  /** CIDRs the pods admit on the server ports: the load balancer subnets, else `allowedCidrs`. */
+  readonly podSourceCidrs: string[];
+}
+
+/** Kubernetes and CloudWatch names of what an endpoint creates, all derived from its name. */
+export interface EndpointNames {
+  /** ConfigMap of the files the server reads (e.g. Triton's config.pbtxt). */
+  readonly serverFiles: string;
+  /** AnalysisTemplate run at every traffic step. */
+  readonly rollbackChecks: string;
+  /** AnalysisTemplate of the pre-traffic evaluation job. */
+  readonly preTrafficEvaluation: string;
+  /** Value of the role label that selects the evaluation job's pods. */
+  readonly evaluationPods: string;
+  /** KEDA TriggerAuthentication for AMP. */
+  readonly triggerAuthentication: string;
+  /** Prefix of alarm and dashboard names: cluster, namespace and endpoint. */
+  readonly alarmPrefix: string;
+}
+
+/** An endpoint's props resolved into one valid value: everything the builders read. */
+export interface ResolvedEndpoint {
+  /** Kubernetes name. */
+  readonly name: string;
+  /** Namespace. */
+  readonly namespace: string;
+  /** The cluster. */
+  readonly connection: ClusterConnection;
+  /** The model as declared. */
+  readonly model: EndpointModel;
+  /** Name the server serves the model under (Triton: the endpoint name, its model repository entry). */
+  readonly servedModelName: string;
+  /** Directory of the weights in the server pod. */
+  readonly modelDir: string;
+  /** The pool the replicas run on. */
+  readonly pool: GpuPoolDescription;
+  /** GPUs per replica. */
+  readonly gpusPerReplica: number;
+  /** Replica bounds. */
+  readonly replicas: { readonly min: number; readonly max: number };
+  /** Waiting requests per replica that scale up, and seconds of low load before a replica goes. */
+  readonly scaling: { readonly targetQueueDepthPerReplica: number; readonly scaleDownStabilizationSeconds: number };
+  /** The GPU fit of the model on one replica; it fits. */
+  readonly fit: ModelFit;
+  /** The server container, rendered once. */
+  readonly container: ServerContainer;
+  /** The rollout policy with defaults applied. */
+  readonly rollout: ResolvedCanaryRollout;
+  /** Time to rollback and exposure of the policy at minReplicas. */
+  readonly rolloutTiming: CanaryRolloutTiming;
+  /** Replicas the declared load needs, when a load was declared. */
+  readonly replicaEstimate?: ReplicaEstimate;
+  /** Seconds from the end of the download to ready: loading the weights plus warm-up. */
+  readonly loadSeconds: number;
+  /** Seconds one replica needs from scheduling to ready. */
+  readonly podStartSeconds: number;
+  /** The load balancer. */
+  readonly ingress: ResolvedIngress;
+  /** Pods of other namespaces that may call the server directly. */
+  readonly allowFrom: NamespaceIngressAllow[];
+  /** The anomaly-detection alarm, when asked for. */
+  readonly driftAlarm?: DriftAlarm;
+  /** Service names; Argo Rollouts points them at the stable and canary ReplicaSets. */
+  readonly services: { readonly stable: string; readonly canary: string };
+  /** In-cluster base URL of the stable version. */
+  readonly stableUrl: string;
+  /** Names of the other resources. */
+  readonly names: EndpointNames;
+  /** Labels of every object of the endpoint. */
+  readonly labels: Record<string, string>;
+  /** Selector of the server pods. */
+  readonly selector: Record<string, string>;
+  /** PromQL label matchers of the server pods' series in AMP, without braces. */
+  readonly promSelector: string;
+  /** AMP's Prometheus endpoint without its trailing slash, for Argo and KEDA. */
+  readonly prometheusAddress: string;
+  /** The endpoint as the capacity plan records it. */
+  readonly planned: PlannedEndpoint;
+  /** Risks that do not stop synth, in the order they are reported. */
+  readonly warnings: string[];
+}
+
+/** Either every problem with the props, or the endpoint they describe. */
+export type EndpointResolution = { readonly ok: false; readonly problems: readonly string[] } | { readonly ok: true; readonly endpoint: ResolvedEndpoint };
+
+/** Validates a CanaryModelEndpoint's props, collecting every problem, and resolves them into one value. */
+export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointSite): EndpointResolution {
+  const c = props.connection;
+  const name = props.name ?? site.id;
+  const server = props.server ?? InferenceServer.vllm();
+  const p = new Problems();
+
+  if (!isDnsLabel(name, 40)) p.add(props.name === undefined ? "id" : "name", `${show(name)} must be a DNS label of at most 40 characters (it prefixes Service, Ingress and alarm names); e.g. "chat"`);
+  if (!isDnsLabel(props.namespace)) p.add("namespace", `${show(props.namespace)} is not a namespace name (DNS label)`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,127}$/.test(props.model.name)) p.add("model.name", `${show(props.model.name)} must be 1-128 letters, digits, ".", "_", "-" or "/" (what clients send as "model")`);
+  const src = props.model.source;
+  if (isLiteral(src) && (src.startsWith("s3://") || src.startsWith("/") || src.includes("*") || !src.endsWith("/"))) {
+    p.add("model.source", `${show(src)} must be a key prefix inside the cluster's model bucket ending in "/", without "s3://", a leading "/" or wildcards; e.g. "llama-3.1-8b-instruct/"`);
+  }
+  const params = props.model.parametersBillions;
+  if (!(typeof params === "number" && params > 0 && params < 10000)) p.add("model.parametersBillions", `${show(params)} must be the parameter count in billions, e.g. 8 for an 8B model`);
+  const { pool, perReplica, perReplicaFits } = gpuOf(props, p);
+  const scaling = scalingOf(props.autoscaling, p);
+  validateCanaryRollout(props.rollout, props.rollbackWhen, p);
+  if (props.rollbackWhen?.timeToFirstTokenP99Ms !== undefined && server.kind !== "vllm") {
+    p.add("rollbackWhen.timeToFirstTokenP99Ms", `is only measured for vLLM (its time-to-first-token histogram); the ${server.kind} server does not publish one`);
+  }
+  const ingress = ingressOf(props.ingress, c, p);
+  const prefix = props.sharedPrefixTokens ?? 0;
+  if (!Number.isInteger(prefix) || prefix < 0) p.add("sharedPrefixTokens", `${show(prefix)} must be a whole number of tokens, 0 or more`);
+  const load = props.load;
+  if (load) {
+    if (!(load.requestsPerSecond > 0)) p.add("load.requestsPerSecond", `${show(load.requestsPerSecond)} must be a positive number of requests per second`);
+    if (!(Number.isInteger(load.meanInputTokens) && load.meanInputTokens > 0)) p.add("load.meanInputTokens", `${show(load.meanInputTokens)} must be a positive whole number of tokens`);
+    if (!(Number.isInteger(load.meanOutputTokens) && load.meanOutputTokens > 0)) p.add("load.meanOutputTokens", `${show(load.meanOutputTokens)} must be a positive whole number of tokens`);
+    if (load.meanInputTokens < prefix) p.add("load.meanInputTokens", `${load.meanInputTokens} is shorter than sharedPrefixTokens (${prefix}); the shared prefix is part of the input`);
+  }
+  const loadPerGiB = props.loadSecondsPerGiB ?? 10;
+  const downloadPerGiB = props.downloadSecondsPerGiB ?? 8;
+  if (!(loadPerGiB > 0)) p.add("loadSecondsPerGiB", `${show(loadPerGiB)} must be a positive number of seconds`);
+  if (!(downloadPerGiB > 0)) p.add("downloadSecondsPerGiB", `${show(downloadPerGiB)} must be a positive number of seconds`);
+
+  // --- the server, rendered once when its options are valid -------------------------------------
+  const modelDir = `${MODELS_DIR}/${name}`;
+  const ctx = {
+    modelName: props.model.name,
+    modelDir,
+    gpusPerReplica: perReplica,
+    dtype: props.model.dtype,
+    quantization: props.model.quantization,
+    sharedPrefixTokens: Number.isInteger(prefix) && prefix > 0 ? prefix : undefined,
+    meanInputTokens: load && Number.isInteger(load.meanInputTokens) && load.meanInputTokens > 0 ? load.meanInputTokens : undefined,
+  };
+  const serverProblems = server.validate(ctx);
+  p.addAll(serverProblems);
+  const rendered = serverProblems.length === 0 ? server.render(ctx) : undefined;
+  if (rendered?.maxModelLen !== undefined && load && Number.isInteger(load.meanInputTokens) && Number.isInteger(load.meanOutputTokens) && load.meanInputTokens + load.meanOutputTokens > rendered.maxModelLen) {
+    p.add("load", `a mean request of ${load.meanInputTokens} input + ${load.meanOutputTokens} output tokens exceeds the server's maxModelLen ${rendered.maxModelLen}, so most requests would be refused; raise the server's maxModelLen or correct the declared load`);
+  }
+  if (rendered?.maxModelLen !== undefined && prefix >= rendered.maxModelLen) {
+    p.add("sharedPrefixTokens", `${prefix} is not shorter than the server's maxModelLen ${rendered.maxModelLen}, and the shared prefix is part of every prompt; raise the server's maxModelLen above it or state the prefix actually shared`);
+  }
+  if (rendered && rendered.queueDepthQuery === "") {
+    p.add("server", "has no queue-depth metric, and autoscaling scales on queue depth; give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)");
+  }
+
+  // --- GPU fit ------------------------------------------------------------------------------
+  let fit: ModelFit | undefined;
+  if (pool && params > 0 && perReplicaFits) {
+    const fitInput: ModelFitInput = {
+      parametersBillions: params,
+      dtype: props.model.dtype,
+      quantization: props.model.quantization,
+      architecture: props.model.architecture,
+      maxModelLen: rendered?.maxModelLen ?? 8192,
+      gpuMemoryUtilization: rendered?.gpuMemoryUtilization ?? 0.9,
+      gpusPerReplica: perReplica,
+      gpuModel: pool.gpuModel,
+      gpuMemoryGiB: pool.gpuMemoryGiB,
+      // The shared prefix stays cached beside one full-length sequence.
+      minKvCacheTokens: (rendered?.maxModelLen ?? 8192) + Math.max(0, prefix),
+    };
+    fit = modelFit(fitInput);
+    if (!fit.fits) {
+      for (const problem of explainFit(fit, fitInput, { pool: pool.name, instanceType: pool.instanceTypes[0], gpusPerNode: pool.gpuCount })) p.add("model", problem);
+    }
+  }
+  // Every value below is known valid: a missing one has recorded its problem above.
+  if (p.list.length > 0 || !pool || !fit || !rendered || scaling.scaleDownStabilizationSeconds === undefined) return { ok: false, problems: p.list };
+  const replicaEstimate =
+    load && GPU_PERFORMANCE[pool.gpuModel]
+      ? estimateReplicas({ fit, parametersBillions: params, gpuModel: pool.gpuModel, gpusPerReplica: perReplica, maxBatch: maxBatchOf(rendered), load, cachedPrefixTokens: prefix })
+      : undefined;
+
+  // --- the rollout and how long a replica takes to start ----------------------------------------
+  const rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen);
+  const downloadSeconds = Math.ceil(fit.weightsGiB * downloadPerGiB);
+  const loadSeconds = SERVER_WARMUP_SECONDS + Math.ceil(fit.weightsGiB * loadPerGiB);
+  const podStartSeconds = downloadSeconds + loadSeconds;
+  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, podStartSeconds);
+  const planned: PlannedEndpoint = {
+    path: site.path,
+    name: `${props.namespace}/${name}`,
+    clusterName: c.clusterName,
+    pool,
+    gpusPerReplica: perReplica,
+    minReplicas: scaling.min,
+    maxReplicas: scaling.max,
+    replicasForLoad: replicaEstimate?.replicas,
+    fitUsedFraction: fit.usedFraction,
+    weightsGiB: fit.weightsGiB,
+    kvCacheGiB: fit.kvCacheGiB,
+    kvCacheTokens: fit.kvCacheTokens,
+    rollout: {
+      steps: rolloutTiming.steps,
+      detectionSeconds: rolloutTiming.detectionSeconds,
+      firstStepRollbackSeconds: rolloutTiming.firstStep.rollbackSeconds,
+      firstStepExposurePercentMinutes: rolloutTiming.firstStep.exposurePercentMinutes,
+      worstStepRollbackSeconds: rolloutTiming.worstStep.rollbackSeconds,
+      worstStepExposurePercentMinutes: rolloutTiming.worstStep.exposurePercentMinutes,
+      fullRolloutSeconds: rolloutTiming.fullRolloutSeconds,
+    },
+  };
+  const placementProblems = site.plan.placementProblems(planned);
+  if (placementProblems.length > 0) return { ok: false, problems: placementProblems };
+
+  const ns = props.namespace;
+  const services = { stable: `${name}-stable`, canary: `${name}-canary` };
+  return {
+    ok: true,
+    endpoint: {
+      name,
+      namespace: ns,
+      connection: c,
+      model: props.model,
+      // Triton serves the model under its repository directory name; the others under model.name.
+      servedModelName: rendered.kind === "triton" ? name : props.model.name,
+      modelDir,
+      pool,
+      gpusPerReplica: perReplica,
+      replicas: { min: scaling.min, max: scaling.max },
+      scaling: { targetQueueDepthPerReplica: scaling.targetQueueDepthPerReplica, scaleDownStabilizationSeconds: scaling.scaleDownStabilizationSeconds },
+      fit,
+      container: rendered,
+      rollout,
+      rolloutTiming,
+      replicaEstimate,
+      loadSeconds,
+      podStartSeconds,
+      ingress,
+      allowFrom: props.allowFrom ?? [],
+      driftAlarm: props.driftAlarm,
+      services,
+      stableUrl: `http://${services.stable}.${ns}.svc.cluster.local:${rendered.port}`,
+      names: {
+        serverFiles: `${name}-server-files`,
+        rollbackChecks: `${name}-rollback-checks`,
+        preTrafficEvaluation: `${name}-pre-traffic-evaluation`,
+        evaluationPods: `${name}-evaluation`,
+        triggerAuthentication: `${name}-amp`,
+        alarmPrefix: `${c.clusterName}-${ns}-${name}`,
+      },
+      labels: { "app.kubernetes.io/name": name, "app.kubernetes.io/component": "model-server", "app.kubernetes.io/managed-by": "cdktf-secure-inference", [ENDPOINT_LABEL]: name },
+      selector: { [ENDPOINT_LABEL]: name },
+      promSelector: `namespace="${ns}",secure_inference_io_endpoint="${name}"`,
+      prometheusAddress: Fn.trimsuffix(c.prometheusEndpoint, "/"),
+      planned,
+      warnings: warningsOf(planned, site.plan, rendered, prefix, ingress, c),
+    },
+  };
+}
+
+/** The pool and GPUs per replica; `perReplicaFits` when the count is valid for the pool. */
+function gpuOf(props: CanaryModelEndpointProps, p: Problems): { pool?: GpuPoolDescription; perReplica: number; perReplicaFits: boolean } {
+  const c = props.connection;
+  const pool = c.gpuPools.find((g) => g.name === props.gpu.pool);
+  if (!pool) p.add("gpu.pool", `${show(props.gpu.pool)} is not a GPU pool of cluster ${c.clusterName}; pools: ${c.gpuPools.map((g) => `"${g.name}"`).join(", ") || "none"}`);
+  const perReplica = props.gpu.perReplica ?? 1;
+  const validCount = [1, 2, 4, 8].includes(perReplica);
+  if (!validCount) p.add("gpu.perReplica", `${show(perReplica)} must be 1, 2, 4 or 8 (tensor parallelism splits attention heads evenly)`);
+  else if (pool && perReplica > pool.gpuCount) {
+    p.add("gpu.perReplica", `${perReplica} exceeds the ${pool.gpuCount} GPU(s) of one ${pool.instanceTypes.join("/")} node in pool "${pool.name}"; a replica cannot span nodes: use a pool with larger instances or fewer GPUs per replica`);
+  }
+  return { pool, perReplica, perReplicaFits: validCount && pool !== undefined && perReplica <= pool.gpuCount };
+}
+
+/** Replica bounds and scaling behaviour with defaults; the stabilization is undefined when it is not a valid duration. */
+function scalingOf(a: EndpointAutoscaling | undefined, p: Problems) {
+  const min = a?.minReplicas ?? 1;
+  const max = a?.maxReplicas ?? Math.max(4, min);
+  if (!Number.isInteger(min) || min < 1) p.add("autoscaling.minReplicas", `${show(min)} must be a whole number, at least 1: a GPU replica takes minutes to start, so the endpoint never scales to zero`);
+  if (!Number.isInteger(max) || max < 1) p.add("autoscaling.maxReplicas", `${show(max)} must be a whole number, at least 1`);
+  else if (min > max) p.add("autoscaling", `minReplicas (${min}) must not exceed maxReplicas (${max})`);
+  const target = a?.targetQueueDepthPerReplica ?? 4;
+  if (!(target > 0)) p.add("autoscaling.targetQueueDepthPerReplica", `${show(target)} must be a positive number of waiting requests per replica, e.g. 4`);
+  const scaleDown = parseDuration(a?.scaleDownStabilization ?? "15m");
+  const validScaleDown = scaleDown !== undefined && scaleDown <= 3600 ? scaleDown : undefined;
+  if (validScaleDown === undefined) p.add("autoscaling.scaleDownStabilization", `${show(a?.scaleDownStabilization)} must be a duration up to "1h" (the HPA maximum), e.g. "15m"`);
+  return { min, max, targetQueueDepthPerReplica: target, scaleDownStabilizationSeconds: validScaleDown };
+}
+
+/** The load balancer settings, validated, and the CIDRs the pods admit. */
+function ingressOf(ing: EndpointIngress, c: ClusterConnection, p: Problems): ResolvedIngress {
+  if (ing.host !== undefined && isLiteral(ing.host) && !/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(ing.host)) {
+    p.add("ingress.host", `${show(ing.host)} is not a lower-case DNS name; use e.g. "chat.models.example.internal" (the certificate must cover it)`);
+  }
+  const sticky = ing.sessionAffinitySeconds;
+  if (sticky !== undefined && !(Number.isInteger(sticky) && sticky >= 1 && sticky <= 604800)) {
+    p.add("ingress.sessionAffinitySeconds", `${show(sticky)} must be whole seconds from 1 to 604800 (7 days), the ALB's cookie limits`);
+  }
+  if (ing.privateHostedZoneId !== undefined && ing.host === undefined) p.add("ingress.privateHostedZoneId", "needs ingress.host: the record created in the zone is the host name");
+  const cidrs = ing.allowedCidrs ?? (c.vpcCidr !== undefined ? [c.vpcCidr] : []);
+  validateInternalAlb(p, "ingress", ing.certificateArn, ing.sslPolicy, cidrs);
+  return {
+    certificateArn: ing.certificateArn,
+    host: ing.host,
+    sslPolicy: ing.sslPolicy,
+    allowedCidrs: cidrs,
+    sessionAffinitySeconds: sticky,
+    privateHostedZoneId: ing.privateHostedZoneId,
+    // The load balancer's and the scraper's subnets hold no pods; without them (an existing VPC) the
+    // VPC CIDR is the fallback, and that admits every pod of the cluster too.
+    podSourceCidrs: c.loadBalancerCidrs ?? cidrs,
+  };
+}
+
+/** Risks of a valid endpoint, in the order they are reported. */
+function warningsOf(planned: PlannedEndpoint, plan: EndpointSite["plan"], container: ServerContainer, prefix: number, ingress: ResolvedIngress, c: ClusterConnection): string[] {
+  const warnings = [...plan.placementWarnings(planned)];
+  const budget = container.batching.maxNumBatchedTokens;
+  const seqs = container.batching.maxNumSeqs;
+  if (container.batching.chunkedPrefill === true && typeof budget === "number" && typeof seqs === "number" && prefix > 0 && budget < seqs + prefix) {
+    warnings.push(
+      `server.maxNumBatchedTokens ${budget} cannot hold the ${prefix}-token shared prefix beside ${seqs} running sequences in one step, so a replica that has not cached it yet (a new canary pod) computes it over several chunked steps; raise maxNumBatchedTokens to at least ${seqs + prefix} or leave it unset to size it from sharedPrefixTokens`,
+    );
+  }
+  if (container.kind === "tgi" && container.image === InferenceServerImages.tgi) {
+    warnings.push(
+      `${InferenceServerImages.tgi} cannot start as a non-root user (huggingface/text-generation-inference#3082), which restricted Pod Security requires; ` +
+        "give InferenceServer.tgi({ image }) an image rebuilt to run as uid 1000, or use vLLM",
+    );
+  }
+  if (!c.loadBalancerCidrs) {
+    warnings.push(
+      `the cluster has no dedicated load balancer subnets (existingVpc), so the pods admit ${ingress.podSourceCidrs.join(", ")}: every pod in that range can call the model API directly; ` +
+        "give internal load balancers and the scraper their own subnets, or accept it",
+    );
+  }
+  return warnings;
+}
+
+/** Most sequences one replica decodes at once, from the server's batching settings. */
+function maxBatchOf(container: ServerContainer): number {
+  const b = container.batching;
+  return Number(b.maxNumSeqs ?? b.maxBatchSize ?? b.maxConcurrentRequests ?? 64);
+}

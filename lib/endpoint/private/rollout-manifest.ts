@@ -1,0 +1,188 @@
+/*
+ * The Argo Rollout of an endpoint: the server pod (weights fetched from S3 by an init container,
+ * restricted security, the replica's share of a GPU node, probes sized to the model) and the canary
+ * strategy, whose steps set a weight and run the rollback checks, after the optional pre-traffic gate.
+ */
+import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
+import type { ICanaryStep } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/CanaryStep";
+import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
+import { GPU_TAINT, NodeLabels } from "../../cluster/node-labels";
+import { GpuCatalog } from "../../planning/gpu-catalog";
+import { MODEL_FETCH_IMAGE } from "../../private/images";
+import { restrictedContainerSecurity, restrictedManifestPodSecurity } from "../../private/pod-security";
+import { MODELS_DIR } from "../endpoint-props";
+import { evaluationTemplate } from "./evaluation";
+import type { ResolvedEndpoint } from "./resolve-endpoint";
+import { ANALYSIS_ARGS, analysisMetric, cloudWatchChecks, rollbackAnalysisTemplate, ttftMetric, ttftQuery } from "./rollback-checks";
+import { serverFileKeys } from "./services";
+
+/** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
+const PRE_STOP_SECONDS = 20;
+
+/** The Rollout of an endpoint and the AnalysisTemplates its steps run. */
+export interface RolloutManifests {
+  /** The Rollout. */
+  readonly rollout: IRollout;
+  /** The rollback checks, run at every traffic step. */
+  readonly rollbackChecks: IAnalysisTemplate;
+  /** The pre-traffic evaluation, when the rollout has a gate. */
+  readonly preTrafficEvaluation?: IAnalysisTemplate;
+}
+
+/** The Rollout, its rollback checks and its pre-traffic evaluation. */
+export function rolloutManifests(e: ResolvedEndpoint): RolloutManifests {
+  const r = e.rollout;
+  const metrics = cloudWatchChecks(r).map((check) => analysisMetric(check, r));
+  if (r.timeToFirstTokenP99Ms !== undefined && e.container.ttftHistogram) {
+    metrics.push(ttftMetric(r, r.timeToFirstTokenP99Ms, ttftQuery(e.container.ttftHistogram, e.promSelector), e.prometheusAddress, e.connection.region));
+  }
+  const rollbackChecks = rollbackAnalysisTemplate(e.names.rollbackChecks, e.namespace, metrics, e.labels);
+  const analysisArgs = [
+    { name: ANALYSIS_ARGS.loadBalancer, valueFrom: { fieldRef: { fieldPath: "status.alb.loadBalancer.fullName" } } },
+    { name: ANALYSIS_ARGS.targetGroup, valueFrom: { fieldRef: { fieldPath: "status.alb.canaryTargetGroup.fullName" } } },
+    ...(metrics.some((m) => m.provider.prometheus) ? [{ name: ANALYSIS_ARGS.canaryHash, valueFrom: { podTemplateHashValue: "Latest" as const } }] : []),
+  ];
+  const gate = r.preTrafficEvaluation;
+  const steps: ICanaryStep[] = [];
+  if (gate) {
+    // The canary runs one replica with 0% of user traffic while the evaluation job calls it.
+    steps.push({ setCanaryScale: { replicas: 1 } });
+    steps.push({ analysis: { templates: [{ templateName: e.names.preTrafficEvaluation }] } });
+  }
+  for (const [i, weight] of r.steps.entries()) {
+    steps.push({ setWeight: weight });
+    // Back to weight-based canary scaling only once a weight is set: at weight 0 it would scale the
+    // evaluated replica away and cold-start another GPU pod for the first step.
+    if (gate && i === 0) steps.push({ setCanaryScale: { matchTrafficWeight: true } });
+    // The analysis is the bake: one measurement a minute for stepDuration; a failure aborts at once.
+    steps.push({ analysis: { templates: [{ templateName: e.names.rollbackChecks }], args: analysisArgs } });
+  }
+  const sticky = e.ingress.sessionAffinitySeconds;
+  const rollout: IRollout = {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Rollout",
+    metadata: { name: e.name, namespace: e.namespace, labels: e.labels },
+    spec: {
+      // No `replicas`: KEDA owns the count; Terraform applies the manifest server-side without claiming it.
+      revisionHistoryLimit: 3,
+      selector: { matchLabels: e.selector },
+      // A canary that cannot become ready (image, weights, GPU) aborts instead of hanging.
+      progressDeadlineSeconds: e.podStartSeconds + 600,
+      progressDeadlineAbort: true,
+      template: serverPodTemplate(e),
+      strategy: {
+        canary: {
+          stableService: e.services.stable,
+          canaryService: e.services.canary,
+          // Scale the stable version down as the canary takes traffic, so KEDA's replica count and
+          // the canary's share never add up to twice the GPUs.
+          dynamicStableScale: true,
+          trafficRouting: {
+            alb: {
+              ingress: e.name,
+              servicePort: e.container.port,
+              // Version stickiness on the weighted forward action, next to replica stickiness in the target groups.
+              ...(sticky ? { stickinessConfig: { enabled: true, durationSeconds: sticky } } : {}),
+            },
+          },
+          steps,
+        },
+      },
+    },
+  };
+  return { rollout, rollbackChecks, preTrafficEvaluation: gate ? evaluationTemplate(e, gate) : undefined };
+}
+
+/** The server pod: fetch the weights, then serve them on the replica's GPUs. */
+function serverPodTemplate(e: ResolvedEndpoint): NonNullable<IRollout["spec"]["template"]> {
+  const container = e.container;
+  const region = e.connection.region;
+  const files = serverFileKeys(e);
+  const modelVolumeGiB = Math.ceil(e.fit.weightsGiB * 1.1 + 1);
+  const writable = container.writablePaths.map((path, i) => ({ path, volume: `writable-${i}` }));
+  const instance = GpuCatalog.get(e.pool.instanceTypes[0]);
+  const share = e.gpusPerReplica / e.pool.gpuCount;
+  // Leave room for the kubelet, system pods and the device plugin: 75% of the node's share.
+  const cpu = Math.max(1, Math.floor(instance.vcpus * share * 0.75));
+  const memoryGiB = Math.max(4, Math.floor(instance.memoryGiB * share * 0.75));
+  const startupFailures = Math.ceil(e.loadSeconds / 10);
+  const env = [...Object.entries(container.env).map(([k, v]) => ({ name: k, value: v })), { name: "AWS_REGION", value: region }];
+  return {
+    metadata: {
+      labels: e.labels,
+      annotations: {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": String(container.metricsPort),
+        "prometheus.io/path": container.metricsPath,
+      },
+    },
+    spec: {
+      serviceAccountName: e.name,
+      automountServiceAccountToken: false,
+      securityContext: restrictedManifestPodSecurity(container.runAsUser),
+      nodeSelector: { [NodeLabels.POOL]: e.pool.name },
+      tolerations: [{ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
+      // GPU capacity is scarce: spread when possible, never leave a replica pending for balance.
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: e.selector } },
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: e.selector } },
+      ],
+      // preStop delay, then in-flight generations finish.
+      terminationGracePeriodSeconds: PRE_STOP_SECONDS + 60,
+      initContainers: [
+        {
+          name: "fetch-model",
+          image: MODEL_FETCH_IMAGE,
+          command: ["aws", "s3", "sync", "--only-show-errors", "--no-progress", `s3://${e.connection.modelBucketName}/${e.model.source}`, e.modelDir],
+          env: [
+            { name: "AWS_REGION", value: region },
+            { name: "HOME", value: "/tmp" },
+          ],
+          securityContext: restrictedContainerSecurity(true),
+          resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "2Gi" } },
+          volumeMounts: [
+            { name: "models", mountPath: MODELS_DIR },
+            { name: "fetch-tmp", mountPath: "/tmp" },
+          ],
+        },
+      ],
+      containers: [
+        {
+          name: "server",
+          image: container.image,
+          ...(container.command ? { command: container.command } : {}),
+          args: container.args,
+          env,
+          ports: [
+            { name: "http", containerPort: container.port, protocol: "TCP" as const },
+            ...(container.metricsPort !== container.port ? [{ name: "metrics", containerPort: container.metricsPort, protocol: "TCP" as const }] : []),
+          ],
+          resources: {
+            requests: { cpu: String(cpu), memory: `${memoryGiB}Gi`, "nvidia.com/gpu": String(e.gpusPerReplica) },
+            limits: { memory: `${memoryGiB}Gi`, "nvidia.com/gpu": String(e.gpusPerReplica) },
+          },
+          securityContext: restrictedContainerSecurity(container.readOnlyRootFilesystem),
+          startupProbe: { httpGet: { path: container.livenessPath, port: "http" }, periodSeconds: 10, failureThreshold: startupFailures },
+          // Keep serving while the ALB deregisters the pod (scale-in, dynamicStableScale), so no request meets a closed port.
+          lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
+          readinessProbe: { httpGet: { path: container.readinessPath, port: "http" }, periodSeconds: 5, failureThreshold: 3 },
+          livenessProbe: { httpGet: { path: container.livenessPath, port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 },
+          volumeMounts: [
+            { name: "models", mountPath: MODELS_DIR, readOnly: files.length === 0 },
+            ...writable.map((w) => ({ name: w.volume, mountPath: w.path })),
+            ...(container.sharedMemory ? [{ name: "dshm", mountPath: "/dev/shm" }] : []),
+            ...files.map((f) => ({ name: "server-files", mountPath: f.path, subPath: f.key, readOnly: true })),
+          ],
+        },
+      ],
+      volumes: [
+        // The node's ephemeral storage: on the GPU pools, the encrypted data volume.
+        { name: "models", emptyDir: { sizeLimit: `${modelVolumeGiB}Gi` } },
+        { name: "fetch-tmp", emptyDir: { sizeLimit: "1Gi" } },
+        ...writable.map((w) => ({ name: w.volume, emptyDir: { sizeLimit: "10Gi" } })),
+        ...(container.sharedMemory ? [{ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${Math.min(16, Math.max(2, Math.floor(memoryGiB / 4)))}Gi` } }] : []),
+        ...(files.length > 0 ? [{ name: "server-files", configMap: { name: e.names.serverFiles } }] : []),
+      ],
+    },
+  };
+}
