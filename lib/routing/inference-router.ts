@@ -4,6 +4,7 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { ClusterProviders } from "../addons/cluster-providers";
+import { providerRegion } from "../private/aws-context";
 import { generatedSecret } from "../private/datastore";
 import { MODEL_FETCH_IMAGE } from "../private/images";
 import { Problems } from "../private/validation";
@@ -58,9 +59,13 @@ const DATABASE_POOL_PER_REPLICA = 10;
  * `keyVersion` to rotate it); give a team read access to its secret. LiteLLM counts limits in each
  * replica's memory unless it has Redis, so with teams turn on `responseCache`, whose Redis it then
  * shares (synth warns otherwise). Teams are declared in code only: the Job deletes the LiteLLM teams
- * the list no longer names, with their keys. The setup Job and the router verify the database's
- * certificate (verify-full) against RDS's CA bundle, which their init containers fetch from RDS's
- * trust store (commercial partition).
+ * the list no longer names, with their keys. The database refuses unencrypted connections
+ * (rds.force_ssl). The setup Job's psql verifies the server's certificate (sslmode=verify-full) against
+ * RDS's CA bundle, which the init containers fetch from the partition's RDS trust store (commercial or
+ * GovCloud; a database in the China regions is refused). The router passes DATABASE_SSLMODE=verify-full
+ * and the bundle to LiteLLM, whose Prisma client verifies the certificate only if LiteLLM translates
+ * them into Prisma's sslaccept=strict; LiteLLM does so from 1.101.0 (BerriAI/litellm#40272), which
+ * could not be checked against the pinned release's source here.
  *
  * Response cache (`responseCache`, off by default): LiteLLM's exact-match Redis cache on an
  * ElastiCache for Valkey replication group, encrypted at rest with the router's key and in transit
@@ -119,7 +124,15 @@ export class InferenceRouter extends Construct {
   constructor(scope: Construct, id: string, props: InferenceRouterProps) {
     super(scope, id);
     const resolution = resolveRouter(props, { id, constructPath: this.node.path });
-    if (!resolution.ok) refuse(this, resolution.problems);
+    const stackRegion = providerRegion(this);
+    const china = (props.teams ?? []).length > 0 && stackRegion !== undefined && stackRegion.startsWith("cn-");
+    const problems = [
+      ...(resolution.ok ? [] : resolution.problems),
+      // RDS_CA_BUNDLE_URLS: no trust-store address for the China regions was confirmed from AWS's pages.
+      ...(china ? [`teams: a router with teams runs a database whose certificate bundle this library has no confirmed address for in ${stackRegion} (aws-cn); run the router without teams there, or in another partition`] : []),
+    ];
+    if (!resolution.ok || problems.length > 0) refuse(this, problems);
+    if (!resolution.ok) throw new Error("unreachable");
     const r = resolution.router;
     const c = props.connection;
     const { name, namespace: ns } = r;

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Fn, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import "../../lib/testing";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
@@ -499,7 +499,7 @@ describe("InferenceRouter with teams", () => {
     expect(env.DATABASE_PASSWORD).toBeUndefined();
     // The router verifies the database's certificate too, with the bundle its init container fetched.
     expect(env).toMatchObject({ DATABASE_SSLMODE: "verify-full", DATABASE_SSLROOTCERT: "/run/trust/rds-ca.pem" });
-    expect(podSpec.init_container[0].command[2]).toContain("-o /run/trust/rds-ca.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
+    expect(podSpec.init_container[0].command[2]).toContain('-o /run/trust/rds-ca.pem "$RDS_CA_BUNDLE_URL"');
     expect(env.DATABASE_URL).toBeUndefined();
     const statements = b.routerResources("aws_iam_policy").map((p) => parseTemplateJson(p.policy)).flatMap((d) => d.Statement);
     const connect = statements.find((s: Json) => s.Sid === "ConnectToLiteLlmDatabase");
@@ -515,7 +515,7 @@ describe("InferenceRouter with teams", () => {
     expect(script).toContain("ALTER DATABASE litellm OWNER TO litellm;");
     // The server's certificate and name are verified against RDS's CA bundle before the password is sent.
     expect(script).toContain("sslmode=verify-full sslrootcert=/run/secrets/job/rds-ca.pem");
-    expect(setup.spec.template.spec.init_container[0].command[2]).toContain("curl -fsS --retry 3 --max-time 30 -o /run/secrets/job/rds-ca.pem https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem");
+    expect(setup.spec.template.spec.init_container[0].command[2]).toContain('curl -fsS --retry 3 --max-time 30 -o /run/secrets/job/rds-ca.pem "$RDS_CA_BUNDLE_URL"');
     expect(script).not.toMatch(/psql[^\n]*password=/);
     expect(setup.wait_for_completion).toBe(true);
     const deployment = b.routerResources("kubernetes_deployment_v1")[0];
@@ -610,7 +610,8 @@ describe("InferenceRouter in the aws-cn partition", () => {
       gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 8 }],
     });
     const serving = new TerraformStack(app, "serving");
-    new AwsProvider(serving, "aws", { region: "cn-north-1" });
+    // The region as a reference: with a literal cn-* region a router with teams is refused (no confirmed RDS trust store there).
+    new AwsProvider(serving, "aws", { region: Fn.lookup({ prod: "cn-north-1" }, "prod", "cn-north-1") });
     const chat = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { ingress: { certificateArn: CN_CERTIFICATE_ARN, host: SMALL_HOST } }));
     // Teams and the cache: every policy of the router that reads a secret (master key twice, team keys, admin password).
     new InferenceRouter(serving, "router", {
@@ -628,7 +629,7 @@ describe("InferenceRouter in the aws-cn partition", () => {
   });
 
   it("builds every kms:ViaService of its policies from the partition's DNS suffix", () => {
-    expect(json.provider.aws[0].region).toBe("cn-north-1");
+    expect(json.provider.aws[0].region).toContain("cn-north-1");
     const viaServices = policies.flatMap((p) => p.doc.Statement as Json[]).map((s) => s.Condition?.StringEquals?.["kms:ViaService"]).filter((v) => v !== undefined);
     expect(viaServices).toHaveLength(4);
     for (const v of viaServices) expect(v).toMatch(/^secretsmanager\.\$\{[^}]+\}\.\$\{data\.aws_partition\.[A-Za-z0-9_]+\.dns_suffix\}$/);
@@ -637,6 +638,33 @@ describe("InferenceRouter in the aws-cn partition", () => {
   it("writes no literal amazonaws.com into any of its policies", () => {
     expect(policies.map((p) => p.key)).toEqual(expect.arrayContaining([expect.stringMatching(/^router_pod-role_/), expect.stringMatching(/^router_teams-role_/), expect.stringMatching(/^router_database-setup-role_/)]));
     for (const p of policies) expect(p.text).not.toContain("amazonaws.com");
+  });
+});
+
+describe("InferenceRouter's database certificate bundle by partition", () => {
+  it("fetches RDS's bundle from the trust store of the partition it deploys to (commercial or GovCloud), never a hard-coded commercial URL", () => {
+    const b = build({ teams: [{ name: "search" }], responseCache: {} });
+    const init = b.routerResources("kubernetes_deployment_v1")[0].spec.template.spec.init_container[0];
+    const url = init.env.find((e: Json) => e.name === "RDS_CA_BUNDLE_URL").value as string;
+    // A map indexed by the partition: aws-cn has no entry, so Terraform stops the plan there instead of guessing.
+    expect(url).toMatch(/^\$\{\{"aws" = "https:\/\/truststore\.pki\.rds\.amazonaws\.com\/global\/global-bundle\.pem", "aws-us-gov" = "https:\/\/truststore\.pki\.us-gov-west-1\.rds\.amazonaws\.com\/global\/global-bundle\.pem"\}\[data\.aws_partition\.[A-Za-z0-9_]+\.partition\]\}$/);
+    expect(init.command[2]).toContain('curl -fsS --retry 3 --max-time 30 -o /run/trust/rds-ca.pem "$RDS_CA_BUNDLE_URL"');
+    const job = b.routerResources("kubernetes_job_v1").find((j) => j.metadata.name.includes("db-setup"))!;
+    expect(job.spec.template.spec.init_container[0].env).toContainEqual({ name: "RDS_CA_BUNDLE_URL", value: url });
+  });
+
+  it("refuses a router with teams (a database) in a China region, where no trust-store address is confirmed", () => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "cn-north-1" });
+    const cluster = new SecureInferenceCluster(platform, "ml", { clusterName: "ml-cn", network: { availabilityZones: ["cn-north-1a", "cn-north-1b"] }, gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 8 }] });
+    const serving = new TerraformStack(app, "serving");
+    new AwsProvider(serving, "aws", { region: "cn-north-1" });
+    const cert = "arn:aws-cn:acm:cn-north-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
+    const chat = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { ingress: { certificateArn: cert, host: SMALL_HOST } }));
+    expect(() => new InferenceRouter(serving, "router", { connection: cluster.connection, namespace: "gateway", models: [{ endpoint: chat }], ingress: { certificateArn: cert, host: ROUTER_HOST }, teams: [{ name: "search" }], responseCache: {} })).toThrow(
+      /serving\/router: invalid InferenceRouter props[\s\S]*teams: a router with teams runs a database whose certificate bundle this library has no confirmed address for in cn-north-1 \(aws-cn\)/,
+    );
   });
 });
 

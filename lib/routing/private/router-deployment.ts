@@ -14,7 +14,7 @@ import { restrictedContainerSecurity, restrictedPodSecurity } from "../../privat
 import { ROUTER_PORT } from "../router-props";
 import { CACHE_HOST_ENV, MASTER_KEY_ENV } from "./litellm-config";
 import { DATABASE_NAME, DATABASE_PORT, DATABASE_USER } from "./router-database";
-import { fetchRdsCaBundle } from "./router-jobs";
+import { fetchRdsCaBundle, RDS_CA_BUNDLE_URL_ENV, rdsCaBundleUrl } from "./router-jobs";
 import { datastoreClientLabels, RouterObjects } from "./router-labels";
 
 /** uid of `nobody` in LiteLLM's non_root image. */
@@ -89,7 +89,7 @@ export function routerDeployment(scope: Construct, r: RouterObjects, props: Rout
           `cat ${SYSTEM_CA_BUNDLE} ${CA_DIR}/ca.pem > ${TRUST_BUNDLE}`,
         ]
       : []),
-    // The database's CA bundle, so that the connection verifies the server (verify-full).
+    // RDS's CA bundle for DATABASE_SSLROOTCERT (see the database env below for what LiteLLM does with it).
     ...(database ? ["umask 022", ...fetchRdsCaBundle(RDS_CA_FILE)] : []),
   ].join("\n");
   const trustVolume = upstreamCa || database;
@@ -130,6 +130,7 @@ export function routerDeployment(scope: Construct, r: RouterObjects, props: Rout
               command: ["/bin/sh", "-c", fetchScript],
               env: [
                 { name: "MASTER_KEY_SECRET_ARN", value: props.masterKeySecretArn },
+                ...(database ? [{ name: RDS_CA_BUNDLE_URL_ENV, value: rdsCaBundleUrl(scope) }] : []),
                 { name: "AWS_REGION", value: props.region },
                 { name: "HOME", value: "/tmp" },
               ],
@@ -169,7 +170,13 @@ export function routerDeployment(scope: Construct, r: RouterObjects, props: Rout
                       { name: "DATABASE_USERNAME", value: DATABASE_USER },
                       { name: "DATABASE_NAME", value: DATABASE_NAME },
                       { name: "AWS_REGION_NAME", value: props.region },
-                      // Verify the server's certificate against RDS's CA bundle before the IAM token is sent.
+                      // Encryption is enforced by the server (rds.force_ssl = 1). Certificate verification is up to LiteLLM:
+                      // with IAM auth it builds the URL itself from DATABASE_HOST/USER/NAME (a DATABASE_URL's parameters are
+                      // dropped) and its Prisma client honours only sslmode=require|prefer|disable, sslcert and sslaccept=strict
+                      // (prisma/prisma-engines quaint postgres URL parsing). LiteLLM translates these libpq settings into
+                      // sslmode=require&sslcert=<root>&sslaccept=strict from 1.101.0 (BerriAI/litellm#40272), read in its
+                      // newest source; the source of the pinned release could not be read here, so this is unverified at the pin.
+                      // Without that translation the connection is TLS without certificate verification.
                       { name: "DATABASE_SSLMODE", value: "verify-full" },
                       { name: "DATABASE_SSLROOTCERT", value: RDS_CA_FILE },
                       // Prisma's migrations at start need a writable directory (read-only root filesystem).

@@ -16,11 +16,12 @@
  * token) and reach AWS with their own EKS Pod Identity roles.
  */
 import { createHash } from "crypto";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { awsContext } from "../../private/aws-context";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../../private/pod-security";
 import { DATABASE_ADMIN_USER, DATABASE_NAME, DATABASE_PORT, DATABASE_USER } from "./router-database";
 
@@ -34,17 +35,31 @@ const POSTGRES_UID = 70;
 const CURL_UID = 100;
 const JOB_SECRET_DIR = "/run/secrets/job";
 /**
- * Amazon RDS's certificate bundle for all commercial regions, from its trust store (the RDS User
- * Guide's "Certificate bundles for all AWS Regions"); fetched over HTTPS, verified by public CAs.
- * Other partitions (aws-cn, aws-us-gov) publish theirs elsewhere.
+ * Amazon RDS's certificate bundle of every region of a partition, from its trust store; fetched over
+ * HTTPS, verified by public CAs. Sources: the RDS User Guide, "Using SSL/TLS to encrypt a connection to a
+ * DB instance or cluster", "Certificate bundles for all AWS Regions" (commercial) and the AWS GovCloud (US)
+ * bundle on the same page (one host serves both GovCloud regions). The China regions' trust store is not
+ * listed: no URL was confirmed from AWS's own pages, so a router database in aws-cn fails the plan on
+ * this lookup instead of fetching from a guessed address.
  */
-export const RDS_CA_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
+export const RDS_CA_BUNDLE_URLS: Readonly<Record<string, string>> = Object.freeze({
+  aws: "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
+  "aws-us-gov": "https://truststore.pki.us-gov-west-1.rds.amazonaws.com/global/global-bundle.pem",
+});
 
-/** Shell lines that fetch the RDS CA bundle to `path` and fail unless it holds certificates. */
+/** Environment variable that carries the bundle's URL into the init containers. */
+export const RDS_CA_BUNDLE_URL_ENV = "RDS_CA_BUNDLE_URL";
+
+/** The RDS CA bundle URL of the partition `scope`'s stack deploys to (a Terraform lookup on aws_partition). */
+export function rdsCaBundleUrl(scope: Construct): string {
+  return Fn.lookup(RDS_CA_BUNDLE_URLS, awsContext(scope).partition);
+}
+
+/** Shell lines that fetch the RDS CA bundle ($RDS_CA_BUNDLE_URL) to `path` and fail unless it holds certificates. */
 export function fetchRdsCaBundle(path: string): string[] {
   return [
-    `curl -fsS --retry 3 --max-time 30 -o ${path} ${RDS_CA_BUNDLE_URL}`,
-    `grep -q 'BEGIN CERTIFICATE' ${path} || { echo "${RDS_CA_BUNDLE_URL} returned no certificate" >&2; exit 1; }`,
+    `curl -fsS --retry 3 --max-time 30 -o ${path} "$${RDS_CA_BUNDLE_URL_ENV}"`,
+    `grep -q 'BEGIN CERTIFICATE' ${path} || { echo "$${RDS_CA_BUNDLE_URL_ENV} returned no certificate" >&2; exit 1; }`,
   ];
 }
 
@@ -175,7 +190,10 @@ export function databaseSetupJob(scope: Construct, props: CommonJobProps & {
       `aws secretsmanager get-secret-value --secret-id "$ADMIN_SECRET_ARN" --query SecretString --output text > ${JOB_SECRET_DIR}/admin-password`,
       ...fetchRdsCaBundle(`${JOB_SECRET_DIR}/rds-ca.pem`),
     ].join("\n"),
-    fetchEnv: [{ name: "ADMIN_SECRET_ARN", value: props.adminSecretArn }],
+    fetchEnv: [
+      { name: "ADMIN_SECRET_ARN", value: props.adminSecretArn },
+      { name: RDS_CA_BUNDLE_URL_ENV, value: rdsCaBundleUrl(scope) },
+    ],
     image: POSTGRES_CLIENT_IMAGE,
     script: [
       "set -eu",
