@@ -1,4 +1,5 @@
-import { ComplianceLevel, CompliancePack, ComplianceRule, ResourceView } from "./model";
+import { ComplianceLevel, CompliancePack } from "./model";
+import { ComplianceRule, ResourceView } from "./rule-model";
 import { stackViewOf } from "./private/stack-view";
 import { ruleById } from "./rules";
 import { SuppressionRecord, suppressionCovers } from "./suppressions";

@@ -2,7 +2,6 @@
 import type { RuleId } from "./rules";
 import type { RuleParams } from "./rule-model";
 
-export * from "./rule-model";
 export type { RuleId };
 
 /** Level of a pack rule: errors fail synth, warnings are reported. */

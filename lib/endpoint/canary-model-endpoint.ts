@@ -12,7 +12,7 @@ import type { GpuPoolDescription } from "../planning/gpu-pool-description";
 import type { PodIdentityRole } from "../security/pod-identity-role";
 import type { CanaryRolloutTiming, ResolvedCanaryRollout } from "./canary-rollout";
 import type { CanaryModelEndpointProps, EndpointModel } from "./endpoint-props";
-import type { ServerContainer } from "./inference-server";
+import type { ServerContainer } from "./servers/server-types";
 import { endpointAlarms } from "./private/alarms";
 import { autoscalingManifests } from "./private/autoscaling";
 import { endpointDashboard } from "./private/dashboard";
@@ -23,8 +23,6 @@ import { resolveEndpoint } from "./private/resolve-endpoint";
 import { rolloutManifests } from "./private/rollout-manifest";
 import { endpointServices } from "./private/services";
 
-export type { CanaryModelEndpointProps, DriftAlarm, EndpointAutoscaling, EndpointGpu, EndpointIngress, EndpointModel } from "./endpoint-props";
-export { ENDPOINT_LABEL, SERVER_WARMUP_SECONDS } from "./endpoint-props";
 
 /**
  * A model served by a batching inference server on a GPU pool and released as a canary:

@@ -262,16 +262,6 @@ export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: n
   };
 }
 
-/**
- * The same numbers for the common alternative: one fixed canary share, judged once at the end of a
- * bake (e.g. 10% for 10 minutes), then switched to 100%. A canary bad from the start reaches
- * `percent` of requests for the whole bake plus the revert.
- */
-export function fixedBakeExposure(percent: number, bakeSeconds: number, revertSeconds = 0): { rollbackSeconds: number; exposurePercentMinutes: number } {
-  const rollbackSeconds = bakeSeconds + ALB_METRIC_DELAY_SECONDS + revertSeconds;
-  return { rollbackSeconds, exposurePercentMinutes: round1((percent * rollbackSeconds) / 60) };
-}
-
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }

@@ -11,12 +11,6 @@ import { TgiDefinition, TgiServerOptions } from "./servers/tgi";
 import { TritonDefinition, TritonServerOptions } from "./servers/triton";
 import { VllmDefinition, VllmServerOptions } from "./servers/vllm";
 
-export type { CustomServerOptions } from "./servers/custom";
-export type { InferenceServerKind, ServerContainer, ServerContext } from "./servers/server-types";
-export { InferenceServerImages, QUEUE_SELECTOR_PLACEHOLDER, renderQueueDepthQuery } from "./servers/server-types";
-export type { TgiServerOptions } from "./servers/tgi";
-export type { TritonServerOptions } from "./servers/triton";
-export type { VllmServerOptions } from "./servers/vllm";
 
 /**
  * The model server of a CanaryModelEndpoint. Create one with `InferenceServer.vllm()`,

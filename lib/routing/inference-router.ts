@@ -22,7 +22,6 @@ import { adminClientPolicies, databaseEgressPolicy, loadBalancerIngressPolicy, r
 import { routerLoadBalancer, routerService } from "./private/router-service";
 import { masterKeyReadPolicy, secretsManagerViaService, teamKeysReadPolicy } from "./private/secret-read-policies";
 
-export * from "./router-props";
 
 /** Connections each router replica may open to its database: 6 replicas stay far below a db.t4g.small's ~200. */
 const DATABASE_POOL_PER_REPLICA = 10;

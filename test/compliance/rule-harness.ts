@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { ComplianceRule, RuleOutcome, RuleParams } from "../../lib/compliance/model";
+import { ComplianceRule, RuleOutcome, RuleParams } from "../../lib/compliance/rule-model";
 import { stackViewOf } from "../../lib/compliance/private/stack-view";
 
 /**

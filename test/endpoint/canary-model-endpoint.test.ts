@@ -1,5 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
-import { CanaryModelEndpoint, CanaryModelEndpointProps } from "../../lib/endpoint/canary-model-endpoint";
+import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
+import { CanaryModelEndpointProps } from "../../lib/endpoint/endpoint-props";
 import { InferenceServer } from "../../lib/endpoint/inference-server";
 import { expectValidCustomResources, manifestsOf } from "../harness/k8s-schemas";
 import { parseTemplateJson, resourcesOf } from "../util";

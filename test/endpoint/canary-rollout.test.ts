@@ -1,12 +1,22 @@
 import {
+  ALB_METRIC_DELAY_SECONDS,
   canaryRolloutTiming,
   DEFAULT_CANARY_STEPS,
-  fixedBakeExposure,
   resolveCanaryRollout,
   validateCanaryRollout,
 } from "../../lib/endpoint/canary-rollout";
 import { imageProblems } from "../../lib/private/images";
 import { Problems } from "../../lib/private/validation";
+
+/**
+ * The baseline the steps are compared with: one fixed canary share judged once after a bake (e.g. 10% for
+ * 10 minutes), then switched to 100%. A canary bad from the start reaches `percent` of requests for the
+ * whole bake plus the metric delay and the revert.
+ */
+function fixedBakeExposure(percent: number, bakeSeconds: number, revertSeconds = 0): { rollbackSeconds: number; exposurePercentMinutes: number } {
+  const rollbackSeconds = bakeSeconds + ALB_METRIC_DELAY_SECONDS + revertSeconds;
+  return { rollbackSeconds, exposurePercentMinutes: Math.round(((percent * rollbackSeconds) / 60) * 10) / 10 };
+}
 
 function problems(...args: Parameters<typeof validateCanaryRollout> extends [infer A, infer B, unknown] ? [A, B] : never): readonly string[] {
   const p = new Problems();

@@ -1,7 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
-import { CanaryModelEndpointProps } from "../../lib/endpoint/canary-model-endpoint";
+import { CanaryModelEndpointProps } from "../../lib/endpoint/endpoint-props";
 
 /** ACM certificate ARN used by the endpoint tests. */
 export const CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";

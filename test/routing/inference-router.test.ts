@@ -5,7 +5,8 @@ import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-clust
 import { ALL_PACKS } from "../../lib/compliance/packs";
 import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
 import { InferenceServer } from "../../lib/endpoint/inference-server";
-import { InferenceRouter, InferenceRouterProps, LITELLM_IMAGE, RouterTeam, RouterTier } from "../../lib/routing/inference-router";
+import { InferenceRouter } from "../../lib/routing/inference-router";
+import { InferenceRouterProps, LITELLM_IMAGE, RouterTeam, RouterTier } from "../../lib/routing/router-props";
 import { fallbackCycles } from "../../lib/routing/private/litellm-config";
 import { CERTIFICATE_ARN, chatProps, platformAndServing } from "../endpoint/fixtures";
 import { parseTemplateJson, resourcesOf } from "../util";

@@ -1,4 +1,5 @@
-import { CompliancePack, RuleId, RuleParams } from "../model";
+import { CompliancePack, RuleId } from "../model";
+import { RuleParams } from "../rule-model";
 import { FEDRAMP_MODERATE, FEDRAMP_MODERATE_DEFAULTS } from "./fedramp-moderate";
 import { GDPR, GDPR_DEFAULTS } from "./gdpr";
 import { HIPAA, HIPAA_DEFAULTS } from "./hipaa";

@@ -4,7 +4,7 @@
  */
 import type { IScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import type { ITriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
-import { renderQueueDepthQuery } from "../inference-server";
+import { renderQueueDepthQuery } from "../servers/server-types";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
 
 /** The KEDA objects of an endpoint. */

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { renderQueueDepthQuery } from "../inference-server";
+import { renderQueueDepthQuery } from "../servers/server-types";
 import type { EndpointLoadBalancer } from "./ingress";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
 import { ALB_NAMESPACE as NS } from "./rollback-checks";

@@ -13,7 +13,8 @@ import { validateInternalAlb } from "../../private/internal-alb";
 import { isDnsLabel, isLiteral, Problems, show } from "../../private/validation";
 import { canaryRolloutTiming, CanaryRolloutTiming, ResolvedCanaryRollout, resolveCanaryRollout, validateCanaryRollout } from "../canary-rollout";
 import { CanaryModelEndpointProps, DriftAlarm, ENDPOINT_LABEL, EndpointAutoscaling, EndpointIngress, EndpointModel, MODELS_DIR, SERVER_WARMUP_SECONDS } from "../endpoint-props";
-import { InferenceServer, InferenceServerImages, ServerContainer } from "../inference-server";
+import { InferenceServer } from "../inference-server";
+import { InferenceServerImages, ServerContainer } from "../servers/server-types";
 import { parseDuration } from "./duration";
 
 /** Where an endpoint sits, which its props do not say. */

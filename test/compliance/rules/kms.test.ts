@@ -2,7 +2,7 @@ import { Fn, TerraformStack, Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
-import { ComplianceRule, RuleOutcome } from "../../../lib/compliance/model";
+import { ComplianceRule, RuleOutcome } from "../../../lib/compliance/rule-model";
 import { stackViewOf } from "../../../lib/compliance/private/stack-view";
 import { KMS_RULES, KMSKeyEnabled, KMSKeyExplicitPolicy, KMSKeyPolicyNoWildcardPrincipal, KMSKeyRotationEnabled } from "../../../lib/compliance/rules/kms";
 import { AuditTrail } from "../../../lib/security/audit-trail";

@@ -13,7 +13,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { ComplianceRule, DATA_CLASS_TAG, RuleStatus } from "../../../lib/compliance/model";
+import { ComplianceRule, DATA_CLASS_TAG, RuleStatus } from "../../../lib/compliance/rule-model";
 import { stackViewOf } from "../../../lib/compliance/private/stack-view";
 import {
   S3_RULES,

@@ -1,4 +1,5 @@
-import { InferenceServer, QUEUE_SELECTOR_PLACEHOLDER } from "../../../lib/endpoint/inference-server";
+import { InferenceServer } from "../../../lib/endpoint/inference-server";
+import { QUEUE_SELECTOR_PLACEHOLDER } from "../../../lib/endpoint/servers/server-types";
 import { ctx, problems } from "./server-test-helpers";
 
 describe("custom server", () => {

@@ -1,4 +1,5 @@
-import { InferenceServer, ServerContext } from "../../../lib/endpoint/inference-server";
+import { InferenceServer } from "../../../lib/endpoint/inference-server";
+import { ServerContext } from "../../../lib/endpoint/servers/server-types";
 
 /** The context the server tests render with: a model on two GPUs. */
 export const ctx: ServerContext = { modelName: "chat", modelDir: "/models/llama-3.1-8b-instruct", gpusPerReplica: 2 };

@@ -1,4 +1,5 @@
-import { InferenceServer, ServerContainer, renderQueueDepthQuery } from "../../../lib/endpoint/inference-server";
+import { InferenceServer } from "../../../lib/endpoint/inference-server";
+import { ServerContainer, renderQueueDepthQuery } from "../../../lib/endpoint/servers/server-types";
 import { ctx, SELECTOR, problems, problem } from "./server-test-helpers";
 
 describe("Triton server with the vLLM backend (default)", () => {

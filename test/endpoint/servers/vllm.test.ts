@@ -1,5 +1,6 @@
 import { ValidationError } from "../../../lib/errors";
-import { InferenceServer, InferenceServerImages, QUEUE_SELECTOR_PLACEHOLDER, ServerContainer, ServerContext, renderQueueDepthQuery } from "../../../lib/endpoint/inference-server";
+import { InferenceServer } from "../../../lib/endpoint/inference-server";
+import { InferenceServerImages, QUEUE_SELECTOR_PLACEHOLDER, ServerContainer, ServerContext, renderQueueDepthQuery } from "../../../lib/endpoint/servers/server-types";
 import { ctx, SELECTOR, flag, problems, problem } from "./server-test-helpers";
 
 describe("vLLM server", () => {
