@@ -36,11 +36,16 @@ function zonesFor(region: string): Array<{ name: string; id: string }> {
   return ["a", "b", "c", "d"].map((s, i) => ({ name: `${region}${s}`, id: `${abbr}-az${i + 1}` }));
 }
 
+/** The partition of a region, as STS would report it in ARNs. */
+function partitionOf(region: string): string {
+  return region.startsWith("us-gov-") ? "aws-us-gov" : region.startsWith("cn-") ? "aws-cn" : "aws";
+}
+
 function respond(action: string, params: URLSearchParams, region: string): { status: number; body: string } {
   if (action === "GetCallerIdentity") {
     return {
       status: 200,
-      body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN00000</UserId><Account>${FAKE_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      body: `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:${partitionOf(region)}:iam::${FAKE_ACCOUNT_ID}:user/offline-plan</Arn><UserId>AIDAOFFLINEPLAN00000</UserId><Account>${FAKE_ACCOUNT_ID}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000000</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
     };
   }
   if (action === "DescribeAvailabilityZones") {
