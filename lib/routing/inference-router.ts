@@ -1,4 +1,5 @@
-import { Annotations, TerraformStack } from "cdktf";
+import { TerraformStack } from "cdktf";
+import { warn } from "../private/stack-synthesis";
 import { Construct } from "constructs";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
@@ -327,7 +328,7 @@ export class InferenceRouter extends Construct {
         dependsOn: [deployment, admin.ingress, admin.egress, ...teamSecrets.map((t) => t.version), ...roleDependencies(teamsRole)],
       });
       if (!cache) {
-        Annotations.of(this).addWarning(
+        warn(this, 
           `${this.node.path}: the teams' rate limits are counted by each router replica on its own (up to ${r.maxReplicas} replicas), so a team may send up to ${r.maxReplicas} times its limit; turn on responseCache, whose Redis LiteLLM uses to share its counters`,
         );
       }
