@@ -1,9 +1,11 @@
-import { Annotations } from "cdktf";
+import { warn } from "../private/stack-synthesis";
 import { Construct } from "constructs";
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ClusterProviders } from "./cluster-providers";
+import { AWS_LOAD_BALANCER_CONTROLLER_CRDS, AWS_LOAD_BALANCER_CONTROLLER_CRDS_CHART_VERSION } from "./crds/aws-load-balancer-controller-crds";
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION, DEFAULT_CONTROLLER_SERVICE_ACCOUNTS } from "../cluster/controller-roles";
 import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
 import type { ClusterConnection } from "../cluster/cluster-connection";
@@ -29,11 +31,13 @@ export interface AddonVersion {
 }
 
 /**
- * The pinned chart and image of every add-on. Each pairing of chart version and app version was checked
- * against a `helm list` / rendered `helm.sh/chart` label or the chart's Chart.yaml in public sources (see each comment).
+ * The pinned chart and image of every add-on. Each chart version's app version was read from the chart's Chart.yaml
+ * at its release tag (see each comment); test/addons/cluster-addons-charts.test.ts renders these exact charts offline.
+ * "Newer" below means tags present in the source repositories when checked on 2026-12-03.
  */
 export const ADDON_VERSIONS: Readonly<Record<AddonName, AddonVersion>> = Object.freeze({
-  // aws/eks-charts stable/aws-load-balancer-controller: chart 1.13.2 ships appVersion v2.13.2 (helm list: "aws-load-balancer-controller-1.13.2  v2.13.2").
+  // aws/eks-charts@a4b8061:stable/aws-load-balancer-controller/Chart.yaml: version 1.13.2, appVersion v2.13.2 (that repo tags no charts).
+  // Newer exist (1.13.4 = v2.13.4; 3.5.0 newest); kept at v2.13.2 because ControllerRoles transcribes this release's IAM policy.
   awsLoadBalancerController: Object.freeze({
     repository: "https://aws.github.io/eks-charts",
     chart: "aws-load-balancer-controller",
@@ -42,16 +46,17 @@ export const ADDON_VERSIONS: Readonly<Record<AddonName, AddonVersion>> = Object.
     imageTag: AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION,
     why: `the release whose IAM policy ControllerRoles transcribes (${AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION}): a newer controller may call APIs the role lacks`,
   }),
-  // argoproj/argo-helm charts/argo-rollouts: chart 2.40.5 renders app.kubernetes.io/version v1.8.3.
+  // argoproj/argo-helm@argo-rollouts-2.40.6:charts/argo-rollouts/Chart.yaml: appVersion v1.8.4, the newest v1.8.* tag of
+  // argoproj/argo-rollouts. Chart 2.40.7 ships v1.8.4 too (adds only controller.createConfigmap); 2.40.8 and later ship v1.9.
   argoRollouts: Object.freeze({
     repository: "https://argoproj.github.io/argo-helm",
     chart: "argo-rollouts",
-    chartVersion: "2.40.5",
+    chartVersion: "2.40.6",
     image: "quay.io/argoproj/argo-rollouts",
-    imageTag: "v1.8.3",
-    why: "latest 1.8 patch: ALB traffic routing with --aws-verify-target-group and the CloudWatch and Prometheus (SigV4 via IRSA) analysis providers the endpoints use",
+    imageTag: "v1.8.4",
+    why: "newest 1.8 patch (checked 2026-12-03): ALB traffic routing with --aws-verify-target-group and the CloudWatch and Prometheus (SigV4 via IRSA) analysis providers the endpoints use",
   }),
-  // kedacore/charts keda: chart and app versions are equal (rendered helm.sh/chart keda-2.17.2 with app.kubernetes.io/version 2.17.2).
+  // kedacore/charts@v2.17.2:keda/Chart.yaml: version and appVersion 2.17.2, the last 2.17 tag (newer lines up to 2.20.2 exist).
   keda: Object.freeze({
     repository: "https://kedacore.github.io/charts",
     chart: "keda",
@@ -60,8 +65,8 @@ export const ADDON_VERSIONS: Readonly<Record<AddonName, AddonVersion>> = Object.
     imageTag: "2.17.2",
     why: "Prometheus scaler with AWS (AMP) authentication through Pod Identity, and the scaling of Argo Rollouts targets the endpoints rely on",
   }),
-  // kubernetes/autoscaler charts/cluster-autoscaler: chart 9.59.0 (default image v1.35.0); the image tag is chosen per
-  // Kubernetes minor from CLUSTER_AUTOSCALER_IMAGE_TAGS, as cluster-autoscaler releases follow Kubernetes minors.
+  // kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml: appVersion 1.35.0,
+  // the newest chart tag. The image tag is chosen per Kubernetes minor from CLUSTER_AUTOSCALER_IMAGE_TAGS.
   clusterAutoscaler: Object.freeze({
     repository: "https://kubernetes.github.io/autoscaler",
     chart: "cluster-autoscaler",
@@ -70,16 +75,18 @@ export const ADDON_VERSIONS: Readonly<Record<AddonName, AddonVersion>> = Object.
     imageTag: "v1.35.2",
     why: "cluster-autoscaler must match the cluster's Kubernetes minor; the image tag comes from CLUSTER_AUTOSCALER_IMAGE_TAGS (this one is for 1.35, the default cluster version)",
   }),
-  // NVIDIA/k8s-device-plugin deployments/helm/nvidia-device-plugin: chart and app versions are equal (helm list: nvidia-device-plugin-0.18.0  0.18.0).
+  // NVIDIA/k8s-device-plugin@v0.18.0:deployments/helm/nvidia-device-plugin/Chart.yaml: version and appVersion 0.18.0.
+  // Newer patches v0.18.1 and v0.18.2 exist; not moved here.
   nvidiaDevicePlugin: Object.freeze({
     repository: "https://nvidia.github.io/k8s-device-plugin",
     chart: "nvidia-device-plugin",
     chartVersion: "0.18.0",
     image: "nvcr.io/nvidia/k8s-device-plugin",
     imageTag: "v0.18.0",
-    why: "current release line for the drivers of the EKS AL2023 NVIDIA AMI; only installed on AL2023 GPU pools (Bottlerocket ships its own plugin)",
+    why: "0.18 release line for the drivers of the EKS AL2023 NVIDIA AMI; only installed on AL2023 GPU pools (Bottlerocket ships its own plugin)",
   }),
-  // kubernetes-sigs/metrics-server charts/metrics-server: chart 3.13.0 ships app 0.8.0 (helm list: metrics-server-3.13.0  0.8.0).
+  // kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.0:charts/metrics-server/Chart.yaml: appVersion 0.8.0.
+  // Chart 3.13.1 (app 0.8.1) is newer; not moved here.
   metricsServer: Object.freeze({
     repository: "https://kubernetes-sigs.github.io/metrics-server/",
     chart: "metrics-server",
@@ -91,11 +98,11 @@ export const ADDON_VERSIONS: Readonly<Record<AddonName, AddonVersion>> = Object.
 });
 
 /**
- * cluster-autoscaler image tag per Kubernetes minor (latest patch seen in the kubernetes/autoscaler release notes:
- * v1.33.6 and v1.34.5 in the same release batch, v1.35.2 pinned by digest in public deployments; v1.32.3 for the oldest EKS minor).
+ * cluster-autoscaler image tag per Kubernetes minor: the newest kubernetes/autoscaler tag "cluster-autoscaler-1.<minor>.<patch>"
+ * of each minor, checked 2026-12-03 (version/version.go at each tag agrees): 1.32.7 (2026-02-13); 1.33.6, 1.34.5, 1.35.2 (2026-07-22).
  */
 export const CLUSTER_AUTOSCALER_IMAGE_TAGS: Readonly<Record<string, string>> = Object.freeze({
-  "1.32": "v1.32.3",
+  "1.32": "v1.32.7",
   "1.33": "v1.33.6",
   "1.34": "v1.34.5",
   "1.35": "v1.35.2",
@@ -194,19 +201,56 @@ const RELEASE_TIMEOUT_SECONDS = 600;
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
 /**
+ * One replica per node at most while another node has none (maxSkew 1, DoNotSchedule), so a node loss never takes both
+ * replicas. Only nodes the pods may use count (nodeAffinityPolicy Honor, the default), so a single system node still runs both.
+ * `matchLabels` must select this workload's pods only; undefined where the chart fills in its own selector.
+ * kubernetes/website@02aa04fe:content/en/docs/concepts/scheduling-eviction/topology-spread-constraints.md: matchLabelKeys
+ * [pod-template-hash] counts each Deployment revision apart, so a rolling update spreads the new pods too (beta, on since 1.27).
+ */
+function spreadOverNodes(matchLabels?: Record<string, string>): Array<Record<string, unknown>> {
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "DoNotSchedule",
+      ...(matchLabels ? { labelSelector: { matchLabels } } : {}),
+      matchLabelKeys: ["pod-template-hash"],
+    },
+  ];
+}
+
+/** Container settings Pod Security "restricted" requires (besides runAsNonRoot and a seccomp profile), plus a read-only root filesystem. */
+function restrictedContainer(): Record<string, unknown> {
+  return { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true };
+}
+
+/**
  * The cluster's controllers, installed with Helm in the add-ons stack: each chart and image pinned
- * (ADDON_VERSIONS), each controller on the system nodes with resource requests, two replicas and a
- * PodDisruptionBudget, using the IAM role the platform stack created for its service account.
+ * (ADDON_VERSIONS), each controller on the system nodes with resource requests and memory limits (no CPU
+ * limits), two replicas spread over nodes and a PodDisruptionBudget, using the IAM role the platform stack
+ * created for its service account. The Load Balancer Controller's CRDs are applied by Terraform
+ * (awsLoadBalancerControllerCrds), so that chart upgrades upgrade them; the kubernetes provider then needs
+ * the cluster's API at plan time, as for the endpoints' custom resources.
  */
 export class ClusterAddons extends Construct {
+  /** Name of the cluster the add-ons are installed in. */
+  public readonly clusterName: string;
   /** The Helm releases of the enabled add-ons, by add-on. */
   public readonly releases: Record<string, Release>;
+  /**
+   * The AWS Load Balancer Controller's CustomResourceDefinitions (IngressClassParams, TargetGroupBinding), by name, applied by
+   * Terraform from the pinned chart's crds/ so that an upgrade of the chart upgrades them (Helm never does). Empty when the
+   * controller is disabled. A cluster whose CRDs an earlier `helm install` created must import them once, e.g.
+   * `crd.importFrom("apiVersion=apiextensions.k8s.io/v1,kind=CustomResourceDefinition,name=<name>")` for one apply.
+   */
+  public readonly awsLoadBalancerControllerCrds: Record<string, Manifest>;
   /** The encrypted default StorageClass, unless turned off. */
   public readonly storageClass?: StorageClassV1;
 
   constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
     super(scope, id);
     const c = props.connection;
+    this.clusterName = c.clusterName;
     const al2023Pools = c.gpuPools.filter((p) => p.amiType === "AL2023_x86_64_NVIDIA").map((p) => p.name);
     const enabled: Record<AddonName, boolean> = {
       awsLoadBalancerController: props.awsLoadBalancerController?.enabled ?? true,
@@ -220,7 +264,7 @@ export class ClusterAddons extends Construct {
     const caImageTag = props.clusterAutoscaler?.imageTag ?? (isLiteral(c.kubernetesVersion) ? CLUSTER_AUTOSCALER_IMAGE_TAGS[c.kubernetesVersion] : undefined);
     validate(props, enabled, caImageTag).throwIfAny(this, "ClusterAddons");
     if (props.nvidiaDevicePlugin?.enabled === true && al2023Pools.length === 0) {
-      Annotations.of(this).addWarning(
+      warn(this, 
         `nvidiaDevicePlugin.enabled is true but no GPU pool uses AL2023_x86_64_NVIDIA (pools: ${c.gpuPools.map((p) => `${p.name}=${p.amiType}`).join(", ") || "none"}). ` +
           `Bottlerocket NVIDIA AMIs ship the device plugin; a second plugin on those nodes competes for the same GPUs. Leave nvidiaDevicePlugin.enabled unset unless you run AL2023 GPU pools.`,
       );
@@ -232,6 +276,7 @@ export class ClusterAddons extends Construct {
     const tag = (name: AddonName) => ADDON_VERSIONS[name].imageTag;
 
     const defaults: Record<AddonName, () => Record<string, unknown>> = {
+      // Keys: aws/eks-charts@a4b8061:stable/aws-load-balancer-controller/values.yaml.
       awsLoadBalancerController: () => ({
         clusterName: c.clusterName,
         region: c.region,
@@ -244,8 +289,16 @@ export class ClusterAddons extends Construct {
         // Pod Identity: the association (platform stack) binds the role, so no role annotation.
         serviceAccount: { create: true, name: sa.awsLoadBalancerController.serviceAccount },
         nodeSelector: systemNodes,
+        // values.yaml L62 `resources: {}`: no default limit to inherit.
         resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        // values.yaml L51-57 (container) leaves capabilities and seccomp unset, which Pod Security "restricted" requires; podSecurityContext keeps fsGroup 65534.
+        securityContext: { ...restrictedContainer(), runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        // values.yaml L94, copied verbatim (templates/deployment.yaml L268-271); pod labels: _helpers.tpl L64-67 selectorLabels.
+        // The chart's preferred anti-affinity (configureDefaultAffinity, L87) stays.
+        topologySpreadConstraints: spreadOverNodes({ "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": PLACEMENT.awsLoadBalancerController.release }),
       }),
+      // Keys: argoproj/argo-helm@argo-rollouts-2.40.6:charts/argo-rollouts/values.yaml (controller.*); the pod and container
+      // security contexts default to restricted (L270-281), so they are left alone.
       argoRollouts: () => ({
         controller: {
           image: { tag: tag("argoRollouts") },
@@ -256,11 +309,15 @@ export class ClusterAddons extends Construct {
           extraEnv: [{ name: "AWS_REGION", value: c.region }],
           metrics: { enabled: true },
           nodeSelector: systemNodes,
+          // values.yaml L139 `resources: {}`: no default limit to inherit.
           resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+          // values.yaml L93; templates/controller/deployment.yaml L123-134 adds the component and selector labels when labelSelector is absent.
+          topologySpreadConstraints: spreadOverNodes(),
         },
         // IRSA, not Pod Identity: its Prometheus SigV4 signer cannot read Pod Identity credentials (see ControllerRoles.argoRollouts).
         serviceAccount: { create: true, name: sa.argoRollouts.serviceAccount, annotations: { "eks.amazonaws.com/role-arn": c.controllerRoleArns.argoRollouts } },
       }),
+      // Keys: kedacore/charts@v2.17.2:keda/values.yaml; its security contexts default to restricted (L409-466), left alone.
       keda: () => ({
         image: { keda: { tag: tag("keda") }, metricsApiServer: { tag: tag("keda") }, webhooks: { tag: tag("keda") } },
         // Extra replicas only shorten a failover (one leader serves), which is what the PDBs protect.
@@ -270,12 +327,23 @@ export class ClusterAddons extends Construct {
         podDisruptionBudget: { operator: { maxUnavailable: 1 }, metricServer: { maxUnavailable: 1 }, webhooks: { maxUnavailable: 1 } },
         serviceAccount: { operator: { create: true, name: sa.keda.serviceAccount } },
         nodeSelector: systemNodes,
+        // values.yaml L483-507 default each limit to `cpu: 1`, which survives a map merge: `cpu: null` deletes it
+        // (helm/helm-www@00c249eb:docs/chart_template_guide/values_files.mdx, "Deleting a default key"). No CPU limit: throttling a
+        // controller slows scaling decisions; the requests reserve its share.
         resources: {
-          operator: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1000Mi" } },
-          metricServer: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "1000Mi" } },
-          webhooks: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "256Mi" } },
+          operator: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: null, memory: "1000Mi" } },
+          metricServer: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: null, memory: "1000Mi" } },
+          webhooks: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: null, memory: "256Mi" } },
+        },
+        // values.yaml L515-521 (note `metricsServer` here, `metricServer` above), copied verbatim (templates/manager/deployment.yaml L238,
+        // metrics-server/deployment.yaml L200, webhooks/deployment.yaml L170). Each pod's `app` label is its component name (same templates, L20-31).
+        topologySpreadConstraints: {
+          operator: spreadOverNodes({ app: "keda-operator" }),
+          metricsServer: spreadOverNodes({ app: "keda-operator-metrics-apiserver" }),
+          webhooks: spreadOverNodes({ app: "keda-admission-webhooks" }),
         },
       }),
+      // Keys: kubernetes/autoscaler@cluster-autoscaler-chart-9.59.0:cluster-autoscaler/charts/cluster-autoscaler/values.yaml.
       clusterAutoscaler: () => ({
         cloudProvider: "aws",
         awsRegion: c.region,
@@ -299,8 +367,18 @@ export class ClusterAddons extends Construct {
           "skip-nodes-with-local-storage": false,
         },
         nodeSelector: systemNodes,
+        // values.yaml L409 `resources: {}`: no default limit to inherit.
         resources: { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "600Mi" } },
+        // values.yaml L166 `containerSecurityContext: {}` and L421 `securityContext: {}` render nothing (templates/deployment.yaml
+        // L298-300, L342-345): set the values commented there. fsGroup 65534 as in cluster-autoscaler/cloudprovider/aws/examples/
+        // cluster-autoscaler-autodiscover.yaml at the same tag, so the non-root process can read its projected identity token.
+        containerSecurityContext: restrictedContainer(),
+        securityContext: { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } },
+        // values.yaml L483, copied verbatim (templates/deployment.yaml L338-341). Pod labels: _helpers.tpl L36-39, name "<cloudProvider>-cluster-autoscaler".
+        topologySpreadConstraints: spreadOverNodes({ "app.kubernetes.io/instance": PLACEMENT.clusterAutoscaler.release, "app.kubernetes.io/name": "aws-cluster-autoscaler" }),
       }),
+      // Keys: NVIDIA/k8s-device-plugin@v0.18.0:deployments/helm/nvidia-device-plugin/values.yaml. A DaemonSet (one pod per GPU node):
+      // no replicas to spread; it needs host paths, so its security context stays the chart's (drop ALL, no privilege escalation).
       nvidiaDevicePlugin: () => ({
         image: { tag: tag("nvidiaDevicePlugin") },
         // The chart's default affinity needs Node Feature Discovery labels, which these nodes lack: select the GPU pools
@@ -320,14 +398,20 @@ export class ClusterAddons extends Construct {
           { key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect },
           { key: "CriticalAddonsOnly", operator: "Exists" },
         ],
+        // values.yaml L62 `resources: {}`: no default limit to inherit.
         resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
       }),
+      // Keys: kubernetes-sigs/metrics-server@metrics-server-helm-chart-3.13.0:charts/metrics-server/values.yaml; its container
+      // security context defaults to restricted (L55-65), left alone.
       metricsServer: () => ({
         image: { tag: tag("metricsServer") },
         replicas: 2,
         podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
         nodeSelector: systemNodes,
+        // values.yaml L173-178 set requests only (the limit is commented out): no default limit to inherit.
         resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "400Mi" } },
+        // values.yaml L191, copied verbatim (templates/deployment.yaml L174-177); pod labels: _helpers.tpl L51-54 selectorLabels.
+        topologySpreadConstraints: spreadOverNodes({ "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": PLACEMENT.metricsServer.release }),
       }),
     };
 
@@ -357,12 +441,41 @@ export class ClusterAddons extends Construct {
       return created.metadata.name;
     };
 
+    // Helm installs a chart's crds/ on first install only: "no support at this time for upgrading or deleting CRDs"
+    // (helm/helm-www@243c2d6a:docs/chart_best_practices/custom_resource_definitions.md). So Terraform applies the
+    // Load Balancer Controller's CRDs of the pinned chart (lib/addons/crds/) and the release skips its own (skipCrds).
+    const crds: Record<string, Manifest> = {};
+    if (enabled.awsLoadBalancerController) {
+      for (const crd of AWS_LOAD_BALANCER_CONTROLLER_CRDS) {
+        const crdName = (crd.metadata as { name: string }).name;
+        crds[crdName] = new Manifest(this, `aws-load-balancer-controller-crd-${crdName.split(".")[0]}`, {
+          provider: providers.kubernetes,
+          manifest: JSON.parse(JSON.stringify(crd)) as Record<string, unknown>,
+          // Server-side apply: take over fields an earlier `helm install` created, so a schema change in a chart upgrade applies.
+          fieldManager: { forceConflicts: true },
+          // The chart renders an IngressClassParams object: its type must be served before Helm runs.
+          wait: { condition: [{ type: "Established", status: "True" }] },
+        });
+      }
+      const chartVersion = props.awsLoadBalancerController?.chartVersion;
+      if (chartVersion !== undefined && chartVersion !== AWS_LOAD_BALANCER_CONTROLLER_CRDS_CHART_VERSION) {
+        warn(this, 
+          `awsLoadBalancerController.chartVersion is ${chartVersion}, but ClusterAddons applies the CustomResourceDefinitions of chart ${AWS_LOAD_BALANCER_CONTROLLER_CRDS_CHART_VERSION} ` +
+            `and installs the chart with skipCrds. Compare the crds/ directory of chart ${chartVersion} (aws/eks-charts stable/aws-load-balancer-controller/crds) with those; apply any difference yourself.`,
+        );
+      }
+    }
+    this.awsLoadBalancerControllerCrds = crds;
+
     const releases: Record<string, Release> = {};
     for (const name of ADDON_NAMES) {
       if (!enabled[name]) continue;
       const options: AddonOptions | undefined = props[name];
       const v = ADDON_VERSIONS[name];
       const values = deepMerge(defaults[name](), options?.values ?? {});
+      const isLbc = name === "awsLoadBalancerController";
+      // The ALB traffic routing of Rollouts acts through the Load Balancer Controller's CRDs and webhooks (created first: ADDON_NAMES order).
+      const dependsOn = isLbc ? Object.values(crds) : name === "argoRollouts" && releases.awsLoadBalancerController ? [releases.awsLoadBalancerController] : [];
       releases[name] = new Release(this, PLACEMENT[name].release, {
         provider: providers.helm,
         name: PLACEMENT[name].release,
@@ -377,8 +490,8 @@ export class ClusterAddons extends Construct {
         timeout: RELEASE_TIMEOUT_SECONDS,
         // JSON is YAML: one document of values, tokens (region, role ARN) resolved by Terraform.
         values: [JSON.stringify(values)],
-        // The ALB traffic routing of Rollouts acts through the Load Balancer Controller's CRDs and webhooks (created first: ADDON_NAMES order).
-        dependsOn: name === "argoRollouts" && releases.awsLoadBalancerController ? [releases.awsLoadBalancerController] : undefined,
+        skipCrds: isLbc ? true : undefined,
+        dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
       });
     }
     this.releases = releases;

@@ -1,6 +1,11 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import { Testing } from "cdktf";
 import { Construct } from "constructs";
+import * as yaml from "js-yaml";
 import { ADDON_VERSIONS, CLUSTER_AUTOSCALER_IMAGE_TAGS, ClusterAddons, ClusterAddonsProps } from "../../lib/addons/cluster-addons";
+import { AWS_LOAD_BALANCER_CONTROLLER_CRDS, AWS_LOAD_BALANCER_CONTROLLER_CRDS_CHART_VERSION } from "../../lib/addons/crds/aws-load-balancer-controller-crds";
 import type { GpuAmiType } from "../../lib/planning/gpu-pool-description";
 import { platformAndAddons } from "./fixtures";
 
@@ -34,6 +39,7 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
 
   it("installs the five controllers and no device plugin (Bottlerocket ships it)", () => {
     expect(Object.keys(construct.releases).sort()).toEqual(["argoRollouts", "awsLoadBalancerController", "clusterAutoscaler", "keda", "metricsServer"]);
+    expect(construct.clusterName).toBe("ml-prod");
     expect(Object.values(releases).map((r: Json) => r.name).sort()).toEqual(["argo-rollouts", "aws-load-balancer-controller", "cluster-autoscaler", "keda", "metrics-server"]);
   });
 
@@ -131,8 +137,93 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
     });
   });
 
+  it("removes KEDA's default 1-CPU limits (a key set to null is deleted by Helm) and sets no CPU limit anywhere", () => {
+    const keda = values("keda").resources;
+    for (const component of ["operator", "metricServer", "webhooks"]) {
+      expect(keda[component].limits).toHaveProperty("cpu", null);
+      expect(keda[component].limits.memory).toBeDefined();
+    }
+    for (const r of [values("aws-load-balancer-controller").resources, values("argo-rollouts").controller.resources, values("cluster-autoscaler").resources, values("metrics-server").resources]) {
+      expect(r.limits).not.toHaveProperty("cpu");
+    }
+  });
+
+  it("spreads the two replicas of every controller over nodes, selecting only that controller's pods", () => {
+    const spread = (matchLabels?: Record<string, string>) => [
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", ...(matchLabels ? { labelSelector: { matchLabels } } : {}), matchLabelKeys: ["pod-template-hash"] },
+    ];
+    expect(values("aws-load-balancer-controller").topologySpreadConstraints).toEqual(
+      spread({ "app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": "aws-load-balancer-controller" }),
+    );
+    // The argo-rollouts chart adds its own component + selector labels when labelSelector is absent.
+    expect(values("argo-rollouts").controller.topologySpreadConstraints).toEqual(spread());
+    expect(values("keda").topologySpreadConstraints).toEqual({
+      operator: spread({ app: "keda-operator" }),
+      metricsServer: spread({ app: "keda-operator-metrics-apiserver" }),
+      webhooks: spread({ app: "keda-admission-webhooks" }),
+    });
+    expect(values("cluster-autoscaler").topologySpreadConstraints).toEqual(spread({ "app.kubernetes.io/instance": "cluster-autoscaler", "app.kubernetes.io/name": "aws-cluster-autoscaler" }));
+    expect(values("metrics-server").topologySpreadConstraints).toEqual(spread({ "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" }));
+  });
+
+  it("runs cluster-autoscaler non-root with a read-only root filesystem, no capabilities and the runtime's seccomp profile", () => {
+    const ca = values("cluster-autoscaler");
+    expect(ca.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534, seccompProfile: { type: "RuntimeDefault" } });
+    expect(ca.containerSecurityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true });
+  });
+
+  it("drops all capabilities of the Load Balancer Controller and gives it the runtime's seccomp profile (Pod Security restricted)", () => {
+    expect(values("aws-load-balancer-controller").securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+  });
+
+  it("applies the Load Balancer Controller's CRDs with Terraform before its release, which skips the chart's own", () => {
+    const manifests = json.resource.kubernetes_manifest as Record<string, Json>;
+    expect(Object.keys(manifests)).toHaveLength(2);
+    const byCrd: Record<string, { id: string; m: Json }> = Object.fromEntries(Object.entries(manifests).map(([id, m]) => [m.manifest.metadata.name, { id, m }]));
+    expect(Object.keys(byCrd).sort()).toEqual(["ingressclassparams.elbv2.k8s.aws", "targetgroupbindings.elbv2.k8s.aws"]);
+    for (const crd of AWS_LOAD_BALANCER_CONTROLLER_CRDS) {
+      const { m } = byCrd[(crd.metadata as { name: string }).name];
+      expect(m.manifest).toEqual(crd);
+      expect(m).toMatchObject({ provider: "kubernetes", field_manager: { force_conflicts: true }, wait: { condition: [{ type: "Established", status: "True" }] } });
+    }
+    const lbc = byName("aws-load-balancer-controller");
+    expect(lbc.skip_crds).toBe(true);
+    expect([...lbc.depends_on].sort()).toEqual(Object.values(byCrd).map(({ id }) => `kubernetes_manifest.${id}`).sort());
+    for (const other of ["argo-rollouts", "keda", "cluster-autoscaler", "metrics-server"]) expect(byName(other).skip_crds).toBeUndefined();
+    expect(Object.keys(construct.awsLoadBalancerControllerCrds).sort()).toEqual(Object.keys(byCrd).sort());
+  });
+
   it("matches the snapshot", () => {
     expect(releases).toMatchSnapshot();
+  });
+});
+
+describe("The vendored CRDs of the AWS Load Balancer Controller", () => {
+  const file = path.join(__dirname, "../../lib/addons/crds", `aws-load-balancer-controller-${ADDON_VERSIONS.awsLoadBalancerController.chartVersion}.crds.yaml`);
+  const text = fs.readFileSync(file, "utf8");
+  const header = text.split("\n").filter((l) => l.startsWith("#"));
+  const upstream = text.split("\n").slice(header.length).join("\n");
+
+  it("are crds/crds.yaml of the pinned chart, unchanged below a header naming the source", () => {
+    expect(AWS_LOAD_BALANCER_CONTROLLER_CRDS_CHART_VERSION).toBe(ADDON_VERSIONS.awsLoadBalancerController.chartVersion);
+    expect(header[0]).toBe("# Vendored from aws/eks-charts@a4b8061ee4c36fc0e4338013955eb628258e53b0:stable/aws-load-balancer-controller/crds/crds.yaml");
+    const blob = Buffer.from(upstream, "utf8");
+    const blobId = createHash("sha1").update(`blob ${blob.length}\0`).update(blob).digest("hex");
+    expect(header.join("\n")).toContain(`git blob ${blobId}`);
+    expect(blobId).toBe("cbb325657639204e55e2fc2235fd2b8bf32f0372");
+  });
+
+  it("are what the generated module holds, and hold no Terraform template sequences", () => {
+    expect(yaml.loadAll(upstream).filter(Boolean)).toEqual(AWS_LOAD_BALANCER_CONTROLLER_CRDS);
+    expect(AWS_LOAD_BALANCER_CONTROLLER_CRDS.map((c) => c.kind)).toEqual(["CustomResourceDefinition", "CustomResourceDefinition"]);
+    // cdktf passes strings through; Terraform would read "${" or "%{" inside a description as a template.
+    expect(JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_CRDS)).not.toMatch(/[$%]\{/);
   });
 });
 
@@ -201,12 +292,58 @@ describe("ClusterAddons options", () => {
     expect(byName("cluster-autoscaler").version).toBe("9.59.1");
   });
 
+  it("creates no CRDs when the Load Balancer Controller is disabled", () => {
+    const { construct, json } = synthAddons({ awsLoadBalancerController: { enabled: false }, argoRollouts: { enabled: false } });
+    expect(json.resource.kubernetes_manifest).toBeUndefined();
+    expect(construct.awsLoadBalancerControllerCrds).toEqual({});
+  });
+
+  it("warns that the CRDs stay those of the pinned chart when the Load Balancer Controller's chart version is overridden", () => {
+    const { construct, byName } = synthAddons({ awsLoadBalancerController: { chartVersion: "1.13.4" } });
+    expect(byName("aws-load-balancer-controller")).toMatchObject({ version: "1.13.4", skip_crds: true });
+    expect(warnings(construct)).toEqual([
+      expect.stringMatching(/awsLoadBalancerController\.chartVersion is 1\.13\.4, but ClusterAddons applies the CustomResourceDefinitions of chart 1\.13\.2 and installs the chart with skipCrds/),
+    ]);
+    expect(warnings(synthAddons({ awsLoadBalancerController: { chartVersion: "1.13.2" } }).construct)).toEqual([]);
+  });
+
+  it("lets a cluster whose CRDs an earlier helm install created import them, with the id the JSDoc gives", () => {
+    const { app, cluster, addons } = platformAndAddons();
+    const construct = new ClusterAddons(addons, "addons", { connection: cluster.connection });
+    for (const [name, crd] of Object.entries(construct.awsLoadBalancerControllerCrds)) crd.importFrom(`apiVersion=apiextensions.k8s.io/v1,kind=CustomResourceDefinition,name=${name}`);
+    app.synth();
+    const json = JSON.parse(Testing.synth(addons));
+    expect(json.import).toEqual(
+      ["ingressclassparams.elbv2.k8s.aws", "targetgroupbindings.elbv2.k8s.aws"].map((name) =>
+        expect.objectContaining({ id: `apiVersion=apiextensions.k8s.io/v1,kind=CustomResourceDefinition,name=${name}`, to: expect.stringMatching(/^kubernetes_manifest\./) }),
+      ),
+    );
+  });
+
   it("uses clusterAutoscaler.imageTag for a Kubernetes minor it has no image for", () => {
     const { app, cluster, addons } = platformAndAddons({ kubernetesVersion: "1.32" });
     new ClusterAddons(addons, "addons", { connection: { ...cluster.connection, kubernetesVersion: "1.36" }, clusterAutoscaler: { imageTag: "v1.36.0" } });
     app.synth();
     const rel = Object.values(JSON.parse(Testing.synth(addons)).resource.helm_release as Record<string, Json>).find((r: Json) => r.name === "cluster-autoscaler") as Json;
     expect(JSON.parse(rel.values[0]).image.tag).toBe("v1.36.0");
+  });
+});
+
+describe("ClusterAddons versions", () => {
+  it("pins Argo Rollouts v1.8.4 with chart 2.40.6, and the newest cluster-autoscaler patch of each Kubernetes minor", () => {
+    expect(ADDON_VERSIONS.argoRollouts).toMatchObject({ chartVersion: "2.40.6", imageTag: "v1.8.4" });
+    expect(CLUSTER_AUTOSCALER_IMAGE_TAGS).toEqual({ "1.32": "v1.32.7", "1.33": "v1.33.6", "1.34": "v1.34.5", "1.35": "v1.35.2" });
+    expect(ADDON_VERSIONS.awsLoadBalancerController).toMatchObject({ chartVersion: "1.13.2", imageTag: "v2.13.2" });
+    expect(ADDON_VERSIONS.keda).toMatchObject({ chartVersion: "2.17.2", imageTag: "2.17.2" });
+    for (const v of Object.values(ADDON_VERSIONS)) expect(v.why).not.toMatch(/\blatest\b/i);
+  });
+
+  it("runs cluster-autoscaler v1.32.7 on a Kubernetes 1.32 cluster", () => {
+    const { app, cluster, addons } = platformAndAddons({ kubernetesVersion: "1.32" });
+    new ClusterAddons(addons, "addons", { connection: cluster.connection });
+    app.synth();
+    const rel = Object.values(JSON.parse(Testing.synth(addons)).resource.helm_release as Record<string, Json>).find((r: Json) => r.name === "cluster-autoscaler") as Json;
+    expect(JSON.parse(rel.values[0]).image.tag).toBe("v1.32.7");
   });
 });
 
