@@ -108,10 +108,19 @@ export class WorkloadNamespace extends Construct {
   public readonly defaultDeny: NetworkPolicyV1;
   /** The GPU quota. */
   public readonly gpuQuota: ResourceQuotaV1;
+  /** The namespace's name, as a literal. */
+  public readonly name: string;
+  /** Name of the cluster it lives in. */
+  public readonly clusterName: string;
+  /** GPUs the quota admits (`requests.nvidia.com/gpu`). */
+  public readonly gpuQuotaGpus: number;
 
   constructor(scope: Construct, id: string, props: WorkloadNamespaceProps) {
     super(scope, id);
     validate(props).throwIfAny(this, "WorkloadNamespace");
+    this.name = props.name;
+    this.clusterName = props.connection.clusterName;
+    this.gpuQuotaGpus = props.gpuQuota ?? 0;
     const providers = ClusterProviders.of(this, props.connection);
     const provider = providers.kubernetes;
     const level = props.podSecurity ?? "restricted";

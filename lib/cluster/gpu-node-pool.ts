@@ -183,6 +183,8 @@ export class GpuNodePool extends Construct {
   public readonly launchTemplate: LaunchTemplate;
   /** Labels every node of the pool carries. */
   public readonly labels: Record<string, string>;
+  /** Size of each node's data volume (container images and pods' ephemeral storage, model weights included), GiB. */
+  public readonly dataVolumeSizeGiB: number;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
@@ -195,6 +197,7 @@ export class GpuNodePool extends Construct {
     const amiType = props.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA";
     const minSize = props.minSize ?? 0;
     const dataVolume = props.dataVolumeSizeGiB ?? DEFAULT_DATA_VOLUME_GIB;
+    this.dataVolumeSizeGiB = dataVolume;
     const bottlerocket = isBottlerocket(amiType);
     const cacheVolume = { sizeGiB: dataVolume, iops: props.volumeIops ?? DEFAULT_IOPS, throughputMiBps: props.volumeThroughputMiBps ?? DEFAULT_THROUGHPUT };
     const tags = props.tags ?? {};

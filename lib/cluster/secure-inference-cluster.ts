@@ -581,6 +581,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
           maxSize: p.maxSize,
           capacityType: p.capacityType ?? "ON_DEMAND",
           amiType: p.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA",
+          dataVolumeSizeGiB: pool.dataVolumeSizeGiB,
           labels: { ...pool.labels },
         };
       }),

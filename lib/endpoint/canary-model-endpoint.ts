@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { warn } from "../private/stack-synthesis";
 import { Construct } from "constructs";
 import type { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -13,6 +13,7 @@ import type { PodIdentityRole } from "../security/pod-identity-role";
 import type { CanaryRolloutTiming, ResolvedCanaryRollout } from "./canary-rollout";
 import type { CanaryModelEndpointProps, EndpointModel } from "./endpoint-props";
 import type { ServerContainer } from "./servers/server-types";
+import { AGREEMENT_CLUSTER, agreementProblems, modelVolumeGiB, nodeDiskProblems } from "./private/agreement";
 import { endpointAlarms } from "./private/alarms";
 import { autoscalingManifests } from "./private/autoscaling";
 import { endpointDashboard } from "./private/dashboard";
@@ -81,7 +82,12 @@ export class CanaryModelEndpoint extends Construct {
     const resolution = resolveEndpoint(props, { id, path: this.node.path, plan });
     if (!resolution.ok) throw rejected(this, resolution.problems);
     const e = resolution.endpoint;
-    for (const warning of e.warnings) Annotations.of(this).addWarning(warning);
+    const disk = nodeDiskProblems(e, modelVolumeGiB(e));
+    if (disk.length > 0) throw rejected(this, disk);
+    // What must agree with the rest of the app (namespace, quota, add-ons stack, names) is checked at synth.
+    (this as { [AGREEMENT_CLUSTER]?: string })[AGREEMENT_CLUSTER] = e.connection.clusterName;
+    this.node.addValidation({ validate: () => agreementProblems(this, e.connection.clusterName, props.externalNamespace) });
+    for (const warning of e.warnings) warn(this, warning);
 
     this.endpointName = e.name;
     this.namespace = e.namespace;

@@ -134,8 +134,19 @@ export interface DriftAlarm {
 export interface CanaryModelEndpointProps {
   /** The cluster, from the platform stack (`cluster.connection`). */
   readonly connection: ClusterConnection;
-  /** Namespace to deploy into (a WorkloadNamespace with a GPU quota). */
+  /**
+   * Namespace to deploy into: a WorkloadNamespace of the same cluster in this app, whose GPU quota
+   * covers the peak of its endpoints' rollouts (checked at synth).
+   */
   readonly namespace: string;
+  /**
+   * Declares that the namespace is made outside this app, so no WorkloadNamespace of this app is
+   * expected for it. Whoever makes it answers for what a WorkloadNamespace gives: restricted Pod
+   * Security, default-deny NetworkPolicies, the GPU quota, and the ALB readiness-gate label; the
+   * reason (10 to 250 characters) is recorded.
+   * @default - the namespace must be a WorkloadNamespace of this app
+   */
+  readonly externalNamespace?: { readonly reason: string };
   /**
    * Kubernetes name of the endpoint: a DNS label of at most 40 characters.
    * @default - the construct id

@@ -31,6 +31,8 @@ export interface GpuPoolDescription {
   readonly capacityType: CapacityType;
   /** Node image. */
   readonly amiType: GpuAmiType;
+  /** Each node's data volume (images and pods' ephemeral storage, where model weights are cached), GiB. */
+  readonly dataVolumeSizeGiB: number;
   /** Labels of every node (select the pool with `secure-inference.io/pool`). */
   readonly labels: Record<string, string>;
 }

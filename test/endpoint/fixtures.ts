@@ -1,12 +1,16 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { WorkloadNamespace } from "../../lib/addons/workload-namespace";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
 import { CanaryModelEndpointProps } from "../../lib/endpoint/endpoint-props";
 
 /** ACM certificate ARN used by the endpoint tests. */
 export const CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/4f0c3d9e-1a2b-4c5d-8e9f-0a1b2c3d4e5f";
 
-/** A platform stack with an L4 pool (1 GPU per node) and an H100 pool (8 per node), and a serving stack with an AWS provider. */
+/**
+ * A platform stack with an L4 pool (1 GPU per node) and an H100 pool (8 per node), an add-ons stack with
+ * the "models" WorkloadNamespace (quota 64 GPUs), and a serving stack after it with an AWS provider.
+ */
 export function platformAndServing(app: App = Testing.app()) {
   const platform = new TerraformStack(app, "platform");
   new AwsProvider(platform, "aws", { region: "us-east-1" });
@@ -18,9 +22,12 @@ export function platformAndServing(app: App = Testing.app()) {
       { name: "h100", instanceTypes: ["p5.48xlarge"], maxSize: 1 },
     ],
   });
+  const addons = new TerraformStack(app, "addons");
+  const models = new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 64 });
   const serving = new TerraformStack(app, "serving");
+  serving.addDependency(addons);
   new AwsProvider(serving, "aws", { region: "us-east-1" });
-  return { app, platform, cluster, serving };
+  return { app, platform, cluster, addons, models, serving };
 }
 
 /** Props of a small vLLM endpoint on the L4 pool; override what a test needs. */
