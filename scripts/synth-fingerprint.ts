@@ -6,7 +6,8 @@
  *   npx ts-node scripts/synth-fingerprint.ts | grep -E '^[0-9a-f]{64}  ' > after.txt    # on the new one
  *   diff before.txt after.txt
  *
- * With `--out DIR` the synthesized files are kept in DIR for a textual diff.
+ * With `--out DIR` the synthesized files are kept in DIR for a textual diff. The checkout's own path
+ * (in local backends) is replaced by "<repo>", so two checkouts in different folders compare equal.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -23,6 +24,7 @@ const examples: Record<string, (app: App) => void> = {
   minimal: (app) => buildMinimal(app),
 };
 
+const REPO = path.resolve(__dirname, "..");
 const outFlag = process.argv.indexOf("--out");
 const root = outFlag >= 0 ? path.resolve(process.argv[outFlag + 1]) : fs.mkdtempSync(path.join(os.tmpdir(), "fingerprint-"));
 for (const [name, build] of Object.entries(examples)) {
@@ -33,7 +35,8 @@ for (const [name, build] of Object.entries(examples)) {
   build(app);
   app.synth();
   for (const file of filesUnder(outdir)) {
-    const text = fs.readFileSync(path.join(outdir, file));
+    // Stacks without a backend get cdktf's local one, whose path is absolute: hash it relative to the checkout.
+    const text = fs.readFileSync(path.join(outdir, file), "utf8").split(REPO).join("<repo>");
     console.log(`${crypto.createHash("sha256").update(text).digest("hex")}  ${name}/${file}`);
   }
 }
