@@ -212,6 +212,15 @@ const APS_WORKSPACE_DEPLOY = [
   "aps:CreateLoggingConfiguration", "aps:UpdateLoggingConfiguration", "aps:DeleteLoggingConfiguration",
   "aps:TagResource", "aps:UntagResource",
 ] as const;
+/**
+ * aps: the endpoints' alerting rule groups and the workspace's Alertmanager definition (rollback alarms
+ * judged from the servers' metrics); action names from the Service Authorization Reference for Amazon
+ * Managed Service for Prometheus.
+ */
+const APS_ALERTING_DEPLOY = [
+  "aps:CreateRuleGroupsNamespace", "aps:PutRuleGroupsNamespace", "aps:DeleteRuleGroupsNamespace",
+  "aps:CreateAlertManagerDefinition", "aps:PutAlertManagerDefinition", "aps:DeleteAlertManagerDefinition",
+] as const;
 /** aps: managed scrapers; a CreateScraper request also names the EKS cluster and the workspace, so Resource "*". */
 const APS_SCRAPER_DEPLOY = ["aps:CreateScraper", "aps:UpdateScraper", "aps:DeleteScraper"] as const;
 /** aps: workspace and scraper reads; no metric queries. */
@@ -412,6 +421,7 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
         { sid: "SnsManageTopics", actions: [...SNS_TOPIC_DEPLOY], resources: [arn("sns", "*")] },
         { sid: "SnsManageSubscriptions", actions: [...SNS_SUBSCRIPTION_DEPLOY], resources: ["*"] },
         { sid: "ApsManageWorkspaces", actions: [...APS_WORKSPACE_DEPLOY], resources: [arn("aps", "*")] },
+        { sid: "ApsManageAlerting", actions: [...APS_ALERTING_DEPLOY], resources: [arn("aps", "*")] },
         { sid: "ApsManageScrapers", actions: [...APS_SCRAPER_DEPLOY], resources: ["*"] },
         { sid: "ApsRead", actions: [...APS_READ], resources: ["*"] },
       ],

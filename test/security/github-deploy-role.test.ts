@@ -255,6 +255,14 @@ describe("GithubDeployRole for deploys from main and the production environment"
     expect(list(statement("Ec2NeverShareOrExport").Action)).toEqual(expect.arrayContaining(["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute", "ec2:CreateInstanceExportTask"]));
   });
 
+  it("may manage the endpoints' AMP alerting rule groups and the workspace's Alertmanager definition (rollback alarms from server metrics)", () => {
+    expect(list(statement("ApsManageAlerting").Action)).toEqual([
+      "aps:CreateRuleGroupsNamespace", "aps:PutRuleGroupsNamespace", "aps:DeleteRuleGroupsNamespace",
+      "aps:CreateAlertManagerDefinition", "aps:PutAlertManagerDefinition", "aps:DeleteAlertManagerDefinition",
+    ]);
+    expect(list(statement("ApsManageAlerting").Resource)).toEqual([expect.stringMatching(new RegExp(`^arn:${PARTITION}:aps:\\*:${ACCOUNT}:\\*$|aps`))]);
+  });
+
   it("appends the additional statements", () => {
     expect(statement("LockState")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] });
   });
