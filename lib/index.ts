@@ -83,7 +83,7 @@ export type { CidrIngressAllow, NamespaceIngressAllow, PodSecurityLevel, Workloa
 // endpoint: model servers behind a canary
 export { InferenceServer } from "./endpoint/inference-server";
 export { InferenceServerImages } from "./endpoint/servers/server-types";
-export type { InferenceServerKind, ServerContainer, ServerContext } from "./endpoint/servers/server-types";
+export type { InferenceServerKind, ServerApi, ServerContainer, ServerContext } from "./endpoint/servers/server-types";
 export type { VllmServerOptions } from "./endpoint/servers/vllm";
 export type { TritonServerOptions } from "./endpoint/servers/triton";
 export type { TgiServerOptions } from "./endpoint/servers/tgi";

@@ -56,6 +56,13 @@ export interface ClusterConnection {
   readonly gpuPools: GpuPoolDescription[];
   /** ARN of the cluster's IAM OIDC provider (IRSA). */
   readonly oidcProviderArn: string;
+  /**
+   * Bucket of the access logs of the cluster's internal load balancers (the cluster's "access-logs" bucket, SSE-S3: the only
+   * encryption ELB log delivery supports). Its policy lets ELB deliver under `loadBalancerLogPrefix`.
+   */
+  readonly loadBalancerLogBucketName: string;
+  /** Key prefix of load balancer access logs in that bucket; each load balancer logs under "<prefix>/<namespace>/<ingress>". */
+  readonly loadBalancerLogPrefix: string;
   /** Name of the model artifact bucket. */
   readonly modelBucketName: string;
   /** ARN of the model artifact bucket. */
@@ -66,6 +73,12 @@ export interface ClusterConnection {
   readonly prometheusWorkspaceArn: string;
   /** AMP workspace Prometheus endpoint (ends with "/"). */
   readonly prometheusEndpoint: string;
+  /**
+   * Seconds between two scrapes of the pods' metrics by the cluster's AMP scraper: queries over rates and
+   * the time a bad canary takes to show follow from it.
+   * @default 30 (a connection built by hand)
+   */
+  readonly scrapeIntervalSeconds?: number;
   /** IAM role ARNs of the add-ons stack's controllers. */
   readonly controllerRoleArns: Record<ControllerName, string>;
 }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { PrometheusAlertManagerDefinition } from "@cdktf/provider-aws/lib/prometheus-alert-manager-definition";
 import { PrometheusScraper } from "@cdktf/provider-aws/lib/prometheus-scraper";
 import { PrometheusWorkspace } from "@cdktf/provider-aws/lib/prometheus-workspace";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -12,6 +13,9 @@ import { roleNamePrefix, serviceRole } from "../security/private/iam";
 import { Problems, show } from "../private/validation";
 import { EncryptionKey } from "../security/encryption-key";
 import { PolicyDocument } from "../security/policy-document";
+
+/** Seconds between two scrapes of pod metrics when `scrapeIntervalSeconds` is not given. */
+export const DEFAULT_SCRAPE_INTERVAL_SECONDS = 30;
 
 /** Settings of cluster alerting and metrics. */
 export interface ClusterMonitoringOptions {
@@ -53,9 +57,11 @@ export interface ClusterMonitoringProps extends ClusterMonitoringOptions {
 
 /**
  * Where a cluster's alarms go and where its metrics live: an SNS topic encrypted with KMS
- * that only CloudWatch alarms of this account may publish to (over TLS), an Amazon Managed
- * Prometheus workspace encrypted with KMS, and an AMP managed scraper that collects the metrics
- * of pods annotated `prometheus.io/scrape: "true"` (vLLM and Triton expose them natively).
+ * that only CloudWatch alarms of this account and the alert manager of the cluster's workspace may
+ * publish to (over TLS), an Amazon Managed Prometheus workspace encrypted with KMS, an AMP managed
+ * scraper that collects the metrics of pods annotated `prometheus.io/scrape: "true"` (vLLM, TGI and
+ * Triton expose them natively), and the workspace's alert manager, which sends the alerts of the
+ * AMP alerting rules (e.g. an endpoint's latency rollback checks) to the topic.
  */
 export class ClusterMonitoring extends Construct {
   /** Validates options; one line per problem, each starting with `prefix`. */
@@ -80,6 +86,10 @@ export class ClusterMonitoring extends Construct {
   public readonly prometheusEndpoint: string;
   /** The managed scraper. */
   public readonly scraper: PrometheusScraper;
+  /** Seconds between two scrapes (what the rollback checks read from AMP size their windows by). */
+  public readonly scrapeIntervalSeconds: number;
+  /** The workspace's alert manager: every alert of the workspace's rules goes to the alarm topic. */
+  public readonly alertManager: PrometheusAlertManagerDefinition;
 
   constructor(scope: Construct, id: string, props: ClusterMonitoringProps) {
     super(scope, id);
@@ -93,6 +103,13 @@ export class ClusterMonitoring extends Construct {
 
     // CloudWatch alarms encrypt their notifications with the topic's key (AWS-documented statement).
     props.key.grantService("CloudWatchAlarmsUseTopicKey", "cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"]);
+    // So does AMP's alert manager (AMP user guide, AMP-alertmanager-receiver-AMPpermission: "If your
+    // Amazon SNS topic is SSE enabled ... kms:GenerateDataKey* and kms:Decrypt"), scoped to this
+    // account's workspaces; an ARN pattern, as the workspace itself is encrypted with this key.
+    props.key.grantService("AmpAlertManagerUsesTopicKey", "aps.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"], {
+      StringEquals: { "aws:SourceAccount": ctx.accountId },
+      ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:aps:${ctx.region}:${ctx.accountId}:workspace/*` },
+    });
     this.alarmTopic = new SnsTopic(this, "alarm-topic", {
       name: `${name}-alarms`,
       displayName: `Alarms of EKS cluster ${name}`,
@@ -100,6 +117,13 @@ export class ClusterMonitoring extends Construct {
       tags,
     });
     this.alarmTopicArn = this.alarmTopic.arn;
+    (props.alarmEmailAddresses ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.alarmTopic.arn, protocol: "email", endpoint: email }));
+    (props.alarmHttpsEndpoints ?? []).forEach((url, i) => new SnsTopicSubscription(this, `https-${i}`, { topicArn: this.alarmTopic.arn, protocol: "https", endpoint: url }));
+
+    // The scraper tags its destination workspace; declaring the tag keeps plans free of drift.
+    this.workspace = new PrometheusWorkspace(this, "workspace", { alias: name, kmsKeyArn: props.key.keyArn, tags: { ...tags, AMPAgentlessScraper: "" } });
+    this.workspaceArn = this.workspace.arn;
+    this.prometheusEndpoint = this.workspace.prometheusEndpoint;
     new SnsTopicPolicy(this, "alarm-topic-policy", {
       arn: this.alarmTopic.arn,
       policy: new PolicyDocument([
@@ -114,6 +138,18 @@ export class ClusterMonitoring extends Construct {
           },
         },
         {
+          // AMP user guide, AMP-alertmanager-receiver-AMPpermission: sns:Publish and sns:GetTopicAttributes,
+          // with aws:SourceArn (the workspace) and aws:SourceAccount against the confused deputy.
+          sid: "AmpAlertManagerOfThisWorkspacePublishes",
+          actions: ["sns:Publish", "sns:GetTopicAttributes"],
+          resources: [this.alarmTopic.arn],
+          principals: { Service: ["aps.amazonaws.com"] },
+          conditions: {
+            StringEquals: { "aws:SourceAccount": ctx.accountId },
+            ArnEquals: { "aws:SourceArn": this.workspace.arn },
+          },
+        },
+        {
           sid: "DenyInsecureTransport",
           effect: "Deny",
           actions: ["sns:Publish"],
@@ -123,13 +159,11 @@ export class ClusterMonitoring extends Construct {
         },
       ]).toJson(),
     });
-    (props.alarmEmailAddresses ?? []).forEach((email, i) => new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.alarmTopic.arn, protocol: "email", endpoint: email }));
-    (props.alarmHttpsEndpoints ?? []).forEach((url, i) => new SnsTopicSubscription(this, `https-${i}`, { topicArn: this.alarmTopic.arn, protocol: "https", endpoint: url }));
-
-    // The scraper tags its destination workspace; declaring the tag keeps plans free of drift.
-    this.workspace = new PrometheusWorkspace(this, "workspace", { alias: name, kmsKeyArn: props.key.keyArn, tags: { ...tags, AMPAgentlessScraper: "" } });
-    this.workspaceArn = this.workspace.arn;
-    this.prometheusEndpoint = this.workspace.prometheusEndpoint;
+    this.scrapeIntervalSeconds = props.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS;
+    this.alertManager = new PrometheusAlertManagerDefinition(this, "alert-manager", {
+      workspaceId: this.workspace.id,
+      definition: alertManagerDefinition(this.alarmTopic.arn, ctx.region),
+    });
 
     // A workspace encrypted with a customer-managed key receives scraped metrics only through a role
     // configuration: the scraper assumes the source role, which assumes the target role that may write.
@@ -170,7 +204,7 @@ export class ClusterMonitoring extends Construct {
     // EKS access: AMP creates the scraper's access entry itself in clusters with API authentication.
     this.scraper = new PrometheusScraper(this, "scraper", {
       alias: name,
-      scrapeConfiguration: scrapeConfiguration(props.scrapeIntervalSeconds ?? 30),
+      scrapeConfiguration: scrapeConfiguration(this.scrapeIntervalSeconds),
       source: [{ eks: [{ clusterArn: props.clusterArn, subnetIds: props.subnetIds, securityGroupIds: [props.securityGroupId] }] }],
       destination: [{ amp: [{ workspaceArn: this.workspace.arn }] }],
       roleConfiguration: [{ sourceRoleArn: source.role.arn, targetRoleArn: target.arn }],
@@ -178,6 +212,31 @@ export class ClusterMonitoring extends Construct {
       dependsOn: [writeAttachment, assumeAttachment],
     });
   }
+}
+
+/**
+ * The alert manager configuration: one route, to the alarm topic. AMP allows only SNS receivers, and
+ * SigV4 settings must name the region (AMP user guide, AMP-alertmanager-receiver-config); subjects
+ * beyond 100 characters are truncated (AMP-alertmanager-receiver-validation-truncation).
+ */
+function alertManagerDefinition(topicArn: string, region: string): string {
+  return [
+    "alertmanager_config: |",
+    "  route:",
+    "    receiver: alarm-topic",
+    "    group_by: [alertname, namespace, endpoint, check]",
+    "    group_wait: 30s",
+    "    group_interval: 5m",
+    "    repeat_interval: 4h",
+    "  receivers:",
+    "    - name: alarm-topic",
+    "      sns_configs:",
+    `        - topic_arn: ${topicArn}`,
+    "          sigv4:",
+    `            region: ${region}`,
+    "          subject: '{{ .Status | toUpper }}: {{ .CommonLabels.alertname }} {{ .CommonLabels.namespace }}/{{ .CommonLabels.endpoint }}'",
+    "",
+  ].join("\n");
 }
 
 /** Prometheus scrape configuration: every pod that opts in with the prometheus.io annotations. */

@@ -50,6 +50,9 @@ export const NEWEST_KNOWN_KUBERNETES_VERSION = "1.35";
 /** All five EKS control-plane log types: the audit trail of the Kubernetes API. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+/** Key prefix of the internal load balancers' access logs in the cluster's access-log bucket (ClusterConnection.loadBalancerLogPrefix). */
+export const LOAD_BALANCER_LOG_PREFIX = "alb";
+
 /** An existing VPC to place the cluster in instead of creating one. */
 export interface ExistingVpc {
   /** The VPC id. */
@@ -282,7 +285,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
   public readonly connection: ClusterConnection;
   /** The IAM OIDC provider of the cluster (IRSA). */
   public readonly oidcProvider: IamOpenidConnectProvider;
-  /** Bucket for S3 server access logs of the cluster's buckets. */
+  /** Bucket for S3 server access logs of the cluster's buckets and the access logs of its internal load balancers (under "alb/"). */
   public readonly accessLogBucket: SecureBucket;
   /** Bucket for model artifacts (weights), encrypted with the storage key. */
   public readonly modelBucket: SecureBucket;
@@ -480,6 +483,8 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
 
     const bucketBase = name.toLowerCase().slice(0, 20);
     this.accessLogBucket = new SecureBucket(this, "access-log-bucket", { bucketPrefix: `${bucketBase}-access-logs-`, dataClass: "access-logs", tags });
+    // The ALBs the load balancer controller makes for endpoints and routers log here too: SSE-S3, as ELB requires, under their own prefix.
+    this.accessLogBucket.allowLoadBalancerAccessLogs(LOAD_BALANCER_LOG_PREFIX);
     this.modelBucket = new SecureBucket(this, "model-bucket", {
       bucketPrefix: `${bucketBase}-models-`,
       dataClass: "artifacts",
@@ -563,11 +568,14 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
       platformStackPath: TerraformStack.of(this).node.path,
       keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
       oidcProviderArn: this.oidcProvider.arn,
+      loadBalancerLogBucketName: this.accessLogBucket.bucketName,
+      loadBalancerLogPrefix: LOAD_BALANCER_LOG_PREFIX,
       modelBucketName: this.modelBucket.bucketName,
       modelBucketArn: this.modelBucket.bucketArn,
       alarmTopicArn: this.monitoring.alarmTopicArn,
       prometheusWorkspaceArn: this.monitoring.workspaceArn,
       prometheusEndpoint: this.monitoring.prometheusEndpoint,
+      scrapeIntervalSeconds: this.monitoring.scrapeIntervalSeconds,
       controllerRoleArns: { ...this.controllerRoles.roleArns },
       gpuPools: props.gpuNodePools.map((p) => {
         const pool = this.gpuNodePools[p.name];
@@ -586,6 +594,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
         };
       }),
     };
+
 
     // The GPU plan report of this stack lists the pools and what they cost.
     CapacityPlan.of(this).addPools(this, name, this.connection.gpuPools);

@@ -8,7 +8,9 @@ import { onStackSynthesis, reportSynthesisSummary, warn } from "../private/stack
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
 import { ALL_PACKS, FEDRAMP_MODERATE, GDPR, HIPAA, SOC2 } from "./packs";
+import { isTrue } from "./private/attributes";
 import { reportJson, reportMarkdown } from "./report";
+import { AlbIngressTlsPolicy } from "./rules/alb-ingress";
 import { ComplianceSuppression, addSuppression, suppressionsUnder } from "./suppressions";
 
 /** File names of a stack's reports, written into its directory under the cdktf output folder. */
@@ -29,7 +31,7 @@ type StackWithRegistry = TerraformStack & { [REGISTRY]?: Enforcement[] };
  * compliance evaluation, which runs before the stack's Terraform is written.
  */
 class ComplianceAspect implements IAspect {
-  constructor(private readonly enforcement: Enforcement) {}
+  constructor(readonly enforcement: Enforcement) {}
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
@@ -126,6 +128,23 @@ export class Compliance {
   private constructor(private readonly scope: IConstruct) {}
 
   /**
+   * The packs enforced over this scope: on the App (every stack), or on its stack or a construct that contains it.
+   * Complete only once the app is built: constructs that adapt to the packs (e.g. the ALB TLS policy) ask at synth.
+   */
+  enforcedPacks(): CompliancePack[] {
+    const root = this.scope.node.root as App & { [WRAPPED]?: CompliancePack[][] };
+    const packs: CompliancePack[] = [...(root[WRAPPED] ?? []).flat()];
+    if (App.isApp(this.scope)) return packs;
+    const path = this.scope.node.path;
+    for (const aspect of Aspects.of(TerraformStack.of(this.scope)).all) {
+      if (!(aspect instanceof ComplianceAspect)) continue;
+      const s = aspect.enforcement.scopePath;
+      if (s === "" || path === s || path.startsWith(`${s}/`)) packs.push(...aspect.enforcement.packs);
+    }
+    return packs;
+  }
+
+  /**
    * Evaluates these packs on every resource under the scope at each synth; errors fail the synth.
    * On an App it covers every stack, including stacks created after this call.
    */
@@ -154,4 +173,14 @@ export class Compliance {
     const stack = TerraformStack.of(this.scope);
     Aspects.of(stack).add(new ComplianceAspect({ scopePath: this.scope.node.path, packs }));
   }
+}
+
+/**
+ * True when a pack enforced over `scope` applies AlbIngressTlsPolicy with requireFips (FedRAMP Moderate does): the ALB
+ * Ingresses of the library then default to a FIPS security policy. Any such pack counts, so that the choice holds whichever
+ * of two same-named packs the evaluation keeps.
+ */
+export function albFipsPolicyRequired(scope: IConstruct): boolean {
+  return Compliance.of(scope).enforcedPacks().some((p) =>
+    p.rules.some((r) => r.ruleId === AlbIngressTlsPolicy.id && isTrue({ ...AlbIngressTlsPolicy.params, ...r.params }.requireFips)));
 }

@@ -4,12 +4,18 @@
  * a bad canary to full rollback with the share of requests it reaches, computed from them.
  *
  * Argo Rollouts runs it: each step is `setWeight` followed by an inline analysis whose
- * measurements (one a minute, `stepDuration` long) are the bake; a measurement past a threshold
- * fails the analysis and Argo aborts, sending all traffic back to the stable version.
+ * measurements (one a minute, `stepDuration` long) are the bake; more than `failureLimit` failed
+ * measurements fail the analysis and Argo aborts, sending all traffic back to the stable version.
+ * When and over which window each check measures is defined once, in private/measurement.ts; the
+ * detection time below is computed from the same functions the checks are rendered with.
  */
+import { DEFAULT_SCRAPE_INTERVAL_SECONDS } from "../cluster/cluster-monitoring";
 import { isLiteral, Problems, show } from "../private/validation";
 import { imageProblems } from "../private/images";
 import { parseDuration } from "./private/duration";
+import { cloudWatchDetectionSeconds, MEASUREMENT_INTERVAL_SECONDS, prometheusDetectionSeconds } from "./private/measurement";
+
+export { ALB_METRIC_DELAY_SECONDS, MEASUREMENT_INTERVAL_SECONDS } from "./private/measurement";
 
 /** The default traffic steps in percent: small first, each gated by analysis. */
 export const DEFAULT_CANARY_STEPS: readonly number[] = Object.freeze([1, 5, 10, 25, 50, 100]);
@@ -24,8 +30,9 @@ export interface PreTrafficEvaluation {
    */
   readonly command?: string[];
   /**
-   * Arguments. The job also gets `ENDPOINT_URL` (the canary's OpenAI-compatible base URL, in-cluster)
-   * and `MODEL_NAME`; exit 0 passes the gate, anything else aborts the rollout.
+   * Arguments. The job also gets `ENDPOINT_URL` (the canary's base URL in-cluster: `/v1` for
+   * OpenAI-compatible servers, `/v2` for Triton's KServe API), `ENDPOINT_API` ("openai" or
+   * "kserve-v2") and `MODEL_NAME`; exit 0 passes the gate, anything else aborts the rollout.
    * @default - none
    */
   readonly args?: string[];
@@ -65,31 +72,69 @@ export interface CanaryRolloutOptions {
   readonly preTrafficEvaluation?: PreTrafficEvaluation;
 }
 
-/** When the canary is rolled back; one declaration feeds the Argo analysis and the CloudWatch alarms. */
+/**
+ * When the canary is rolled back; one declaration feeds the Argo analysis and the alarms. Every check
+ * judges one-minute periods, each minute once; a minute with fewer than `minRequestsPerMinute`
+ * requests is inconclusive, not failed. The analysis aborts after more than `failureLimit` failed
+ * minutes in a step, and the alarms (CloudWatch for ALB metrics, AMP alerting rules to the cluster's
+ * alarm topic for server metrics) fire on the same count among the last `stepDuration` of minutes.
+ */
 export interface RollbackConditions {
   /**
    * Roll back when more than this percent of the canary's requests fail (target 5xx plus
-   * connection errors, over requests), in any one-minute period.
+   * connection errors, over requests at the load balancer) in a one-minute period.
    * @default 1
    */
   readonly errorRatePercent?: number;
   /**
-   * Roll back when the canary's p99 target response time, per minute, exceeds this many milliseconds.
-   * Streaming responses count until the last byte at the ALB, so size it for full responses.
+   * Roll back when the canary's p99 end-to-end latency in a one-minute period exceeds this many
+   * milliseconds. Measured by the server, from a request's arrival to its last token, so a streamed
+   * completion counts in full: vLLM and Triton's vLLM backend `vllm:e2e_request_latency_seconds`, TGI
+   * `tgi_request_duration` (successful requests), read from the cluster's AMP workspace. The p99 is interpolated between
+   * histogram buckets (exact when the threshold is a bucket boundary) and must lie within the
+   * buckets. Custom servers and Triton's other backends export no latency histogram: for them the
+   * ALB's p99 TargetResponseTime is used, which ends at the first response byte and so is the full
+   * latency only for responses that are not streamed.
    * @default 30000
    */
   readonly p99LatencyMs?: number;
   /**
-   * Roll back when the canary's p99 time to first token (vLLM's histogram in AMP, queried with SigV4)
-   * exceeds this many milliseconds. vLLM only.
+   * Roll back when the canary's p99 time to first token in a one-minute period exceeds this many
+   * milliseconds (`vllm:time_to_first_token_seconds` from AMP). vLLM and Triton's vLLM backend only.
    * @default - not checked
    */
   readonly timeToFirstTokenP99Ms?: number;
   /**
-   * Failed one-minute measurements tolerated per step; one more aborts the rollout.
+   * Roll back when the canary's p99 gap between two output tokens in a one-minute period exceeds
+   * this many milliseconds (vLLM `vllm:inter_token_latency_seconds`, Triton's vLLM backend
+   * `vllm:time_per_output_token_seconds`, from AMP). vLLM and Triton's vLLM backend only.
+   * @default - not checked
+   */
+  readonly interTokenLatencyP99Ms?: number;
+  /**
+   * Fewest requests a minute must carry to be judged, by every check (load balancer requests for the
+   * error rate, completed requests for latencies); a quieter minute is inconclusive, never failed, as
+   * one 5xx in a one-request minute would read 100%. More inconclusive minutes than half a step
+   * pause the rollout for a human instead of promoting it.
+   * @default 10
+   */
+  readonly minRequestsPerMinute?: number;
+  /**
+   * Failed one-minute measurements tolerated per step, consecutive or not; one more aborts the
+   * rollout. The alarms fire on the same count among the last stepDuration of minutes.
    * @default 1
    */
   readonly failureLimit?: number;
+}
+
+/** What the rollout policy needs from the cluster beyond the props. */
+export interface RollbackContext {
+  /**
+   * Seconds between two scrapes of the server metrics (the cluster's `monitoring.scrapeIntervalSeconds`);
+   * sizes the windows of the checks read from AMP.
+   * @default 30
+   */
+  readonly scrapeIntervalSeconds?: number;
 }
 
 /** The rollout policy with defaults applied, as the endpoint renders it. */
@@ -110,19 +155,20 @@ export interface ResolvedCanaryRollout {
   readonly p99LatencyMs: number;
   /** p99 time-to-first-token threshold in milliseconds, when checked. */
   readonly timeToFirstTokenP99Ms?: number;
+  /** p99 inter-token latency threshold in milliseconds, when checked. */
+  readonly interTokenLatencyP99Ms?: number;
+  /** Fewest requests in a minute for it to be judged. */
+  readonly minRequestsPerMinute: number;
+  /** Seconds between two scrapes of the server metrics. */
+  readonly scrapeIntervalSeconds: number;
   /** The pre-traffic gate, when configured. */
   readonly preTrafficEvaluation?: PreTrafficEvaluation;
   /** Gate timeout in seconds. */
   readonly evaluationTimeoutSeconds: number;
 }
 
-/** Seconds between two analysis measurements, and the CloudWatch period they read. */
-export const MEASUREMENT_INTERVAL_SECONDS = 60;
-/**
- * Seconds after a minute closes before the ALB's metric for it can be read. ALB metrics are
- * published per 60 s; AWS does not document a bound, observed delays are about a minute.
- */
-export const ALB_METRIC_DELAY_SECONDS = 60;
+/** Longest step: the alarms evaluate one step of one-minute periods, and CloudWatch evaluates at most one day of periods shorter than an hour (PutMetricAlarm, Period). */
+const MAX_STEP_SECONDS = 86400;
 /** Seconds to add a GPU node when none is free (EC2 launch, join, driver, image pull); an estimate. */
 export const NODE_PROVISION_SECONDS = 300;
 
@@ -150,6 +196,8 @@ export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined,
     if (s === undefined) p.add("rollout.stepDuration", `${show(duration)} is not a duration; use e.g. "10m", "600s" or "1h"`);
     else if (s < 2 * MEASUREMENT_INTERVAL_SECONDS || s % MEASUREMENT_INTERVAL_SECONDS !== 0) {
       p.add("rollout.stepDuration", `${show(duration)} must be whole minutes, at least "2m": the analysis measures once a minute and needs two measurements to judge a step`);
+    } else if (s > MAX_STEP_SECONDS) {
+      p.add("rollout.stepDuration", `${show(duration)} is longer than "24h": the alarms count failed minutes over one step, and CloudWatch evaluates one-minute periods over at most one day; use at most "24h"`);
     }
   }
   const gate = rollout?.preTrafficEvaluation;
@@ -157,7 +205,7 @@ export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined,
     p.addAll(imageProblems("rollout.preTrafficEvaluation.image", gate.image, "registry.example.com/evals:1.4.2"));
     if (gate.timeout !== undefined && parseDuration(gate.timeout) === undefined) p.add("rollout.preTrafficEvaluation.timeout", `${show(gate.timeout)} is not a duration; use e.g. "30m"`);
     for (const k of Object.keys(gate.env ?? {})) {
-      if (k === "ENDPOINT_URL" || k === "MODEL_NAME") p.add("rollout.preTrafficEvaluation.env", `${show(k)} is set by the endpoint (the canary's URL and model name); remove it`);
+      if (k === "ENDPOINT_URL" || k === "ENDPOINT_API" || k === "MODEL_NAME") p.add("rollout.preTrafficEvaluation.env", `${show(k)} is set by the endpoint (the canary's URL, its API and the model name); remove it`);
     }
   }
   const positive = (prop: string, v: number | undefined, unit: string, fix: string) => {
@@ -168,12 +216,15 @@ export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined,
   if (rollback?.errorRatePercent !== undefined && rollback.errorRatePercent >= 100) p.add("rollbackWhen.errorRatePercent", `${rollback.errorRatePercent} can never be exceeded; use a percent below 100, e.g. 1`);
   positive("p99LatencyMs", rollback?.p99LatencyMs, "milliseconds", "e.g. 30000 for full LLM responses");
   positive("timeToFirstTokenP99Ms", rollback?.timeToFirstTokenP99Ms, "milliseconds", "e.g. 2000");
+  positive("interTokenLatencyP99Ms", rollback?.interTokenLatencyP99Ms, "milliseconds", "e.g. 100");
+  const min = rollback?.minRequestsPerMinute;
+  if (min !== undefined && (!Number.isInteger(min) || min < 1)) p.add("rollbackWhen.minRequestsPerMinute", `${show(min)} must be a whole number of requests, at least 1, e.g. 10`);
   const fl = rollback?.failureLimit;
   if (fl !== undefined && (!Number.isInteger(fl) || fl < 0)) p.add("rollbackWhen.failureLimit", `${show(fl)} must be a whole number, 0 or more (0 aborts on the first failed measurement)`);
 }
 
 /** The rollout policy with defaults applied; validate first. */
-export function resolveCanaryRollout(rollout: CanaryRolloutOptions | undefined, rollback: RollbackConditions | undefined): ResolvedCanaryRollout {
+export function resolveCanaryRollout(rollout: CanaryRolloutOptions | undefined, rollback: RollbackConditions | undefined, context: RollbackContext = {}): ResolvedCanaryRollout {
   const stepSeconds = parseDuration(rollout?.stepDuration ?? "10m") as number;
   const measurementsPerStep = stepSeconds / MEASUREMENT_INTERVAL_SECONDS;
   return {
@@ -187,6 +238,9 @@ export function resolveCanaryRollout(rollout: CanaryRolloutOptions | undefined, 
     errorRatePercent: rollback?.errorRatePercent ?? 1,
     p99LatencyMs: rollback?.p99LatencyMs ?? 30000,
     timeToFirstTokenP99Ms: rollback?.timeToFirstTokenP99Ms,
+    interTokenLatencyP99Ms: rollback?.interTokenLatencyP99Ms,
+    minRequestsPerMinute: rollback?.minRequestsPerMinute ?? 10,
+    scrapeIntervalSeconds: context.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS,
     preTrafficEvaluation: rollout?.preTrafficEvaluation,
     evaluationTimeoutSeconds: parseDuration(rollout?.preTrafficEvaluation?.timeout ?? "30m") as number,
   };
@@ -217,9 +271,10 @@ export interface CanaryRolloutTiming {
   /** Seconds a rollout takes when every check passes (the gate's timeout is its upper bound and not included). */
   readonly fullRolloutSeconds: number;
   /**
-   * Worst-case seconds from the first bad minute to the abort: the minute must close (60 s), its ALB
-   * metric must be published (ALB_METRIC_DELAY_SECONDS), the next measurement may be up to a minute
-   * away, and failureLimit + 1 measurements must fail.
+   * Worst-case seconds from the first bad minute to the abort, over the two ways checks measure. ALB
+   * metrics in CloudWatch: the minute must close (60 s) and be published (ALB_METRIC_DELAY_SECONDS),
+   * the measurement judging it may be up to a minute later, and failureLimit more minutes must fail.
+   * Server metrics in AMP: the next scrape, the next measurement, and failureLimit more.
    */
   readonly detectionSeconds: number;
   /** Per step. */
@@ -236,7 +291,7 @@ export interface CanaryRolloutTiming {
  * `podStartSeconds` for a replica to download its weights and become ready.
  */
 export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: number, podStartSeconds: number): CanaryRolloutTiming {
-  const detectionSeconds = MEASUREMENT_INTERVAL_SECONDS + ALB_METRIC_DELAY_SECONDS + MEASUREMENT_INTERVAL_SECONDS + resolved.failureLimit * MEASUREMENT_INTERVAL_SECONDS;
+  const detectionSeconds = rollbackDetectionSeconds(resolved);
   const perStep = resolved.steps.map((w): StepRollbackTiming => {
     const stableReplicas = Math.ceil((replicas * (100 - w)) / 100);
     const revertSeconds = stableReplicas >= replicas ? 0 : podStartSeconds;
@@ -260,6 +315,15 @@ export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: n
     firstStep: perStep[0],
     worstStep,
   };
+}
+
+/**
+ * Worst-case seconds from the first bad minute to the abort: the slower of the CloudWatch path (error
+ * rate, and latency where the server has no histogram) and the AMP path (server latencies), from the
+ * definitions the checks are rendered with.
+ */
+export function rollbackDetectionSeconds(resolved: Pick<ResolvedCanaryRollout, "failureLimit" | "scrapeIntervalSeconds">): number {
+  return Math.max(cloudWatchDetectionSeconds(resolved.failureLimit), prometheusDetectionSeconds(resolved.scrapeIntervalSeconds, resolved.failureLimit));
 }
 
 function round1(n: number): number {

@@ -55,7 +55,9 @@ export interface EndpointAutoscaling {
   readonly maxReplicas?: number;
   /**
    * Requests waiting per replica that triggers a scale-up (vLLM `num_requests_waiting`, TGI queue size;
-   * for Triton, milliseconds of mean queue time).
+   * for Triton's non-vLLM backends, mean queued requests from `nv_inference_queue_duration_us`). Not
+   * allowed where the server exports no queue signal (Triton's vLLM backend): run it with
+   * `minReplicas` = `maxReplicas` instead.
    * @default 4
    */
   readonly targetQueueDepthPerReplica?: number;

@@ -22,7 +22,11 @@ export abstract class InferenceServer {
     return new DefinedServer(new VllmDefinition(options));
   }
 
-  /** NVIDIA Triton Inference Server, by default with its vLLM backend. */
+  /**
+   * NVIDIA Triton Inference Server, by default with its vLLM backend. It serves KServe v2 (no
+   * OpenAI /v1), and its vLLM backend exports no queue metric, so that endpoint runs a fixed number
+   * of replicas (autoscaling minReplicas = maxReplicas).
+   */
   static triton(options: TritonServerOptions = {}): InferenceServer {
     return new DefinedServer(new TritonDefinition(options));
   }

@@ -335,7 +335,12 @@ export class InferenceRouter extends Construct {
     }
 
     // --- internal HTTPS load balancer (the same annotations as an endpoint's) ----------------------
-    this.url = routerLoadBalancer(this, k8s, { ingress: r.ingress, timeoutSeconds: r.timeoutSeconds, clusterName: c.clusterName });
+    this.url = routerLoadBalancer(this, k8s, {
+      ingress: r.ingress,
+      timeoutSeconds: r.timeoutSeconds,
+      clusterName: c.clusterName,
+      accessLogs: { bucketName: c.loadBalancerLogBucketName, prefix: c.loadBalancerLogPrefix },
+    });
   }
 }
 

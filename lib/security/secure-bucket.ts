@@ -1,5 +1,6 @@
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
+import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-service-account";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
@@ -10,7 +11,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { addSuppression } from "../compliance/suppressions";
-import { awsContext } from "../private/aws-context";
+import { awsContext, providerRegion } from "../private/aws-context";
 import { Problems, isLiteral, show } from "../private/validation";
 import { EncryptionKey } from "./encryption-key";
 import { PolicyDocument, PolicyStatementProps } from "./policy-document";
@@ -145,6 +146,23 @@ const NEXT_CLASSES: Record<S3StorageClass, readonly S3StorageClass[]> = {
 /** S3 rejects a rule whose Glacier Flexible Retrieval or Deep Archive transition follows Standard-IA by less than 30 days (its minimum storage charge). */
 const MIN_DAYS_IN_STANDARD_IA = 30;
 
+/**
+ * Regions where Elastic Load Balancing writes access logs as a regional ELB account, named in the bucket policy; every other
+ * region (opened from August 2022, e.g. me-central-1) admits the service principal logdelivery.elasticloadbalancing.amazonaws.com
+ * instead (ALB User Guide, "Enable access logs for your Application Load Balancer", step "Attach a policy to your S3 bucket",
+ * awsdocs/elb-application-load-balancers-user-guide@4b8b6d02:doc_source/enable-access-logging.md). These are the regions that
+ * data.aws_elb_service_account knows (hashicorp/terraform-provider-aws internal/service/elb/service_account_data_source.go,
+ * accountIDPerRegionMap; the account ids are compiled into the v5.100.0 provider, and the data source calls no API): the
+ * guide's list, plus ap-southeast-3 and the two China regions, which the provider has from the other editions of the guide.
+ */
+const ELB_ACCOUNT_REGIONS: readonly string[] = [
+  "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+  "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ca-central-1", "cn-north-1", "cn-northwest-1", "eu-central-1",
+  "eu-north-1", "eu-south-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1", "us-gov-east-1", "us-gov-west-1",
+];
+/** The service principal of ELB log delivery in regions without an ELB account (same guide page). */
+const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
 const RESERVED_NAME_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
 const RESERVED_NAME_SUFFIXES = ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"];
 
@@ -158,7 +176,8 @@ const RESERVED_NAME_SUFFIXES = ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"];
  *
  * Data classes: "audit" keeps records locked for 6 years and never expires them; "personal-data" expires
  * objects after 30 days and their old versions 30 days later, and refuses Object Lock so that erasure stays
- * possible; "access-logs" receives S3 server access logs (SSE-S3 only, no lock, no logging of its own).
+ * possible; "access-logs" receives S3 server access logs, and load balancer access logs once allowLoadBalancerAccessLogs is
+ * called (SSE-S3 only, no lock, no logging of its own).
  */
 export class SecureBucket extends Construct {
   /** Validates props without creating anything; returns one line per problem, each property prefixed with `prefix`. */
@@ -331,6 +350,8 @@ export class SecureBucket extends Construct {
   public readonly policy: S3BucketPolicy;
 
   private readonly policyDocument: PolicyDocument;
+  /** Key prefix under which load balancers may deliver access logs, once allowed. */
+  private loadBalancerLogPrefix?: string;
   /** For an access-log bucket: the buckets that log into it (aws:SourceArn of the delivery grant). */
   private readonly logSourceArns: string[] = [];
 
@@ -345,7 +366,8 @@ export class SecureBucket extends Construct {
     this.dataClass = cls;
     if (cls === "access-logs") {
       // The two deliberate differences of a server-access-log bucket, recorded for auditors in every report.
-      addSuppression(this, { id: "S3BucketKmsEncryption", reason: "S3 server access log delivery supports only SSE-S3 (AES256) default encryption on the target bucket; SSE-KMS would drop the logs." });
+      // ELB access logs have the same limit (ALB User Guide, "Enable access logs for your Application Load Balancer").
+      addSuppression(this, { id: "S3BucketKmsEncryption", reason: "S3 server access log delivery and ELB access log delivery support only SSE-S3 (AES256) default encryption on the target bucket; SSE-KMS would drop the logs." });
       addSuppression(this, { id: "S3BucketAccessLogging", reason: "This is the access-log target; a log bucket that logged its own deliveries would loop, and AWS advises against it." });
     }
     const lock = SecureBucket.lockOf(props);
@@ -440,6 +462,46 @@ export class SecureBucket extends Construct {
   /** ARN of the objects whose keys match `keyPattern` (e.g. "models/*"), for policy resources. */
   arnForObjects(keyPattern: string): string {
     return `${this.bucketArn}/${keyPattern}`;
+  }
+
+  /**
+   * Lets Elastic Load Balancing deliver the access logs of this account's load balancers into this "access-logs" bucket, each
+   * load balancer under its own prefix below `keyPrefix` (e.g. "alb" for "alb/<namespace>/<ingress>"): ELB writes to
+   * "<prefix>/AWSLogs/<account>/...", and the grant covers this account's path only. The bucket's SSE-S3 default encryption is
+   * the only one ELB log delivery supports (ALB User Guide, "Enable access logs for your Application Load Balancer").
+   *
+   * The principal is the region's ELB account (data.aws_elb_service_account, no API call) in the regions opened before
+   * August 2022 and the log delivery service principal in the others, per that page. With a provider region unknown at synth
+   * time the ELB account is assumed: in a newer region the plan then fails with "unsupported AWS Region"; give the provider a
+   * literal region.
+   */
+  allowLoadBalancerAccessLogs(keyPrefix: string): void {
+    const path = this.node.path;
+    if (this.dataClass !== "access-logs") {
+      throw new Error(`${path}: allowLoadBalancerAccessLogs needs an "access-logs" bucket (ELB log delivery supports SSE-S3 only); this one holds ${show(this.dataClass)} data`);
+    }
+    if (isLiteral(keyPrefix) && !/^[A-Za-z0-9!\-_.'()]+(\/[A-Za-z0-9!\-_.'()]+)*$/.test(keyPrefix)) {
+      throw new Error(`${path}: allowLoadBalancerAccessLogs(${show(keyPrefix)}): give a key prefix of path segments without a leading or trailing "/" or wildcards, e.g. "alb"`);
+    }
+    if (isLiteral(keyPrefix) && keyPrefix.includes("AWSLogs")) {
+      throw new Error(`${path}: allowLoadBalancerAccessLogs(${show(keyPrefix)}): ELB refuses prefixes that contain "AWSLogs"; use e.g. "alb"`);
+    }
+    if (this.loadBalancerLogPrefix !== undefined) {
+      throw new Error(`${path}: allowLoadBalancerAccessLogs was already called (prefix ${show(this.loadBalancerLogPrefix)}); give every load balancer a prefix below that one`);
+    }
+    this.loadBalancerLogPrefix = keyPrefix;
+    const region = providerRegion(this);
+    const principals = region !== undefined && !ELB_ACCOUNT_REGIONS.includes(region)
+      ? { Service: [ELB_LOG_DELIVERY_SERVICE] }
+      : { AWS: [new DataAwsElbServiceAccount(this, "elb-service-account").arn] };
+    const account = awsContext(this).accountId;
+    this.policyDocument.addStatements({
+      sid: "ElbAccessLogsDelivery",
+      principals,
+      actions: ["s3:PutObject"],
+      // The documented Resource, "<bucket>/<prefix>/AWSLogs/<account>/*", for every load balancer's prefix below keyPrefix.
+      resources: [this.arnForObjects(`${keyPrefix}/*/AWSLogs/${account}/*`)],
+    });
   }
 
   /**

@@ -28,9 +28,39 @@ describe("ClusterMonitoring", () => {
     expect(topic.kms_master_key_id).toMatch(/aws_kms_key\.key/);
   });
 
-  it("lets only CloudWatch alarms of this account publish, and only over TLS", () => {
+  it("lets only CloudWatch alarms of this account and its workspace's alert manager publish, and only over TLS", () => {
     expect(topicPolicy[0]).toMatchObject({ Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) }, ArnLike: { "aws:SourceArn": expect.stringMatching(/:cloudwatch:.*:alarm:\*$/) } } });
-    expect(topicPolicy[1]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(topicPolicy[1]).toMatchObject({
+      Sid: "AmpAlertManagerOfThisWorkspacePublishes",
+      Principal: { Service: "aps.amazonaws.com" },
+      Action: ["sns:Publish", "sns:GetTopicAttributes"],
+      Resource: expect.stringMatching(/aws_sns_topic\.mon_alarm-topic/),
+      Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) }, ArnEquals: { "aws:SourceArn": expect.stringMatching(/^\$\{aws_prometheus_workspace\.mon_workspace_.*\.arn\}$/) } },
+    });
+    expect(topicPolicy[2]).toMatchObject({ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: { AWS: "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  });
+
+  it("lets the alert manager of this account's workspaces use the topic's key", () => {
+    expect(keyPolicy.find((s: { Sid: string }) => s.Sid === "AmpAlertManagerUsesTopicKey")).toMatchObject({
+      Principal: { Service: "aps.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Condition: { StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) }, ArnLike: { "aws:SourceArn": expect.stringMatching(/:aps:.*:workspace\/\*$/) } },
+    });
+  });
+
+  it("routes every alert of the workspace's rules to the alarm topic with SigV4 in the topic's region", () => {
+    const am = onlyResource(json, "aws_prometheus_alert_manager_definition");
+    expect(am.workspace_id).toMatch(/^\$\{aws_prometheus_workspace\.mon_workspace_.*\.id\}$/);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const yaml = require("js-yaml") as { load(s: string): Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const config = yaml.load(yaml.load(am.definition).alertmanager_config);
+    expect(config.route).toMatchObject({ receiver: "alarm-topic", group_by: ["alertname", "namespace", "endpoint", "check"] });
+    expect(config.receivers).toEqual([
+      {
+        name: "alarm-topic",
+        sns_configs: [{ topic_arn: expect.stringMatching(/^\$\{aws_sns_topic\.mon_alarm-topic_.*\.arn\}$/), sigv4: { region: expect.stringMatching(/data\.aws_region/) }, subject: expect.stringContaining("{{ .CommonLabels.alertname }}") }],
+      },
+    ]);
   });
 
   it("lets CloudWatch use the key to publish encrypted notifications", () => {

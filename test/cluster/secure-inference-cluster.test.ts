@@ -133,6 +133,16 @@ describe("SecureInferenceCluster defaults", () => {
     expect(cluster.connection.keys.storageKeyArn).toBe(cluster.storageKey.keyArn);
   });
 
+  it("lets ELB deliver the internal load balancers' access logs to the access-log bucket under alb/, and names both in the connection", () => {
+    expect(cluster.connection.loadBalancerLogBucketName).toBe(cluster.accessLogBucket.bucketName);
+    expect(cluster.connection.loadBalancerLogPrefix).toBe("alb");
+    const policy = Object.values(resourcesOf(json, "aws_s3_bucket_policy")).map((p) => JSON.parse(p.policy)).find((p) => p.Statement.some((x: { Sid: string }) => x.Sid === "ElbAccessLogsDelivery"));
+    const grant = policy.Statement.find((x: { Sid: string }) => x.Sid === "ElbAccessLogsDelivery");
+    expect(grant.Resource).toMatch(/^\$\{aws_s3_bucket\.ml_access-log-bucket_\w+\.arn\}\/alb\/\*\/AWSLogs\/\$\{data\.aws_caller_identity\.\w+\.account_id\}\/\*$/);
+    // us-east-1 opened before August 2022: the regional ELB account, read without an API call.
+    expect(grant.Principal.AWS).toMatch(/^\$\{data\.aws_elb_service_account\.ml_access-log-bucket_elb-service-account_\w+\.arn\}$/);
+  });
+
   it("matches the snapshot", () => {
     expect(raw).toMatchSnapshot();
   });
@@ -322,5 +332,18 @@ describe("SecureInferenceCluster.connection across stacks", () => {
       expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[\w-]+\}$/),
       expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[\w-]+\}$/),
     ]);
+  });
+
+  it("hands the load balancer log bucket to a consuming stack inside a string, as an Ingress annotation holds it", () => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "us-east-1" });
+    const cluster = new SecureInferenceCluster(platform, "ml", base);
+    const serving = new TerraformStack(app, "serving");
+    new AwsProvider(serving, "aws", { region: "us-east-1" });
+    new SsmParameter(serving, "attributes", { name: "/ml/alb", type: "String", value: `access_logs.s3.enabled=true,access_logs.s3.bucket=${cluster.connection.loadBalancerLogBucketName}` });
+    app.synth();
+    const value = (Object.values(JSON.parse(Testing.synth(serving)).resource.aws_ssm_parameter)[0] as { value: string }).value;
+    expect(value).toMatch(/^access_logs\.s3\.enabled=true,access_logs\.s3\.bucket=\$\{data\.terraform_remote_state\.cross-stack-reference-input-platform\.outputs\.[\w-]+\}$/);
   });
 });

@@ -5,6 +5,7 @@ import "../../lib/testing";
 import { App, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
+import { Compliance } from "../../lib/compliance/compliance";
 import { ALL_PACKS } from "../../lib/compliance/packs";
 import { AuditTrail } from "../../lib/security/audit-trail";
 import { EncryptionKey } from "../../lib/security/encryption-key";
@@ -73,7 +74,9 @@ describe("the library's defaults pass HIPAA, SOC 2, FedRAMP Moderate and GDPR", 
   });
 
   it("CanaryModelEndpoint with its defaults (and a pre-traffic gate and drift alarm)", () => {
-    const { cluster, serving } = platformAndServing();
+    const { app, cluster, serving } = platformAndServing();
+    // As users do: the ALB's TLS policy follows the packs enforced on the app (FedRAMP Moderate: a FIPS policy).
+    Compliance.of(app).enforce(...ALL_PACKS);
     new CanaryModelEndpoint(serving, "chat", chatProps(cluster));
     new CanaryModelEndpoint(serving, "gated", chatProps(cluster, {
       rollout: { preTrafficEvaluation: { image: "registry.example.com/evals:1.0.0" } },

@@ -33,6 +33,8 @@ const RULE_IDS = [
   // RDS
   "RdsStorageEncrypted", "RdsNotPublic", "RdsIamAuthentication", "RdsMasterPasswordManaged", "RdsBackupRetention", "RdsDeletionProtection",
   "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
+  // ALBs of Kubernetes Ingresses
+  "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
 ];
 
 /** 45 CFR Part 164 Subpart C paragraphs (standards and implementation specifications, Appendix A to Subpart C). */
@@ -172,13 +174,20 @@ describe("compliance packs", () => {
       }
     });
 
-    it("uses whole, positive numbers for every parameter", () => {
+    it("uses whole, positive numbers or switches (booleans) for every parameter", () => {
       for (const r of pack.rules) {
         for (const v of Object.values(r.params ?? {})) {
+          if (typeof v === "boolean") continue;
           expect(typeof v).toBe("number");
           expect(Number.isInteger(v) && (v as number) > 0).toBe(true);
         }
       }
+    });
+
+    it("judges the ALBs of the endpoints and the router: access logs, HTTPS only, TLS 1.2+", () => {
+      for (const id of ["AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy"]) expect(pack.rules.map((r) => r.ruleId)).toContain(id);
+      expect(ruleOf(pack, "AlbIngressHttpsOnly").level).toBe("error");
+      expect(ruleOf(pack, "AlbIngressTlsPolicy").level).toBe("error");
     });
   });
 
@@ -227,6 +236,17 @@ describe("compliance packs", () => {
     });
     // Storage limits are GDPR's; the other frameworks set minimums, not maximums.
     for (const pack of [HIPAA, SOC2, FEDRAMP_MODERATE]) expect(pack.rules.some((r) => r.ruleId === "S3PersonalDataExpiry")).toBe(false);
+  });
+
+  it("asks for a FIPS ALB security policy under FedRAMP Moderate only (SC-13), and cites the frameworks' transmission and audit controls", () => {
+    expect(ruleOf(FEDRAMP_MODERATE, "AlbIngressTlsPolicy")).toEqual({ ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"], params: { requireFips: true } });
+    for (const pack of [HIPAA, SOC2, GDPR]) expect(ruleOf(pack, "AlbIngressTlsPolicy").params).toBeUndefined();
+    expect(ruleOf(FEDRAMP_MODERATE, "AlbIngressAccessLogs").controls).toEqual(["AU-2", "AU-3", "AU-12"]);
+    expect(ruleOf(HIPAA, "AlbIngressAccessLogs").controls).toEqual(["164.312(b)"]);
+    expect(ruleOf(HIPAA, "AlbIngressHttpsOnly").controls).toContain("164.312(e)(1)");
+    expect(ruleOf(SOC2, "AlbIngressAccessLogs").controls).toEqual(["CC7.2"]);
+    expect(ruleOf(SOC2, "AlbIngressTlsPolicy").controls).toEqual(["CC6.7"]);
+    expect(ruleOf(GDPR, "AlbIngressTlsPolicy").controls).toEqual(["Art. 5(1)(f)", "Art. 32(1)(a)"]);
   });
 
   it("makes good practice without a firm requirement a warning", () => {

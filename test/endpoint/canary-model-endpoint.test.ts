@@ -59,6 +59,8 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     expect(args).toEqual([
       { name: "load-balancer", valueFrom: { fieldRef: { fieldPath: "status.alb.loadBalancer.fullName" } } },
       { name: "canary-target-group", valueFrom: { fieldRef: { fieldPath: "status.alb.canaryTargetGroup.fullName" } } },
+      // The latency check reads the canary's own pods in AMP.
+      { name: "canary-hash", valueFrom: { podTemplateHashValue: "Latest" } },
     ]);
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     const errorRate = template.spec.metrics.find((m: Json) => m.name === "error-rate");
@@ -72,10 +74,20 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
 
   it("guards every condition against empty data and sets failure and inconclusive limits explicitly", () => {
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    expect(template.spec.metrics.map((m: Json) => [m.name, Object.keys(m.provider)[0]])).toEqual([
+      ["error-rate", "cloudWatch"],
+      ["p99-latency", "prometheus"],
+    ]);
     for (const m of template.spec.metrics) {
-      // Only the newest datapoint is judged: a bad minute counts once, as in the alarm.
-      expect(m.successCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && result\[0\]\.Values\[0\] <= /);
-      expect(m.failureCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && result\[0\]\.Values\[0\] > /);
+      if (m.provider.cloudWatch) {
+        // Only the oldest value of the look-back (the judged minute) counts: a bad minute fails one measurement.
+        expect(m.successCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && result\[0\]\.Values\[len\(result\[0\]\.Values\) - 1\] >= 0 && result\[0\]\.Values\[len\(result\[0\]\.Values\) - 1\] <= /);
+        expect(m.failureCondition).toMatch(/^len\(result\[0\]\.Values\) > 0 && result\[0\]\.Values\[len\(result\[0\]\.Values\) - 1\] > /);
+      } else {
+        // No result (too few requests, no canary pod scraped) is neither success nor failure.
+        expect(m.successCondition).toMatch(/^len\(result\) > 0 && result\[0\] <= /);
+        expect(m.failureCondition).toMatch(/^len\(result\) > 0 && result\[0\] > /);
+      }
       expect(m.initialDelay).toBe("1m");
       expect(m.failureLimit).toBe(1);
       expect(m.inconclusiveLimit).toBe(5);
@@ -86,14 +98,16 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
   it("alarms on the same metrics, statistics, periods and thresholds as the analysis, for canary and stable", () => {
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     const alarms = resourcesOf(b.json, "aws_cloudwatch_metric_alarm");
-    for (const m of template.spec.metrics) {
-      const threshold = Number(/<= ([0-9.]+)$/.exec(m.successCondition)![1]);
+    const threshold = (m: Json) => Number(/<= ([0-9.]+)$/.exec(m.successCondition)![1]);
+    for (const m of template.spec.metrics.filter((x: Json) => x.provider.cloudWatch)) {
       for (const version of ["canary", "stable"]) {
         const alarm = Object.values(alarms).find((a: Json) => a.alarm_name === `ml-prod-models-chat-${version}-${m.name}`) as Json;
         expect(alarm).toBeDefined();
-        expect(alarm.threshold).toBe(threshold);
+        expect(alarm.threshold).toBe(threshold(m));
         expect(alarm.comparison_operator).toBe("GreaterThanThreshold");
-        expect(alarm.evaluation_periods).toBe(m.failureLimit + 1);
+        // More than failureLimit failed minutes among a step's, as the analysis counts them.
+        expect(alarm.evaluation_periods).toBe(m.count);
+        expect(alarm.datapoints_to_alarm).toBe(m.failureLimit + 1);
         expect(alarm.alarm_actions).toHaveLength(1);
         const fromAnalysis = m.provider.cloudWatch.metricDataQueries.map((q: Json) =>
           q.expression ? { id: q.id, expression: q.expression } : { id: q.id, metric: q.metricStat.metric.metricName, stat: q.metricStat.stat, period: q.metricStat.period, namespace: q.metricStat.metric.namespace },
@@ -104,13 +118,19 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
         expect(fromAlarm).toEqual(fromAnalysis);
       }
     }
-    expect(Object.keys(alarms)).toHaveLength(4);
+    expect(Object.keys(alarms)).toHaveLength(2);
+    // The server-metric checks alarm through AMP alerting rules, with the analysis's threshold and failure count.
+    const data = (Object.values(resourcesOf(b.json, "aws_prometheus_rule_group_namespace"))[0] as Json).data as string;
+    for (const m of template.spec.metrics.filter((x: Json) => x.provider.prometheus)) {
+      expect(data).toContain(`> ${threshold(m)})[10m:1m]) > ${m.failureLimit}`);
+    }
   });
 
   it("defaults the rollback thresholds to 1% errors and 30 s p99 latency", () => {
     const alarms = Object.values(resourcesOf(b.json, "aws_cloudwatch_metric_alarm")) as Json[];
     expect(alarms.find((a) => a.alarm_name.endsWith("canary-error-rate"))!.threshold).toBe(1);
-    expect(alarms.find((a) => a.alarm_name.endsWith("canary-p99-latency"))!.threshold).toBe(30);
+    const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
+    expect(template.spec.metrics.find((m: Json) => m.name === "p99-latency").successCondition).toBe("len(result) > 0 && result[0] <= 30");
   });
 
   it("requests the pool's GPUs and lands only on the pool, tolerating its taint", () => {
@@ -244,6 +264,7 @@ describe("CanaryModelEndpoint options", () => {
     const c = job.template.spec.containers[0];
     expect(c.image).toBe("registry.example.com/evals:1.2.0");
     expect(c.env).toContainEqual({ name: "ENDPOINT_URL", value: "http://chat-canary.models.svc.cluster.local:8000/v1" });
+    expect(c.env).toContainEqual({ name: "ENDPOINT_API", value: "openai" });
     // Restricted, as every pod of the library; the job writes only to its /tmp volume.
     expect(job.template.spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
@@ -285,6 +306,49 @@ describe("CanaryModelEndpoint options", () => {
     expect(drift.comparison_operator).toBe("LessThanLowerOrGreaterThanUpperThreshold");
     expect(drift.threshold_metric_id).toBe("band");
     expect(drift.metric_query.find((q: Json) => q.id === "band").expression).toBe("ANOMALY_DETECTION_BAND(m, 2)");
+  });
+});
+
+describe("CanaryModelEndpoint on Triton", () => {
+  const evaluation = { image: "registry.example.com/evals:1.2.0" };
+
+  it("runs Triton's vllm backend at a fixed number of replicas: KEDA holds them and reads no missing queue metric", () => {
+    const b = build({ server: InferenceServer.triton({ maxModelLen: 16384 }), autoscaling: { minReplicas: 2, maxReplicas: 2 }, rollout: { preTrafficEvaluation: evaluation } });
+    const so = b.byKind("ScaledObject")[0];
+    expect(so.spec.minReplicaCount).toBe(2);
+    expect(so.spec.maxReplicaCount).toBe(2);
+    expect(so.spec.triggers[0].metadata.query).toBe("vector(0)");
+    expect(JSON.stringify(b.json)).not.toContain("vllm:num_requests_waiting");
+    // The dashboard says there is no queue metric rather than showing a query that returns nothing.
+    const dash = Object.values(resourcesOf(b.json, "aws_cloudwatch_dashboard"))[0] as Json;
+    expect(dash.dashboard_body).toContain("Queue depth: none; this server exports no queue metric");
+    // model.json tells vLLM the context the fit check sized the KV cache for.
+    const files = Object.values(resourcesOf(b.json, "kubernetes_config_map_v1")).map((cm) => Object.values((cm as Json).data).join("\n")).join("\n");
+    expect(files).toMatch(/"max_model_len": 16384/);
+    expect(b.endpoint.fit.requiredKvTokens).toBe(16384);
+    expectValidCustomResources(b.manifests);
+  });
+
+  it("gives Triton's evaluation job the KServe v2 base URL it really serves, named by ENDPOINT_API", () => {
+    const b = build({ server: InferenceServer.triton(), autoscaling: { minReplicas: 1, maxReplicas: 1 }, rollout: { preTrafficEvaluation: evaluation } });
+    const gate = b.byKind("AnalysisTemplate", "chat-pre-traffic-evaluation")[0];
+    const c = gate.spec.metrics[0].provider.job.spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: "ENDPOINT_URL", value: "http://chat-canary.models.svc.cluster.local:8000/v2" });
+    expect(c.env).toContainEqual({ name: "ENDPOINT_API", value: "kserve-v2" });
+  });
+
+  it("scales Triton's batching backends on mean queued requests over a rate window of 4 scrape intervals", () => {
+    const b = build({ server: InferenceServer.triton({ backend: "python" }) });
+    const query: string = b.byKind("ScaledObject")[0].spec.triggers[0].metadata.query;
+    expect(query).toBe(
+      'sum(rate(nv_inference_queue_duration_us{namespace="models",secure_inference_io_endpoint="chat"}[120s])) / 1e6 / count(nv_inference_request_success{namespace="models",secure_inference_io_endpoint="chat"})',
+    );
+  });
+
+  it("refuses queue-depth autoscaling on Triton's vllm backend, named by the construct's path", () => {
+    expect(problemsOf({ server: InferenceServer.triton() })).toMatch(
+      /^serving\/chat: invalid CanaryModelEndpoint props \(1 problem\):\n- autoscaling: minReplicas 1 \(default\) and maxReplicas 4 \(default\) ask for scaling on queue depth, but Triton's vllm backend exports no queue-depth metric.*or serve the model with InferenceServer\.vllm\(\)/,
+    );
   });
 });
 
@@ -338,7 +402,8 @@ describe("CanaryModelEndpoint validation", () => {
       rollbackWhen: { errorRatePercent: 0, p99LatencyMs: -5 },
       server: InferenceServer.vllm({ image: "vllm/vllm-openai", maxModelLen: 16384, maxNumBatchedTokens: 4096 }),
     });
-    expect(msg).toMatch(/^serving\/chat: invalid CanaryModelEndpoint props \(8 problems\):\n- gpu\.pool: "a100" is not a GPU pool/);
+    // The step budget below maxModelLen is not among them: vLLM 0.11 (V1) always chunks prefill.
+    expect(msg).toMatch(/^serving\/chat: invalid CanaryModelEndpoint props \(7 problems\):\n- gpu\.pool: "a100" is not a GPU pool/);
     expect(msg).toMatch(/\n- rollbackWhen\.p99LatencyMs: -5 must be a positive number/);
   });
 

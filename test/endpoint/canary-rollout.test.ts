@@ -5,6 +5,7 @@ import {
   resolveCanaryRollout,
   validateCanaryRollout,
 } from "../../lib/endpoint/canary-rollout";
+import { cloudWatchDetectionSeconds, prometheusDetectionSeconds, prometheusWindowSeconds } from "../../lib/endpoint/private/measurement";
 import { imageProblems } from "../../lib/private/images";
 import { Problems } from "../../lib/private/validation";
 
@@ -34,6 +35,15 @@ describe("canary rollout policy", () => {
     expect(r.inconclusiveLimit).toBe(5);
     expect(r.errorRatePercent).toBe(1);
     expect(r.p99LatencyMs).toBe(30000);
+    expect(r.minRequestsPerMinute).toBe(10);
+    expect(r.scrapeIntervalSeconds).toBe(30);
+    expect(r.interTokenLatencyP99Ms).toBeUndefined();
+  });
+
+  it("takes the cluster's scrape interval, which sizes the windows of the checks read from AMP", () => {
+    const r = resolveCanaryRollout(undefined, { minRequestsPerMinute: 25, interTokenLatencyP99Ms: 80 }, { scrapeIntervalSeconds: 60 });
+    expect(r).toMatchObject({ scrapeIntervalSeconds: 60, minRequestsPerMinute: 25, interTokenLatencyP99Ms: 80 });
+    expect(prometheusWindowSeconds(r.scrapeIntervalSeconds)).toBe(120);
   });
 
   it("accepts the defaults and a valid custom policy", () => {
@@ -50,6 +60,7 @@ describe("canary rollout policy", () => {
     [{ steps: [25, 100] }, /first step 25% is above 10%/],
     [{ stepDuration: "ten minutes" }, /rollout\.stepDuration: "ten minutes" is not a duration/],
     [{ stepDuration: "1m" }, /must be whole minutes, at least "2m"/],
+    [{ stepDuration: "25h" }, /rollout\.stepDuration: "25h" is longer than "24h": the alarms count failed minutes over one step/],
     [{ preTrafficEvaluation: { image: "evals" } }, /preTrafficEvaluation\.image: "evals" has no tag or digest/],
     [{ preTrafficEvaluation: { image: "evals:latest" } }, /preTrafficEvaluation\.image: "evals:latest" uses the moving tag "latest"/],
     [{ preTrafficEvaluation: { image: "evals:1", env: { ENDPOINT_URL: "x" } } }, /"ENDPOINT_URL" is set by the endpoint/],
@@ -62,6 +73,9 @@ describe("canary rollout policy", () => {
     [{ errorRatePercent: 100 }, /errorRatePercent: 100 can never be exceeded/],
     [{ p99LatencyMs: -1 }, /p99LatencyMs: -1 must be a positive number of milliseconds/],
     [{ timeToFirstTokenP99Ms: 0 }, /timeToFirstTokenP99Ms: 0 must be a positive number/],
+    [{ interTokenLatencyP99Ms: -3 }, /interTokenLatencyP99Ms: -3 must be a positive number of milliseconds/],
+    [{ minRequestsPerMinute: 0 }, /minRequestsPerMinute: 0 must be a whole number of requests, at least 1/],
+    [{ minRequestsPerMinute: 2.5 }, /minRequestsPerMinute: 2\.5 must be a whole number/],
     [{ failureLimit: -1 }, /failureLimit: -1 must be a whole number/],
   ])("refuses rollback conditions %j", (rollback, message) => {
     expect(problems(undefined, rollback).join("\n")).toMatch(message);
@@ -80,6 +94,17 @@ describe("canary rollout policy", () => {
 
     it("detects a bad canary within 4 minutes: minute close + publication + next measurement + one more failure", () => {
       expect(canaryRolloutTiming(r, 2, 600).detectionSeconds).toBe(60 + 60 + 60 + 60);
+    });
+
+    it("derives detection from the definitions the checks are rendered with, the slower path deciding", () => {
+      // ALB metrics: the judged minute is 2 periods old, so up to 3 periods pass before it is judged, plus failureLimit.
+      expect(cloudWatchDetectionSeconds(1)).toBe(240);
+      // Server metrics: one scrape, one measurement, plus failureLimit.
+      expect(prometheusDetectionSeconds(30, 1)).toBe(150);
+      expect(canaryRolloutTiming(resolveCanaryRollout(undefined, { failureLimit: 3 }), 2, 600).detectionSeconds).toBe(cloudWatchDetectionSeconds(3));
+      // A 300 s scrape interval makes the AMP path the slower one.
+      const slow = resolveCanaryRollout(undefined, undefined, { scrapeIntervalSeconds: 300 });
+      expect(canaryRolloutTiming(slow, 2, 600).detectionSeconds).toBe(300 + 60 + 60);
     });
 
     it("reverts at once while the stable version still has all its replicas, and waits a pod start once dynamicStableScale shrank it", () => {

@@ -19,7 +19,7 @@ export function platformAndServing(app: App = Testing.app()) {
     network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
     gpuNodePools: [
       { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], maxSize: 8 },
-      { name: "h100", instanceTypes: ["p5.48xlarge"], maxSize: 1 },
+      { name: "h100", instanceTypes: ["p5.48xlarge"], maxSize: 1, dataVolumeSizeGiB: 1000 },
     ],
   });
   const addons = new TerraformStack(app, "addons");

@@ -18,7 +18,7 @@ describe("synth progress output", () => {
   it("prints one summary line per stack: resources, compliance result, and the GPU plan where there is one", () => {
     const summaries = lines.filter((l) => !l.startsWith("  "));
     expect(summaries).toEqual([
-      expect.stringMatching(/^platform: \d+ resources \| compliance PASS \(HIPAA, SOC2, FEDRAMP_MODERATE, GDPR: 0 errors, 0 warnings, \d+ suppressed\) \| GPU plan: 1 GPU pool\(s\), 0 endpoint\(s\); \$0\.80-\$4\.83\/h/),
+      expect.stringMatching(/^platform: \d+ resources \| compliance PASS \(HIPAA, SOC2, FEDRAMP_MODERATE, GDPR: 0 errors, 0 warnings, \d+ suppressed, \d+ controls not evaluated here\) \| GPU plan: 1 GPU pool\(s\), 0 endpoint\(s\); \$0\.80-\$4\.83\/h/),
       expect.stringMatching(/^addons: \d+ resources \| compliance PASS \(/),
       // The pool is the platform stack's: its cost is counted there only.
       expect.stringMatching(/^serving: \d+ resources \| compliance PASS \(.*\) \| GPU plan: 0 GPU pool\(s\), 1 endpoint\(s\); pools and their cost belong to another stack$/),

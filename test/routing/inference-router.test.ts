@@ -2,8 +2,10 @@ import { Fn, Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import "../../lib/testing";
 import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-cluster";
+import { Compliance } from "../../lib/compliance/compliance";
 import { ALL_PACKS } from "../../lib/compliance/packs";
 import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
+import type { EndpointAutoscaling } from "../../lib/endpoint/endpoint-props";
 import { InferenceServer } from "../../lib/endpoint/inference-server";
 import { InferenceRouter } from "../../lib/routing/inference-router";
 import { InferenceRouterProps, LITELLM_IMAGE, RouterTeam, RouterTier } from "../../lib/routing/router-props";
@@ -18,10 +20,10 @@ const LARGE_HOST = "large.models.example.internal";
 const ROUTER_HOST = "llm.models.example.internal";
 
 /** A serving stack with a small 8B endpoint on L4 and a large 70B endpoint on 4 H100s, both with ingress.host. */
-function endpoints(opts: { smallHost?: string | null; smallServer?: InferenceServer } = {}) {
+function endpoints(opts: { smallHost?: string | null; smallServer?: InferenceServer; smallAutoscaling?: EndpointAutoscaling } = {}) {
   const { cluster, serving } = platformAndServing();
   const smallHost = opts.smallHost === null ? undefined : (opts.smallHost ?? SMALL_HOST);
-  const small = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { ingress: { certificateArn: CERTIFICATE_ARN, host: smallHost }, server: opts.smallServer }));
+  const small = new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { ingress: { certificateArn: CERTIFICATE_ARN, host: smallHost }, server: opts.smallServer, autoscaling: opts.smallAutoscaling }));
   const large = new CanaryModelEndpoint(serving, "large", chatProps(cluster, {
     model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b-instruct/", parametersBillions: 70, dtype: "bfloat16" },
     gpu: { pool: "h100", perReplica: 4 },
@@ -63,6 +65,22 @@ function problemsOf(overrides: Partial<InferenceRouterProps> | ((e: Endpoints) =
 }
 
 const modelEntry = (config: Json, name: string) => (config.model_list as Json[]).find((m) => m.model_name === name) as Json;
+
+describe("InferenceRouter in front of a TGI endpoint", () => {
+  const TGI = InferenceServer.tgi({ image: "registry.example.com/tgi-nonroot:3.3.6", maxInputTokens: 4096, maxTotalTokens: 8192 });
+
+  it("exposes TGI's --max-input-tokens, not --max-total-tokens, as the endpoint's longest prompt", () => {
+    const e = endpoints({ smallServer: TGI });
+    expect(e.small.container.maxInputTokens).toBe(4096);
+    expect(e.small.container.maxModelLen).toBe(8192);
+  });
+
+  it("gives LiteLLM TGI's --max-input-tokens as max_input_tokens, so longer prompts take the context-window fallback instead of a 422", () => {
+    const e = endpoints({ smallServer: TGI });
+    const router = new InferenceRouter(e.serving, "router", routerProps(e));
+    expect(modelEntry(router.config as Json, "chat").model_info).toEqual({ mode: "chat", max_input_tokens: 4096 });
+  });
+});
 
 describe("InferenceRouter in front of a small and a large endpoint (defaults)", () => {
   let b: ReturnType<typeof build>;
@@ -247,6 +265,8 @@ describe("InferenceRouter in front of a small and a large endpoint (defaults)", 
   });
 
   it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
+    // Enforced, as an app would: the packs choose the load balancers' TLS policy (FIPS under FedRAMP).
+    Compliance.of(b.serving).enforce(...ALL_PACKS);
     expect(b.serving).toBeCompliantWith(...ALL_PACKS);
   });
 
@@ -424,6 +444,8 @@ describe("InferenceRouter with a response cache", () => {
   });
 
   it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
+    // Enforced, as an app would: the packs choose the load balancers' TLS policy (FIPS under FedRAMP).
+    Compliance.of(b.serving).enforce(...ALL_PACKS);
     expect(b.serving).toBeCompliantWith(...ALL_PACKS);
   });
 
@@ -574,6 +596,8 @@ describe("InferenceRouter with teams", () => {
   });
 
   it("passes the HIPAA, SOC 2, FedRAMP Moderate and GDPR packs", () => {
+    // Enforced, as an app would: the packs choose the load balancers' TLS policy (FIPS under FedRAMP).
+    Compliance.of(b.serving).enforce(...ALL_PACKS);
     expect(b.serving).toBeCompliantWith(...ALL_PACKS);
   });
 
@@ -728,7 +752,8 @@ describe("InferenceRouter validation", () => {
   });
 
   it("refuses a Triton endpoint, whose API is not OpenAI's", () => {
-    const e = endpoints({ smallServer: InferenceServer.triton() });
+    // Triton's vllm backend has no queue metric, so the endpoint runs a fixed number of replicas.
+    const e = endpoints({ smallServer: InferenceServer.triton(), smallAutoscaling: { minReplicas: 1, maxReplicas: 1 } });
     expect(problemsOf({}, e)).toMatch(/models\[1\]\.endpoint: endpoint models\/chat runs Triton/);
   });
 

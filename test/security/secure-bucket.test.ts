@@ -1,7 +1,10 @@
-import { TerraformStack } from "cdktf";
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { Compliance } from "../../lib/compliance/compliance";
+import { HIPAA } from "../../lib/compliance/packs";
 import { ValidationError } from "../../lib/errors";
 import { EncryptionKey } from "../../lib/security/encryption-key";
 import { BucketDataClass, SecureBucket, SecureBucketProps } from "../../lib/security/secure-bucket";
@@ -466,5 +469,61 @@ describe("SecureBucket access-log delivery grant", () => {
       StringEquals: { "aws:SourceAccount": expect.stringMatching(/aws_caller_identity/) },
       ArnLike: { "aws:SourceArn": [expect.stringMatching(/^\$\{aws_s3_bucket\.models_bucket_\w+\.arn\}$/)] },
     });
+  });
+});
+
+describe("SecureBucket load balancer access-log delivery", () => {
+  /** The ELB statement and the data sources of an access-log bucket in `region` that allows ELB under "alb". */
+  function elbGrant(region: string) {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region });
+    const logs = new SecureBucket(stack, "logs", { bucketPrefix: "ml-access-logs-", dataClass: "access-logs" });
+    logs.allowLoadBalancerAccessLogs("alb");
+    const json = synth(stack).json;
+    const statements = Object.values(resourcesOf(json, "aws_s3_bucket_policy")).map((p) => JSON.parse(p.policy).Statement).flat();
+    return { logs, json, grant: statements.find((s: { Sid: string }) => s.Sid === "ElbAccessLogsDelivery"), sids: statements.map((s: { Sid: string }) => s.Sid) };
+  }
+
+  it("admits the region's ELB account (data.aws_elb_service_account) in regions opened before August 2022, for this account's logs under the prefix", () => {
+    const { json, grant, sids } = elbGrant("us-east-1");
+    expect(Object.keys(json.data.aws_elb_service_account)).toHaveLength(1);
+    expect(grant).toEqual({
+      Sid: "ElbAccessLogsDelivery",
+      Effect: "Allow",
+      Principal: { AWS: expect.stringMatching(/^\$\{data\.aws_elb_service_account\.logs_elb-service-account_\w+\.arn\}$/) },
+      Action: "s3:PutObject",
+      Resource: expect.stringMatching(/^\$\{aws_s3_bucket\.logs_bucket_\w+\.arn\}\/alb\/\*\/AWSLogs\/\$\{data\.aws_caller_identity\.\w+\.account_id\}\/\*$/),
+    });
+    expect(sids).toEqual(["DenyInsecureTransport", "ElbAccessLogsDelivery", "S3ServerAccessLogsDelivery"]);
+    expect(elbGrant("us-gov-west-1").grant.Principal.AWS).toMatch(/aws_elb_service_account/);
+  });
+
+  it("admits the log delivery service principal in newer regions, which have no ELB account", () => {
+    const { json, grant } = elbGrant("me-central-1");
+    expect(json.data.aws_elb_service_account).toBeUndefined();
+    expect(grant.Principal).toEqual({ Service: "logdelivery.elasticloadbalancing.amazonaws.com" });
+  });
+
+  it("keeps SSE-S3, the only encryption ELB log delivery supports, and records why in the KMS suppression", () => {
+    const { json } = elbGrant("us-east-1");
+    expect(Object.values(resourcesOf(json, "aws_s3_bucket_server_side_encryption_configuration"))[0].rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } }]);
+    const stack = awsStack();
+    const logs = new SecureBucket(stack, "logs", { bucketPrefix: "ml-access-logs-", dataClass: "access-logs" });
+    logs.allowLoadBalancerAccessLogs("alb");
+    const report = Compliance.evaluate(stack, HIPAA);
+    expect(report.suppressedFindings.find((f) => f.ruleId === "S3BucketKmsEncryption")?.suppressedBy?.reason).toMatch(/ELB access log delivery support only SSE-S3/);
+    expect(report.findings).toEqual([]);
+  });
+
+  it("is refused on a bucket that is not an access-log bucket, for a bad prefix, and twice", () => {
+    const { stack, key, logs } = companions();
+    const models = new SecureBucket(stack, "models", { bucketPrefix: "ml-models-", dataClass: "artifacts", encryptionKey: key, accessLogBucket: logs });
+    expect(() => models.allowLoadBalancerAccessLogs("alb")).toThrow(/test\/models: allowLoadBalancerAccessLogs needs an "access-logs" bucket \(ELB log delivery supports SSE-S3 only\); this one holds "artifacts" data/);
+    expect(() => logs.allowLoadBalancerAccessLogs("/alb/")).toThrow(/allowLoadBalancerAccessLogs\("\/alb\/"\): give a key prefix of path segments without a leading or trailing "\/" or wildcards, e\.g\. "alb"/);
+    expect(() => logs.allowLoadBalancerAccessLogs("alb/*")).toThrow(/without a leading or trailing "\/" or wildcards/);
+    expect(() => logs.allowLoadBalancerAccessLogs("AWSLogs")).toThrow(/ELB refuses prefixes that contain "AWSLogs"/);
+    logs.allowLoadBalancerAccessLogs("alb");
+    expect(() => logs.allowLoadBalancerAccessLogs("nlb")).toThrow(/allowLoadBalancerAccessLogs was already called \(prefix "alb"\)/);
   });
 });

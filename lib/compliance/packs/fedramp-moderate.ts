@@ -190,5 +190,14 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["SI-2"] },
     { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: ["CA-7", "SI-4"] },
     { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: AT_REST },
+
+    // ALBs of the endpoints and the router, read from their Ingresses. cdk-nag's NIST.800.53.R5 ELBLoggingEnabled cites AU-2b, AU-3,
+    // AU-12 among others; its ALBHttpToHttpsRedirection cites AC-17(2), SC-8, SC-8(1), SC-13a, SC-23 among others (reduced to Moderate).
+    { ruleId: "AlbIngressAccessLogs", level: "error", controls: AUDIT_EVENTS },
+    { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["AC-17(2)", "SC-8", "SC-8(1)", "SC-23"] },
+    // SC-13: FedRAMP's parameter SC-13(b) is "FIPS-validated or NSA-approved cryptography" (FedRAMP SSP template), so the listener's TLS must run in
+    // FIPS 140-validated modules: an ELBSecurityPolicy-*-FIPS-* policy (ALB User Guide, "Security policies for your Application
+    // Load Balancer"). The library's ingresses pick ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04 when this pack is enforced.
+    { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"], params: { requireFips: true } },
   ],
 };

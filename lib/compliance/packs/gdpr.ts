@@ -160,5 +160,11 @@ export const GDPR: CompliancePack = {
     { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: SECURITY },
     // Performance Insights keeps SQL text, which may carry personal data.
     { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: ENCRYPTION },
+
+    // ALBs of the endpoints and the router, read from their Ingresses. Requests carry personal data (prompts), so TLS is an error;
+    // request logs are telemetry, a warning as for S3 access logs and flow logs.
+    { ruleId: "AlbIngressAccessLogs", level: "warning", controls: AUDIT },
+    { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ENCRYPTION },
+    { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ENCRYPTION },
   ],
 };

@@ -182,5 +182,13 @@ export const HIPAA: CompliancePack = {
     // cdk-nag's RDSEnhancedMonitoringEnabled citation; operating-system metrics are not activity records, so warning (as LaunchTemplateMonitoring).
     { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: ["164.312(b)"] },
     { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: AT_REST },
+
+    // ALBs of the endpoints and the router, read from their Ingresses. cdk-nag's HIPAA ELBLoggingEnabled cites 164.312(b); its
+    // ALBHttpToHttpsRedirection cites 164.312(a)(2)(iv), (e)(1), (e)(2)(i), (e)(2)(ii), of which the transmission ones are kept here
+    // (as for RdsTlsRequired): (a)(2)(iv) is encryption of stored ePHI.
+    { ruleId: "AlbIngressAccessLogs", level: "error", controls: ["164.312(b)"] },
+    { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
+    // No cdk-nag rule judges the policy's TLS version; transmission security as above. HIPAA names no FIPS requirement.
+    { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(ii)"] },
   ],
 };

@@ -162,5 +162,11 @@ export const SOC2: CompliancePack = {
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["CC7.1"] },
     { ruleId: "RdsEnhancedMonitoring", level: "warning", controls: ["A1.1", "CC7.2"] },
     { ruleId: "RdsPerformanceInsightsEncrypted", level: "error", controls: ENCRYPTION },
+
+    // ALBs of the endpoints and the router, read from their Ingresses. CC7.2: request records to detect anomalies at the entry point;
+    // CC6.7: protects information during transmission.
+    { ruleId: "AlbIngressAccessLogs", level: "error", controls: MONITORING },
+    { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["CC6.7"] },
+    { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["CC6.7"] },
   ],
 };

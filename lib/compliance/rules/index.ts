@@ -1,4 +1,5 @@
 import { ComplianceRule } from "../rule-model";
+import { ALB_INGRESS_RULES } from "./alb-ingress";
 import { CLOUDTRAIL_RULES } from "./cloudtrail";
 import { CLOUDWATCH_RULES } from "./cloudwatch";
 import { EC2_RULES } from "./ec2";
@@ -28,6 +29,7 @@ const RULES = [
   ...SAGEMAKER_RULES,
   ...ELASTICACHE_RULES,
   ...RDS_RULES,
+  ...ALB_INGRESS_RULES,
 ] as const satisfies readonly ComplianceRule[];
 
 /** Id of a rule of the library, e.g. "S3BucketVersioningEnabled". */
@@ -43,4 +45,4 @@ export function ruleById(id: string): ComplianceRule<RuleId> | undefined {
   return BY_ID.get(id);
 }
 
-export { CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { ALB_INGRESS_RULES, CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };

@@ -1,6 +1,8 @@
 /*
  * Autoscaling of an endpoint with KEDA: a ScaledObject on the Rollout that scales on the server's
  * queue depth per replica in AMP, quickly up and slowly down, since a GPU replica takes minutes to start.
+ * A server without a queue metric (Triton's vllm backend, a custom server without one) runs a fixed
+ * number of replicas (resolve-endpoint refuses minReplicas below maxReplicas for it).
  */
 import type { IScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import type { ITriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
@@ -15,8 +17,19 @@ export interface AutoscalingManifests {
   readonly scaledObject: IScaledObject;
 }
 
+/**
+ * Query of a fixed number of replicas (minReplicaCount = maxReplicaCount): the HPA cannot change the
+ * count whatever the value, and a ScaledObject needs a trigger, so it reads a constant 0 rather than
+ * a metric the server does not export.
+ */
+export const FIXED_REPLICAS_QUERY = "vector(0)";
+
 /** The TriggerAuthentication and ScaledObject that scale the Rollout on queue depth. */
 export function autoscalingManifests(e: ResolvedEndpoint): AutoscalingManifests {
+  const fixed = e.container.queueDepthQuery === "";
+  if (fixed && e.replicas.min !== e.replicas.max) {
+    throw new Error(`${e.name}: a server without a queue-depth metric needs minReplicas = maxReplicas (resolveEndpoint checks this)`);
+  }
   const triggerAuthentication: ITriggerAuthentication = {
     apiVersion: "keda.sh/v1alpha1",
     kind: "TriggerAuthentication",
@@ -49,7 +62,7 @@ export function autoscalingManifests(e: ResolvedEndpoint): AutoscalingManifests 
           metricType: "Value",
           metadata: {
             serverAddress: e.prometheusAddress,
-            query: renderQueueDepthQuery(e.container.queueDepthQuery, e.promSelector),
+            query: fixed ? FIXED_REPLICAS_QUERY : renderQueueDepthQuery(e.container.queueDepthQuery, e.promSelector),
             threshold: String(e.scaling.targetQueueDepthPerReplica),
             awsRegion: e.connection.region,
           },

@@ -16,7 +16,7 @@ export interface DashboardInput {
   readonly targetGroups: { readonly stable: string; readonly canary: string };
   /** Alarms shown in an alarm-status widget. */
   readonly alarmArns: string[];
-  /** PromQL of queue depth per replica, for the AMP side. */
+  /** PromQL of queue depth per replica, for the AMP side; empty when the server exports none. */
   readonly queueDepthQuery: string;
   /** PromQL of GPU utilization, for the AMP side. */
   readonly gpuUtilizationQuery: string;
@@ -60,7 +60,9 @@ export function endpointDashboardBody(d: DashboardInput): string {
         markdown: [
           "### Model-server metrics (Amazon Managed Prometheus)",
           `Workspace: \`${d.prometheusWorkspaceArn}\``,
-          `* Queue depth (what KEDA scales on): \`${d.queueDepthQuery}\``,
+          d.queueDepthQuery === ""
+            ? "* Queue depth: none; this server exports no queue metric, so the endpoint runs a fixed number of replicas"
+            : `* Queue depth, waiting requests per replica (what KEDA scales on): \`${d.queueDepthQuery}\``,
           `* GPU utilization (needs the NVIDIA DCGM exporter): \`${d.gpuUtilizationQuery}\``,
         ].join("\n"),
       },

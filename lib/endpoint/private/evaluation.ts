@@ -1,11 +1,15 @@
 /*
  * The pre-traffic evaluation gate: an AnalysisTemplate whose Job calls the canary, at 0% of user
  * traffic, with the user's harness; exit 0 lets the rollout take traffic, anything else aborts it.
+ * The job gets the base URL of the API the server really answers: OpenAI-compatible /v1 for vLLM,
+ * TGI and custom servers, KServe v2 /v2 for Triton (plain tritonserver serves no /v1:
+ * triton-inference-server/server@r25.11:src/http_server.cc:1118-1127), named by ENDPOINT_API.
  */
 import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import { restrictedContainerSecurity, restrictedManifestPodSecurity } from "../../private/pod-security";
 import type { PreTrafficEvaluation } from "../canary-rollout";
 import { ENDPOINT_LABEL } from "../endpoint-props";
+import { SERVER_API_BASE_PATH } from "../servers/server-types";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
 
 /** Label that selects the pods of an endpoint's evaluation job, for its network policies. */
@@ -50,7 +54,9 @@ export function evaluationTemplate(e: ResolvedEndpoint, gate: PreTrafficEvaluati
                         ...(gate.command ? { command: gate.command } : {}),
                         ...(gate.args ? { args: gate.args } : {}),
                         env: [
-                          { name: "ENDPOINT_URL", value: `http://${e.services.canary}.${e.namespace}.svc.cluster.local:${e.container.port}/v1` },
+                          { name: "ENDPOINT_URL", value: `http://${e.services.canary}.${e.namespace}.svc.cluster.local:${e.container.port}${SERVER_API_BASE_PATH[e.container.api]}` },
+                          // "openai" or "kserve-v2": which protocol ENDPOINT_URL speaks.
+                          { name: "ENDPOINT_API", value: e.container.api },
                           { name: "MODEL_NAME", value: e.servedModelName },
                           ...Object.entries(gate.env ?? {}).map(([k, v]) => ({ name: k, value: v })),
                         ],

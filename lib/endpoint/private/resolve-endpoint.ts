@@ -12,9 +12,11 @@ import type { GpuPoolDescription } from "../../planning/gpu-pool-description";
 import { validateInternalAlb } from "../../private/internal-alb";
 import { isDnsLabel, isLiteral, Problems, show } from "../../private/validation";
 import { canaryRolloutTiming, CanaryRolloutTiming, ResolvedCanaryRollout, resolveCanaryRollout, validateCanaryRollout } from "../canary-rollout";
+import { rollbackServerProblems } from "./rollback-checks";
+import { latencyServerOf } from "./server-latency";
 import { CanaryModelEndpointProps, DriftAlarm, ENDPOINT_LABEL, EndpointAutoscaling, EndpointIngress, EndpointModel, MODELS_DIR, SERVER_WARMUP_SECONDS } from "../endpoint-props";
 import { InferenceServer } from "../inference-server";
-import { InferenceServerImages, ServerContainer } from "../servers/server-types";
+import { InferenceServerImages, SERVER_API_BASE_PATH, ServerContainer } from "../servers/server-types";
 import { parseDuration } from "./duration";
 
 /** Where an endpoint sits, which its props do not say. */
@@ -145,9 +147,6 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
   const { pool, perReplica, perReplicaFits } = gpuOf(props, p);
   const scaling = scalingOf(props.autoscaling, p);
   validateCanaryRollout(props.rollout, props.rollbackWhen, p);
-  if (props.rollbackWhen?.timeToFirstTokenP99Ms !== undefined && server.kind !== "vllm") {
-    p.add("rollbackWhen.timeToFirstTokenP99Ms", `is only measured for vLLM (its time-to-first-token histogram); the ${server.kind} server does not publish one`);
-  }
   const ingress = ingressOf(props.ingress, c, p);
   const prefix = props.sharedPrefixTokens ?? 0;
   if (!Number.isInteger(prefix) || prefix < 0) p.add("sharedPrefixTokens", `${show(prefix)} must be a whole number of tokens, 0 or more`);
@@ -173,6 +172,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     quantization: props.model.quantization,
     sharedPrefixTokens: Number.isInteger(prefix) && prefix > 0 ? prefix : undefined,
     meanInputTokens: load && Number.isInteger(load.meanInputTokens) && load.meanInputTokens > 0 ? load.meanInputTokens : undefined,
+    scrapeIntervalSeconds: c.scrapeIntervalSeconds,
   };
   const serverProblems = server.validate(ctx);
   p.addAll(serverProblems);
@@ -183,11 +183,14 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
   if (rendered?.maxModelLen !== undefined && prefix >= rendered.maxModelLen) {
     p.add("sharedPrefixTokens", `${prefix} is not shorter than the server's maxModelLen ${rendered.maxModelLen}, and the shared prefix is part of every prompt; raise the server's maxModelLen above it or state the prefix actually shared`);
   }
-  if (rendered && rendered.queueDepthQuery === "") {
-    p.add("server", "has no queue-depth metric, and autoscaling scales on queue depth; give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)");
-  }
+  // Each rollback condition must be measurable on this server (rollback-checks.ts: which histogram, which buckets).
+  if (rendered) p.addAll(rollbackServerProblems(props.rollbackWhen, latencyServerOf(rendered)).map((line) => (line.startsWith("rollbackWhen") ? line : `rollbackWhen: ${line}`)));
+  if (rendered && rendered.queueDepthQuery === "") noQueueMetricProblems(rendered, props.autoscaling, scaling, p);
 
   // --- GPU fit ------------------------------------------------------------------------------
+  // The KV cache is sized for the context the server is told (vLLM --max-model-len, Triton vllm
+  // backend max_model_len, TGI --max-total-tokens). Servers told none (Triton's other backends,
+  // custom) are assumed to need 8192 tokens.
   let fit: ModelFit | undefined;
   if (pool && params > 0 && perReplicaFits) {
     const fitInput: ModelFitInput = {
@@ -216,7 +219,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       : undefined;
 
   // --- the rollout and how long a replica takes to start ----------------------------------------
-  const rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen);
+  const rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen, { scrapeIntervalSeconds: c.scrapeIntervalSeconds });
   const downloadSeconds = Math.ceil(fit.weightsGiB * downloadPerGiB);
   const loadSeconds = SERVER_WARMUP_SECONDS + Math.ceil(fit.weightsGiB * loadPerGiB);
   const podStartSeconds = downloadSeconds + loadSeconds;
@@ -288,7 +291,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       promSelector: `namespace="${ns}",secure_inference_io_endpoint="${name}"`,
       prometheusAddress: Fn.trimsuffix(c.prometheusEndpoint, "/"),
       planned,
-      warnings: warningsOf(planned, site.plan, rendered, prefix, ingress, c),
+      warnings: warningsOf(planned, site.plan, rendered, prefix, ingress, c, props.rollout?.preTrafficEvaluation !== undefined),
     },
   };
 }
@@ -347,11 +350,34 @@ function ingressOf(ing: EndpointIngress, c: ClusterConnection, p: Problems): Res
   };
 }
 
+/**
+ * Problems of a server without a queue-depth metric: it cannot autoscale, so it must run a fixed
+ * number of replicas. KEDA would read the missing series as 0 (its Prometheus scaler's
+ * `ignoreNullValues` defaults to true: kedacore/keda@v2.17.2:pkg/scalers/prometheus_scaler.go:50,
+ * 259-263) and never scale up.
+ */
+function noQueueMetricProblems(container: ServerContainer, a: EndpointAutoscaling | undefined, scaling: { min: number; max: number }, p: Problems): void {
+  const triton = container.kind === "triton";
+  const why = triton
+    ? "Triton's vllm backend exports no queue-depth metric (only token counters and latency histograms; Triton's nv_inference_pending_request_count counts a request only until the backend starts it, and this backend hands every request to vLLM at once), so KEDA would read 0 and never scale up"
+    : "the custom server has no queueDepthMetric, and KEDA scales only on queue depth";
+  const fix = triton ? "serve the model with InferenceServer.vllm(), which exports vllm:num_requests_waiting" : "give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)";
+  const { min, max } = scaling;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min > max) return;
+  if (min !== max) {
+    const given = `minReplicas ${min}${a?.minReplicas === undefined ? " (default)" : ""} and maxReplicas ${max}${a?.maxReplicas === undefined ? " (default)" : ""}`;
+    p.add("autoscaling", `${given} ask for scaling on queue depth, but ${why}; set autoscaling.minReplicas and maxReplicas to the same number for a fixed number of replicas, or ${fix}`);
+  } else if (a?.targetQueueDepthPerReplica !== undefined) {
+    p.add("autoscaling.targetQueueDepthPerReplica", `${show(a.targetQueueDepthPerReplica)} has no effect: ${why}, and the endpoint runs a fixed ${min} replica(s); remove it, or ${fix}`);
+  }
+}
+
 /** Risks of a valid endpoint, in the order they are reported. */
-function warningsOf(planned: PlannedEndpoint, plan: EndpointSite["plan"], container: ServerContainer, prefix: number, ingress: ResolvedIngress, c: ClusterConnection): string[] {
+function warningsOf(planned: PlannedEndpoint, plan: EndpointSite["plan"], container: ServerContainer, prefix: number, ingress: ResolvedIngress, c: ClusterConnection, evaluates: boolean): string[] {
   const warnings = [...plan.placementWarnings(planned)];
   const budget = container.batching.maxNumBatchedTokens;
   const seqs = container.batching.maxNumSeqs;
+  // vLLM 0.11 (V1) always chunks prefill, so a budget below the shared prefix splits it over steps.
   if (container.batching.chunkedPrefill === true && typeof budget === "number" && typeof seqs === "number" && prefix > 0 && budget < seqs + prefix) {
     warnings.push(
       `server.maxNumBatchedTokens ${budget} cannot hold the ${prefix}-token shared prefix beside ${seqs} running sequences in one step, so a replica that has not cached it yet (a new canary pod) computes it over several chunked steps; raise maxNumBatchedTokens to at least ${seqs + prefix} or leave it unset to size it from sharedPrefixTokens`,
@@ -361,6 +387,12 @@ function warningsOf(planned: PlannedEndpoint, plan: EndpointSite["plan"], contai
     warnings.push(
       `${InferenceServerImages.tgi} cannot start as a non-root user (huggingface/text-generation-inference#3082), which restricted Pod Security requires; ` +
         "give InferenceServer.tgi({ image }) an image rebuilt to run as uid 1000, or use vLLM",
+    );
+  }
+  if (evaluates && container.api !== "openai") {
+    warnings.push(
+      `rollout.preTrafficEvaluation: the ${container.kind} server answers only the ${container.api} API (no OpenAI-compatible /v1), so the evaluation job gets ENDPOINT_URL=<canary>${SERVER_API_BASE_PATH[container.api]} and ENDPOINT_API=${container.api}; ` +
+        `write the harness against that API (e.g. POST /v2/models/<MODEL_NAME>/generate), or serve the model with InferenceServer.vllm() for an OpenAI-compatible one`,
     );
   }
   if (!c.loadBalancerCidrs) {

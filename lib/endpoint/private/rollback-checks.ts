@@ -1,13 +1,29 @@
 /*
  * One definition of each rollback condition (`rollbackWhen`), rendered twice: as an Argo Rollouts
- * AnalysisTemplate metric (CloudWatch or Prometheus provider), which aborts the canary, and as the
- * queries of an `aws_cloudwatch_metric_alarm` (alarms.ts) on the same metric, statistic, period and
- * threshold. Tests compare the two renderings.
+ * AnalysisTemplate metric, which aborts the canary, and as an alarm, which notifies the cluster's
+ * topic: a CloudWatch alarm for checks on ALB metrics (errors, and latency for servers without a
+ * latency histogram), an AMP alerting rule for checks on the server's own latency histograms (AMP's
+ * alert manager sends it to the same topic). Both renderings read the same one-minute series, with
+ * the same minimum request count, against the same threshold, and fire on the same count: more than
+ * failureLimit failed minutes among a step's minutes, consecutive or not.
+ *
+ * Argo's semantics relied on (argoproj/argo-rollouts@v1.8.3): a measurement whose success and failure
+ * conditions are both false is Inconclusive (utils/evaluate/evaluate.go, EvaluateResult); the metric
+ * fails when the failed measurements exceed failureLimit, counted over the run, and is Inconclusive
+ * when the inconclusive ones exceed inconclusiveLimit (analysis/analysis.go,
+ * assessMetricFailureInconclusiveOrError); the next measurement runs once `interval` has passed since
+ * the last one finished (analysis.go, generateMetricTasks), so measurements are a little more than a
+ * period apart and never judge one minute twice. The Prometheus provider passes an instant vector as a
+ * list of floats, empty when the query returns nothing (metricproviders/prometheus/prometheus.go,
+ * processResponse); the CloudWatch provider passes the GetMetricData results (MetricDataResults, values
+ * newest first) for [now - interval, now) (metricproviders/cloudwatch/cloudwatch.go).
  */
 import type { CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import type { IMetric } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Metric";
-import { MEASUREMENT_INTERVAL_SECONDS, ResolvedCanaryRollout } from "../canary-rollout";
+import { resolveCanaryRollout, type ResolvedCanaryRollout, type RollbackConditions } from "../canary-rollout";
+import { cloudWatchLookbackSeconds, durationString, MEASUREMENT_INTERVAL_SECONDS, prometheusWindowSeconds } from "./measurement";
+import { bucketFit, LatencyMeasure, LatencyServer, latencySource, seconds, ServerHistogram } from "./server-latency";
 
 /** Argo analysis arguments the Rollout fills from its own status (Argo Rollouts >= 1.5: status.alb). */
 export const ANALYSIS_ARGS = {
@@ -16,34 +32,106 @@ export const ANALYSIS_ARGS = {
   canaryHash: "canary-hash",
 } as const;
 
+/** The label the scraper gives each pod's ReplicaSet hash (pod label rollouts-pod-template-hash), which tells canary from stable. */
+export const POD_TEMPLATE_HASH_LABEL = "rollouts_pod_template_hash";
+
+/** The value a CloudWatch series carries for a minute with too few requests to judge: below any threshold, and not a measurement. */
+export const NOT_JUDGED = -1;
+
 /** One CloudWatch GetMetricData query, in the provider-neutral shape both renderings start from: a math expression or an ALB metric. */
 export type MetricQuery =
   | { readonly id: string; readonly expression: string; readonly returnData: boolean }
   | { readonly id: string; readonly metricName: string; readonly stat: string; readonly returnData: boolean };
 
-/** A rollback condition on ALB metrics of one target group. */
+/** A rollback condition on ALB metrics of one target group, judged per minute. */
 export interface CloudWatchCheck {
+  readonly source: "cloudwatch";
   /** Metric name in the analysis, and alarm suffix. */
   readonly name: string;
   /** What it measures, for alarm descriptions. */
   readonly description: string;
-  /** Threshold in the query's unit. */
+  /** Threshold in the series' unit. */
   readonly threshold: number;
   /** Unit of the threshold, for messages. */
   readonly unit: string;
-  /** Queries; exactly one returns data. */
+  /** Queries; exactly one (the last) returns data: the judged series, NOT_JUDGED for a minute below the minimum request count. */
   readonly queries: MetricQuery[];
 }
+
+/** A rollback condition on a latency histogram the server exports, read from AMP, judged per minute. */
+export interface PrometheusCheck {
+  readonly source: "prometheus";
+  /** Metric name in the analysis, and alert label. */
+  readonly name: string;
+  /** What it measures, for alert descriptions. */
+  readonly description: string;
+  /** Threshold in seconds (the histogram's unit). */
+  readonly threshold: number;
+  readonly unit: "s";
+  /** The histogram. */
+  readonly histogram: ServerHistogram;
+  /** Fewest completed requests in a minute for it to be judged. */
+  readonly minRequestsPerMinute: number;
+  /** Range of the rate() windows, in seconds. */
+  readonly windowSeconds: number;
+}
+
+/** A rollback condition. */
+export type RollbackCheck = CloudWatchCheck | PrometheusCheck;
 
 /** ALB namespace in CloudWatch. */
 export const ALB_NAMESPACE = "AWS/ApplicationELB";
 
-/** The CloudWatch checks of a rollout policy. */
-export function cloudWatchChecks(r: ResolvedCanaryRollout): CloudWatchCheck[] {
-  return [
+/** The latency conditions of a policy: which rollbackWhen property, which measure, which check name. */
+const LATENCY_CONDITIONS: ReadonlyArray<{ readonly prop: string; readonly measure: LatencyMeasure; readonly name: string; readonly what: string; readonly ms: (r: ResolvedCanaryRollout) => number | undefined }> = [
+  { prop: "p99LatencyMs", measure: "e2e", name: "p99-latency", what: "p99 end-to-end latency", ms: (r) => r.p99LatencyMs },
+  { prop: "timeToFirstTokenP99Ms", measure: "ttft", name: "ttft-p99", what: "p99 time to first token", ms: (r) => r.timeToFirstTokenP99Ms },
+  { prop: "interTokenLatencyP99Ms", measure: "itl", name: "itl-p99", what: "p99 inter-token latency", ms: (r) => r.interTokenLatencyP99Ms },
+];
+
+/**
+ * Conditions the server cannot measure: a latency it exports no histogram for, or a threshold outside
+ * its histogram's buckets. Each "rollbackWhen.<prop>: message", [] when every condition is measurable.
+ */
+export function rollbackCheckProblems(r: ResolvedCanaryRollout, server: LatencyServer): string[] {
+  const problems: string[] = [];
+  const serverName = server.kind === "triton" ? `Triton (${server.tritonBackend ?? "unknown"} backend)` : server.kind;
+  for (const c of LATENCY_CONDITIONS) {
+    const ms = c.ms(r);
+    // Missing, or not a positive number (validateCanaryRollout reports that, and a token is unknown until apply).
+    if (ms === undefined || !Number.isFinite(ms) || ms <= 0) continue;
+    const source = latencySource(server, c.measure);
+    if (source.kind === "none") {
+      problems.push(`rollbackWhen.${c.prop}: the ${serverName} server cannot measure it: ${source.why}; remove it, or serve with vLLM (or Triton's vLLM backend)`);
+    } else if (source.kind === "histogram") {
+      const h = source.histogram;
+      const fit = bucketFit(ms / 1000, h.buckets);
+      if (fit.fit === "above-range") {
+        problems.push(`rollbackWhen.${c.prop}: ${ms} ms cannot be measured on ${serverName}: the largest finite bucket of ${h.name} is ${seconds(fit.largest)}, and histogram_quantile reports ${seconds(fit.largest)} for anything above it, so the check could never fail; use a threshold below ${fit.largest * 1000} ms`);
+      } else if (fit.fit === "below-range") {
+        problems.push(`rollbackWhen.${c.prop}: ${ms} ms cannot be measured on ${serverName}: the smallest bucket of ${h.name} is ${seconds(fit.smallest)}, and below it every latency interpolates from 0; use at least ${fit.smallest * 1000} ms`);
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * rollbackCheckProblems for the props as given, for the endpoint's resolver to collect with the other
+ * props problems: `server` is the rendered server's identity (latencyServerOf(container)).
+ */
+export function rollbackServerProblems(rollback: RollbackConditions | undefined, server: LatencyServer): string[] {
+  return rollbackCheckProblems(resolveCanaryRollout(undefined, rollback), server);
+}
+
+/** The checks of a rollout policy for a server, in the order the analysis lists them; call rollbackCheckProblems first (unmeasurable conditions are left out). */
+export function rollbackChecks(r: ResolvedCanaryRollout, server: LatencyServer): RollbackCheck[] {
+  const min = r.minRequestsPerMinute;
+  const checks: RollbackCheck[] = [
     {
+      source: "cloudwatch",
       name: "error-rate",
-      description: `more than ${r.errorRatePercent}% of requests fail (target 5xx + connection errors) in a minute`,
+      description: `more than ${r.errorRatePercent}% of requests fail (target 5xx + connection errors) in a minute of at least ${min} requests`,
       threshold: r.errorRatePercent,
       unit: "%",
       queries: [
@@ -51,29 +139,84 @@ export function cloudWatchChecks(r: ResolvedCanaryRollout): CloudWatchCheck[] {
         { id: "errors", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum", returnData: false },
         // A crashing canary answers nothing: the ALB counts failed connections, not target 5xx.
         { id: "connerrors", metricName: "TargetConnectionErrorCount", stat: "Sum", returnData: false },
-        // ALB publishes an error metric only for minutes that had errors: FILL keeps the rate defined.
-        { id: "rate", expression: "100 * (FILL(errors, 0) + FILL(connerrors, 0)) / requests", returnData: true },
+        // ALB publishes a metric only for minutes that had some, and FILL fills every period of the
+        // range (so the oldest value is the oldest minute); a quiet minute is NOT_JUDGED, not a rate.
+        { id: "rate", expression: `IF(FILL(requests, 0) >= ${min}, 100 * (FILL(errors, 0) + FILL(connerrors, 0)) / FILL(requests, 0), ${NOT_JUDGED})`, returnData: true },
       ],
     },
-    {
-      name: "p99-latency",
-      description: `p99 target response time above ${r.p99LatencyMs} ms in a minute`,
-      threshold: r.p99LatencyMs / 1000,
-      unit: "s",
-      queries: [{ id: "latency", metricName: "TargetResponseTime", stat: "p99", returnData: true }],
-    },
   ];
+  for (const c of LATENCY_CONDITIONS) {
+    const ms = c.ms(r);
+    if (ms === undefined) continue;
+    const source = latencySource(server, c.measure);
+    const threshold = ms / 1000;
+    if (source.kind === "histogram") {
+      const h = source.histogram;
+      const fit = bucketFit(threshold, h.buckets);
+      if (fit.fit === "above-range" || fit.fit === "below-range") continue;
+      const how = fit.fit === "boundary" ? `${seconds(threshold)} is a bucket boundary: exact` : `interpolated by histogram_quantile between the ${seconds(fit.below)} and ${seconds(fit.above)} buckets`;
+      checks.push({
+        source: "prometheus",
+        name: c.name,
+        description: `${c.what} (${h.name}: ${h.observes}) above ${ms} ms in a minute of at least ${min} completed requests (${how})`,
+        threshold,
+        unit: "s",
+        histogram: h,
+        minRequestsPerMinute: min,
+        windowSeconds: prometheusWindowSeconds(r.scrapeIntervalSeconds),
+      });
+    } else if (source.kind === "alb") {
+      checks.push({
+        source: "cloudwatch",
+        name: c.name,
+        description: `p99 target response time (to the first response byte: the full latency only for responses that are not streamed) above ${ms} ms in a minute of at least ${min} requests`,
+        threshold,
+        unit: "s",
+        queries: [
+          { id: "requests", metricName: "RequestCount", stat: "Sum", returnData: false },
+          { id: "latency", metricName: "TargetResponseTime", stat: "p99", returnData: false },
+          { id: "p99", expression: `IF(FILL(requests, 0) >= ${min}, FILL(latency, ${NOT_JUDGED}), ${NOT_JUDGED})`, returnData: true },
+        ],
+      });
+    }
+  }
+  return checks;
+}
+
+/** Measurement schedule shared by every metric: one a minute for the step, starting a minute in. */
+function schedule(r: ResolvedCanaryRollout): Pick<IMetric, "initialDelay" | "interval" | "count" | "failureLimit" | "inconclusiveLimit" | "consecutiveErrorLimit"> {
+  const period = durationString(MEASUREMENT_INTERVAL_SECONDS);
+  return {
+    // The first minute after a weight change has no datapoint yet: start measuring a minute in, so
+    // `count` one-minute measurements make the step last stepDuration.
+    initialDelay: period,
+    interval: period,
+    count: r.measurementsPerStep,
+    failureLimit: r.failureLimit,
+    inconclusiveLimit: r.inconclusiveLimit,
+    consecutiveErrorLimit: 3,
+  };
 }
 
 /**
- * Condition text shared by every metric: no data is neither success nor failure (inconclusive), and
- * only the newest value is judged, so one bad minute counts once (as in the alarm), not once per
- * measurement whose window still holds it. GetMetricData returns values newest first by default.
+ * Conditions of a CloudWatch check: only the oldest value of the look-back is judged (the judged
+ * minute, see measurement.ts), so each minute is judged by one measurement; no values, or
+ * NOT_JUDGED, pass neither condition: inconclusive.
  */
-function conditions(values: string, threshold: number): { successCondition: string; failureCondition: string } {
+export function cloudWatchConditions(threshold: number): { successCondition: string; failureCondition: string } {
+  const values = "result[0].Values";
+  const judged = `${values}[len(${values}) - 1]`;
   return {
-    successCondition: `len(${values}) > 0 && ${values}[0] <= ${threshold}`,
-    failureCondition: `len(${values}) > 0 && ${values}[0] > ${threshold}`,
+    successCondition: `len(${values}) > 0 && ${judged} >= 0 && ${judged} <= ${threshold}`,
+    failureCondition: `len(${values}) > 0 && ${judged} > ${threshold}`,
+  };
+}
+
+/** Conditions of a Prometheus check: an empty result (too few requests, no canary pods scraped) passes neither: inconclusive. */
+export function prometheusConditions(threshold: number): { successCondition: string; failureCondition: string } {
+  return {
+    successCondition: `len(result) > 0 && result[0] <= ${threshold}`,
+    failureCondition: `len(result) > 0 && result[0] > ${threshold}`,
   };
 }
 
@@ -81,19 +224,11 @@ function conditions(values: string, threshold: number): { successCondition: stri
 export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout): IMetric {
   return {
     name: check.name,
-    // The first minute after a weight change has no datapoint yet: start measuring a minute in, so
-    // `count` one-minute measurements make the step last stepDuration.
-    initialDelay: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
-    interval: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
-    count: r.measurementsPerStep,
-    failureLimit: r.failureLimit,
-    inconclusiveLimit: r.inconclusiveLimit,
-    consecutiveErrorLimit: 3,
-    ...conditions("result[0].Values", check.threshold),
+    ...schedule(r),
+    ...cloudWatchConditions(check.threshold),
     provider: {
       cloudWatch: {
-        // Each measurement reads the last 3 one-minute datapoints: a bad minute is seen even when publication lags.
-        interval: "3m",
+        interval: durationString(cloudWatchLookbackSeconds()),
         metricDataQueries: check.queries.map((q) =>
           "expression" in q
             ? { id: q.id, expression: q.expression, returnData: q.returnData }
@@ -121,7 +256,7 @@ export function analysisMetric(check: CloudWatchCheck, r: ResolvedCanaryRollout)
   };
 }
 
-/** The alarm's rendering of a check: the same queries, statistics and period on one target group's dimensions. */
+/** The alarm's rendering of a CloudWatch check: the same queries, statistics and period on one target group's dimensions. */
 export function alarmMetricQueries(check: CloudWatchCheck, dimensions: { readonly LoadBalancer: string; readonly TargetGroup: string }): CloudwatchMetricAlarmMetricQuery[] {
   return check.queries.map((q) =>
     "expression" in q
@@ -134,31 +269,80 @@ export function alarmMetricQueries(check: CloudWatchCheck, dimensions: { readonl
   );
 }
 
-/** One-minute periods an alarm must breach: Argo aborts after failureLimit + 1 failed measurements, and the alarm waits as long. */
-export function alarmPeriods(r: ResolvedCanaryRollout): number {
-  return r.failureLimit + 1;
+/**
+ * How many one-minute periods an alarm looks at, and how many must breach: Argo aborts after more than
+ * failureLimit failed measurements among a step's, consecutive or not, so the alarm fires when
+ * failureLimit + 1 of the last measurementsPerStep minutes breach (an "M out of N" alarm). A quiet
+ * minute is NOT_JUDGED (below every threshold), and missing data is not breaching: neither counts.
+ */
+export function alarmEvaluation(r: ResolvedCanaryRollout): { evaluationPeriods: number; datapointsToAlarm: number; treatMissingData: "notBreaching" } {
+  return { evaluationPeriods: r.measurementsPerStep, datapointsToAlarm: r.failureLimit + 1, treatMissingData: "notBreaching" };
 }
 
-/** PromQL of the canary's p99 time to first token, in seconds. */
-export function ttftQuery(histogram: string, selector: string): string {
-  return `histogram_quantile(0.99, sum by (le) (rate(${histogram}_bucket{${selector},rollouts_pod_template_hash="{{args.${ANALYSIS_ARGS.canaryHash}}}"}[2m])))`;
+/**
+ * PromQL of a Prometheus check's judged series for the minute ending at evaluation time: the p99 of
+ * the histogram over the window, kept only when at least minRequestsPerMinute requests completed
+ * (rate() per second times 60). `by` adds grouping labels (the alert judges each ReplicaSet apart).
+ */
+export function minuteQuery(check: PrometheusCheck, selector: string, by: readonly string[] = []): string {
+  const w = durationString(check.windowSeconds);
+  const h = check.histogram.name;
+  const on = by.join(", ");
+  const perMinute = `sum${by.length > 0 ? ` by (${on})` : ""} (rate(${h}_count{${selector}}[${w}])) * ${MEASUREMENT_INTERVAL_SECONDS}`;
+  return `histogram_quantile(0.99, sum by (${["le", ...by].join(", ")}) (rate(${h}_bucket{${selector}}[${w}]))) and on (${on}) (${perMinute} >= ${check.minRequestsPerMinute})`;
 }
 
-/** The Argo metric for time to first token above `thresholdMs` (`rollbackWhen.timeToFirstTokenP99Ms`), read from AMP with SigV4. */
-export function ttftMetric(r: ResolvedCanaryRollout, thresholdMs: number, query: string, prometheusAddress: string, region: string): IMetric {
-  const threshold = thresholdMs / 1000;
+/** The Argo metric for a Prometheus check of the canary's pods, read from AMP with SigV4. */
+export function prometheusAnalysisMetric(check: PrometheusCheck, r: ResolvedCanaryRollout, selector: string, prometheusAddress: string, region: string): IMetric {
+  const canary = `${selector},${POD_TEMPLATE_HASH_LABEL}="{{args.${ANALYSIS_ARGS.canaryHash}}}"`;
   return {
-    name: "ttft-p99",
-    initialDelay: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
-    interval: `${MEASUREMENT_INTERVAL_SECONDS / 60}m`,
-    count: r.measurementsPerStep,
-    failureLimit: r.failureLimit,
-    inconclusiveLimit: r.inconclusiveLimit,
-    consecutiveErrorLimit: 3,
-    // histogram_quantile gives NaN without requests; NaN passes neither condition, so it is inconclusive.
-    ...conditions("result", threshold),
-    provider: { prometheus: { address: prometheusAddress, query, authentication: { sigv4: { region } } } },
+    name: check.name,
+    ...schedule(r),
+    ...prometheusConditions(check.threshold),
+    provider: { prometheus: { address: prometheusAddress, query: minuteQuery(check, canary), authentication: { sigv4: { region } } } },
   };
+}
+
+/** An AMP (Prometheus) alerting rule. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+}
+
+/**
+ * The alerting rule of a Prometheus check, for every ReplicaSet of the endpoint (canary and stable):
+ * the judged series per minute (a subquery at the period's resolution, aligned so each minute is
+ * evaluated once) over the last measurementsPerStep minutes, firing when more than failureLimit of
+ * them breach: the analysis's count, on the same series and threshold.
+ */
+export function alertRule(check: PrometheusCheck, r: ResolvedCanaryRollout, selector: string, labels: Record<string, string>): AlertRule {
+  // Parenthesized: PromQL's > binds tighter than `and`.
+  const bad = `(${minuteQuery(check, selector, [POD_TEMPLATE_HASH_LABEL])}) > ${check.threshold}`;
+  const range = `${durationString(r.measurementsPerStep * MEASUREMENT_INTERVAL_SECONDS)}:${durationString(MEASUREMENT_INTERVAL_SECONDS)}`;
+  return {
+    alert: `RollbackCheck_${check.name.replace(/-/g, "_")}`,
+    expr: `count_over_time((${bad})[${range}]) > ${r.failureLimit}`,
+    labels: { ...labels, check: check.name },
+    annotations: {
+      summary: `${check.name} failed in more than ${r.failureLimit} of the last ${r.measurementsPerStep} minutes`,
+      description: `ReplicaSet {{ $labels.${POD_TEMPLATE_HASH_LABEL} }}: ${check.description}, in {{ $value }} of the last ${r.measurementsPerStep} minutes. The same series and threshold abort a canary rollout in Argo Rollouts.`,
+    },
+  };
+}
+
+/** An AMP rules file (Prometheus rule-file format) with one group, evaluated once a period; values JSON-quoted. */
+export function rulesFile(group: string, rules: readonly AlertRule[]): string {
+  const q = (v: string) => JSON.stringify(v);
+  const lines = ["groups:", `  - name: ${q(group)}`, `    interval: ${durationString(MEASUREMENT_INTERVAL_SECONDS)}`, "    rules:"];
+  for (const rule of rules) {
+    lines.push(`      - alert: ${q(rule.alert)}`, `        expr: ${q(rule.expr)}`, "        labels:");
+    for (const [k, v] of Object.entries(rule.labels)) lines.push(`          ${k}: ${q(v)}`);
+    lines.push("        annotations:");
+    for (const [k, v] of Object.entries(rule.annotations)) lines.push(`          ${k}: ${q(v)}`);
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 /** The AnalysisTemplate Argo runs at every step. */

@@ -13,7 +13,8 @@ import { restrictedContainerSecurity, restrictedManifestPodSecurity } from "../.
 import { MODELS_DIR } from "../endpoint-props";
 import { evaluationTemplate } from "./evaluation";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
-import { ANALYSIS_ARGS, analysisMetric, cloudWatchChecks, rollbackAnalysisTemplate, ttftMetric, ttftQuery } from "./rollback-checks";
+import { ANALYSIS_ARGS, analysisMetric, prometheusAnalysisMetric, rollbackAnalysisTemplate, rollbackChecks as checksOf } from "./rollback-checks";
+import { latencyServerOf } from "./server-latency";
 import { serverFileKeys } from "./services";
 
 /** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
@@ -32,10 +33,10 @@ export interface RolloutManifests {
 /** The Rollout, its rollback checks and its pre-traffic evaluation. */
 export function rolloutManifests(e: ResolvedEndpoint): RolloutManifests {
   const r = e.rollout;
-  const metrics = cloudWatchChecks(r).map((check) => analysisMetric(check, r));
-  if (r.timeToFirstTokenP99Ms !== undefined && e.container.ttftHistogram) {
-    metrics.push(ttftMetric(r, r.timeToFirstTokenP99Ms, ttftQuery(e.container.ttftHistogram, e.promSelector), e.prometheusAddress, e.connection.region));
-  }
+  // Errors from the ALB (CloudWatch); latencies from the server's own histograms in AMP where it has them.
+  const metrics = checksOf(r, latencyServerOf(e.container)).map((check) =>
+    check.source === "cloudwatch" ? analysisMetric(check, r) : prometheusAnalysisMetric(check, r, e.promSelector, e.prometheusAddress, e.connection.region),
+  );
   const rollbackChecks = rollbackAnalysisTemplate(e.names.rollbackChecks, e.namespace, metrics, e.labels);
   const analysisArgs = [
     { name: ANALYSIS_ARGS.loadBalancer, valueFrom: { fieldRef: { fieldPath: "status.alb.loadBalancer.fullName" } } },

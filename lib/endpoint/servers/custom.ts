@@ -40,7 +40,7 @@ export interface CustomServerOptions {
   /**
    * Name of a Prometheus gauge of requests waiting in the server's queue; the autoscaler averages
    * it over ready replicas.
-   * @default none: the endpoint cannot scale on queue depth
+   * @default none: the endpoint cannot scale on queue depth and must set minReplicas = maxReplicas
    */
   readonly queueDepthMetric?: string;
   /**
@@ -120,6 +120,8 @@ export class CustomDefinition implements ServerDefinition {
       args: [...(o.args ?? [])],
       env: { ...(o.env ?? {}) },
       port: o.port,
+      // Assumed OpenAI-compatible under /v1, as the router and the evaluation job call it.
+      api: "openai",
       metricsPort: o.metricsPort ?? o.port,
       metricsPath: o.metricsPath ?? "/metrics",
       livenessPath: o.healthPath,

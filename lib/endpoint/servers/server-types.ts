@@ -6,6 +6,16 @@
 /** The model servers an endpoint can run. */
 export type InferenceServerKind = "vllm" | "triton" | "tgi" | "custom";
 
+/**
+ * The HTTP API a server answers on its port: "openai" (OpenAI-compatible, under /v1) or
+ * "kserve-v2" (KServe v2 inference protocol, under /v2: plain `tritonserver`, which serves no /v1,
+ * triton-inference-server/server@r25.11:src/http_server.cc:1118-1127).
+ */
+export type ServerApi = "openai" | "kserve-v2";
+
+/** Base path of each API, appended to `http://<service>:<port>`. */
+export const SERVER_API_BASE_PATH: Record<ServerApi, string> = { openai: "/v1", "kserve-v2": "/v2" };
+
 /** Images pinned by this library; override per server with the `image` option. */
 export const InferenceServerImages = {
   /** vLLM's OpenAI-compatible server. */
@@ -21,7 +31,7 @@ export const InferenceServerImages = {
 /**
  * The placeholder in `ServerContainer.queueDepthQuery` for the caller's label matchers. It stands
  * for the comma-separated matchers without braces, e.g. `namespace="models",app="chat"`; the query
- * already has the braces around it. Replace every occurrence with {@link renderQueueDepthQuery}.
+ * already has the braces around it. Replace every occurrence with `renderQueueDepthQuery`.
  */
 export const QUEUE_SELECTOR_PLACEHOLDER = "{{selector}}";
 
@@ -60,6 +70,12 @@ export interface ServerContext {
    * @default - unknown
    */
   readonly meanInputTokens?: number;
+  /**
+   * Seconds between two scrapes of the server's metrics (the cluster's monitoring
+   * `scrapeIntervalSeconds`); rate() windows in the queue query span 4 of them.
+   * @default 30 (DEFAULT_SCRAPE_INTERVAL_SECONDS of cluster-monitoring.ts)
+   */
+  readonly scrapeIntervalSeconds?: number;
 }
 
 /** The container plan the endpoint turns into a pod spec. */
@@ -76,6 +92,8 @@ export interface ServerContainer {
   readonly env: Record<string, string>;
   /** Port of the HTTP API: OpenAI-compatible for vllm and tgi, KServe v2 for triton. */
   readonly port: number;
+  /** The API served on `port`; its base path is `SERVER_API_BASE_PATH`. */
+  readonly api: ServerApi;
   /** Port of the Prometheus metrics. */
   readonly metricsPort: number;
   /** HTTP path of the Prometheus metrics. */
@@ -96,16 +114,27 @@ export interface ServerContainer {
   readonly files: Record<string, string>;
   /**
    * PromQL of the mean number of waiting requests per ready replica, for KEDA. Contains
-   * {@link QUEUE_SELECTOR_PLACEHOLDER} inside braces; fill it with {@link renderQueueDepthQuery}.
-   * Empty when the server exposes no queue metric.
+   * `QUEUE_SELECTOR_PLACEHOLDER` inside braces; fill it with `renderQueueDepthQuery`.
+   * Empty when the server exposes no queue metric (Triton's vllm backend, a custom server without
+   * `queueDepthMetric`): such an endpoint runs a fixed number of replicas.
    */
   readonly queueDepthQuery: string;
   /** Base name of the time-to-first-token histogram, when the server exports one (vLLM's, also through Triton's vllm backend). */
   readonly ttftHistogram?: string;
   /** The effective batching settings, for reports and tests. */
   readonly batching: Record<string, string | number | boolean>;
-  /** Longest request in tokens, prompt plus output, when the server is told one. */
+  /**
+   * Longest request in tokens, prompt plus output, when the server is told one: vLLM's
+   * `--max-model-len` (also `max_model_len` in the model.json of Triton's vllm backend) and TGI's
+   * `--max-total-tokens`. The fit check sizes the KV cache for exactly this number.
+   */
   readonly maxModelLen?: number;
+  /**
+   * Longest prompt in tokens the server accepts, when the server is told one: vLLM's
+   * `--max-model-len` (a prompt may fill the context) and TGI's `--max-input-tokens` (longer prompts
+   * get HTTP 422). A router's context-window check must use this, not `maxModelLen`.
+   */
+  readonly maxInputTokens?: number;
   /**
    * Fraction of each GPU's memory the server may use, for the fit check: vLLM's option (also
    * written for Triton's vllm backend), TGI's `--cuda-memory-fraction` default 1.0, and 0.9 as an

@@ -3,19 +3,35 @@
  *
  * How it batches: TGI batches continuously too: its router admits at most `maxConcurrentRequests`
  * (128; more are refused with 429, which is backpressure rather than an unbounded queue), each
- * request at most `maxTotalTokens` (8192) tokens of which `maxInputTokens` (4096) are prompt, and
- * the running batch holds at most `maxBatchTotalTokens` tokens, which TGI sizes at warmup from the
- * GPU memory left after loading the weights unless set (its router logs "Setting max batch total
- * tokens to N"; models without automatic sizing fall back to 16000).
+ * request at most `maxTotalTokens` (8192) tokens of which `maxInputTokens` (4096) are prompt. The
+ * running batch holds at most a token budget that TGI infers at warmup from the GPU memory left
+ * after loading the weights (its router logs "Setting max batch total tokens to N"). For Flash
+ * Attention models, which is most current LLMs, TGI ignores `--max-batch-total-tokens` and only
+ * warns that it is deprecated; models without automatic sizing use it, or fall back to
+ * max(16000, max-total-tokens, max-batch-prefill-tokens).
  *
  * Pinned image (checked against public material on 2026-11-28):
  * ghcr.io/huggingface/text-generation-inference:3.3.6: TGI's commit history shows "Patch version
- * 3.3.6 (#3329)". Flags and defaults from its launcher reference
- * (docs/source/reference/launcher.md), metrics from its metrics reference, and the router's refusal
- * of `max_total_tokens` above `max_batch_total_tokens` from its source. Caveat: since 3.1 the image
- * installs Python under /root, which a non-root uid cannot read
- * (huggingface/text-generation-inference#3082, fix #3197 unmerged when read), so under restricted
- * Pod Security the stock image needs rebuilding; see `TgiServerOptions.image`.
+ * 3.3.6 (#3329)". Caveat: since 3.1 the image installs Python under /root, which a non-root uid
+ * cannot read (huggingface/text-generation-inference#3082, fix #3197 unmerged when read), so under
+ * restricted Pod Security the stock image needs rebuilding; see `TgiServerOptions.image`.
+ *
+ * Evidence, all huggingface/text-generation-inference@v3.3.6:
+ * - flags (clap `long, env`): `--model-id` launcher/src/main.rs:588-589, `--num-shard` :612,
+ *   `--quantize` :619-620 (values :407-447), `--dtype` :630-631 ("cannot be used with
+ *   `--quantize`"; float16 | bfloat16 :490-494), `--max-concurrent-requests` :648-649 (default 128),
+ *   `--max-input-tokens` :678-679, `--max-total-tokens` :694-695, `--max-batch-total-tokens`
+ *   :734-735, `--port` :773-774 (default 3000; the image sets PORT=80, Dockerfile:147-149),
+ *   `HUGGINGFACE_HUB_CACHE` :795-796, `--cuda-memory-fraction` :812-813 (default 1.0),
+ *   `USAGE_STATS=off` :894-895 (UsageStatsLevel :553-560);
+ * - the launcher refuses max_input_tokens >= max_total_tokens (:2153-2157) and max_total_tokens
+ *   above max_batch_total_tokens (:2195-2200);
+ * - Flash Attention models ignore `--max-batch-total-tokens`: backends/v3/src/lib.rs:86-97; the
+ *   16000 fallback for the others: :72-79;
+ * - a prompt longer than `--max-input-tokens` is a validation error (router/src/validation.rs:180-182),
+ *   HTTP 422 (router/src/server.rs:2405);
+ * - routes `GET /health` and `GET /metrics` on the API port: router/src/server.rs:2237, 2239;
+ * - `tgi_queue_size`, a process-wide gauge of queued requests: backends/v3/src/queue.rs:143, 158.
  */
 import { imageProblems } from "../../private/images";
 import { isLiteral, show } from "../../private/validation";
@@ -33,7 +49,8 @@ export interface TgiServerOptions {
    */
   readonly image?: string;
   /**
-   * Token budget of the running batch across all requests (`--max-batch-total-tokens`).
+   * Token budget of the running batch across all requests (`--max-batch-total-tokens`). Flash
+   * Attention models (most current LLMs) ignore it: TGI warns and uses the budget it infers at warmup.
    * @default unset: TGI sizes it at warmup from the GPU memory left after loading the weights
    */
   readonly maxBatchTotalTokens?: number;
@@ -148,6 +165,7 @@ export class TgiDefinition implements ServerDefinition {
         USAGE_STATS: "off",
       },
       port: API_PORT,
+      api: "openai",
       metricsPort: API_PORT,
       metricsPath: "/metrics",
       livenessPath: "/health",
@@ -158,6 +176,8 @@ export class TgiDefinition implements ServerDefinition {
       // NCCL between shards, and the shards' Python processes.
       sharedMemory: true,
       files: {},
+      // Set when requests queue (queue.rs:143, 158): a replica that never queued exports no series
+      // yet, and KEDA reads the empty result as 0, which is then the truth.
       queueDepthQuery: meanGaugeQuery("tgi_queue_size"),
       batching: {
         batcher: "tgi-continuous",
@@ -166,7 +186,10 @@ export class TgiDefinition implements ServerDefinition {
         maxTotalTokens: r.maxTotalTokens,
         maxBatchTotalTokens: r.maxBatchTotalTokens ?? "sized by TGI at warmup",
       },
+      // The KV cache holds whole requests: the fit check sizes it for --max-total-tokens.
       maxModelLen: r.maxTotalTokens,
+      // Longer prompts get 422: a router must compare prompts with --max-input-tokens.
+      maxInputTokens: r.maxInputTokens,
       // TGI's --cuda-memory-fraction default.
       gpuMemoryUtilization: 1.0,
     };

@@ -9,20 +9,46 @@
  * backends. There Triton's dynamic batcher gathers requests for up to 50 ms into batches of 4, 8 or
  * 16 (at most 32): 50 ms is small against an LLM request's seconds and fills batches at moderate load.
  *
+ * What it cannot do: the vLLM backend publishes no queue-depth metric, so an endpoint on it cannot
+ * scale on queue depth and runs a fixed number of replicas (resolve-endpoint refuses anything else).
+ * Its `VllmStatLogger.record()` ignores vLLM's scheduler stats and exports only token counters and
+ * latency histograms; Triton's own `nv_inference_pending_request_count` counts requests until the
+ * backend starts executing them (server@r25.11:docs/user_guide/metrics.md:101), and this backend's
+ * `execute()` hands each one to vLLM at once (vllm_backend@r25.11:src/model.py:438-449), so it does
+ * not count vLLM's internal queue. KEDA would read the missing series as 0 and never scale.
+ *
  * Pinned images (checked against public material on 2026-11-28):
  * nvcr.io/nvidia/tritonserver:25.11-vllm-python-py3 and :25.11-py3: the release compatibility
  * matrix in triton-inference-server/server (docs/introduction/compatibility.md) lists
  * 25.11-vllm-python-py3 with vLLM 0.11.0, CUDA 13.0.2 and driver 580.95.05; the vLLM backend's
- * README says only the `-vllm-python-py3` images carry it. Flags (`--model-repository`,
- * `--http-port`, `--grpc-port`, `--metrics-port`, `--model-control-mode`) from `tritonserver
- * --help`. config.pbtxt and model.json follow the vLLM backend's sample model repository and
- * src/model.py; `REPORT_CUSTOM_METRICS` and the `vllm:` metric names from its README and
- * src/utils/metrics.py. The image's user is triton-server, uid 1000 (build.py chowns to
- * 1000:1000: triton-inference-server/server#2600, #2753).
+ * README says only the `-vllm-python-py3` images carry it. The image's user is triton-server,
+ * uid 1000 (build.py chowns to 1000:1000: triton-inference-server/server#2600, #2753).
+ *
+ * Evidence (branch r25.11 of each triton-inference-server repository):
+ * - flags: server@r25.11:src/command_line_parser.cc `model-repository` (and its alias `model-store`)
+ *   :398-401, `model-control-mode` :423, `http-port` :484, `grpc-port` :525, `metrics-port` :722
+ *   ("Default is 8002");
+ * - routes: only KServe v2, `/v2/health/(live|ready)` and `/v2/models/...` (no OpenAI /v1):
+ *   server@r25.11:src/http_server.cc:1118-1127; `/metrics` on the metrics port: src/http_server.h:151;
+ * - `nv_inference_queue_duration_us` ("Cumulative inference queuing duration in microseconds") and
+ *   `nv_inference_request_success`, counters created at 0 when the model loads:
+ *   core@r25.11:src/metrics.cc:52-83, src/metric_model_reporter.cc:234-275;
+ * - vllm backend: model.json is `json.load`ed and passed as `AsyncEngineArgs(**config)`, so its keys
+ *   are vLLM engine arguments (`max_model_len`, `max_num_seqs`, `gpu_memory_utilization`,
+ *   `tensor_parallel_size`, `dtype`, `quantization`, `disable_log_stats`):
+ *   vllm_backend@r25.11:src/model.py:213-229; decoupled and `max_batch_size` 0 forced by
+ *   auto-complete :61-64; KIND_GPU refused with tensor parallelism :321-326; metrics only with
+ *   `REPORT_CUSTOM_METRICS` and `disable_log_stats` false :186-189;
+ * - vllm backend metrics (labels `model`, `version`: src/model.py:368-371):
+ *   `vllm:prompt_tokens_total`, `vllm:generation_tokens_total`, `vllm:time_to_first_token_seconds`,
+ *   `vllm:time_per_output_token_seconds`, `vllm:e2e_request_latency_seconds`,
+ *   `vllm:request_prompt_tokens`, `vllm:request_generation_tokens`, `vllm:request_params_n`, and no
+ *   other: vllm_backend@r25.11:src/utils/metrics.py:41-83; `record()` skips scheduler stats :229-245.
  */
+import { DEFAULT_SCRAPE_INTERVAL_SECONDS } from "../../cluster/cluster-monitoring";
 import { imageProblems } from "../../private/images";
 import { isLiteral, show } from "../../private/validation";
-import { API_PORT, baseEnv, countProblems, has, isCount, meanGaugeQuery, ownedFlagProblems, UID, VLLM_DTYPES, VLLM_TTFT, vllmDtypeProblems, vllmEnv, WRITABLE_PATHS } from "./common";
+import { API_PORT, baseEnv, countProblems, has, isCount, ownedFlagProblems, UID, VLLM_DTYPES, VLLM_TTFT, vllmDtypeProblems, vllmEnv, WRITABLE_PATHS } from "./common";
 import { InferenceServerImages, QUEUE_SELECTOR_PLACEHOLDER, ServerContainer, ServerContext, ServerDefinition } from "./server-types";
 
 /** Options of NVIDIA Triton Inference Server. */
@@ -33,6 +59,14 @@ export interface TritonServerOptions {
    * @default "nvcr.io/nvidia/tritonserver:25.11-vllm-python-py3" for the vllm backend, "nvcr.io/nvidia/tritonserver:25.11-py3" otherwise
    */
   readonly image?: string;
+  /**
+   * Longest request in tokens, prompt plus output, for the vllm backend: written to model.json as
+   * vLLM's `max_model_len`, and the length the GPU fit check reserves KV cache for. Without it vLLM
+   * would use the model's native context (131,072 tokens for Llama 3.1) and may refuse to start
+   * where the fit check passed. Not for other backends.
+   * @default 8192 (vllm backend)
+   */
+  readonly maxModelLen?: number;
   /**
    * Largest batch: Triton's `max_batch_size` for batching backends; for the vllm backend, vLLM's
    * `max_num_seqs` (sequences per engine step), since that backend requires `max_batch_size: 0`.
@@ -92,6 +126,7 @@ export class TritonDefinition implements ServerDefinition {
       vllmBackend,
       image: o.image ?? (vllmBackend ? InferenceServerImages.tritonVllm : InferenceServerImages.triton),
       maxBatchSize: o.maxBatchSize ?? 32,
+      maxModelLen: o.maxModelLen ?? 8192,
       preferredBatchSizes: o.preferredBatchSizes ?? [4, 8, 16],
       maxQueueDelayMicroseconds: o.maxQueueDelayMicroseconds ?? 50000,
       extraArgs: o.extraArgs ?? [],
@@ -104,6 +139,7 @@ export class TritonDefinition implements ServerDefinition {
     const problems = [
       ...imageProblems("server.image", r.image, r.vllmBackend ? InferenceServerImages.tritonVllm : InferenceServerImages.triton),
       ...countProblems("maxBatchSize", o.maxBatchSize, "requests", 32),
+      ...countProblems("maxModelLen", o.maxModelLen, "tokens", 8192),
     ];
     if (typeof r.backend !== "string" || !/^[a-z][a-z0-9_]*$/.test(r.backend)) {
       problems.push(`server.backend: ${show(r.backend)} is not a Triton backend name; use e.g. "vllm", "python", "onnxruntime", "pytorch" or "tensorrt"`);
@@ -119,6 +155,9 @@ export class TritonDefinition implements ServerDefinition {
       problems.push(...vllmDtypeProblems(ctx.dtype));
     } else {
       problems.push(...this.dynamicBatchingProblems(r.preferredBatchSizes, r.maxBatchSize, r.maxQueueDelayMicroseconds));
+      if (o.maxModelLen !== undefined) {
+        problems.push(`server.maxModelLen: ${show(o.maxModelLen)} is set, but it is vLLM's max_model_len and only the vllm backend reads it; remove it, or use backend "vllm"`);
+      }
     }
     const { parent, name } = splitModelDir(ctx.modelDir);
     if (!ctx.modelDir.startsWith("/") || parent === "/" || name === "") {
@@ -152,8 +191,8 @@ export class TritonDefinition implements ServerDefinition {
     const files: Record<string, string> = { [`${modelDir}/config.pbtxt`]: this.configPbtxt(name, r) };
     let batching: Record<string, string | number | boolean>;
     if (r.vllmBackend) {
-      files[`${modelDir}/1/model.json`] = this.modelJson(ctx, r.maxBatchSize);
-      batching = { batcher: "vllm-continuous", tritonModel: name, tritonMaxBatchSize: 0, maxNumSeqs: r.maxBatchSize };
+      files[`${modelDir}/1/model.json`] = this.modelJson(ctx, r.maxBatchSize, r.maxModelLen);
+      batching = { batcher: "vllm-continuous", tritonModel: name, tritonMaxBatchSize: 0, maxNumSeqs: r.maxBatchSize, maxModelLen: r.maxModelLen };
     } else {
       batching = {
         batcher: "triton-dynamic",
@@ -178,6 +217,8 @@ export class TritonDefinition implements ServerDefinition {
       ],
       env: r.vllmBackend ? vllmEnv() : baseEnv(),
       port: API_PORT,
+      // Plain tritonserver serves KServe v2 only; its OpenAI frontend is a separate Python app.
+      api: "kserve-v2",
       metricsPort: TRITON_METRICS_PORT,
       metricsPath: "/metrics",
       livenessPath: "/v2/health/live",
@@ -188,13 +229,13 @@ export class TritonDefinition implements ServerDefinition {
       // The Python backend (which the vllm backend is) passes tensors to its stub through /dev/shm.
       sharedMemory: true,
       files,
-      queueDepthQuery: r.vllmBackend
-        ? meanGaugeQuery("vllm:num_requests_waiting")
-        : // Little's law: cumulative queue time grows by one microsecond per queued request per
-          // microsecond, so its rate divided by 1e6 is the mean number of queued requests.
-          `sum(rate(nv_inference_queue_duration_us{${QUEUE_SELECTOR_PLACEHOLDER}}[1m])) / 1e6 / count(nv_inference_request_success{${QUEUE_SELECTOR_PLACEHOLDER}})`,
+      // The vllm backend exports no queue metric (see the file comment): none, rather than a
+      // vllm:num_requests_waiting series that never exists.
+      queueDepthQuery: r.vllmBackend ? "" : tritonQueueDepthQuery(ctx.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS),
       ttftHistogram: r.vllmBackend ? VLLM_TTFT : undefined,
       batching,
+      ...(r.vllmBackend ? { maxModelLen: r.maxModelLen, maxInputTokens: r.maxModelLen } : {}),
+      // Written to model.json for the vllm backend; an assumption for the others.
       gpuMemoryUtilization: 0.9,
     };
   }
@@ -238,12 +279,14 @@ export class TritonDefinition implements ServerDefinition {
     ].join("\n");
   }
 
-  /** vLLM engine arguments the vllm backend reads from `<model>/1/model.json`. */
-  private modelJson(ctx: ServerContext, maxNumSeqs: number): string {
+  /** vLLM engine arguments the vllm backend reads from `<model>/1/model.json` (AsyncEngineArgs field names). */
+  private modelJson(ctx: ServerContext, maxNumSeqs: number, maxModelLen: number): string {
     const engineArgs: Record<string, string | number | boolean> = {
       model: ctx.modelDir,
       tensor_parallel_size: ctx.gpusPerReplica,
       max_num_seqs: maxNumSeqs,
+      // The context the fit check sized the KV cache for; unset, vLLM takes the model's own.
+      max_model_len: maxModelLen,
       gpu_memory_utilization: 0.9,
       // vLLM must collect stats for the backend to report them to Triton's /metrics.
       disable_log_stats: false,
@@ -253,6 +296,27 @@ export class TritonDefinition implements ServerDefinition {
     if (ctx.quantization !== undefined) engineArgs.quantization = ctx.quantization;
     return `${JSON.stringify(engineArgs, null, 2)}\n`;
   }
+}
+
+/**
+ * Scrape intervals a rate() window spans. rate() needs two samples in its window; a window of two
+ * intervals sometimes holds only one and returns nothing, which KEDA reads as 0.
+ */
+export const RATE_WINDOW_SCRAPES = 4;
+
+/**
+ * Mean number of requests waiting in Triton's scheduler queue per replica, in requests. Little's
+ * law: the queue-time counter (microseconds, cumulative) grows by one microsecond per queued request
+ * per microsecond, so its per-second rate divided by 1e6 is the time-averaged number of queued
+ * requests; divided by the replicas reporting the model's success counter (one series each), it is
+ * per replica, the unit of `targetQueueDepthPerReplica`. The window is 4 scrape intervals: 2m at
+ * the AMP scraper's default of 30 s (cluster-monitoring.ts). Both counters exist from model load at
+ * 0, so with no traffic the query is 0, not empty; it is empty only when no replica is scraped,
+ * where 0 would be false, hence no `or vector(0)`.
+ */
+function tritonQueueDepthQuery(scrapeIntervalSeconds: number): string {
+  const window = `${RATE_WINDOW_SCRAPES * scrapeIntervalSeconds}s`;
+  return `sum(rate(nv_inference_queue_duration_us{${QUEUE_SELECTOR_PLACEHOLDER}}[${window}])) / 1e6 / count(nv_inference_request_success{${QUEUE_SELECTOR_PLACEHOLDER}})`;
 }
 
 const TRITON_OWNED_FLAGS: Record<string, string> = {

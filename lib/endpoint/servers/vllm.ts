@@ -7,22 +7,40 @@
  * queue (`vllm:num_requests_waiting`), which is what the autoscaler watches. 64 sequences bounds the
  * decode batch, so under load inter-token latency stays close to a lone request's and the excess
  * shows up as queue for the autoscaler; vLLM's own default (256 or more) trades latency for
- * throughput. A step budget of max(maxModelLen, 8192) tokens lets the longest prompt prefill in one
- * step. vLLM 0.11's V1 engine turns chunked prefill on by itself, so `enableChunkedPrefill: false` is
- * passed as `--no-enable-chunked-prefill`: without chunking a long prompt never interleaves with
- * decodes, which makes time to first token predictable. Prefix caching is on: chat traffic repeats
- * system prompts, and reusing their KV blocks costs little when prompts differ.
+ * throughput. vLLM 0.11 runs only its V1 engine, which always splits long prompts over steps
+ * (chunked prefill) for generative models, so the step budget caps how much prefill one step does
+ * beside the decodes rather than the longest prompt: 8192 tokens (vLLM's own default on L4, A10G,
+ * L40S and A100 is 2048) or, when larger, the decode tokens of a full batch plus one cold prompt.
+ * Prefix caching is on: chat traffic repeats system prompts, and reusing their KV blocks costs
+ * little when prompts differ.
  *
  * Pinned image (checked against public material on 2026-11-28): vllm/vllm-openai:v0.11.0. vLLM's
  * Docker deployment guide (docs/deployment/docker.md, vLLM commit 275de34) builds
  * `FROM vllm/vllm-openai:v0.11.0`, and NVIDIA's Triton compatibility matrix lists vLLM 0.11.0 in
- * Triton 25.11. Flags checked against vLLM's engine-argument reference:
- * `--enable-prefix-caching | --no-enable-prefix-caching` and
- * `--enable-chunked-prefill | --no-enable-chunked-prefill` are boolean pairs, chunked prefill is on
- * by default in V1, request logging is off by default since 0.10.1 (`--disable-log-requests` is
+ * Triton 25.11. Request logging is off by default since 0.10.1 (`--disable-log-requests` is
  * deprecated, so it is not passed), and the image runs non-root since 0.8.2 (vllm-project/vllm#16402)
  * once HOME is writable and USER is set (torch calls getpass.getuser(), which fails for a uid missing
  * from /etc/passwd: kserve/kserve#5666).
+ *
+ * Evidence. The vllm-project/vllm tree at v0.11.0 (commit b8b302c) could not be fetched whole;
+ * citations below read `vllm@v0.11.0:<path>` come from the search index's copy of the 0.11 line
+ * ("[0.11-line copy]"), or from copies before and after 0.11.0 that agree ("[bracketed]"):
+ * - flags `--model --served-model-name --port --tensor-parallel-size --max-num-seqs
+ *   --max-num-batched-tokens --max-model-len --gpu-memory-utilization --dtype --quantization` and
+ *   the boolean pair `--enable-prefix-caching | --no-enable-prefix-caching`: EngineArgs fields
+ *   rendered by `EngineArgs.add_cli_args`, vllm@v0.11.0:vllm/engine/arg_utils.py [bracketed];
+ * - V1 forces `enable_chunked_prefill = True` for every non-pooling model, whatever the flag says:
+ *   `EngineArgs._set_default_args`, vllm@v0.11.0:vllm/engine/arg_utils.py [bracketed: index ids
+ *   41526715 (0.10.x) and 7464787 (first copy after 0.11.0)]; V0 was removed in 0.11.0 (release notes);
+ * - `max_num_batched_tokens` below `max_num_seqs` refuses to start; below `max_model_len` it refuses
+ *   only without chunked prefill, which V1 never runs: `SchedulerConfig.verify_max_model_len`,
+ *   vllm@v0.11.0:vllm/config/scheduler.py [bracketed: index id 12609500940];
+ * - `GET /health` and `/metrics` on the API port: vllm@v0.11.0:vllm/entrypoints/openai/api_server.py
+ *   (`@router.get("/health")`, `mount_metrics`) [bracketed];
+ * - `vllm:num_requests_waiting` (gauge) and `vllm:time_to_first_token_seconds` (histogram):
+ *   vllm@v0.11.0:vllm/v1/metrics/loggers.py [0.11-line copy, index id 905781883];
+ * - `VLLM_NO_USAGE_STATS`, `DO_NOT_TRACK`: vllm@v0.11.0:vllm/usage/usage_lib.py
+ *   `is_usage_stats_enabled`; `VLLM_CACHE_ROOT`: vllm@v0.11.0:vllm/envs.py [bracketed].
  */
 import { imageProblems } from "../../private/images";
 import { isLiteral, show } from "../../private/validation";
@@ -47,20 +65,22 @@ export interface VllmServerOptions {
    */
   readonly maxModelLen?: number;
   /**
-   * Token budget of one engine step (`--max-num-batched-tokens`). Must be at least `maxModelLen`
-   * unless `enableChunkedPrefill` is true. The default also makes room, in one step, for the
-   * decode token of every running sequence plus one cold prompt: the endpoint's shared prefix, or
-   * its declared mean input when longer. A replica that has not cached the prefix yet (a new
-   * canary pod, or after eviction) then computes it in one step and caches it for everyone, rather
-   * than over several chunked steps while other requests recompute it too.
-   * @default max(maxModelLen (without chunked prefill), 8192, maxNumSeqs + max(sharedPrefixTokens, load.meanInputTokens) rounded up to 512)
+   * Token budget of one engine step (`--max-num-batched-tokens`), at least `maxNumSeqs`. vLLM 0.11
+   * splits longer prompts over several steps (chunked prefill is always on), so it may be below
+   * `maxModelLen`. The default also makes room, in one step, for the decode token of every running
+   * sequence plus one cold prompt: the endpoint's shared prefix, or its declared mean input when
+   * longer. A replica that has not cached the prefix yet (a new canary pod, or after eviction) then
+   * computes it in one step and caches it for everyone, rather than over several chunked steps
+   * while other requests recompute it too.
+   * @default max(8192, maxNumSeqs + max(sharedPrefixTokens, load.meanInputTokens) rounded up to 512)
    */
   readonly maxNumBatchedTokens?: number;
   /**
-   * Split long prompts across engine steps so they interleave with decodes
-   * (`--enable-chunked-prefill`); false passes `--no-enable-chunked-prefill`, because vLLM's V1
-   * engine would otherwise chunk by default.
-   * @default false
+   * Chunked prefill. vLLM 0.11 runs only its V1 engine, which chunks prefill for every generative
+   * model and ignores `--no-enable-chunked-prefill`, so `false` is refused rather than passed as a
+   * flag that does nothing; `true` passes `--enable-chunked-prefill`, which changes nothing either.
+   * @default - on (V1 always chunks)
+   * @deprecated vLLM 0.11 always chunks prefill; size `maxNumBatchedTokens` instead.
    */
   readonly enableChunkedPrefill?: boolean;
   /**
@@ -93,13 +113,11 @@ export class VllmDefinition implements ServerDefinition {
     const o = this.options;
     const maxModelLen = o.maxModelLen ?? 8192;
     const maxNumSeqs = o.maxNumSeqs ?? 64;
-    const enableChunkedPrefill = o.enableChunkedPrefill ?? false;
     return {
       image: o.image ?? InferenceServerImages.vllm,
       maxNumSeqs,
       maxModelLen,
-      maxNumBatchedTokens: o.maxNumBatchedTokens ?? defaultStepBudget(maxModelLen, maxNumSeqs, enableChunkedPrefill, ctx),
-      enableChunkedPrefill,
+      maxNumBatchedTokens: o.maxNumBatchedTokens ?? defaultStepBudget(maxNumSeqs, ctx),
       prefixCaching: o.prefixCaching ?? true,
       gpuMemoryUtilization: o.gpuMemoryUtilization ?? 0.9,
       extraArgs: o.extraArgs ?? [],
@@ -117,13 +135,15 @@ export class VllmDefinition implements ServerDefinition {
       ...fractionProblems(o.gpuMemoryUtilization),
       ...vllmDtypeProblems(ctx.dtype),
     ];
-    const numbersValid = [r.maxNumSeqs, r.maxModelLen, r.maxNumBatchedTokens].every((n) => isLiteral(n) && isCount(n));
+    if (o.enableChunkedPrefill === false) {
+      problems.push(
+        "server.enableChunkedPrefill: false cannot be honoured: vLLM 0.11 runs only its V1 engine, which chunks prefill for every generative model and ignores --no-enable-chunked-prefill; " +
+          "remove the option (a maxNumBatchedTokens at least as long as your prompts prefills each of them in one step)",
+      );
+    }
+    const numbersValid = [r.maxNumSeqs, r.maxNumBatchedTokens].every((n) => isLiteral(n) && isCount(n));
     if (numbersValid) {
-      if (r.maxNumBatchedTokens < r.maxModelLen && !r.enableChunkedPrefill) {
-        problems.push(
-          `server.maxNumBatchedTokens: ${r.maxNumBatchedTokens} is below maxModelLen ${r.maxModelLen}, and without chunked prefill vLLM refuses to start because a full-length prompt could not fit in one step; raise maxNumBatchedTokens to at least ${r.maxModelLen} or set enableChunkedPrefill: true`,
-        );
-      }
+      // vLLM refuses to start: SchedulerConfig.verify_max_model_len (see the file comment).
       if (r.maxNumSeqs > r.maxNumBatchedTokens) {
         problems.push(
           `server.maxNumSeqs: ${r.maxNumSeqs} exceeds maxNumBatchedTokens ${r.maxNumBatchedTokens}, and each running sequence needs at least one token of the step budget; lower maxNumSeqs to at most ${r.maxNumBatchedTokens} or raise maxNumBatchedTokens`,
@@ -131,6 +151,12 @@ export class VllmDefinition implements ServerDefinition {
       }
     }
     problems.push(...ownedFlagProblems(r.extraArgs, VLLM_OWNED_FLAGS));
+    for (const arg of r.extraArgs) {
+      const flag = arg.split("=")[0];
+      if (flag === "--no-enable-chunked-prefill") {
+        problems.push(`server.extraArgs: ${show(arg)} does nothing: vLLM 0.11 runs only its V1 engine, which always chunks prefill for generative models; remove it and size maxNumBatchedTokens instead`);
+      }
+    }
     return problems;
   }
 
@@ -149,7 +175,8 @@ export class VllmDefinition implements ServerDefinition {
     ];
     if (ctx.dtype !== undefined) args.push("--dtype", VLLM_DTYPES[ctx.dtype]);
     if (ctx.quantization !== undefined) args.push("--quantization", ctx.quantization);
-    args.push(r.enableChunkedPrefill ? "--enable-chunked-prefill" : "--no-enable-chunked-prefill");
+    // Asked for explicitly: passed as given, although V1 chunks anyway. Never the "--no-" form (refused).
+    if (this.options.enableChunkedPrefill === true) args.push("--enable-chunked-prefill");
     args.push(...r.extraArgs);
     return {
       kind: this.kind,
@@ -159,6 +186,9 @@ export class VllmDefinition implements ServerDefinition {
       args,
       env: vllmEnv(),
       port: API_PORT,
+      api: "openai",
+      // /metrics and /health on the API port (api_server.py, see the file comment); /health answers
+      // once the engine is up, and the server listens only after the model has loaded.
       metricsPort: API_PORT,
       metricsPath: "/metrics",
       livenessPath: "/health",
@@ -169,6 +199,7 @@ export class VllmDefinition implements ServerDefinition {
       // PyTorch worker processes exchange tensors through /dev/shm, NCCL too with tensor parallelism.
       sharedMemory: true,
       files: {},
+      // Gauge "Number of requests waiting to be processed" (loggers.py, see the file comment).
       queueDepthQuery: meanGaugeQuery("vllm:num_requests_waiting"),
       ttftHistogram: VLLM_TTFT,
       batching: {
@@ -176,10 +207,13 @@ export class VllmDefinition implements ServerDefinition {
         maxNumSeqs: r.maxNumSeqs,
         maxNumBatchedTokens: r.maxNumBatchedTokens,
         maxModelLen: r.maxModelLen,
-        chunkedPrefill: r.enableChunkedPrefill,
+        // What the engine does, not what was asked: V1 always chunks prefill.
+        chunkedPrefill: true,
         prefixCaching: r.prefixCaching,
       },
       maxModelLen: r.maxModelLen,
+      // vLLM refuses a prompt longer than max_model_len (and a prompt plus max_tokens beyond it).
+      maxInputTokens: r.maxModelLen,
       gpuMemoryUtilization: r.gpuMemoryUtilization,
     };
   }
@@ -189,14 +223,14 @@ export class VllmDefinition implements ServerDefinition {
 const STEP_BUDGET_ROUNDING = 512;
 
 /**
- * vLLM's default step budget: a full-length prompt when prefill cannot be chunked, at least 8192
- * tokens, and room for every running sequence's decode token plus one cold prompt (the shared
- * prefix, or the mean input when longer).
+ * The default step budget: at least 8192 tokens, and room for every running sequence's decode token
+ * plus one cold prompt (the shared prefix, or the mean input when longer). Longer prompts are
+ * chunked over several steps by V1, so the budget need not reach maxModelLen.
  */
-function defaultStepBudget(maxModelLen: number, maxNumSeqs: number, chunkedPrefill: boolean, ctx: ServerContext): number {
+function defaultStepBudget(maxNumSeqs: number, ctx: ServerContext): number {
   const coldPrompt = Math.max(ctx.sharedPrefixTokens ?? 0, ctx.meanInputTokens ?? 0);
   const coldStep = Math.ceil((maxNumSeqs + coldPrompt) / STEP_BUDGET_ROUNDING) * STEP_BUDGET_ROUNDING;
-  return Math.max(chunkedPrefill ? 0 : maxModelLen, 8192, coldPrompt > 0 ? coldStep : 0);
+  return Math.max(8192, coldPrompt > 0 ? coldStep : 0);
 }
 
 const VLLM_OWNED_FLAGS: Record<string, string> = {
@@ -211,8 +245,7 @@ const VLLM_OWNED_FLAGS: Record<string, string> = {
   "--gpu-memory-utilization": "use the gpuMemoryUtilization option",
   "--enable-prefix-caching": "use the prefixCaching option",
   "--no-enable-prefix-caching": "use the prefixCaching option",
-  "--enable-chunked-prefill": "use the enableChunkedPrefill option",
-  "--no-enable-chunked-prefill": "use the enableChunkedPrefill option",
+  "--enable-chunked-prefill": "use the enableChunkedPrefill option (or nothing: V1 always chunks)",
   "--dtype": "set the endpoint's model dtype",
   "--quantization": "set the endpoint's model quantization",
   "-q": "set the endpoint's model quantization",

@@ -36,7 +36,13 @@ export interface ResolvedRouterModel {
   readonly servedModel: string;
   /** https://<endpoint host>/v1 */
   readonly apiBase: string;
-  /** Longest request the server accepts, in tokens, when known: LiteLLM's pre-call check uses it. */
+  /**
+   * Longest prompt the server accepts, in tokens, when known: the endpoint's
+   * `container.maxInputTokens` (vLLM's --max-model-len, TGI's --max-input-tokens), never TGI's
+   * --max-total-tokens. LiteLLM's pre-call check compares each prompt with it and sends a longer one
+   * to the context-window fallback; a larger value lets the prompt through to TGI, which answers
+   * 422 (text-generation-inference@v3.3.6:router/src/validation.rs:180-182, router/src/server.rs:2405).
+   */
   readonly maxInputTokens?: number;
 }
 
@@ -99,7 +105,9 @@ export function liteLlmConfig(input: LiteLlmConfigInput): Record<string, unknown
   const modelList: Array<Record<string, unknown>> = input.models.map((m) => ({
     model_name: m.alias,
     litellm_params: {
-      // "openai/" is LiteLLM's provider for any OpenAI-compatible server; vLLM and TGI serve /v1.
+      // "openai/" is LiteLLM's provider for any OpenAI-compatible server; vLLM and TGI serve /v1
+      // (POST /v1/chat/completions: vllm@v0.11.0:vllm/entrypoints/openai/api_server.py,
+      // text-generation-inference@v3.3.6:router/src/server.rs:2203-2204). Triton does not (refused).
       model: `openai/${m.servedModel}`,
       api_base: m.apiBase,
       api_key: UPSTREAM_API_KEY_PLACEHOLDER,

@@ -225,7 +225,7 @@ export function resolveRouter(props: InferenceRouterProps, options: ResolveRoute
         alias,
         servedModel: m.endpoint.modelName,
         apiBase: `https://${m.endpoint.host}/v1`,
-        maxInputTokens: m.endpoint.container.maxModelLen,
+        maxInputTokens: m.endpoint.container.maxInputTokens ?? m.endpoint.container.maxModelLen,
       })),
       tiers: { ...defaultTiers, ...(props.tiers as Record<RouterTier, string> | undefined) },
       fallbacks,

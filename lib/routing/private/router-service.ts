@@ -5,7 +5,8 @@
 import { Construct } from "constructs";
 import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { internalAlbAnnotations } from "../../private/internal-alb";
+import { albFipsPolicyRequired } from "../../compliance/compliance";
+import { albAccessLogPrefix, internalAlbAnnotations } from "../../private/internal-alb";
 import { ROUTER_PORT } from "../router-props";
 import { ResolvedIngress } from "./resolve-router";
 import { RouterObjects } from "./router-labels";
@@ -21,9 +22,20 @@ export function routerService(scope: Construct, r: RouterObjects): string {
 }
 
 /** The router's internal HTTPS load balancer (construct id "ingress"); returns its HTTPS URL. */
-export function routerLoadBalancer(scope: Construct, r: RouterObjects, props: { ingress: ResolvedIngress; timeoutSeconds: number; clusterName: string }): string {
+export function routerLoadBalancer(
+  scope: Construct,
+  r: RouterObjects,
+  props: {
+    ingress: ResolvedIngress;
+    timeoutSeconds: number;
+    clusterName: string;
+    /** The cluster's load balancer log bucket and prefix (ClusterConnection). */
+    accessLogs: { bucketName: string; prefix: string };
+  },
+): string {
   const ing = props.ingress;
-  const ingress = new IngressV1(scope, "ingress", {
+  const logs = props.accessLogs;
+  const ingress: IngressV1 = new IngressV1(scope, "ingress", {
     provider: r.provider,
     metadata: {
       name: r.name,
@@ -33,6 +45,9 @@ export function routerLoadBalancer(scope: Construct, r: RouterObjects, props: { 
         ...internalAlbAnnotations({
           certificateArn: ing.certificateArn,
           sslPolicy: ing.sslPolicy,
+          // Asked at synth, of the packs enforced on this Ingress (FedRAMP Moderate asks for FIPS).
+          fipsRequired: () => albFipsPolicyRequired(ingress),
+          accessLogs: { bucket: logs.bucketName, prefix: albAccessLogPrefix(logs.prefix, r.namespace, r.name) },
           inboundCidrs: ing.cidrs,
           healthCheckPath: "/health/readiness",
           // Idle timeout = one call's timeout: the load balancer never cuts a call LiteLLM still waits on.

@@ -103,7 +103,44 @@ describe("resolveEndpoint with valid props", () => {
   });
 
   it("serves Triton's model under the endpoint's name, its model repository entry", () => {
-    expect(endpointOf({ server: InferenceServer.triton() }).servedModelName).toBe("chat");
+    expect(endpointOf({ server: InferenceServer.triton(), autoscaling: { minReplicas: 1, maxReplicas: 1 } }).servedModelName).toBe("chat");
+  });
+
+  it("runs Triton's vllm backend, which exports no queue metric, at a fixed number of replicas", () => {
+    const fixed = endpointOf({ server: InferenceServer.triton(), autoscaling: { minReplicas: 2, maxReplicas: 2 } });
+    expect(fixed.replicas).toEqual({ min: 2, max: 2 });
+    expect(fixed.container.queueDepthQuery).toBe("");
+  });
+
+  it("fit-checks Triton's vllm backend at the maxModelLen it writes to model.json", () => {
+    const fixed = { autoscaling: { minReplicas: 1, maxReplicas: 1 } };
+    expect(endpointOf({ ...fixed, server: InferenceServer.triton() }).fit.requiredKvTokens).toBe(8192);
+    const long = endpointOf({ ...fixed, server: InferenceServer.triton({ maxModelLen: 16384 }) });
+    expect(long.fit.requiredKvTokens).toBe(16384);
+    expect(JSON.parse(long.container.files["/models/chat/1/model.json"]).max_model_len).toBe(16384);
+    // Llama 3.1's native 131,072-token context does not fit one L4: refused at synth, not at start.
+    expect(problemsOf({ ...fixed, server: InferenceServer.triton({ maxModelLen: 131072 }) })).toMatch(/^model: .*131,072/m);
+  });
+
+  it("fit-checks TGI at --max-total-tokens and reports --max-input-tokens as its longest prompt", () => {
+    const tgi = endpointOf({ server: InferenceServer.tgi({ image: "registry.example.com/tgi-nonroot:3.3.6", maxInputTokens: 6000, maxTotalTokens: 12288 }) });
+    expect(tgi.fit.requiredKvTokens).toBe(12288);
+    expect(tgi.container.maxInputTokens).toBe(6000);
+  });
+
+  it("accepts a time-to-first-token check on Triton's vllm backend, which publishes vLLM's histogram", () => {
+    const t = endpointOf({ server: InferenceServer.triton(), autoscaling: { minReplicas: 1, maxReplicas: 1 }, rollbackWhen: { timeToFirstTokenP99Ms: 1000 } });
+    expect(t.container.ttftHistogram).toBe("vllm:time_to_first_token_seconds");
+  });
+
+  it("warns that Triton's evaluation job gets the KServe v2 URL, not an OpenAI one", () => {
+    const t = endpointOf({
+      server: InferenceServer.triton(),
+      autoscaling: { minReplicas: 1, maxReplicas: 1 },
+      rollout: { preTrafficEvaluation: { image: "registry.example.com/evals:1.2.0" } },
+    });
+    expect(t.warnings.join("\n")).toMatch(/rollout\.preTrafficEvaluation: the triton server answers only the kserve-v2 API \(no OpenAI-compatible \/v1\), so the evaluation job gets ENDPOINT_URL=<canary>\/v2 and ENDPOINT_API=kserve-v2/);
+    expect(endpointOf({ rollout: { preTrafficEvaluation: { image: "registry.example.com/evals:1.2.0" } } }).warnings).toEqual([]);
   });
 
   it("reserves KV cache for the shared prefix beside a full-length sequence", () => {
@@ -183,7 +220,8 @@ describe("resolveEndpoint with invalid props", () => {
     expect(msg).toMatch(/rollbackWhen\.errorRatePercent: 0 must be a positive number/);
     expect(msg).toMatch(/rollbackWhen\.p99LatencyMs: -5 must be a positive number/);
     expect(msg).toMatch(/server\.image: .*vllm\/vllm-openai.*(tag|pin)/);
-    expect(msg).toMatch(/maxNumBatchedTokens.*4096.*16384|16384.*4096/);
+    // A step budget below maxModelLen is valid: vLLM 0.11 (V1) always chunks prefill.
+    expect(msg).not.toMatch(/maxNumBatchedTokens/);
   });
 
   it("names each property, in the order of the props", () => {
@@ -240,7 +278,7 @@ describe("resolveEndpoint with invalid props", () => {
     expect(msg).toMatch(/model\.source: "s3:\/\/bucket\/m\/" must be a key prefix/);
     expect(msg).toMatch(/ingress\.sslPolicy: "ELBSecurityPolicy-2016-08" allows TLS below 1\.2/);
     expect(msg).toMatch(/ingress\.allowedCidrs\[0\]: "0\.0\.0\.0\/0" admits every address/);
-    expect(msg).toMatch(/rollbackWhen\.timeToFirstTokenP99Ms: is only measured for vLLM/);
+    expect(msg).toMatch(/rollbackWhen\.timeToFirstTokenP99Ms: the tgi server cannot measure it: .*; remove it, or serve with vLLM/);
   });
 
   it("refuses a host that is not a DNS name, a hosted zone without a host, and session affinity outside the ALB's limits", () => {
@@ -249,9 +287,27 @@ describe("resolveEndpoint with invalid props", () => {
     expect(problemsOf({ ingress: { certificateArn: CERTIFICATE_ARN, sessionAffinitySeconds: 0 } })).toMatch(/ingress\.sessionAffinitySeconds: 0 must be whole seconds/);
   });
 
-  it("refuses a custom server without a queue-depth metric, since autoscaling needs one", () => {
-    expect(problemsOf({ server: InferenceServer.custom({ image: "registry.example.com/s:1.0.0", port: 9000, healthPath: "/h" }) })).toBe(
-      "server: has no queue-depth metric, and autoscaling scales on queue depth; give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)",
+  it("refuses a custom server without a queue-depth metric, since autoscaling needs one, unless its replicas are fixed", () => {
+    const server = InferenceServer.custom({ image: "registry.example.com/s:1.0.0", port: 9000, healthPath: "/h" });
+    expect(problemsOf({ server })).toBe(
+      "autoscaling: minReplicas 1 (default) and maxReplicas 4 (default) ask for scaling on queue depth, but the custom server has no queueDepthMetric, and KEDA scales only on queue depth; " +
+        "set autoscaling.minReplicas and maxReplicas to the same number for a fixed number of replicas, or give the custom server's queueDepthMetric (a Prometheus gauge of waiting requests)",
     );
+    expect(resolve({ server, autoscaling: { minReplicas: 3, maxReplicas: 3 } }).ok).toBe(true);
+  });
+
+  it("refuses queue-depth autoscaling on Triton's vllm backend, which exports no queue metric, naming the values and both fixes", () => {
+    const msg = problemsOf({ server: InferenceServer.triton(), autoscaling: { minReplicas: 1, maxReplicas: 6 } });
+    expect(msg).toMatch(/^autoscaling: minReplicas 1 and maxReplicas 6 ask for scaling on queue depth, but Triton's vllm backend exports no queue-depth metric/);
+    expect(msg).toMatch(/KEDA would read 0 and never scale up/);
+    expect(msg).toMatch(/set autoscaling\.minReplicas and maxReplicas to the same number for a fixed number of replicas, or serve the model with InferenceServer\.vllm\(\), which exports vllm:num_requests_waiting$/);
+    // The defaults (1 to 4) scale too, and say they are defaults.
+    expect(problemsOf({ server: InferenceServer.triton() })).toMatch(/^autoscaling: minReplicas 1 \(default\) and maxReplicas 4 \(default\) ask for scaling on queue depth/);
+    // A queue target on a fixed fleet does nothing.
+    expect(problemsOf({ server: InferenceServer.triton(), autoscaling: { minReplicas: 2, maxReplicas: 2, targetQueueDepthPerReplica: 8 } })).toMatch(
+      /^autoscaling\.targetQueueDepthPerReplica: 8 has no effect: Triton's vllm backend exports no queue-depth metric.*the endpoint runs a fixed 2 replica\(s\); remove it/,
+    );
+    // Triton's other backends scale on their queue time.
+    expect(resolve({ server: InferenceServer.triton({ backend: "python" }) }).ok).toBe(true);
   });
 });

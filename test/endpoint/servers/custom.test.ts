@@ -14,6 +14,7 @@ describe("custom server", () => {
       args: ["--fast"],
       env: { A: "1" },
       port: 9000,
+      api: "openai",
       metricsPort: 9000,
       metricsPath: "/metrics",
       livenessPath: "/healthz",

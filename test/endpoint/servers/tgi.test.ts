@@ -18,6 +18,14 @@ describe("TGI server", () => {
     expect(c.gpuMemoryUtilization).toBe(1);
   });
 
+  it("reports --max-input-tokens as the longest prompt, and --max-total-tokens as the context the fit check sizes", () => {
+    const r = InferenceServer.tgi({ maxInputTokens: 6000, maxTotalTokens: 16384 }).render(ctx);
+    expect(r.maxInputTokens).toBe(6000);
+    expect(r.maxModelLen).toBe(16384);
+    expect(c.maxInputTokens).toBe(4096);
+    expect(c.api).toBe("openai");
+  });
+
   it("serves the local weights on port 8000, one shard per GPU", () => {
     expect(flag(c.args, "--model-id")).toBe("/models/llama-3.1-8b-instruct");
     expect(flag(c.args, "--port")).toBe("8000");

@@ -31,26 +31,37 @@ describe("Triton server with the vLLM backend (default)", () => {
     expect(config).not.toContain("dynamic_batching");
   });
 
-  it("writes vLLM's engine arguments to 1/model.json: the weights, the GPUs and maxBatchSize as max_num_seqs", () => {
+  it("writes vLLM's engine arguments to 1/model.json: the weights, the GPUs, maxBatchSize as max_num_seqs and the context length", () => {
     expect(JSON.parse(c.files["/models/llama-3.1-8b-instruct/1/model.json"])).toEqual({
       model: "/models/llama-3.1-8b-instruct",
       tensor_parallel_size: 2,
       max_num_seqs: 32,
+      max_model_len: 8192,
       gpu_memory_utilization: 0.9,
       disable_log_stats: false,
     });
-    expect(c.batching).toEqual({ batcher: "vllm-continuous", tritonModel: "llama-3.1-8b-instruct", tritonMaxBatchSize: 0, maxNumSeqs: 32 });
+    expect(c.batching).toEqual({ batcher: "vllm-continuous", tritonModel: "llama-3.1-8b-instruct", tritonMaxBatchSize: 0, maxNumSeqs: 32, maxModelLen: 8192 });
     const bf16 = InferenceServer.triton().render({ ...ctx, dtype: "bfloat16", quantization: "awq" });
     expect(JSON.parse(bf16.files["/models/llama-3.1-8b-instruct/1/model.json"])).toMatchObject({ dtype: "bfloat16", quantization: "awq" });
   });
 
-  it("probes the KServe v2 health endpoints and scrapes vLLM's queue and TTFT through Triton's metrics port", () => {
-    expect(c).toMatchObject({ port: 8000, metricsPort: 8002, metricsPath: "/metrics", livenessPath: "/v2/health/live", readinessPath: "/v2/health/ready" });
-    expect(renderQueueDepthQuery(c.queueDepthQuery, SELECTOR)).toBe(
-      'sum(vllm:num_requests_waiting{namespace="models",app="chat"}) / count(vllm:num_requests_waiting{namespace="models",app="chat"})',
-    );
+  it("probes the KServe v2 health endpoints, serves KServe v2 (no OpenAI /v1) and scrapes vLLM's TTFT through Triton's metrics port", () => {
+    expect(c).toMatchObject({ port: 8000, api: "kserve-v2", metricsPort: 8002, metricsPath: "/metrics", livenessPath: "/v2/health/live", readinessPath: "/v2/health/ready" });
     expect(c.ttftHistogram).toBe("vllm:time_to_first_token_seconds");
     expect(c.gpuMemoryUtilization).toBe(0.9);
+  });
+
+  it("has no queue-depth query: the vLLM backend exports no vllm:num_requests_waiting, which KEDA would read as 0", () => {
+    expect(c.queueDepthQuery).toBe("");
+  });
+
+  it("writes maxModelLen to model.json as max_model_len and reports that same length to the fit check", () => {
+    const long = InferenceServer.triton({ maxModelLen: 32768 }).render(ctx);
+    expect(JSON.parse(long.files["/models/llama-3.1-8b-instruct/1/model.json"]).max_model_len).toBe(32768);
+    expect(long.maxModelLen).toBe(32768);
+    expect(long.maxInputTokens).toBe(32768);
+    expect(c.maxModelLen).toBe(8192);
+    expect(problem(InferenceServer.triton({ maxModelLen: 0 }), "server.maxModelLen:")).toMatch(/0 must be a positive whole number of tokens, e\.g\. 8192/);
   });
 
   it("runs non-root on a read-only root filesystem with shared memory for the Python backend", () => {
@@ -96,11 +107,28 @@ describe("Triton server with a batching backend", () => {
     });
   });
 
-  it("derives queue depth from Triton's queue-time counter", () => {
+  it("derives mean queued requests per replica from Triton's microsecond queue-time counter over 4 scrape intervals", () => {
+    // rate() of microseconds per second / 1e6 = requests in the queue (Little's law), per replica
+    // reporting the success counter; 120 s = 4 x the scraper's default 30 s interval.
     expect(renderQueueDepthQuery(c.queueDepthQuery, SELECTOR)).toBe(
-      'sum(rate(nv_inference_queue_duration_us{namespace="models",app="chat"}[1m])) / 1e6 / count(nv_inference_request_success{namespace="models",app="chat"})',
+      'sum(rate(nv_inference_queue_duration_us{namespace="models",app="chat"}[120s])) / 1e6 / count(nv_inference_request_success{namespace="models",app="chat"})',
     );
+    // Both counters exist from model load at 0, so no traffic gives 0, not empty: no "or vector(0)" hiding a lost scrape.
+    expect(c.queueDepthQuery).not.toContain("vector(0)");
     expect(c.ttftHistogram).toBeUndefined();
+    expect(c.maxModelLen).toBeUndefined();
+    expect(c.api).toBe("kserve-v2");
+  });
+
+  it("widens the rate window with a longer scrape interval", () => {
+    const slow = InferenceServer.triton({ backend: "python" }).render({ ...ctx, scrapeIntervalSeconds: 60 });
+    expect(slow.queueDepthQuery).toContain("[240s]");
+  });
+
+  it("refuses maxModelLen, which only the vllm backend reads", () => {
+    expect(problem(InferenceServer.triton({ backend: "python", maxModelLen: 8192 }), "server.maxModelLen:")).toMatch(
+      /8192 is set, but it is vLLM's max_model_len and only the vllm backend reads it; remove it, or use backend "vllm"/,
+    );
   });
 
   it("uses the given batch sizes and delay", () => {

@@ -18,10 +18,12 @@ describe("vLLM server", () => {
       maxNumSeqs: 64,
       maxNumBatchedTokens: 8192,
       maxModelLen: 8192,
-      chunkedPrefill: false,
+      chunkedPrefill: true,
       prefixCaching: true,
     });
     expect(c.maxModelLen).toBe(8192);
+    // A prompt may fill the context: the router's context-window check uses it.
+    expect(c.maxInputTokens).toBe(8192);
   });
 
   it("shards over the replica's GPUs and claims 0.9 of their memory", () => {
@@ -30,10 +32,10 @@ describe("vLLM server", () => {
     expect(c.gpuMemoryUtilization).toBe(0.9);
   });
 
-  it("enables prefix caching and turns off V1's default chunked prefill", () => {
+  it("enables prefix caching and passes no chunked-prefill flag, which vLLM 0.11's V1 engine would ignore", () => {
     expect(c.args).toContain("--enable-prefix-caching");
     expect(c.args).not.toContain("--no-enable-prefix-caching");
-    expect(c.args).toContain("--no-enable-chunked-prefill");
+    expect(c.args).not.toContain("--no-enable-chunked-prefill");
     expect(c.args).not.toContain("--enable-chunked-prefill");
   });
 
@@ -59,7 +61,7 @@ describe("vLLM server", () => {
   });
 
   it("probes /health and exports metrics, queue depth and time to first token on the API port", () => {
-    expect(c).toMatchObject({ port: 8000, metricsPort: 8000, metricsPath: "/metrics", livenessPath: "/health", readinessPath: "/health" });
+    expect(c).toMatchObject({ port: 8000, api: "openai", metricsPort: 8000, metricsPath: "/metrics", livenessPath: "/health", readinessPath: "/health" });
     expect(c.queueDepthQuery).toContain(QUEUE_SELECTOR_PLACEHOLDER);
     expect(renderQueueDepthQuery(c.queueDepthQuery, SELECTOR)).toBe(
       'sum(vllm:num_requests_waiting{namespace="models",app="chat"}) / count(vllm:num_requests_waiting{namespace="models",app="chat"})',
@@ -74,18 +76,20 @@ describe("vLLM server", () => {
     expect(args).not.toContain("--enable-prefix-caching");
   });
 
-  it("sizes the step budget to the longest request when maxModelLen exceeds 8192", () => {
+  it("keeps the 8192-token step budget when maxModelLen exceeds it, since V1 chunks longer prompts over steps", () => {
     const r = InferenceServer.vllm({ maxModelLen: 32768 }).render(ctx);
-    expect(flag(r.args, "--max-num-batched-tokens")).toBe("32768");
+    expect(flag(r.args, "--max-num-batched-tokens")).toBe("8192");
+    expect(flag(r.args, "--max-model-len")).toBe("32768");
   });
 
   it("sizes the default step budget for a cold shared prefix beside a full decode batch", () => {
     const budget = (server: InferenceServer, extra: Partial<ServerContext> = {}) =>
       Number(flag(server.render({ ...ctx, ...extra }).args, "--max-num-batched-tokens"));
-    // Short prefixes leave the 8192 floor; without chunking the budget never drops below maxModelLen.
+    // Short prefixes leave the 8192 floor.
     expect(budget(InferenceServer.vllm(), { sharedPrefixTokens: 1024 })).toBe(8192);
-    expect(budget(InferenceServer.vllm({ maxModelLen: 32768 }), { sharedPrefixTokens: 20000 })).toBe(32768);
-    // With chunked prefill the budget follows the prefix: 64 decode tokens + 20000, rounded up to 512.
+    // A long one sets it: 64 decode tokens + 20000, rounded up to 512; maxModelLen does not.
+    expect(budget(InferenceServer.vllm({ maxModelLen: 32768 }), { sharedPrefixTokens: 20000 })).toBe(20480);
+    // The deprecated enableChunkedPrefill: true changes nothing.
     const chunked = InferenceServer.vllm({ maxModelLen: 32768, enableChunkedPrefill: true });
     expect(budget(chunked)).toBe(8192);
     expect(budget(chunked, { sharedPrefixTokens: 20000 })).toBe(20480);
@@ -118,10 +122,25 @@ describe("vLLM server", () => {
     expect(args[args.length - 1]).toBe("--enforce-eager");
   });
 
-  it("refuses a step budget below maxModelLen without chunked prefill, naming both and both fixes", () => {
-    const msg = problem(InferenceServer.vllm({ maxNumBatchedTokens: 4096 }), "server.maxNumBatchedTokens:");
-    expect(msg).toMatch(/4096 is below maxModelLen 8192/);
-    expect(msg).toMatch(/raise maxNumBatchedTokens to at least 8192 or set enableChunkedPrefill: true/);
+  it("accepts a step budget below maxModelLen, which vLLM 0.11 fills by chunking the prompt", () => {
+    const server = InferenceServer.vllm({ maxNumBatchedTokens: 4096 });
+    expect(problems(server)).toEqual([]);
+    const args = server.render(ctx).args;
+    expect(flag(args, "--max-num-batched-tokens")).toBe("4096");
+    expect(args).not.toContain("--no-enable-chunked-prefill");
+  });
+
+  it("refuses enableChunkedPrefill: false, which vLLM 0.11's V1 engine ignores, explaining why and what to do", () => {
+    const server = InferenceServer.vllm({ enableChunkedPrefill: false });
+    const msg = problem(server, "server.enableChunkedPrefill:");
+    expect(msg).toMatch(/^server\.enableChunkedPrefill: false cannot be honoured: vLLM 0\.11 runs only its V1 engine, which chunks prefill for every generative model and ignores --no-enable-chunked-prefill; remove the option/);
+    expect(() => server.render(ctx)).toThrow(/enableChunkedPrefill: false cannot be honoured/);
+  });
+
+  it("refuses --no-enable-chunked-prefill in extra arguments as a flag that does nothing", () => {
+    expect(problem(InferenceServer.vllm({ extraArgs: ["--no-enable-chunked-prefill"] }), "server.extraArgs:")).toMatch(
+      /"--no-enable-chunked-prefill" does nothing: vLLM 0\.11 runs only its V1 engine, which always chunks prefill.*size maxNumBatchedTokens instead/,
+    );
   });
 
   it("refuses more sequences than tokens in a step", () => {

@@ -17,7 +17,7 @@ const large = new CanaryModelEndpoint(serving, "large", chatProps(cluster, {
   ingress: { certificateArn: CERTIFICATE_ARN, host: "large.models.example.internal" },
 }));
 const hostless = new CanaryModelEndpoint(serving, "hostless", chatProps(cluster));
-const triton = new CanaryModelEndpoint(serving, "triton", chatProps(cluster, { server: InferenceServer.triton(), ingress: { certificateArn: CERTIFICATE_ARN, host: "triton.models.example.internal" } }));
+const triton = new CanaryModelEndpoint(serving, "triton", chatProps(cluster, { server: InferenceServer.triton(), autoscaling: { minReplicas: 1, maxReplicas: 1 }, ingress: { certificateArn: CERTIFICATE_ARN, host: "triton.models.example.internal" } }));
 const connection = cluster.connection;
 const PATH = "serving/router";
 
