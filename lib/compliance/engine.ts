@@ -140,7 +140,10 @@ export function evaluateStack(
       const compliant: string[] = [];
       const nonCompliant: string[] = [];
       const accepted: string[] = [];
-      const targets: ResourceView[] = managed.filter((r) => rule.resourceTypes.includes(r.type) && inScope(pack.name, r.path));
+      // Managed resources of the rule's types, and the data sources of the types it declares (ComplianceRule.dataSourceTypes).
+      const dataTypes = (rule.dataSourceTypes ?? []);
+      const targets: ResourceView[] = view.resources.filter((r) =>
+        (r.mode === "managed" ? rule.resourceTypes.includes(r.type) : dataTypes.includes(r.type)) && inScope(pack.name, r.path));
       for (const resource of targets) {
         const key = `${rule.id}|${JSON.stringify(params)}|${resource.address}`;
         let outcome = outcomes.get(key);
@@ -206,7 +209,8 @@ export function evaluateStack(
 }
 
 function notEvaluatedNote(rule: ComplianceRule, targets: number): string {
-  const what = targets > 0 ? `the ${rule.resourceTypes.join(", ")} here are ones the rule does not apply to` : `no ${rule.resourceTypes.join(", ")} in this stack`;
+  const types = [...rule.resourceTypes, ...(rule.dataSourceTypes ?? []).map((t) => `data.${t}`)].join(", ");
+  const what = targets > 0 ? `the ${types} here are ones the rule does not apply to` : `no ${types} in this stack`;
   return `${what}; answered by ${rule.notEvaluatedNote ?? "the stack or owner that manages those resources (another stack of this app, or outside it)"}`;
 }
 

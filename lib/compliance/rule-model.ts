@@ -71,6 +71,12 @@ export interface ComplianceRule<Id extends string = string> {
   readonly explanation: string;
   /** Terraform resource types the rule evaluates. */
   readonly resourceTypes: readonly string[];
+  /**
+   * Terraform data source types the rule evaluates on their own as well (e.g. a data.aws_iam_policy_document,
+   * which checkov judges whether or not a policy uses it); the rule sees them as ResourceViews of mode "data".
+   * @default - none
+   */
+  readonly dataSourceTypes?: readonly string[];
   /** checkov check ids covering the same check, where one exists. */
   readonly checkov?: readonly string[];
   /** cdk-nag rule names covering the same check, where one exists. */

@@ -14,6 +14,7 @@ import { PodIdentityRole } from "../security/pod-identity-role";
 import { InferenceRouterProps, RouterTier } from "./router-props";
 import { AUTO_MODEL_NAME, CACHE_HOST_ENV, liteLlmConfig, renderConfigYaml } from "./private/litellm-config";
 import { resolveRouter } from "./private/resolve-router";
+import { rotatedByVersion } from "./private/secret-rotation";
 import { cacheUserName, CACHE_PORT, ResponseCacheResources } from "./private/response-cache";
 import { RouterDatabaseResources } from "./private/router-database";
 import { routerDeployment, routerScaling } from "./private/router-deployment";
@@ -191,6 +192,7 @@ export class InferenceRouter extends Construct {
       ephemeralBase: `${name}_master_key`,
       tags,
     });
+    rotatedByVersion(masterKey, "masterKeyVersion");
     const secretArn = masterKey.secret.arn;
     this.masterKeySecretArn = secretArn;
 
@@ -216,6 +218,7 @@ export class InferenceRouter extends Construct {
         ephemeralBase: `${name}_team_${team.name}`,
         tags: { ...tags, "secure-inference/team": team.name },
       });
+      rotatedByVersion(key, `teams[].keyVersion of team ${team.name}`);
       return { team, secret: key.secret, version: key.version };
     });
     this.teamKeySecretArns = Object.fromEntries(teamSecrets.map(({ team, secret }) => [team.name, secret.arn]));

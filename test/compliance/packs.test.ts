@@ -35,6 +35,9 @@ const RULE_IDS = [
   "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
   // ALBs of Kubernetes Ingresses
   "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
+  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration", "GithubOidcTrustScoped", "EksSupportedVersion",
+  "SecurityGroupNoUnrestrictedEgress", "SecretsManagerCmk", "SecretsManagerRotation", "Ec2UserDataNoSecrets", "RdsCaCertificate",
+  "RdsMysqlTlsRequired", "RdsPostgresQueryLogging", "SnsTopicPolicyNoUnconditionedCrossAccount",
 ];
 
 /** 45 CFR Part 164 Subpart C paragraphs (standards and implementation specifications, Appendix A to Subpart C). */

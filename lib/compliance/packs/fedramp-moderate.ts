@@ -199,5 +199,29 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     // FIPS 140-validated modules: an ELBSecurityPolicy-*-FIPS-* policy (ALB User Guide, "Security policies for your Application
     // Load Balancer"). The library's ingresses pick ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04 when this pack is enforced.
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"], params: { requireFips: true } },
+    // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium"). AC-6(1) authorizes access to
+    // security functions (IAM itself) explicitly.
+    { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: [...LEAST_PRIVILEGE, "AC-6(1)"] },
+    { ruleId: "IamNoCredentialsExposure", level: "error", controls: [...LEAST_PRIVILEGE, "IA-5"] },
+    { ruleId: "IamNoDataExfiltration", level: "warning", controls: ["AC-3", "AC-6", "AC-6(2)"] },
+    // Identification of non-organizational users (IA-8): the repository is the identity GitHub asserts.
+    { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["AC-3", "IA-2", "IA-8"] },
+    // checkov cites CA-9(1), CM-2, SI-2, SI-2(2), SI-2(4), SI-2(5) in EKSPlatformVersion.py; Moderate keeps CM-2, SI-2, SI-2(2).
+    // Error: an unsupported version receives no flaw remediation at all.
+    { ruleId: "EksSupportedVersion", level: "error", controls: ["CM-2", "SI-2", "SI-2(2)"] },
+    // SC-7(5) deny by default, allow by exception, covers outbound traffic. Warning: nodes need HTTPS egress to the internet
+    // (images, weights, tokens) through NAT; the exception is the NAT path, documented in the SSP.
+    { ruleId: "SecurityGroupNoUnrestrictedEgress", level: "warning", controls: ["AC-4", "SC-7", "SC-7(5)"] },
+    { ruleId: "SecretsManagerCmk", level: "error", controls: ["IA-5", "SC-12", "SC-28", "SC-28(1)"] },
+    // IA-5(1) changing authenticators. Warning: the router's secrets rotate by version bumps, not Secrets Manager rotation (reported).
+    { ruleId: "SecretsManagerRotation", level: "warning", controls: ["IA-5", "IA-5(1)"] },
+    // IA-5(7): no embedded unencrypted static authenticators.
+    { ruleId: "Ec2UserDataNoSecrets", level: "error", controls: ["IA-5", "IA-5(7)"] },
+    // SC-17: public key infrastructure certificates from an approved provider.
+    { ruleId: "RdsCaCertificate", level: "error", controls: ["SC-8", "SC-17"] },
+    { ruleId: "RdsMysqlTlsRequired", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
+    // Warning: the router database sets no statement logging (reported).
+    { ruleId: "RdsPostgresQueryLogging", level: "warning", controls: AUDIT_EVENTS },
+    { ruleId: "SnsTopicPolicyNoUnconditionedCrossAccount", level: "warning", controls: ["AC-3", "AC-4", "AC-6"] },
   ],
 };

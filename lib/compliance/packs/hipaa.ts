@@ -190,5 +190,28 @@ export const HIPAA: CompliancePack = {
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
     // No cdk-nag rule judges the policy's TLS version; transmission security as above. HIPAA names no FIPS requirement.
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(ii)"] },
+    // Issue 16. IAM escalation paths (cloudsplaining, via checkov CKV_AWS_286/287/288): least privilege as the IAM rules above.
+    // cloudsplaining rates privilege escalation and credentials exposure "high" (errors), data exfiltration "medium" (warning).
+    { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoCredentialsExposure", level: "error", controls: [...LEAST_PRIVILEGE, "164.312(d)"] },
+    { ruleId: "IamNoDataExfiltration", level: "warning", controls: LEAST_PRIVILEGE },
+    // A GitHub trust without a repository lets any workflow assume the deploy role: person or entity authentication.
+    { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
+    // Security management: patching reduces vulnerabilities (risk management); warning as for automatic minor upgrades.
+    { ruleId: "EksSupportedVersion", level: "warning", controls: ["164.308(a)(1)(ii)(B)", "164.308(a)(5)(ii)(A)"] },
+    // Nodes pull images, weights and tokens over HTTPS from the internet (through NAT); the rule is hardening, not a specification.
+    { ruleId: "SecurityGroupNoUnrestrictedEgress", level: "warning", controls: ["164.312(e)(1)"] },
+    // cdk-nag HIPAA SecretsManagerUsingKMSKey cites (a)(2)(iv) and (e)(2)(ii); the at-rest one is kept.
+    { ruleId: "SecretsManagerCmk", level: "error", controls: AT_REST },
+    // Password management. Warning: the router's generated secrets (lib/private/datastore.ts) rotate by version bumps, not by
+    // Secrets Manager rotation, so an error would fail the library's defaults (reported for a fix).
+    { ruleId: "SecretsManagerRotation", level: "warning", controls: ["164.308(a)(5)(ii)(D)", "164.312(d)"] },
+    { ruleId: "Ec2UserDataNoSecrets", level: "error", controls: ["164.308(a)(5)(ii)(D)", "164.312(a)(1)", "164.312(d)"] },
+    { ruleId: "RdsCaCertificate", level: "warning", controls: ["164.312(e)(1)", "164.312(e)(2)(i)"] },
+    { ruleId: "RdsMysqlTlsRequired", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
+    // Audit controls. Warning: the router database's parameter group (lib/routing/private/router-database.ts) logs connections
+    // but sets neither log_statement nor log_min_duration_statement (reported for a fix).
+    { ruleId: "RdsPostgresQueryLogging", level: "warning", controls: ["164.312(b)"] },
+    { ruleId: "SnsTopicPolicyNoUnconditionedCrossAccount", level: "warning", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)"] },
   ],
 };

@@ -168,5 +168,24 @@ export const SOC2: CompliancePack = {
     { ruleId: "AlbIngressAccessLogs", level: "error", controls: MONITORING },
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["CC6.7"] },
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["CC6.7"] },
+    // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium").
+    { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoCredentialsExposure", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoDataExfiltration", level: "warning", controls: [...LEAST_PRIVILEGE, "C1.1"] },
+    // CC6.1 "Manages Credentials for Infrastructure and Software"; CC6.2 registration and authorization of identities.
+    { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["CC6.1", "CC6.2"] },
+    // CC7.1: detection of vulnerabilities in configurations; CC8.1 change management of infrastructure.
+    { ruleId: "EksSupportedVersion", level: "warning", controls: ["CC7.1", "CC8.1"] },
+    // Warning: nodes need HTTPS egress to the internet (images, weights, tokens) through NAT.
+    { ruleId: "SecurityGroupNoUnrestrictedEgress", level: "warning", controls: ["CC6.6"] },
+    { ruleId: "SecretsManagerCmk", level: "error", controls: ENCRYPTION },
+    // Warning: the router's secrets rotate by version bumps, not Secrets Manager rotation (reported).
+    { ruleId: "SecretsManagerRotation", level: "warning", controls: ["CC6.1"] },
+    { ruleId: "Ec2UserDataNoSecrets", level: "error", controls: ["CC6.1"] },
+    { ruleId: "RdsCaCertificate", level: "warning", controls: ["CC6.7"] },
+    { ruleId: "RdsMysqlTlsRequired", level: "error", controls: ["CC6.7"] },
+    // Warning: the router database sets no statement logging (reported).
+    { ruleId: "RdsPostgresQueryLogging", level: "warning", controls: MONITORING },
+    { ruleId: "SnsTopicPolicyNoUnconditionedCrossAccount", level: "warning", controls: LEAST_PRIVILEGE },
   ],
 };

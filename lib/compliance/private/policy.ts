@@ -1,5 +1,6 @@
-import type { StackView } from "../rule-model";
+import type { ResourceView, StackView } from "../rule-model";
 import { Block, blocks, stringsOf } from "./attributes";
+import { parseJsonencode } from "./hcl-literal";
 import { parseTemplateJson } from "./template-json";
 
 /** One IAM statement, normalised: every list field is an array. */
@@ -14,11 +15,16 @@ export interface Statement {
   readonly conditions: Record<string, Record<string, string[]>>;
 }
 
-/** The statements of a policy document (JSON text, possibly a Terraform template), or undefined when it cannot be read. */
+/**
+ * The statements of a policy document (JSON text, possibly a Terraform template, or `${jsonencode({...})}` as
+ * cdktf synthesizes Fn.jsonencode), or undefined when it cannot be read (its statements are known only at apply).
+ */
 export function statementsOf(policy: unknown): Statement[] | undefined {
-  const doc = parseTemplateJson(policy);
-  if (!doc || typeof doc !== "object") return undefined;
+  const doc = parseTemplateJson(policy) ?? parseJsonencode(policy);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return undefined;
   const raw = [doc.Statement ?? []].flat() as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // A statement list or statement that is itself an expression (e.g. jsonencode({ Statement = local.statements })).
+  if (raw.some((s) => !s || typeof s !== "object" || Array.isArray(s))) return undefined;
   return raw.map((s) => {
     const principals: Record<string, string[]> = {};
     if (s.Principal === "*") principals["*"] = ["*"];
@@ -73,9 +79,48 @@ export function isScopedBy(s: Statement, keys: readonly string[]): boolean {
   return Object.entries(s.conditions).some(([op, byKey]) => {
     const o = op.toLowerCase();
     if (o.includes("not") || o.endsWith("ifexists")) return false;
-    return Object.entries(byKey).some(([k, values]) => keys.includes(k.toLowerCase()) && values.length > 0 && values.every((v) => v !== "" && v !== "*"));
+    return Object.entries(byKey).some(([k, values]) => keys.includes(k.toLowerCase()) && values.length > 0 && values.every(isConcrete));
   });
 }
+
+/** A condition value that names something: not "", "*", or an ARN whose account is a wildcard (`arn:aws:iam::*:role/x`). */
+const isConcrete = (v: string): boolean => v.trim() !== "" && v.trim() !== "*" && !/^arn:[^:]*:[^:]*:[^:]*:\*/.test(v.trim());
+
+/**
+ * Condition keys that confine a statement's principals to an organization, an account, a principal, a network or a
+ * source resource, so that a wildcard principal is not the public (lower case). The list follows checkov's
+ * S3AllowsAnyPrincipal (checkov@03d5fdad:checkov/terraform/checks/resource/aws/S3AllowsAnyPrincipal.py, `check_conditions`),
+ * plus aws:SourceAccount, aws:SourceArn, aws:SourceOwner and the aws:SourceOrg* keys with which services are scoped.
+ */
+export const PRINCIPAL_SCOPING_KEYS: readonly string[] = [
+  "aws:principalarn",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalaccount",
+  "aws:userid",
+  "aws:sourcevpce",
+  "aws:sourcevpc",
+  "aws:vpceaccount",
+  "aws:sourceaccount",
+  "aws:sourcearn",
+  "aws:sourceowner",
+  "aws:sourceorgid",
+  "aws:sourceorgpaths",
+  "aws:ec2instancesourcevpc",
+  "ec2:sourceinstancearn",
+  "lambda:sourcefunctionarn",
+  "ssm:sourceinstancearn",
+  "kms:calleraccount",
+];
+
+/** True when a condition confines the statement's principals (see PRINCIPAL_SCOPING_KEYS and isScopedBy). */
+export const isPrincipalScoped = (s: Statement): boolean => isScopedBy(s, PRINCIPAL_SCOPING_KEYS);
+
+/**
+ * True when the statement is an Allow that everyone may use: a wildcard principal ("*" or AWS "*") that no
+ * scoping condition confines. The one definition of "public" for the S3, ECR, SNS, KMS and IAM trust rules.
+ */
+export const isPublicAllow = (s: Statement): boolean => s.effect === "Allow" && hasWildcardPrincipal(s) && !isPrincipalScoped(s);
 
 /**
  * True when the statement denies everyone (`actions`, lower case, e.g. ["s3:*", "*"]) over plain HTTP:
@@ -112,7 +157,7 @@ function statementOfBlock(b: Block): Statement {
  * The statements of a policy attribute: IAM JSON (with Terraform interpolations), or a reference to a
  * data.aws_iam_policy_document of the stack, read from its blocks (with its source and override
  * documents, whose statements are all kept: a superset, which only errs towards reporting).
- * Undefined when the policy cannot be read at synth time (jsonencode(), variables, other stacks).
+ * Undefined when the policy cannot be read at synth time (variables, other stacks, jsonencode() of values known only at apply).
  */
 export function readPolicyStatements(stack: StackView, value: unknown, seen: Set<string> = new Set()): Statement[] | undefined {
   const direct = statementsOf(value);
@@ -120,7 +165,15 @@ export function readPolicyStatements(stack: StackView, value: unknown, seen: Set
   const match = typeof value === "string" ? /^\$\{data\.aws_iam_policy_document\.([^.}]+)\.(json|minified_json)\}$/.exec(value.trim()) : null;
   if (!match) return undefined;
   const doc = stack.resources.find((r) => r.mode === "data" && r.type === "aws_iam_policy_document" && r.name === match[1]);
-  if (!doc || seen.has(doc.address)) return undefined;
+  return doc ? documentStatements(stack, doc, seen) : undefined;
+}
+
+/**
+ * The statements of a data.aws_iam_policy_document, read from its blocks (with its source and override documents),
+ * or undefined when one of those cannot be read.
+ */
+export function documentStatements(stack: StackView, doc: ResourceView, seen: Set<string> = new Set()): Statement[] | undefined {
+  if (seen.has(doc.address)) return undefined;
   seen.add(doc.address);
   const out = blocks(doc.config.statement).map(statementOfBlock);
   for (const other of [doc.config.source_policy_documents, doc.config.override_policy_documents]) {
@@ -135,3 +188,28 @@ export function readPolicyStatements(stack: StackView, value: unknown, seen: Set
   return out;
 }
 
+
+/** True when an IAM action pattern of a policy ("iam:Create*", "*", "IAM:PassRole") covers `action` (case-insensitive; "*" and "?" wildcards). */
+export function actionCovers(pattern: string, action: string): boolean {
+  const p = pattern.trim().toLowerCase();
+  if (p === "*") return true;
+  const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return re.test(action.toLowerCase());
+}
+
+/**
+ * The actions of `candidates` (lower case, e.g. "iam:passrole") that Allow statements grant on Resource "*" (no resource
+ * constraint, as cloudsplaining's PolicyDocument.all_allowed_unrestricted_actions counts them): by Action patterns, or by a
+ * NotAction that does not cover them. Conditions are ignored, as cloudsplaining ignores them; Deny statements are not subtracted.
+ */
+export function unrestrictedActionsOf(statements: readonly Statement[], candidates: readonly string[]): string[] {
+  const allowed = new Set<string>();
+  for (const s of statements) {
+    if (s.effect !== "Allow" || !s.resources.some((r) => r.trim() === "*")) continue;
+    for (const action of candidates) {
+      if (s.actions.some((p) => actionCovers(p, action))) allowed.add(action);
+      else if (s.notActions.length > 0 && !s.notActions.some((p) => actionCovers(p, action))) allowed.add(action);
+    }
+  }
+  return candidates.filter((a) => allowed.has(a));
+}

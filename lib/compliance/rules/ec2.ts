@@ -14,6 +14,7 @@ import { Block, block, blocks, isOne, isReference, isTrue, launchTemplateOf, sho
 function metadataOptionsOf(resource: ResourceView, stack: StackView): { options?: Block; from: string } {
   const own = block(resource.config.metadata_options);
   if (own || resource.type !== "aws_instance") return { options: own, from: "metadata_options" };
+  // An instance launched from a template takes the template's metadata options unless it sets its own.
   const template = launchTemplateOf(stack, block(resource.config.launch_template));
   if (!template) return { options: undefined, from: "metadata_options" };
   return { options: block(template.config.metadata_options), from: `metadata_options of launch template ${template.address}` };
@@ -26,7 +27,8 @@ export const LaunchTemplateImdsv2 = {
   explanation:
     "IMDSv1 answers any GET request, so a server-side request forgery or an open proxy on the instance leaks the instance role's credentials. "
     + "IMDSv2 requires a session token obtained with a PUT, which such requests cannot make.",
-  resourceTypes: ["aws_launch_template", "aws_instance"],
+  // checkov CKV_AWS_79 judges the same three types (checkov@03d5fdad:checkov/terraform/checks/resource/aws/IMDSv1Disabled.py).
+  resourceTypes: ["aws_launch_template", "aws_instance", "aws_launch_configuration"],
   checkov: ["CKV_AWS_79"],
   cdkNag: ["EC2IMDSv2Enabled"],
   evaluate: ({ resource, stack }): RuleOutcome => {
@@ -61,16 +63,44 @@ export const LaunchTemplateImdsHopLimit = {
   },
 } as const satisfies ComplianceRule;
 
-/** Node volumes hold container images, model weights and caches: encrypted at rest. */
+/** The EBS block devices of an instance or launch configuration: the root device (unset = the AMI's, unencrypted unless the AMI's snapshot is) and the others. */
+function instanceVolumes(resource: ResourceView): Array<{ device: string; encrypted: unknown }> {
+  const c = resource.config;
+  const root = block(c.root_block_device);
+  return [
+    { device: "root_block_device", encrypted: root?.encrypted },
+    ...blocks(c.ebs_block_device).map((b, i) => ({ device: `ebs_block_device ${typeof b.device_name === "string" ? b.device_name : `#${i}`}`, encrypted: b.encrypted })),
+  ];
+}
+
+/** Volumes and node disks hold container images, model weights and caches: encrypted at rest. */
 export const LaunchTemplateEncryptedVolumes = {
   id: "LaunchTemplateEncryptedVolumes",
-  description: "Every EBS volume the launch template declares is encrypted (block_device_mappings.ebs.encrypted = true).",
+  description: "Every EBS volume is encrypted: the launch template's block_device_mappings.ebs, an instance's or launch configuration's root and EBS block devices, and aws_ebs_volume.",
   explanation:
     "Unencrypted volumes and their snapshots expose whatever nodes write to disk (container images, model weights, caches, logs) "
-    + "to anyone who can read a snapshot or a detached volume. Encrypt them, preferably with a customer-managed KMS key.",
-  resourceTypes: ["aws_launch_template"],
+    + "to anyone who can read a snapshot or a detached volume. Encrypt them, preferably with a customer-managed KMS key. "
+    + "An instance or launch configuration without root_block_device gets the AMI's root volume, unencrypted unless its snapshot is, so it is "
+    + "reported as checkov's CKV_AWS_8 does (checkov@03d5fdad:checkov/terraform/checks/resource/aws/LaunchConfigurationEBSEncryption.py); unlike "
+    + "checkov, a volume restored from a snapshot_id is not assumed encrypted.",
+  resourceTypes: ["aws_launch_template", "aws_instance", "aws_launch_configuration", "aws_ebs_volume"],
+  checkov: ["CKV_AWS_3", "CKV_AWS_8"],
   cdkNag: ["AwsSolutions-EC26"],
-  evaluate: ({ resource }): RuleOutcome => {
+  evaluate: ({ resource, stack }): RuleOutcome => {
+    const fix = "set encrypted = true (with kms_key_id = <customer-managed key ARN>)";
+    if (resource.type === "aws_ebs_volume") {
+      const v = resource.config.encrypted;
+      return isTrue(v) ? Outcome.compliant() : Outcome.nonCompliant(`encrypted is ${shown(v, "unset (default false)")}; ${fix}`);
+    }
+    if (resource.type !== "aws_launch_template") {
+      // An instance launched from a launch template of this stack takes its block device mappings from it (the template is judged).
+      if (resource.type === "aws_instance" && !block(resource.config.root_block_device) && launchTemplateOf(stack, block(resource.config.launch_template))) {
+        return Outcome.notApplicable();
+      }
+      const plain = instanceVolumes(resource).filter((v) => !isTrue(v.encrypted));
+      if (plain.length === 0) return Outcome.compliant();
+      return Outcome.nonCompliant(`${plain.map((v) => `${v.device} (encrypted ${shown(v.encrypted)})`).join(", ")} ${plain.length === 1 ? "is" : "are"} not encrypted; ${fix} in each`);
+    }
     const volumes = blocks(resource.config.block_device_mappings)
       .map((m, i) => ({ device: typeof m.device_name === "string" ? m.device_name : `#${i}`, ebs: block(m.ebs) }))
       .filter((m): m is { device: string; ebs: Block } => m.ebs !== undefined);
@@ -110,14 +140,22 @@ export const LaunchTemplateNoPublicIp = {
 /** One-minute metrics, for alarms and autoscaling that react in time. */
 export const LaunchTemplateMonitoring = {
   id: "LaunchTemplateMonitoring",
-  description: "Instances launched from the template have detailed (one-minute) CloudWatch monitoring (monitoring.enabled = true).",
+  description: "Instances have detailed (one-minute) CloudWatch monitoring: monitoring.enabled = true on the launch template, monitoring = true on an instance.",
   explanation:
     "Basic monitoring reports every five minutes, too coarse to see a saturated or failing node before users do. "
-    + "Detailed monitoring gives one-minute metrics for alarms and incident timelines.",
-  resourceTypes: ["aws_launch_template"],
+    + "Detailed monitoring gives one-minute metrics for alarms and incident timelines. checkov's CKV_AWS_126 judges aws_instance.monitoring "
+    + "(checkov@03d5fdad:checkov/terraform/checks/resource/aws/EC2DetailedMonitoringEnabled.py); launch templates have no checkov counterpart.",
+  resourceTypes: ["aws_launch_template", "aws_instance"],
   checkov: ["CKV_AWS_126"],
   cdkNag: ["EC2InstanceDetailedMonitoringEnabled"],
-  evaluate: ({ resource }): RuleOutcome => {
+  evaluate: ({ resource, stack }): RuleOutcome => {
+    if (resource.type === "aws_instance") {
+      const own = resource.config.monitoring;
+      if (isTrue(own)) return Outcome.compliant();
+      // Unset on an instance launched from a template of this stack: the template's monitoring applies, and the template is judged.
+      if (own === undefined && launchTemplateOf(stack, block(resource.config.launch_template))) return Outcome.notApplicable();
+      return Outcome.nonCompliant(`monitoring is ${shown(own, "unset (basic five-minute monitoring)")}; set monitoring = true`);
+    }
     const enabled = block(resource.config.monitoring)?.enabled;
     if (isTrue(enabled)) return Outcome.compliant();
     return Outcome.nonCompliant(`monitoring.enabled is ${shown(enabled, "unset (basic five-minute monitoring)")}; set monitoring { enabled = true }`);

@@ -1,7 +1,7 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, Outcome } from "../rule-model";
 import { block, isTrue } from "../private/attributes";
-import { hasWildcardPrincipal, readPolicyStatements, statementName } from "../private/policy";
+import { isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
 
 /** Tags cannot be moved to other images. */
 export const EcrImmutableTags = {
@@ -52,7 +52,7 @@ export const EcrKmsEncryption = {
 /** The repository is not open to everyone. */
 export const EcrRepositoryPolicyNoPublic = {
   id: "EcrRepositoryPolicyNoPublic",
-  description: "ECR repository policies have no Allow statement for the wildcard principal \"*\".",
+  description: "ECR repository policies have no Allow statement for the wildcard principal \"*\" unless a principal-scoping condition (aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, ...) confines it.",
   explanation:
     "An Allow for Principal \"*\" lets any AWS account pull (or, with write actions, push over) the repository's images, " +
     "exposing code and model weights and opening the supply chain.",
@@ -62,12 +62,12 @@ export const EcrRepositoryPolicyNoPublic = {
   evaluate: ({ resource, stack }) => {
     const statements = readPolicyStatements(stack, resource.config.policy);
     if (!statements) {
-      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
+      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a variable, or jsonencode() of values known only at apply), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }
-    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s));
+    const open = statements.filter(isPublicAllow);
     if (open.length === 0) return Outcome.compliant();
     const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
-    return Outcome.nonCompliant(`policy allows Principal "*" in statement ${names}; name the accounts or roles that may pull instead.`);
+    return Outcome.nonCompliant(`policy allows Principal "*" in statement ${names}; name the accounts or roles that may pull instead, or confine the statement with aws:PrincipalOrgID or aws:PrincipalAccount.`);
   },
 } as const satisfies ComplianceRule;
 

@@ -1,6 +1,6 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
 import { Block, blocks, isSet, stringsOf } from "../private/attributes";
-import { Statement, conditionValues, hasWildcardPrincipal, readPolicyStatements, statementName } from "../private/policy";
+import { Statement, conditionValues, documentStatements, hasWildcardPrincipal, isConditioned, isPrincipalScoped, readPolicyStatements, statementName } from "../private/policy";
 
 /* Rules over IAM policies, role trust policies and policy attachments. */
 
@@ -15,10 +15,16 @@ function preview(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-const UNREADABLE_FIX = "write it as IAM JSON (e.g. PolicyDocument.toJson()) or as a data.aws_iam_policy_document of this stack so that it can be checked";
+const UNREADABLE_FIX = "write it as IAM JSON (e.g. PolicyDocument.toJson()), Fn.jsonencode of literal values, or a data.aws_iam_policy_document of this stack so that it can be checked";
 
-/** Resources whose `policy` attribute is an identity policy. */
-const POLICY_RESOURCE_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"] as const;
+/**
+ * Resources whose `policy` attribute is an identity policy, and the IAM Identity Center permission set inline policy
+ * (`inline_policy`), which checkov's CKV_AWS_62 and CKV_AWS_63 judge alike.
+ */
+const POLICY_RESOURCE_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_ssoadmin_permission_set_inline_policy"] as const;
+
+/** Policy documents written as data sources, judged on their own as checkov's CKV_AWS_1 and CKV_AWS_49 do. */
+const POLICY_DOCUMENT = "aws_iam_policy_document";
 
 /** Inline policies of a role; an empty `inline_policy {}` block is Terraform's way to say "none", not a policy. */
 const inlinePoliciesOf = (role: ResourceView): Block[] => blocks(role.config.inline_policy).filter((b) => isSet(b.policy) || isSet(b.name));
@@ -28,7 +34,8 @@ function identityPoliciesOf(resource: ResourceView): Array<{ attribute: string; 
   if (resource.type === "aws_iam_role") {
     return inlinePoliciesOf(resource).map((b, i) => ({ attribute: `inline_policy ${typeof b.name === "string" ? `"${b.name}"` : `#${i + 1}`}`, value: b.policy }));
   }
-  return isSet(resource.config.policy) ? [{ attribute: "policy", value: resource.config.policy }] : [];
+  const attribute = resource.type === "aws_ssoadmin_permission_set_inline_policy" ? "inline_policy" : "policy";
+  return isSet(resource.config[attribute]) ? [{ attribute, value: resource.config[attribute] }] : [];
 }
 
 /**
@@ -36,12 +43,18 @@ function identityPoliciesOf(resource: ResourceView): Array<{ attribute: string; 
  * without policies, non-compliant with each finding (and each unreadable policy) listed, then `fix`.
  */
 function checkIdentityPolicies(resource: ResourceView, stack: StackView, finding: (s: Statement) => string | undefined, fix: string): RuleOutcome {
-  const policies = identityPoliciesOf(resource);
+  // A data.aws_iam_policy_document is judged by its statement blocks (and source and override documents).
+  const document = resource.mode === "data" && resource.type === POLICY_DOCUMENT;
+  const policies = document ? [{ attribute: "document", value: resource }] : identityPoliciesOf(resource);
   if (policies.length === 0) return Outcome.notApplicable();
   const unreadable: string[] = [];
   const findings: string[] = [];
   for (const { attribute, value } of policies) {
-    const statements = readPolicyStatements(stack, value);
+    const statements = document ? documentStatements(stack, resource) : readPolicyStatements(stack, value);
+    if (!statements && document) {
+      unreadable.push("a source or override document cannot be read at synth time; write them as IAM JSON or data.aws_iam_policy_document of this stack so that they can be checked");
+      continue;
+    }
     if (!statements) {
       unreadable.push(`${attribute} cannot be read at synth time (${preview(value)}); ${UNREADABLE_FIX}`);
       continue;
@@ -66,6 +79,7 @@ export const IamNoAdminPolicy = {
     "A statement that allows \"*\" on \"*\" makes its holder an administrator of the account: it can read every secret, disable the audit trail and grant itself anything. "
     + "Administration belongs to a few MFA-gated human roles with AWS's own job-function policies, never to workloads or pipelines.",
   resourceTypes: [...POLICY_RESOURCE_TYPES, "aws_iam_role"],
+  dataSourceTypes: [POLICY_DOCUMENT],
   checkov: ["CKV_AWS_62", "CKV_AWS_1"],
   cdkNag: ["IAMPolicyNoStatementsWithAdminAccess"],
   evaluate: ({ resource, stack }): RuleOutcome =>
@@ -85,14 +99,20 @@ export const IamNoFullServiceAccess = {
     "\"s3:*\" or \"iam:*\" grants today's and every future action of the service, including the destructive and permission-changing ones "
     + "(deleting buckets and their policies, creating access keys). Listing the actions a principal needs keeps its reach reviewable.",
   resourceTypes: [...POLICY_RESOURCE_TYPES, "aws_iam_role"],
-  checkov: ["CKV_AWS_63"],
+  dataSourceTypes: [POLICY_DOCUMENT],
+  // CKV_AWS_63 (resources) and CKV_AWS_49 (data.aws_iam_policy_document) flag Action "*" only; this rule also flags "<service>:*"
+  // in identity policies (deliberately stricter, as cdk-nag's IAMPolicyNoStatementsWithFullAccess). In a statement of a document
+  // that names principals (a key, bucket or topic policy written as a data source) only "*" is flagged: "kms:*" for the account
+  // root is the standard key policy.
+  checkov: ["CKV_AWS_63", "CKV_AWS_49"],
   cdkNag: ["IAMPolicyNoStatementsWithFullAccess"],
   evaluate: ({ resource, stack }): RuleOutcome =>
     checkIdentityPolicies(
       resource,
       stack,
       (s) => {
-        const broad = s.actions.filter((a) => isAllActions(a) || isServiceWildcard(a));
+        const resourcePolicy = Object.keys(s.principals).length > 0;
+        const broad = s.actions.filter((a) => isAllActions(a) || (!resourcePolicy && isServiceWildcard(a)));
         return broad.length ? `allows ${quoted(broad)}` : undefined;
       },
       "list the specific actions the principal needs instead",
@@ -132,13 +152,23 @@ export const IamNoInlinePolicy = {
 /** True when some principal of the statement is "*", of any kind. */
 const admitsAnyone = (s: Statement): boolean => hasWildcardPrincipal(s) || Object.values(s.principals).some((values) => values.some((v) => v.trim() === "*"));
 
+/**
+ * An AWS principal that stands for a whole account: its root ARN or a bare 12-digit account id, as checkov's CKV_AWS_61
+ * matches them (`\d{12}|arn:aws:iam::\d{12}:root`, checkov@03d5fdad:checkov/terraform/checks/resource/aws/IAMRoleAllowAssumeFromAccount.py);
+ * here in any partition, and with the account id given as a Terraform reference too.
+ */
+const isAccountRoot = (p: string): boolean => /^\d{12}$/.test(p.trim()) || /^arn:[^:]+:iam::[^:]+:root$/.test(p.trim());
+
 /** Roles trust named principals only. */
 export const IamRoleTrustNoWildcard = {
   id: "IamRoleTrustNoWildcard",
-  description: "No statement of a role's trust policy lets any principal (\"*\") assume the role.",
+  description: "No statement of a role's trust policy lets any principal (\"*\") or a whole account (its root or bare id) assume the role unconditioned.",
   explanation:
     "A trust policy with Principal \"*\" lets every AWS account in the world try to assume the role; only its conditions stand between the role and the internet. "
-    + "Name the accounts, roles, services or identity providers that may assume it.",
+    + "A principal that is an account root (\"arn:aws:iam::<account>:root\" or the bare account id) delegates to every user and role of that account "
+    + "whose IAM policies allow sts:AssumeRole on \"*\". Name the accounts' roles, services or identity providers that may assume it, or confine "
+    + "the statement with a condition (aws:PrincipalArn, aws:PrincipalOrgID, aws:SourceAccount, ...). Unlike checkov, a condition on the statement "
+    + "is honoured: CKV_AWS_60 and CKV_AWS_61 fail a wildcard or root principal whatever its conditions.",
   resourceTypes: ["aws_iam_role"],
   checkov: ["CKV_AWS_60", "CKV_AWS_61"],
   evaluate: ({ resource, stack }): RuleOutcome => {
@@ -146,11 +176,17 @@ export const IamRoleTrustNoWildcard = {
     if (!isSet(policy)) return Outcome.notApplicable();
     const statements = readPolicyStatements(stack, policy);
     if (!statements) return Outcome.nonCompliant(`assume_role_policy cannot be read at synth time (${preview(policy)}); ${UNREADABLE_FIX}`);
-    const open = statements.map((s, i) => (s.effect === "Allow" && admitsAnyone(s) ? labelOf(s, i) : undefined)).filter((l): l is string => l !== undefined);
-    if (open.length === 0) return Outcome.compliant();
+    const problems: string[] = [];
+    statements.forEach((s, i) => {
+      if (s.effect !== "Allow") return;
+      if (admitsAnyone(s) && !isPrincipalScoped(s)) problems.push(`${labelOf(s, i)} lets any principal ("*") assume the role without a principal-scoping condition`);
+      // A root principal under any condition (MFA, external id, principal ARN) is a deliberate delegation.
+      const roots = (s.principals.AWS ?? []).filter(isAccountRoot);
+      if (roots.length && !isConditioned(s)) problems.push(`${labelOf(s, i)} lets every principal of account ${quoted(roots)} assume the role, without a condition`);
+    });
+    if (problems.length === 0) return Outcome.compliant();
     return Outcome.nonCompliant(
-      `assume_role_policy ${open.join(", ")} ${open.length === 1 ? "lets" : "let"} any principal ("*") assume the role; `
-      + "name the accounts, roles, services or identity providers that may assume it",
+      `assume_role_policy ${problems.join("; ")}; name the roles, services or identity providers that may assume it, or add a condition such as aws:PrincipalArn`,
     );
   },
 } as const satisfies ComplianceRule;
@@ -249,7 +285,7 @@ export const IamNoAdministratorAccessAttachment = {
   explanation:
     "AdministratorAccess allows every action on every resource. A principal holding it can undo every other control in the account, "
     + "so grant scoped customer-managed policies (or AWS job-function policies) instead.",
-  resourceTypes: ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment", "aws_iam_role"],
+  resourceTypes: ["aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment", "aws_iam_group_policy_attachment", "aws_iam_policy_attachment", "aws_ssoadmin_managed_policy_attachment", "aws_iam_role"],
   checkov: ["CKV_AWS_274"],
   evaluate: ({ resource, stack }): RuleOutcome => {
     const fix = "attach a customer-managed policy that allows only what the principal needs";
@@ -260,9 +296,11 @@ export const IamNoAdministratorAccessAttachment = {
       const admin = stringsOf(arns).filter((a) => isAdministratorAccess(stack, a));
       return admin.length ? Outcome.nonCompliant(`managed_policy_arns includes ${quoted(admin)} (AdministratorAccess); ${fix}`) : Outcome.compliant();
     }
-    const arn = resource.config.policy_arn;
+    // An IAM Identity Center permission set names the policy in managed_policy_arn.
+    const attribute = resource.type === "aws_ssoadmin_managed_policy_attachment" ? "managed_policy_arn" : "policy_arn";
+    const arn = resource.config[attribute];
     if (!isAdministratorAccess(stack, arn)) return Outcome.compliant();
-    return Outcome.nonCompliant(`policy_arn ${JSON.stringify(arn)} attaches AWS's AdministratorAccess policy; ${fix}`);
+    return Outcome.nonCompliant(`${attribute} ${JSON.stringify(arn)} attaches AWS's AdministratorAccess policy; ${fix}`);
   },
 } as const satisfies ComplianceRule;
 

@@ -13,6 +13,14 @@ import { S3_RULES } from "./s3";
 import { SAGEMAKER_RULES } from "./sagemaker";
 import { SNS_RULES } from "./sns";
 import { VPC_RULES } from "./vpc";
+import { EKS_VERSION_RULES } from "./eks-version";
+import { GITHUB_OIDC_RULES } from "./github-oidc";
+import { IAM_ESCALATION_RULES } from "./iam-escalation";
+import { NETWORK_EGRESS_RULES } from "./network-egress";
+import { RDS_ENGINE_RULES } from "./rds-engines";
+import { SECRETS_MANAGER_RULES } from "./secrets-manager";
+import { SNS_ACCESS_RULES } from "./sns-access";
+import { USER_DATA_RULES } from "./user-data";
 
 /** The rules with their ids as literal types, from which RuleId is derived. */
 const RULES = [
@@ -30,6 +38,14 @@ const RULES = [
   ...ELASTICACHE_RULES,
   ...RDS_RULES,
   ...ALB_INGRESS_RULES,
+  ...IAM_ESCALATION_RULES,
+  ...GITHUB_OIDC_RULES,
+  ...EKS_VERSION_RULES,
+  ...NETWORK_EGRESS_RULES,
+  ...SECRETS_MANAGER_RULES,
+  ...USER_DATA_RULES,
+  ...RDS_ENGINE_RULES,
+  ...SNS_ACCESS_RULES,
 ] as const satisfies readonly ComplianceRule[];
 
 /** Id of a rule of the library, e.g. "S3BucketVersioningEnabled". */
@@ -46,3 +62,4 @@ export function ruleById(id: string): ComplianceRule<RuleId> | undefined {
 }
 
 export { ALB_INGRESS_RULES, CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { EKS_VERSION_RULES, GITHUB_OIDC_RULES, IAM_ESCALATION_RULES, NETWORK_EGRESS_RULES, RDS_ENGINE_RULES, SECRETS_MANAGER_RULES, SNS_ACCESS_RULES, USER_DATA_RULES };

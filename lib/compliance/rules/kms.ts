@@ -1,7 +1,7 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, Outcome } from "../rule-model";
 import { isFalse, isLiteralString, isSet, isTrue } from "../private/attributes";
-import { hasWildcardPrincipal, readPolicyStatements, statementName } from "../private/policy";
+import { isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
 
 /** Automatic rotation of a symmetric encryption key's material. */
 export const KMSKeyRotationEnabled = {
@@ -31,10 +31,12 @@ export const KMSKeyRotationEnabled = {
 /** No key policy statement lets every principal use or manage the key. */
 export const KMSKeyPolicyNoWildcardPrincipal = {
   id: "KMSKeyPolicyNoWildcardPrincipal",
-  description: "KMS key policies have no Allow statement for the wildcard principal \"*\".",
+  description: "KMS key policies have no Allow statement for the wildcard principal \"*\" unless a principal-scoping condition (kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID, ...) confines it.",
   explanation:
     "A key policy that allows Principal \"*\" lets any AWS account (and, without conditions, anyone who can sign a request) " +
-    "use or manage the key, so whoever reaches the ciphertext can decrypt it. Name the account root, roles or service principals.",
+    "use or manage the key, so whoever reaches the ciphertext can decrypt it. Name the account root, roles or service principals, or confine " +
+    "the statement to your account or organization (kms:CallerAccount, aws:PrincipalAccount, aws:PrincipalOrgID). checkov's CKV_AWS_33 passes a " +
+    "statement with any condition; this rule requires a principal-scoping one (deliberately stricter).",
   resourceTypes: ["aws_kms_key", "aws_kms_key_policy"],
   checkov: ["CKV_AWS_33"],
   evaluate: ({ resource, stack }) => {
@@ -43,9 +45,9 @@ export const KMSKeyPolicyNoWildcardPrincipal = {
     if (!isSet(policy)) return Outcome.notApplicable();
     const statements = readPolicyStatements(stack, policy);
     if (!statements) {
-      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
+      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a variable, or jsonencode() of values known only at apply), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }
-    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s));
+    const open = statements.filter(isPublicAllow);
     if (open.length === 0) return Outcome.compliant();
     const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(`policy allows Principal "*" in statement ${names}; name the account root, roles or service principals that need the key instead.`);

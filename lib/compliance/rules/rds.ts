@@ -8,6 +8,9 @@ import { blocks, isAwsManagedKey, isFalse, isLiteralString, isOne, isReference, 
  */
 
 const INSTANCE = "aws_db_instance";
+/** Aurora: the cluster holds storage, backups, deletion protection and the master user; its instances hold the compute settings. */
+const CLUSTER = "aws_rds_cluster";
+const CLUSTER_INSTANCE = "aws_rds_cluster_instance";
 const PARAMETER_GROUP = "aws_db_parameter_group";
 
 type Config = Readonly<Record<string, unknown>>;
@@ -37,7 +40,7 @@ function engineOf(resource: ResourceView, stack: StackView): string | undefined 
  * An instance of an Aurora DB cluster: storage, backups, deletion protection, the master user, IAM authentication, log exports
  * and the TLS parameter are settings of the aws_rds_cluster, which these instance rules do not judge.
  */
-const isAurora = (r: ResourceView): boolean => typeof r.config.engine === "string" && r.config.engine.startsWith("aurora");
+const isAurora = (r: ResourceView): boolean => r.type === INSTANCE && typeof r.config.engine === "string" && r.config.engine.startsWith("aurora");
 
 const CMK_FIX = "a customer-managed KMS key ARN whose policy lets RDS use it";
 
@@ -54,7 +57,8 @@ export const RdsStorageEncrypted = {
     "covers the volumes, automated backups, read replicas and snapshots; a customer-managed key puts them behind a key policy and logs " +
     "every use in CloudTrail, where the AWS managed key aws/rds does neither and cannot be shared with another account for a restore. " +
     "Encryption can only be chosen at creation: an existing instance is encrypted by restoring an encrypted snapshot copy.",
-  resourceTypes: [INSTANCE],
+  // An Aurora cluster (aws_rds_cluster) holds the same two attributes (checkov judges it as CKV_AWS_96, not claimed here).
+  resourceTypes: [INSTANCE, CLUSTER],
   // CKV_AWS_16: storage_encrypted. AwsSolutions-RDS2 and RDSStorageEncrypted (HIPAA, NIST 800-53 rev5) check storage encryption only.
   checkov: ["CKV_AWS_16"],
   cdkNag: ["AwsSolutions-RDS2", "RDSStorageEncrypted"],
@@ -89,7 +93,8 @@ export const RdsNotPublic = {
     "A publicly accessible instance gets a DNS name that resolves to a public IP address; with a public subnet and a permissive " +
     "security group, the database port is reachable from the internet and open to password guessing and engine exploits. " +
     "The router's pods reach the database inside the VPC and need no public address.",
-  resourceTypes: [INSTANCE],
+  // checkov CKV_AWS_17 judges aws_db_instance and aws_rds_cluster_instance (checkov@03d5fdad:checkov/terraform/checks/resource/aws/RDSPubliclyAccessible.py).
+  resourceTypes: [INSTANCE, CLUSTER_INSTANCE],
   checkov: ["CKV_AWS_17"],
   cdkNag: ["RDSInstancePublicAccess"],
   evaluate: ({ resource }): RuleOutcome => {
@@ -189,7 +194,8 @@ export const RdsBackupRetention = {
     "Automated backups (a daily snapshot plus the transaction logs) are what restores the database to a point in time after a bad " +
     "migration, a deletion or a corruption; with a retention of 0 there are none, and with a day or two a problem found after a " +
     "weekend is already beyond reach. Read replicas are not evaluated: their data lives in, and is backed up with, the source instance.",
-  resourceTypes: [INSTANCE],
+  // An Aurora cluster keeps the backups of all its instances (backup_retention_period, default 1 day).
+  resourceTypes: [INSTANCE, CLUSTER],
   params: { minDays: 7 },
   // checkov CKV_AWS_133 and cdk-nag RDSInstanceBackupEnabled (AwsSolutions-RDS13) pass any retention from 1 day; this rule asks for minDays.
   checkov: ["CKV_AWS_133"],
@@ -221,7 +227,8 @@ export const RdsDeletionProtection = {
     "`terraform destroy` or a replacement cannot drop the database. A final snapshot is the only copy that survives the deletion: " +
     "the provider's delete_automated_backups defaults to true, so the automated backups go with the instance. Read replicas are not " +
     "evaluated: their data lives in the source instance.",
-  resourceTypes: [INSTANCE],
+  // An Aurora cluster has the same deletion_protection and skip_final_snapshot (checkov judges it as CKV_AWS_139, not claimed here).
+  resourceTypes: [INSTANCE, CLUSTER],
   // checkov CKV_AWS_293 and cdk-nag RDSInstanceDeletionProtectionEnabled (AwsSolutions-RDS10) check deletion_protection only.
   checkov: ["CKV_AWS_293"],
   cdkNag: ["AwsSolutions-RDS10", "RDSInstanceDeletionProtectionEnabled"],
@@ -384,7 +391,8 @@ export const RdsAutoMinorVersionUpgrade = {
   explanation:
     "Minor PostgreSQL versions carry security fixes; with automatic upgrades off they are applied only when someone remembers to, " +
     "and the database runs known vulnerabilities in the meantime. engine_version should then name the major version only (\"17\").",
-  resourceTypes: [INSTANCE],
+  // checkov CKV_AWS_226 judges aws_db_instance and aws_rds_cluster_instance alike.
+  resourceTypes: [INSTANCE, CLUSTER_INSTANCE],
   checkov: ["CKV_AWS_226"],
   cdkNag: ["RDSAutomaticMinorVersionUpgradeEnabled"],
   evaluate: ({ resource }): RuleOutcome => {
@@ -410,7 +418,8 @@ export const RdsEnhancedMonitoring = {
     "Enhanced Monitoring reports the instance's operating-system metrics (CPU steal, memory, swap, disk and process lists) every " +
     "minute or faster, from an agent on the host; CloudWatch's hypervisor metrics miss most of them. They show why the database " +
     "slowed down or ran out of memory before it failed over.",
-  resourceTypes: [INSTANCE],
+  // checkov CKV_AWS_118 judges aws_db_instance and aws_rds_cluster_instance alike.
+  resourceTypes: [INSTANCE, CLUSTER_INSTANCE],
   checkov: ["CKV_AWS_118"],
   cdkNag: ["RDSEnhancedMonitoringEnabled"],
   evaluate: ({ resource }): RuleOutcome => {
@@ -440,7 +449,8 @@ export const RdsPerformanceInsightsEncrypted = {
     "that carry keys, user ids and logged request content. Without performance_insights_kms_key_id it is encrypted under the AWS " +
     "managed key aws/rds, whose use no key policy of yours restricts. The key can only be chosen when Performance Insights is first " +
     "turned on. Instances without Performance Insights are not evaluated.",
-  resourceTypes: [INSTANCE],
+  // aws_rds_cluster_instance has the same performance_insights_* attributes.
+  resourceTypes: [INSTANCE, CLUSTER_INSTANCE],
   checkov: ["CKV_AWS_354"],
   evaluate: ({ resource }): RuleOutcome => {
     const c = resource.config;

@@ -1,7 +1,7 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, DATA_CLASS_TAG, Outcome, ResourceView, RuleContext } from "../rule-model";
 import { Block, block, blocks, holdsNothing, isSet, isTrue, literalNumber, objectLockRetentionDays, objectLocksOf } from "../private/attributes";
-import { Statement, deniesInsecureTransport, hasWildcardPrincipal, isScopedBy, readPolicyStatements, statementName } from "../private/policy";
+import { Statement, deniesInsecureTransport, isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
 
 /** True when a lifecycle rule applies to every object of the bucket (no prefix, tag or size filter). */
 const appliesToAll = (rule: Block): boolean => holdsNothing(rule.prefix) && holdsNothing(rule.filter);
@@ -13,10 +13,26 @@ function partsOf(ctx: RuleContext, type: string): readonly ResourceView[] {
 }
 const dataClassOf = (bucket: ResourceView): unknown => bucket.config.tags?.[DATA_CLASS_TAG];
 
+/*
+ * Provider 5.x still accepts the deprecated inline blocks of aws_s3_bucket (versioning, logging,
+ * server_side_encryption_configuration, lifecycle_rule), which checkov also reads; the rules read them next to the split resources.
+ */
+
+/** The bucket's deprecated inline lifecycle_rule blocks, in the shape of aws_s3_bucket_lifecycle_configuration rules. */
+function inlineLifecycleRules(bucket: ResourceView): Block[] {
+  return blocks(bucket.config.lifecycle_rule).map((r) => ({
+    status: isTrue(r.enabled) ? "Enabled" : "Disabled",
+    prefix: r.prefix,
+    filter: r.tags,
+    abort_incomplete_multipart_upload: isSet(r.abort_incomplete_multipart_upload_days) ? { days_after_initiation: r.abort_incomplete_multipart_upload_days } : undefined,
+    expiration: block(r.expiration),
+    noncurrent_version_expiration: blocks(r.noncurrent_version_expiration).map((n) => ({ noncurrent_days: n.days }))[0],
+  }));
+}
+
 /** Lifecycle rules of the bucket that are enabled and cover every object. */
 function wholeBucketRules(ctx: RuleContext): Block[] {
-  return partsOf(ctx, "aws_s3_bucket_lifecycle_configuration")
-    .flatMap((c) => blocks(c.config.rule))
+  return [...partsOf(ctx, "aws_s3_bucket_lifecycle_configuration").flatMap((c) => blocks(c.config.rule)), ...inlineLifecycleRules(ctx.resource)]
     .filter((r) => isEnabledRule(r) && appliesToAll(r));
 }
 
@@ -65,8 +81,8 @@ export const S3BucketKmsEncryption = {
   checkov: ["CKV_AWS_145"],
   cdkNag: ["S3DefaultEncryptionKMS"],
   evaluate: (ctx) => {
-    const defaults = partsOf(ctx, "aws_s3_bucket_server_side_encryption_configuration")
-      .flatMap((c) => blocks(c.config.rule))
+    const defaults = [...partsOf(ctx, "aws_s3_bucket_server_side_encryption_configuration").map((c) => c.config), ...blocks(ctx.resource.config.server_side_encryption_configuration)]
+      .flatMap((c) => blocks(c.rule))
       .map((r) => block(r.apply_server_side_encryption_by_default))
       .filter((d): d is Block => d !== undefined);
     if (defaults.some((d) => KMS_ALGORITHMS.includes(d.sse_algorithm) && isSet(d.kms_master_key_id))) return Outcome.compliant();
@@ -91,6 +107,10 @@ export const S3BucketVersioningEnabled = {
   evaluate: (ctx) => {
     const statuses = partsOf(ctx, "aws_s3_bucket_versioning").map((v) => block(v.config.versioning_configuration)?.status);
     if (statuses.includes("Enabled")) return Outcome.compliant();
+    // The deprecated inline block, when no aws_s3_bucket_versioning manages the setting.
+    const inline = block(ctx.resource.config.versioning);
+    if (statuses.length === 0 && inline && isTrue(inline.enabled)) return Outcome.compliant();
+    if (statuses.length === 0 && inline) return Outcome.nonCompliant(`versioning.enabled is ${show(inline.enabled)}; set it to true, or better, use aws_s3_bucket_versioning with versioning_configuration.status = "Enabled".`);
     if (statuses.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_versioning for this bucket; add one with versioning_configuration.status = "Enabled".`);
     return Outcome.nonCompliant(`versioning_configuration.status is ${show(statuses[0])}; set it to "Enabled".`);
   },
@@ -109,6 +129,8 @@ export const S3BucketAccessLogging = {
   evaluate: (ctx) => {
     const logging = partsOf(ctx, "aws_s3_bucket_logging");
     if (logging.some((l) => isSet(l.config.target_bucket))) return Outcome.compliant();
+    // The deprecated inline block.
+    if (blocks(ctx.resource.config.logging).some((l) => isSet(l.target_bucket))) return Outcome.compliant();
     if (logging.length === 0) return Outcome.nonCompliant("no aws_s3_bucket_logging for this bucket; add one with target_bucket set to an access-log bucket.");
     return Outcome.nonCompliant(`${logging[0].address} has no target_bucket; set target_bucket to an access-log bucket.`);
   },
@@ -162,7 +184,7 @@ export const S3BucketTlsOnly = {
     }
     if (bucket && objects) return Outcome.compliant();
     if (unreadable.length > 0 && !bucket && !objects) {
-      return Outcome.nonCompliant(`policy of ${list(unreadable)} is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so the TLS-only Deny cannot be verified; give the policy as JSON text with ${TLS_FIX}, or suppress this finding with a reason.`);
+      return Outcome.nonCompliant(`policy of ${list(unreadable)} is not a JSON policy document this rule can read (e.g. a variable, or jsonencode() of values known only at apply), so the TLS-only Deny cannot be verified; give the policy as JSON text with ${TLS_FIX}, or suppress this finding with a reason.`);
     }
     if (bucket) return Outcome.nonCompliant(`the TLS-only Deny covers the bucket but not its objects; add the bucket ARN + "/*" to its Resource.`);
     if (objects) return Outcome.nonCompliant(`the TLS-only Deny covers the objects but not the bucket; add the bucket ARN to its Resource.`);
@@ -215,17 +237,15 @@ export const S3BucketNoPublicAcl = {
   },
 } as const satisfies ComplianceRule;
 
-/** Condition keys that confine a wildcard-principal Allow to this organization, account, source or endpoint. */
-const SCOPING_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourcevpce", "aws:principalorgid", "aws:principalaccount"];
-
 
 /** No bucket policy grants to everyone. */
 export const S3BucketPolicyNoPublicAllow = {
   id: "S3BucketPolicyNoPublicAllow",
-  description: "S3 bucket policies have no Allow for the wildcard principal unless a source account, ARN, VPC endpoint or organization condition confines it.",
+  description: "S3 bucket policies have no Allow for the wildcard principal unless a principal, organization, account, network or source condition confines it.",
   explanation:
     "An Allow for Principal \"*\" grants the actions to anyone, in any account or none; only a condition on " +
-    "aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID or aws:PrincipalAccount keeps it inside known boundaries.",
+    "aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, aws:SourceVpc, aws:SourceAccount, aws:SourceArn (and the like) keeps it inside known boundaries. " +
+    "checkov's CKV_AWS_70 also passes ArnNotEquals/ArnNotLike conditions and any ArnLike on other keys; this rule does not (deliberately stricter).",
   resourceTypes: ["aws_s3_bucket_policy", "aws_s3_bucket"],
   checkov: ["CKV_AWS_70"],
   evaluate: ({ resource, stack }) => {
@@ -234,12 +254,12 @@ export const S3BucketPolicyNoPublicAllow = {
     if (resource.type === "aws_s3_bucket" && !isSet(policy)) return Outcome.notApplicable();
     const statements = readPolicyStatements(stack, policy);
     if (!statements) {
-      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a data source or jsonencode() reference), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
+      return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a variable, or jsonencode() of values known only at apply), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }
-    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScopedBy(s, SCOPING_KEYS));
+    const open = statements.filter(isPublicAllow);
     if (open.length === 0) return Outcome.compliant();
     const names = open.map((s) => statementName(s, statements.indexOf(s)));
-    return Outcome.nonCompliant(`policy allows Principal "*" in statement ${list(names)} without an aws:SourceAccount, aws:SourceArn, aws:SourceVpce, aws:PrincipalOrgID or aws:PrincipalAccount condition; name the principals, or add such a condition.`);
+    return Outcome.nonCompliant(`policy allows Principal "*" in statement ${list(names)} without a principal-scoping condition (aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, aws:SourceAccount, aws:SourceArn, ...); name the principals, or add such a condition.`);
   },
 } as const satisfies ComplianceRule;
 
@@ -253,7 +273,7 @@ export const S3BucketLifecycleConfigured = {
   resourceTypes: ["aws_s3_bucket"],
   checkov: ["CKV2_AWS_61", "CKV_AWS_300"],
   evaluate: (ctx) => {
-    const configs = partsOf(ctx, "aws_s3_bucket_lifecycle_configuration");
+    const configs = [...partsOf(ctx, "aws_s3_bucket_lifecycle_configuration"), ...inlineLifecycleRules(ctx.resource)];
     const fix = `an enabled rule with an empty filter and abort_incomplete_multipart_upload.days_after_initiation set (e.g. 7)`;
     if (configs.length === 0) return Outcome.nonCompliant(`no aws_s3_bucket_lifecycle_configuration for this bucket; add one with ${fix}.`);
     if (wholeBucketRules(ctx).some((r) => isSet(block(r.abort_incomplete_multipart_upload)?.days_after_initiation))) return Outcome.compliant();

@@ -1,9 +1,6 @@
 import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../rule-model";
 import { isSet } from "../private/attributes";
-import { Statement, deniesInsecureTransport, hasWildcardPrincipal, isScopedBy, readPolicyStatements, statementName } from "../private/policy";
-
-/** CloudWatch alarms, S3 notifications and other AWS services are scoped to one account, resource or organization by these keys. */
-const SCOPING_KEYS = ["aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid"];
+import { Statement, deniesInsecureTransport, isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
 
 /** SNS topic encrypted with a customer-managed KMS key. */
 export const SnsTopicEncrypted = {
@@ -24,7 +21,7 @@ export const SnsTopicEncrypted = {
 /** SNS topic policy admits no anonymous or cross-account publisher. */
 export const SnsTopicPolicyNoPublic = {
   id: "SnsTopicPolicyNoPublic",
-  description: "The topic policy allows no principal \"*\" unless the statement is scoped by aws:SourceAccount, aws:SourceArn, aws:SourceOwner or aws:PrincipalOrgID.",
+  description: "The topic policy allows no principal \"*\" unless a condition scopes the statement (aws:SourceAccount, aws:SourceArn, aws:SourceOwner, aws:PrincipalOrgID, aws:PrincipalAccount, aws:SourceVpce, ...).",
   explanation:
     "An Allow for principal \"*\" lets any AWS account publish to (or subscribe to, or read) the topic: forged alarms, spam to " +
     "on-call, or leaked notifications. Service principals need the wildcard only together with a source condition.",
@@ -33,9 +30,9 @@ export const SnsTopicPolicyNoPublic = {
   evaluate: ({ resource, stack }: RuleContext) => {
     const statements = readPolicyStatements(stack, resource.config.policy);
     if (!statements) {
-      return Outcome.nonCompliant("policy is not a JSON document or aws_iam_policy_document reference that can be checked (e.g. a jsonencode() expression); write policy as JSON text (PolicyDocument.toJson()) or a data.aws_iam_policy_document reference.");
+      return Outcome.nonCompliant("policy is not a JSON document or aws_iam_policy_document reference that can be checked (e.g. a variable, or jsonencode() of values known only at apply); write policy as JSON text (PolicyDocument.toJson()), Fn.jsonencode of literal values, or a data.aws_iam_policy_document reference.");
     }
-    const open = statements.filter((s) => s.effect === "Allow" && hasWildcardPrincipal(s) && !isScopedBy(s, SCOPING_KEYS));
+    const open = statements.filter(isPublicAllow);
     if (open.length === 0) return Outcome.compliant();
     const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(

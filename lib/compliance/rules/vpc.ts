@@ -113,17 +113,28 @@ export const SecurityGroupNoWorldIngress = {
 /** Security groups say what they are for. */
 export const SecurityGroupDescription = {
   id: "SecurityGroupDescription",
-  description: "The security group has a description.",
+  description: "Security groups and each of their rules (inline, aws_security_group_rule, aws_vpc_security_group_*_rule) have a description.",
   explanation:
     "Reviewers decide whether a rule is needed from what the group is for; without a description Terraform sets \"Managed by Terraform\", which says nothing.",
-  resourceTypes: ["aws_security_group"],
+  // checkov CKV_AWS_23 judges the group, its inline ingress/egress rules and the separate rule resources alike
+  // (checkov@03d5fdad:checkov/terraform/checks/resource/aws/SecurityGroupRuleDescription.py).
+  resourceTypes: ["aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"],
   checkov: ["CKV_AWS_23"],
   cdkNag: ["AwsSolutions-EC27"],
   evaluate: ({ resource }: RuleContext) => {
-    const d = resource.config.description;
-    return typeof d === "string" && d.trim() !== ""
-      ? Outcome.compliant()
-      : Outcome.nonCompliant("description is not set, so the group's purpose is unrecorded; set description to what the group admits and why (changing it later replaces the group).");
+    const described = (v: unknown) => typeof v === "string" && v.trim() !== "";
+    if (resource.type !== "aws_security_group") {
+      return described(resource.config.description)
+        ? Outcome.compliant()
+        : Outcome.nonCompliant(`description is not set, so the rule's purpose (${portsOf(resource.config)}) is unrecorded; set description to what it admits and why.`);
+    }
+    const problems: string[] = [];
+    if (!described(resource.config.description)) problems.push("description is not set, so the group's purpose is unrecorded; set description to what the group admits and why (changing it later replaces the group)");
+    for (const attr of ["ingress", "egress"]) {
+      const bare = blocks(resource.config[attr]).filter((r) => !described(r.description));
+      if (bare.length) problems.push(`${bare.length} ${attr} rule(s) (${bare.map(portsOf).join(", ")}) have no description; set description on each`);
+    }
+    return problems.length === 0 ? Outcome.compliant() : Outcome.nonCompliant(`${problems.join("; ")}.`);
   },
 } as const satisfies ComplianceRule;
 

@@ -25,6 +25,7 @@ import { roleNamePrefix, serviceRole } from "../../security/private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS } from "../../private/log-retention";
 import { EncryptionKey } from "../../security/encryption-key";
 import { PolicyDocument } from "../../security/policy-document";
+import { rotatedByVersion } from "./secret-rotation";
 
 /** PostgreSQL's port. */
 export const DATABASE_PORT = 5432;
@@ -96,6 +97,11 @@ export class RouterDatabaseResources extends Construct {
         { name: "rds.force_ssl", value: "1" },
         { name: "log_connections", value: "1" },
         { name: "log_disconnections", value: "1" },
+        // Schema changes (Prisma migrations) and statements slower than 1 s, for the audit trail
+        // (CKV2_AWS_30); not every statement, which would write LiteLLM's request metadata to the logs.
+        // PostgreSQL 17 docs, "Error Reporting and Logging": log_statement, log_min_duration_statement (ms).
+        { name: "log_statement", value: "ddl" },
+        { name: "log_min_duration_statement", value: "1000" },
       ],
       tags,
     });
@@ -131,6 +137,7 @@ export class RouterDatabaseResources extends Construct {
       ephemeralBase: `${base}_db_admin`,
       tags,
     });
+    rotatedByVersion(admin, "database.adminPasswordVersion");
     const secret = admin.secret;
     this.adminSecretArn = secret.arn;
     const password = admin.generatedValue;

@@ -1,4 +1,4 @@
-import { Fn } from "cdktf";
+import { Fn, TerraformVariable } from "cdktf";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -78,11 +78,18 @@ describe("EcrRepositoryPolicyNoPublic", () => {
     expect(byId["aws-star"]).toEqual({ status: "non-compliant", message: expect.stringContaining("statement #1") });
   });
 
-  it("flags a policy it cannot read rather than passing it unseen", () => {
+  it("reads a policy written with Fn.jsonencode of literal values", () => {
     const { byId } = evaluateRule(EcrRepositoryPolicyNoPublic, (s) => {
       const repo = new EcrRepository(s, "repo", { name: "models" });
-      // jsonencode() is evaluated by Terraform, so its document is unknown at synth.
       new EcrRepositoryPolicy(s, "p", { repository: repo.name, policy: Fn.jsonencode({ Statement: [{ Effect: "Allow", Action: PULL, Principal: "*" }] }) });
+    });
+    expect(byId.p).toEqual({ status: "non-compliant", message: expect.stringContaining("statement #1") });
+  });
+
+  it("flags a policy known only at apply rather than passing it unseen", () => {
+    const { byId } = evaluateRule(EcrRepositoryPolicyNoPublic, (s) => {
+      const repo = new EcrRepository(s, "repo", { name: "models" });
+      new EcrRepositoryPolicy(s, "p", { repository: repo.name, policy: Fn.jsonencode(new TerraformVariable(s, "doc", {}).value) });
     });
     expect(byId.p).toEqual({ status: "non-compliant", message: expect.stringContaining("policy is not a JSON policy document") });
   });

@@ -1,4 +1,4 @@
-import { Fn, TerraformStack } from "cdktf";
+import { Fn, TerraformStack, TerraformVariable } from "cdktf";
 import { DataAwsIamPolicy } from "@cdktf/provider-aws/lib/data-aws-iam-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamGroupPolicy } from "@cdktf/provider-aws/lib/iam-group-policy";
@@ -80,9 +80,18 @@ describe("IamNoAdminPolicy", () => {
     expect(byId["from-scoped-doc"]).toEqual({ status: "compliant" });
   });
 
+  it("reads a policy written with Fn.jsonencode of literal values", () => {
+    const { byId } = evaluateRule(IamNoAdminPolicy, (stack) => {
+      new IamPolicy(stack, "empty", { policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [] }) });
+      new IamPolicy(stack, "admin", { policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) });
+    });
+    expect(byId.empty).toEqual({ status: "compliant" });
+    expect(byId.admin.message).toMatch(/policy statement #1 allows Action "\*" on Resource "\*"/);
+  });
+
   it("rejects a policy it cannot read at synth time, saying how to make it checkable", () => {
     const { byId } = evaluateRule(IamNoAdminPolicy, (stack) => {
-      new IamPolicy(stack, "encoded", { policy: Fn.jsonencode({ Version: "2012-10-17", Statement: [] }) });
+      new IamPolicy(stack, "encoded", { policy: Fn.jsonencode(new TerraformVariable(stack, "doc", {}).value) });
     });
     expect(byId.encoded.status).toBe("non-compliant");
     expect(byId.encoded.message).toMatch(/^policy cannot be read at synth time \(\$\{jsonencode.*write it as IAM JSON/);
@@ -157,7 +166,7 @@ describe("IamRoleTrustNoWildcard", () => {
       role(stack, "aws-star", humanTrust("*", MFA));
     });
     expect(byId.bare.status).toBe("non-compliant");
-    expect(byId.bare.message).toMatch(/assume_role_policy statement "Anyone" lets any principal \("\*"\) assume the role; name the accounts/);
+    expect(byId.bare.message).toMatch(/assume_role_policy statement "Anyone" lets any principal \("\*"\) assume the role without a principal-scoping condition; name the roles/);
     expect(byId["aws-star"].message).toMatch(/statement "People" lets any principal/);
   });
 });

@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, Testing } from "cdktf";
+import { Fn, TerraformStack, Testing, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { KmsKeyPolicy } from "@cdktf/provider-aws/lib/kms-key-policy";
@@ -68,10 +68,16 @@ describe("KMSKeyPolicyNoWildcardPrincipal", () => {
     expect(byId.k.status).toBe("not-applicable");
   });
 
-  it("flags a policy it cannot read rather than passing it unseen", () => {
+  it("reads a policy written with Fn.jsonencode of literal values", () => {
     const { byId } = evaluateRule(KMSKeyPolicyNoWildcardPrincipal, (s) => {
-      // jsonencode() is evaluated by Terraform, so its document is unknown at synth.
       new KmsKey(s, "k", { policy: Fn.jsonencode({ Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*", Principal: { AWS: "*" } }] }) });
+    });
+    expect(byId.k).toEqual({ status: "non-compliant", message: expect.stringContaining("statement #1") });
+  });
+
+  it("flags a policy known only at apply rather than passing it unseen", () => {
+    const { byId } = evaluateRule(KMSKeyPolicyNoWildcardPrincipal, (s) => {
+      new KmsKey(s, "k", { policy: Fn.jsonencode(new TerraformVariable(s, "doc", {}).value) });
     });
     expect(byId.k).toEqual({ status: "non-compliant", message: expect.stringContaining("policy is not a JSON policy document") });
   });

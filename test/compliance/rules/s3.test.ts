@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, Testing } from "cdktf";
+import { Fn, TerraformStack, Testing, TerraformVariable } from "cdktf";
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
@@ -169,11 +169,18 @@ describe("S3BucketTlsOnly", () => {
     expect(byId.none).toEqual({ status: "non-compliant", message: expect.stringContaining("no aws_s3_bucket_policy") });
   });
 
-  it("flags a policy it cannot read rather than passing it unseen", () => {
+  it("reads a policy written with Fn.jsonencode, references included", () => {
     const { byId } = evaluateRule(S3BucketTlsOnly, (s) => {
       const b = bucket(s);
-      // jsonencode() is evaluated by Terraform, so its document is unknown at synth.
-      new S3BucketPolicy(s, "p", { bucket: b.id, policy: Fn.jsonencode({ Statement: [{ Effect: "Deny", Action: "s3:*", Resource: b.arn, Principal: "*" }] }) });
+      new S3BucketPolicy(s, "p", { bucket: b.id, policy: Fn.jsonencode({ Statement: [{ Effect: "Deny", Action: "s3:*", Resource: b.arn, Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } }] }) });
+    });
+    expect(byId.b).toEqual({ status: "non-compliant", message: expect.stringContaining("covers the bucket but not its objects") });
+  });
+
+  it("flags a policy known only at apply rather than passing it unseen", () => {
+    const { byId } = evaluateRule(S3BucketTlsOnly, (s) => {
+      const b = bucket(s);
+      new S3BucketPolicy(s, "p", { bucket: b.id, policy: Fn.jsonencode(new TerraformVariable(s, "doc", {}).value) });
     });
     expect(byId.b).toEqual({ status: "non-compliant", message: expect.stringContaining("cannot be verified") });
   });
