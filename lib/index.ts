@@ -34,7 +34,9 @@ export type { GpuInstancePrice } from "./planning/gpu-prices";
 export { describeFit, estimateReplicas, explainFit, modelFit } from "./planning/capacity";
 export type { DeclaredLoad, ModelArchitecture, ModelDtype, ModelFit, ModelFitInput, ModelQuantization, ReplicaEstimate, ThroughputInput } from "./planning/capacity";
 export { CapacityPlan, PLAN_REPORT_FILES } from "./planning/capacity-plan";
-export type { CapacityPlanOptions, PlanReport, PlannedEndpoint, PoolPlan } from "./planning/capacity-plan";
+export type { CapacityPlanOptions, EndpointPlan, PlanReport, PlannedEndpoint, PoolPlan } from "./planning/capacity-plan";
+export { coldStart } from "./planning/cold-start";
+export type { ColdStart, ColdStartInput } from "./planning/cold-start";
 
 // compliance: packs, suppressions, reports
 export { Compliance, REPORT_FILES } from "./compliance/compliance";
@@ -88,8 +90,8 @@ export type { VllmServerOptions } from "./endpoint/servers/vllm";
 export type { TritonServerOptions } from "./endpoint/servers/triton";
 export type { TgiServerOptions } from "./endpoint/servers/tgi";
 export type { CustomServerOptions } from "./endpoint/servers/custom";
-export { DEFAULT_CANARY_STEPS } from "./endpoint/canary-rollout";
-export type { CanaryRolloutOptions, CanaryRolloutTiming, PreTrafficEvaluation, ResolvedCanaryRollout, RollbackConditions, StepRollbackTiming } from "./endpoint/canary-rollout";
+export { DEFAULT_CANARY_STEPS, DEFAULT_ROLLBACK_BUDGET } from "./endpoint/canary-rollout";
+export type { CanaryRolloutOptions, CanaryRolloutTiming, PreTrafficEvaluation, ResolvedCanaryRollout, RollbackConditions, StablePolicy, StepRollbackTiming } from "./endpoint/canary-rollout";
 export { ENDPOINT_LABEL } from "./endpoint/endpoint-props";
 export type { CanaryModelEndpointProps, DriftAlarm, EndpointAutoscaling, EndpointGpu, EndpointIngress, EndpointModel } from "./endpoint/endpoint-props";
 export { CanaryModelEndpoint } from "./endpoint/canary-model-endpoint";

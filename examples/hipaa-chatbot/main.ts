@@ -56,8 +56,9 @@ export function buildHipaaChatbot(app: App) {
     existingVpc: CHATBOT_VPC,
     // The CI runners' subnet, which applies the addons and serving stacks; otherwise only nodes reach the private API.
     privateEndpointAccessCidrs: ["10.20.64.0/24"],
-    // Up to 6 nodes: 4 replicas plus a rollout step (canary up before stable down). The minimum replica keeps one node up.
-    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 6 }],
+    // Up to 8 nodes: 4 replicas plus 4 canary replicas at the last step (the stable version stays warm during a
+    // rollout, so an abort never waits for a cold start). The minimum replica keeps one node up.
+    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 }],
     // People reach the cluster only through these roles, with MFA no older than an hour (164.312(d)).
     access: {
       admins: { trustedPrincipalArns: ["arn:aws:iam::123456789012:role/chatbot-platform-admins"] },
@@ -71,7 +72,7 @@ export function buildHipaaChatbot(app: App) {
   const addons = new TerraformStack(app, "addons");
   state.useIn(addons, "addons.tfstate");
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
-  new WorkloadNamespace(addons, "chatbot", { connection: cluster.connection, name: "chatbot", gpuQuota: 6 });
+  new WorkloadNamespace(addons, "chatbot", { connection: cluster.connection, name: "chatbot", gpuQuota: 8 });
 
   // Serving: the model endpoint and the router; after the add-ons, whose CRDs the Rollout needs.
   const serving = new TerraformStack(app, "serving");

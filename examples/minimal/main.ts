@@ -18,14 +18,15 @@ export function buildMinimal(app: App) {
   new AwsProvider(platform, "aws", { region: "us-east-1" });
   const cluster = new SecureInferenceCluster(platform, "ml", {
     clusterName: "ml-minimal",
-    // One L4 pool that scales from zero; 6 nodes = 4 replicas plus a rollout step (canary up before stable down).
-    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 6 }],
+    // One L4 pool that scales from zero; 8 nodes = 4 replicas plus 4 canary replicas at the last step (the stable
+    // version stays warm during a rollout, so an abort never waits for a cold start).
+    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 8 }],
   });
 
   // 2. addons: controllers (Helm) and the namespace the model runs in, allowed 6 GPUs.
   const addons = new TerraformStack(app, "addons");
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
-  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 6 });
+  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 8 });
 
   // 3. serving: the endpoint's Rollout needs the add-ons' CRDs, so this stack comes after them.
   const serving = new TerraformStack(app, "serving");

@@ -40,7 +40,8 @@ export const REFERENCE_CLUSTER: SecureInferenceClusterProps = {
   // Zones given explicitly: no EC2 API read at plan time.
   network: { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
   gpuNodePools: [
-    { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 8 },
+    // chat: 5 replicas, and 5 canary replicas beside a warm stable at the last rollout step.
+    { name: "l4", instanceTypes: ["g6.xlarge", "g6.2xlarge"], minSize: 0, maxSize: 10 },
     { name: "h100", instanceTypes: ["p5.48xlarge"], minSize: 0, maxSize: 2, capacityType: "ON_DEMAND", dataVolumeSizeGiB: 1000 },
   ],
   // People reach the cluster only through these roles, with MFA no older than an hour.
@@ -70,11 +71,14 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     // Fixed names: the platform stack grants them cluster access by ARN, without reading bootstrap's state.
     roleName: CI_ROLE_NAMES.deploy,
     repository: "example-org/ml-platform",
-    branches: ["main"],
+    // Only jobs of the "production" environment (required reviewers, deployments from main only): examples/ci.
+    environments: ["production"],
     resourceNamePrefix: "ml-prod",
     additionalStatements: [...state.accessPolicyDocument(stateKeys).statements],
   });
-  // Pull requests may plan (read state, take the lock) but never deploy or write state.
+  // The deploy role creates roles only under its permissions boundary: every role of the stacks it deploys carries it.
+  const boundaryArn = GithubDeployRole.permissionsBoundaryArnOf({ roleName: CI_ROLE_NAMES.deploy, resourceNamePrefix: "ml-prod" }, ACCOUNT_ID);
+  // Pull requests may plan (read state; examples/ci plans without the lock) but never deploy, write state or read secret values.
   new GithubDeployRole(bootstrap, "plan", {
     roleName: CI_ROLE_NAMES.plan,
     repository: "example-org/ml-platform",
@@ -88,6 +92,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   const platform = new TerraformStack(app, "platform");
   // State in the bootstrap bucket (encrypted, versioned, locked): CI runners keep nothing between runs.
   state.useIn(platform, "platform.tfstate");
+  GithubDeployRole.applyPermissionsBoundary(platform, boundaryArn);
   new AwsProvider(platform, "aws", {
     region: "us-east-1",
     defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }],
@@ -101,6 +106,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   // Add-ons: a separate stack, because its providers need the cluster to exist before they are configured.
   const addons = new TerraformStack(app, "addons");
   state.useIn(addons, "addons.tfstate");
+  GithubDeployRole.applyPermissionsBoundary(addons, boundaryArn);
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
   // GPUs: chat up to 5 x 1 (8 during a rollout step), large up to 2 x 4 (3 replicas during a step).
   new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 24 });
@@ -108,6 +114,7 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
   // Serving: Rollouts, AnalysisTemplates and ScaledObjects need the add-ons' CRDs at plan time.
   const serving = new TerraformStack(app, "serving");
   state.useIn(serving, "serving.tfstate");
+  GithubDeployRole.applyPermissionsBoundary(serving, boundaryArn);
   serving.addDependency(addons);
   // AWS side of the endpoints: their model-read roles, alarms and dashboards.
   new AwsProvider(serving, "aws", { region: "us-east-1", defaultTags: [{ tags: { "managed-by": "cdktf", project: "reference-platform" } }] });

@@ -10,6 +10,7 @@
  * detection time below is computed from the same functions the checks are rendered with.
  */
 import { DEFAULT_SCRAPE_INTERVAL_SECONDS } from "../cluster/cluster-monitoring";
+import { NODE_READY_SECONDS } from "../planning/cold-start";
 import { isLiteral, Problems, show } from "../private/validation";
 import { imageProblems } from "../private/images";
 import { parseDuration } from "./private/duration";
@@ -70,6 +71,15 @@ export interface CanaryRolloutOptions {
    * @default - no gate
    */
   readonly preTrafficEvaluation?: PreTrafficEvaluation;
+  /**
+   * Longest acceptable time from the first bad minute to all traffic back on the stable version, e.g.
+   * "5m". When a step would need the stable version to cold-start replicas to get there (Argo's
+   * `dynamicStableScale` shrank it), the stable version is kept at full size until the rollout
+   * completes instead, which holds up to one extra replica set of GPUs (priced in the plan report);
+   * synth fails when even that cannot meet the budget.
+   * @default "5m"
+   */
+  readonly rollbackBudget?: string;
 }
 
 /**
@@ -165,12 +175,16 @@ export interface ResolvedCanaryRollout {
   readonly preTrafficEvaluation?: PreTrafficEvaluation;
   /** Gate timeout in seconds. */
   readonly evaluationTimeoutSeconds: number;
+  /** Longest acceptable rollback in seconds (from the first bad minute to all traffic on stable). */
+  readonly rollbackBudgetSeconds: number;
 }
 
 /** Longest step: the alarms evaluate one step of one-minute periods, and CloudWatch evaluates at most one day of periods shorter than an hour (PutMetricAlarm, Period). */
 const MAX_STEP_SECONDS = 86400;
-/** Seconds to add a GPU node when none is free (EC2 launch, join, driver, image pull); an estimate. */
-export const NODE_PROVISION_SECONDS = 300;
+/** Seconds to add a GPU node when none is free (EC2 launch, join, driver); an estimate. */
+export const NODE_PROVISION_SECONDS = NODE_READY_SECONDS;
+/** The default rollback budget. */
+export const DEFAULT_ROLLBACK_BUDGET = "5m";
 
 /** Validates rollout options and rollback conditions; every problem at once. @internal */
 export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined, rollback: RollbackConditions | undefined, p: Problems): void {
@@ -199,6 +213,10 @@ export function validateCanaryRollout(rollout: CanaryRolloutOptions | undefined,
     } else if (s > MAX_STEP_SECONDS) {
       p.add("rollout.stepDuration", `${show(duration)} is longer than "24h": the alarms count failed minutes over one step, and CloudWatch evaluates one-minute periods over at most one day; use at most "24h"`);
     }
+  }
+  const budget = rollout?.rollbackBudget;
+  if (budget !== undefined && (parseDuration(budget) === undefined || (parseDuration(budget) as number) < 1)) {
+    p.add("rollout.rollbackBudget", `${show(budget)} is not a duration; use e.g. "5m" or "300s"`);
   }
   const gate = rollout?.preTrafficEvaluation;
   if (gate) {
@@ -243,6 +261,7 @@ export function resolveCanaryRollout(rollout: CanaryRolloutOptions | undefined, 
     scrapeIntervalSeconds: context.scrapeIntervalSeconds ?? DEFAULT_SCRAPE_INTERVAL_SECONDS,
     preTrafficEvaluation: rollout?.preTrafficEvaluation,
     evaluationTimeoutSeconds: parseDuration(rollout?.preTrafficEvaluation?.timeout ?? "30m") as number,
+    rollbackBudgetSeconds: parseDuration(rollout?.rollbackBudget ?? DEFAULT_ROLLBACK_BUDGET) as number,
   };
 }
 
@@ -262,6 +281,28 @@ export interface StepRollbackTiming {
   readonly exposurePercentMinutes: number;
 }
 
+/** How the stable version is kept during a rollout, and why. */
+export interface StablePolicy {
+  /**
+   * True: the stable ReplicaSet stays at full size until the rollout completes (Argo's
+   * `dynamicStableScale` off), so an abort never waits for a cold start. False: the stable version
+   * shrinks as the canary grows (`dynamicStableScale` on), and every step still meets the budget.
+   */
+  readonly warmStable: boolean;
+  /** The budget, seconds. */
+  readonly budgetSeconds: number;
+  /** Worst-step rollback, seconds, if the stable version shrank with the canary (a cold start of the stable where it had shrunk). */
+  readonly worstStepRollbackSecondsWithoutWarmStable: number;
+  /** Worst-step rollback, seconds, with the stable version kept at full size: detection alone. */
+  readonly worstStepRollbackSecondsWithWarmStable: number;
+  /** Replicas held beyond what dynamicStableScale would run, at the worst step (the last), at the replica count timed. */
+  readonly extraReplicasAtPeak: number;
+  /** Sum over the steps of the extra replicas times the step's bake, replica-seconds per rollout: what the warm stable costs. */
+  readonly extraReplicaSecondsPerRollout: number;
+  /** Why the budget cannot be met, when it cannot (synth fails with it). */
+  readonly problem?: string;
+}
+
 /** The computed safety of a rollout policy: how fast a bad canary is rolled back and how many requests it reaches. */
 export interface CanaryRolloutTiming {
   /** Traffic steps in percent. */
@@ -277,35 +318,51 @@ export interface CanaryRolloutTiming {
    * Server metrics in AMP: the next scrape, the next measurement, and failureLimit more.
    */
   readonly detectionSeconds: number;
-  /** Per step. */
+  /** Per step, under the chosen stable policy. */
   readonly perStep: StepRollbackTiming[];
   /** The step a canary that is bad from the start is caught at (the first). */
   readonly firstStep: StepRollbackTiming;
   /** The step with the longest rollback and largest exposure. */
   readonly worstStep: StepRollbackTiming;
+  /** Whether the stable version is kept warm, and what that holds. */
+  readonly stablePolicy: StablePolicy;
 }
 
 /**
  * Computes detection time, time to full rollback and exposure per step for `replicas` serving
  * replicas (use the minimum: fewer replicas means the stable version shrinks sooner), and
- * `podStartSeconds` for a replica to download its weights and become ready.
+ * `podStartSeconds` for a replica to become ready on a node already up. The stable version is kept
+ * warm when a step's rollback with a shrunk stable would exceed the policy's rollback budget.
+ * `newNodeExtraSeconds` is what a replica needing a new node adds (node, image).
  */
-export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: number, podStartSeconds: number): CanaryRolloutTiming {
+export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: number, podStartSeconds: number, newNodeExtraSeconds: number = NODE_PROVISION_SECONDS): CanaryRolloutTiming {
   const detectionSeconds = rollbackDetectionSeconds(resolved);
-  const perStep = resolved.steps.map((w): StepRollbackTiming => {
-    const stableReplicas = Math.ceil((replicas * (100 - w)) / 100);
-    const revertSeconds = stableReplicas >= replicas ? 0 : podStartSeconds;
-    const rollbackSeconds = detectionSeconds + revertSeconds;
-    return {
-      weightPercent: w,
-      stableReplicas,
-      revertSeconds,
-      rollbackSeconds,
-      rollbackSecondsWithNewNode: revertSeconds === 0 ? rollbackSeconds : rollbackSeconds + NODE_PROVISION_SECONDS,
-      exposurePercentMinutes: round1((w * rollbackSeconds) / 60),
-    };
-  });
-  const worstStep = perStep.reduce((a, b) => (b.exposurePercentMinutes > a.exposurePercentMinutes ? b : a));
+  const stepsFor = (warm: boolean) =>
+    resolved.steps.map((w): StepRollbackTiming => {
+      const stableReplicas = warm ? replicas : Math.ceil((replicas * (100 - w)) / 100);
+      const revertSeconds = stableReplicas >= replicas ? 0 : podStartSeconds;
+      const rollbackSeconds = detectionSeconds + revertSeconds;
+      return {
+        weightPercent: w,
+        stableReplicas,
+        revertSeconds,
+        rollbackSeconds,
+        rollbackSecondsWithNewNode: revertSeconds === 0 ? rollbackSeconds : rollbackSeconds + newNodeExtraSeconds,
+        exposurePercentMinutes: round1((w * rollbackSeconds) / 60),
+      };
+    });
+  const worstOf = (steps: StepRollbackTiming[]) => steps.reduce((a, b) => (b.exposurePercentMinutes > a.exposurePercentMinutes ? b : a));
+  const shrinking = stepsFor(false);
+  const budget = resolved.rollbackBudgetSeconds;
+  const warmStable = Math.max(...shrinking.map((s) => s.rollbackSeconds)) > budget;
+  const perStep = warmStable ? stepsFor(true) : shrinking;
+  const worstStep = worstOf(perStep);
+  const extra = resolved.steps.map((w) => (warmStable ? replicas - Math.ceil((replicas * (100 - w)) / 100) : 0));
+  const problem =
+    detectionSeconds > budget
+      ? `rollout.rollbackBudget: detection alone takes ${detectionSeconds} s (${resolved.failureLimit + 1} failed one-minute measurement(s) after the ALB's metric delay), above the budget of ${budget} s, so no rollback can meet it even with the stable version kept warm; ` +
+        `set a longer budget (at least "${Math.ceil(detectionSeconds / 60)}m"), or lower rollbackWhen.failureLimit (fewer failed minutes before the abort)`
+      : undefined;
   return {
     steps: [...resolved.steps],
     stepSeconds: resolved.stepSeconds,
@@ -314,6 +371,15 @@ export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: n
     perStep,
     firstStep: perStep[0],
     worstStep,
+    stablePolicy: {
+      warmStable,
+      budgetSeconds: budget,
+      worstStepRollbackSecondsWithoutWarmStable: Math.max(...shrinking.map((s) => s.rollbackSeconds)),
+      worstStepRollbackSecondsWithWarmStable: detectionSeconds,
+      extraReplicasAtPeak: Math.max(0, ...extra),
+      extraReplicaSecondsPerRollout: extra.reduce((n, x) => n + x * resolved.stepSeconds, 0),
+      problem,
+    },
   };
 }
 

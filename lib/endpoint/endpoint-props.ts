@@ -186,13 +186,15 @@ export interface CanaryModelEndpointProps {
    */
   readonly allowFrom?: NamespaceIngressAllow[];
   /**
-   * Seconds to load one GiB of weights into GPU memory after the download; sizes the startup probe.
-   * @default 10
+   * Seconds to copy one GiB of weights from host to GPU memory; with the warm-up it sizes the startup
+   * probe and the cold start in the plan report.
+   * @default - modelled from the GPU's PCIe link (planning/cold-start.ts, HOST_TO_GPU_GB_PER_SECOND)
    */
   readonly loadSecondsPerGiB?: number;
   /**
-   * Seconds to download one GiB of weights from S3 to the node; sizes the progress deadline.
-   * @default 8
+   * Seconds to move one GiB of weights from S3 (streamed by vLLM, downloaded by the other servers);
+   * sizes the progress deadline and the cold start in the plan report.
+   * @default - modelled from the instance's network share and S3 per-connection throughput (planning/cold-start.ts)
    */
   readonly downloadSecondsPerGiB?: number;
   /**

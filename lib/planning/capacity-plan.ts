@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, ISynthesisSession, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import type { ColdStart } from "./cold-start";
 import type { CapacityType, GpuPoolDescription } from "./gpu-pool-description";
 import { ValidationError } from "../errors";
 import { providerRegion } from "../private/aws-context";
@@ -66,6 +67,29 @@ export interface PlannedEndpoint {
     readonly worstStepRollbackSeconds: number;
     readonly worstStepExposurePercentMinutes: number;
     readonly fullRolloutSeconds: number;
+    /** The rollback budget, seconds. */
+    readonly rollbackBudgetSeconds: number;
+    /** True when the stable version is kept at full size through the rollout (Argo dynamicStableScale off) to meet the budget. */
+    readonly warmStable: boolean;
+    /** Worst-step rollback if the stable version shrank with the canary (cold start included). */
+    readonly worstStepRollbackSecondsWithoutWarmStable: number;
+    /** Replicas the warm stable holds beyond a shrinking one, at the last step (at minReplicas). */
+    readonly warmStableExtraReplicas: number;
+    /** Extra replica-seconds the warm stable holds over one full rollout (at minReplicas). */
+    readonly warmStableExtraReplicaSecondsPerRollout: number;
+  };
+  /** A replica's cold start, part by part, under the bandwidths it states. */
+  readonly coldStart: ColdStart;
+}
+
+/** An endpoint's line of a plan report: the planned endpoint and what keeping its stable version warm costs. */
+export interface EndpointPlan extends PlannedEndpoint {
+  /** The GPUs a warm stable holds beyond a shrinking one, and their price per rollout (at minReplicas). */
+  readonly warmStableCost: {
+    readonly extraGpusAtPeak: number;
+    readonly extraGpuHoursPerRollout: number;
+    /** At the pool's node price, per GPU; absent when the pool has no price. */
+    readonly usdPerRollout?: number;
   };
 }
 
@@ -102,7 +126,7 @@ export interface PlanReport {
   readonly pricesReadOn: string;
   readonly spotDiscountPercent: number;
   readonly pools: PoolPlan[];
-  readonly endpoints: PlannedEndpoint[];
+  readonly endpoints: EndpointPlan[];
   readonly totals: { readonly hourlyUsd: { readonly min: number; readonly max: number }; readonly monthlyUsd: { readonly min: number; readonly max: number } };
 }
 
@@ -167,6 +191,16 @@ export class CapacityPlan {
           `raise the pool's maxSize, lower minReplicas, or move an endpoint to another pool`,
       );
     }
+    if (e.rollout.warmStable) {
+      const nodesWarm = nodesFor([...others, e], e.pool.gpuCount, (x) => (x === e ? rolloutPeakReplicas(x.minReplicas, x.rollout.steps, true) : x.minReplicas));
+      if (nodesWarm > e.pool.maxSize) {
+        problems.push(
+          `rollout.rollbackBudget: a cold start of ${e.name}'s stable version would take its worst step's rollback to ${e.rollout.worstStepRollbackSecondsWithoutWarmStable} s, above the budget of ${e.rollout.rollbackBudgetSeconds} s, ` +
+            `so its stable replicas must stay warm through the rollout (${rolloutPeakReplicas(e.minReplicas, e.rollout.steps, true)} replicas x ${e.gpusPerReplica} GPU at the last step), but pool "${e.pool.name}" holds at most ${e.pool.maxSize} node(s) and would need ${nodesWarm}; ` +
+            `raise the pool's maxSize (more capacity), end the rollout with a smaller final canary step before 100 (a smaller step), or set a longer rollout.rollbackBudget (at least "${Math.ceil(e.rollout.worstStepRollbackSecondsWithoutWarmStable / 60)}m")`,
+        );
+      }
+    }
     if (e.replicasForLoad !== undefined) {
       const nodesForLoad = nodesFor([...others, e], e.pool.gpuCount, (x) => (x === e ? (e.replicasForLoad as number) : x.minReplicas));
       if (nodesForLoad > e.pool.maxSize) {
@@ -187,11 +221,11 @@ export class CapacityPlan {
     const warnings: string[] = [];
     const all = [...this.endpointsOn(e.clusterName, e.pool.name), e];
     const atMax = nodesFor(all, e.pool.gpuCount, (x) => x.maxReplicas);
-    const withCanary = nodesFor(all, e.pool.gpuCount, (x) => (x === e ? rolloutPeakReplicas(x.maxReplicas, x.rollout.steps) : x.maxReplicas));
+    const withCanary = nodesFor(all, e.pool.gpuCount, (x) => (x === e ? rolloutPeakReplicas(x.maxReplicas, x.rollout.steps, x.rollout.warmStable) : x.maxReplicas));
     if (withCanary > e.pool.maxSize) {
       warnings.push(
         `pool "${e.pool.name}" has no room for the canary of ${e.name} while the endpoints on it run at their maximum replicas: ` +
-          `${atMax} of ${e.pool.maxSize} node(s) hold them, and a rollout step holds up to ${rolloutPeakReplicas(e.maxReplicas, e.rollout.steps)} replicas of ${e.name} (the canary scales up before the stable scales down), needing ${withCanary}; ` +
+          `${atMax} of ${e.pool.maxSize} node(s) hold them, and a rollout step holds up to ${rolloutPeakReplicas(e.maxReplicas, e.rollout.steps, e.rollout.warmStable)} replicas of ${e.name} (${e.rollout.warmStable ? "the stable version stays warm beside the canary" : "the canary scales up before the stable scales down"}), needing ${withCanary}; ` +
           `a rollout at peak waits for capacity and aborts at its progress deadline; raise the pool's maxSize or lower maxReplicas`,
       );
     }
@@ -223,6 +257,19 @@ export class CapacityPlan {
     const owned = new Set(poolsHere.map((p) => `${p.clusterName}/${p.pool.name}`));
     const pools = [...poolKeys.entries()].map(([key, { clusterName, region, pool }]) => ({ ...this.poolPlan(clusterName, region, pool), createdInThisStack: owned.has(key) }));
     // A pool costs where it is created: the stacks that only place endpoints on it list it without adding it up again.
+    const endpoints = endpointsHere.map((e): EndpointPlan => {
+      const pool = pools.find((p) => p.clusterName === e.clusterName && p.pool === e.pool.name);
+      const gpuHours = (e.rollout.warmStableExtraReplicaSecondsPerRollout * e.gpusPerReplica) / 3600;
+      const perGpuHour = pool?.usdPerNodeHour === undefined ? undefined : pool.usdPerNodeHour / pool.gpusPerNode;
+      return {
+        ...e,
+        warmStableCost: {
+          extraGpusAtPeak: e.rollout.warmStableExtraReplicas * e.gpusPerReplica,
+          extraGpuHoursPerRollout: round2(gpuHours),
+          usdPerRollout: perGpuHour === undefined ? undefined : round2(gpuHours * perGpuHour),
+        },
+      };
+    });
     const sum = (f: (p: PoolPlan) => number | undefined) => round2(pools.filter((p) => p.createdInThisStack).reduce((n, p) => n + (f(p) ?? 0), 0));
     return {
       stack: stack.node.id,
@@ -230,7 +277,7 @@ export class CapacityPlan {
       pricesReadOn: GPU_PRICES_READ_ON,
       spotDiscountPercent: this.options.spotDiscountPercent,
       pools,
-      endpoints: endpointsHere,
+      endpoints,
       totals: {
         hourlyUsd: { min: sum((p) => p.hourlyUsd?.min), max: sum((p) => p.hourlyUsd?.max) },
         monthlyUsd: { min: sum((p) => p.monthlyUsd?.min), max: sum((p) => p.monthlyUsd?.max) },
@@ -354,20 +401,74 @@ export function planMarkdown(r: PlanReport): string {
       "",
       "Exposure is the share of requests a bad canary answers before all traffic is back on stable, in percent of traffic x minutes.",
       "",
+      "## Cold start and rollback budget",
+      "",
+      "A replica's start, part by part (seconds). Warm node = a new replica on a node already up that holds the image; new node = the node, the image and the rest. " +
+        "Bandwidths: the instance's network share (EC2 family pages), 85 MB/s per S3 connection (S3 user guide, performance guidelines), the server image's compressed size over 3 parallel layer flows of at most 5 Gbit/s (unpacking not counted), host-to-GPU at half the PCIe link (NVIDIA data sheets); node ready and warm-up are estimates.",
+      "",
+      "| Endpoint | Weights | S3 connections | Node | Image | Weights | Load (copy + warm-up) | Warm node | New node | Rollback budget | Stable | Worst step rollback (shrinking stable / chosen) | Warm stable holds |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...r.endpoints.map((e) => {
+        const c = e.coldStart;
+        const w = e.warmStableCost;
+        const held = e.rollout.warmStable ? `${w.extraGpusAtPeak} GPU at the last step, ${w.extraGpuHoursPerRollout} GPU-h per rollout${w.usdPerRollout === undefined ? "" : ` ($${w.usdPerRollout.toFixed(2)})`}` : "-";
+        return (
+          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB) | ${c.weightsSeconds} | ${c.loadSeconds} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
+          `${e.rollout.rollbackBudgetSeconds} s | ${e.rollout.warmStable ? "kept warm (dynamicStableScale off)" : "shrinks (dynamicStableScale)"} | ${e.rollout.worstStepRollbackSecondsWithoutWarmStable} s / ${e.rollout.worstStepRollbackSeconds} s | ${held} |`
+        );
+      }),
+      "",
+      ...r.endpoints.flatMap((e) => rolloutChart(e)),
     );
   }
   return out.join("\n");
 }
 
 /**
- * Most replicas an endpoint holds during a rollout from `replicas`: with dynamicStableScale the canary
- * is scaled up to its next weight before the stable scales down from the previous one.
+ * An endpoint's rollout as a Mermaid `xychart-beta` (GitHub renders Mermaid in Markdown): the canary's
+ * traffic weight minute by minute when every step passes, and when the canary turns bad at the start
+ * of the worst step, where it keeps its weight through detection and the revert, then drops to 0.
  */
-export function rolloutPeakReplicas(replicas: number, steps: readonly number[]): number {
+export function rolloutChart(e: PlannedEndpoint): string[] {
+  const stepMinutes = e.rollout.fullRolloutSeconds / 60 / e.rollout.steps.length;
+  // The worst step's weight, recovered from its exposure (weight x rollback minutes).
+  const worstWeight = (e.rollout.worstStepExposurePercentMinutes * 60) / e.rollout.worstStepRollbackSeconds;
+  const bad = e.rollout.steps.reduce((a, w, i) => (Math.abs(w - worstWeight) < Math.abs(e.rollout.steps[a] - worstWeight) ? i : a), 0);
+  const start = bad * stepMinutes;
+  const detectEnd = start + e.rollout.detectionSeconds / 60;
+  const rollbackEnd = start + e.rollout.worstStepRollbackSeconds / 60;
+  const minutes = Math.ceil(Math.max(e.rollout.fullRolloutSeconds / 60, rollbackEnd)) + 1;
+  const xs = Array.from({ length: minutes + 1 }, (_, m) => m);
+  const planned = xs.map((m) => (m >= e.rollout.steps.length * stepMinutes ? 100 : e.rollout.steps[Math.floor(m / stepMinutes)]));
+  const failing = xs.map((m) => (m < start ? planned[m] : m < rollbackEnd ? e.rollout.steps[bad] : 0));
+  return [
+    `### Rollout of ${e.name}`,
+    "",
+    `Line 1: canary traffic when every step passes (${e.rollout.steps.join(", ")} %, ${stepMinutes} min each). Line 2: the canary turns bad as the worst step (${e.rollout.steps[bad]} %) starts at minute ${round2(start)}: ` +
+      `detected by minute ${round2(detectEnd)} (detection ${e.rollout.detectionSeconds} s), all traffic back on stable by minute ${round2(rollbackEnd)} (rollback ${e.rollout.worstStepRollbackSeconds} s; budget ${e.rollout.rollbackBudgetSeconds} s).`,
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `  title "${e.name}: canary traffic (%) over minutes"`,
+    `  x-axis "minute" [${xs.join(", ")}]`,
+    '  y-axis "canary weight (%)" 0 --> 100',
+    `  line [${planned.join(", ")}]`,
+    `  line [${failing.join(", ")}]`,
+    "```",
+    "",
+  ];
+}
+
+/**
+ * Most replicas an endpoint holds during a rollout from `replicas`: with dynamicStableScale the canary
+ * is scaled up to its next weight before the stable scales down from the previous one; with a warm
+ * stable the stable keeps all its replicas beside the canary.
+ */
+export function rolloutPeakReplicas(replicas: number, steps: readonly number[], warmStable = false): number {
   let peak = replicas;
   let previous = 0;
   for (const w of steps) {
-    peak = Math.max(peak, Math.ceil((replicas * w) / 100) + Math.ceil((replicas * (100 - previous)) / 100));
+    peak = Math.max(peak, Math.ceil((replicas * w) / 100) + (warmStable ? replicas : Math.ceil((replicas * (100 - previous)) / 100)));
     previous = w;
   }
   return peak;

@@ -1,5 +1,5 @@
-import { TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
-import { Construct } from "constructs";
+import { Annotations, Aspects, IAspect, TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
+import { Construct, IConstruct } from "constructs";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -159,10 +159,15 @@ const SECRETS_DEPLOY = [
   "secretsmanager:ListSecretVersionIds", "secretsmanager:GetSecretValue",
 ] as const;
 /**
- * secretsmanager: what a plan needs. Terraform opens the ephemeral password at plan time, and the aws
- * provider 5.x refreshes a write-only secret version with GetSecretValue (6.x lists versions instead).
+ * secretsmanager: what a plan reads of a secret: its metadata and policy, never its value. The aws provider
+ * refreshes aws_secretsmanager_secret_version with GetSecretValue even when the value is write-only
+ * (terraform-provider-aws internal/service/secretsmanager/secret_version.go, findSecretVersionByTwoPartKey, 5.x and
+ * 6.x), so plans with this role run without refresh (`TF_CLI_ARGS_plan="-refresh=false"`, examples/ci). Terraform
+ * opens the ephemeral aws_secretsmanager_random_password at plan time: GetRandomPassword, which touches no secret.
  */
-const SECRETS_READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds", "secretsmanager:GetSecretValue"] as const;
+const SECRETS_READ = ["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"] as const;
+/** secretsmanager: the calls that return secret values; a plan role is denied them whatever else it is given. */
+const SECRET_VALUE_READS = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"] as const;
 /**
  * elasticache: router response caches (replication group, its member nodes, subnet group, users and
  * user group), ids starting with the cluster name's first 20 characters, lower-cased.
@@ -250,9 +255,12 @@ const CLOUDTRAIL_READ = [
   "cloudtrail:DescribeTrails", "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
   "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags", "cloudtrail:ListTrails",
 ] as const;
-/** iam: the stacks' roles (cluster, nodes, flow logs, trail, controllers, operators), never their inline policies. */
+/**
+ * iam: the stacks' roles (cluster, nodes, flow logs, trail, controllers, operators), never their inline policies.
+ * CreateRole is not here: it is allowed only with the permissions boundary (IAM_ROLE_BOUNDED).
+ */
 const IAM_ROLE_DEPLOY = [
-  "iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole",
+  "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole",
   "iam:UpdateAssumeRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies", "iam:ListRoleTags",
   "iam:ListInstanceProfilesForRole",
 ] as const;
@@ -275,6 +283,30 @@ const IAM_OIDC_DEPLOY = [
 const IAM_OIDC_READ = ["iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags"] as const;
 /** iam: service-linked roles the first deploy in an account may create (aws_iam_service_linked_role), read and delete. */
 const IAM_SERVICE_LINKED_ROLE_DEPLOY = ["iam:GetRole", "iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus"] as const;
+/**
+ * iam: the calls that give a role permissions or set its boundary. IAM checks `iam:PermissionsBoundary` on them
+ * (the boundary the request sets, or the one the role has), so with the condition they only reach roles that
+ * carry the library's boundary ("Permissions boundaries for IAM entities", IAM User Guide:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html; condition key
+ * iam:PermissionsBoundary: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_PermissionsBoundary).
+ */
+const IAM_ROLE_BOUNDED = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"] as const;
+/** iam: what would free a role from the boundary or rewrite the boundary; denied outright (the IAM User Guide's delegation example). */
+const IAM_BOUNDARY_EDITS = ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"] as const;
+/**
+ * Services whose actions a role of the stacks may at most use (the boundary's ceiling, resources "*"): what the
+ * library's roles are granted, read from lib/** (cluster and node roles with AmazonEKSClusterPolicy,
+ * AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistryPullOnly, AmazonEKS_CNI_Policy; the EBS CSI driver's
+ * AmazonEBSCSIDriverPolicy; RDS Enhanced Monitoring; the AWS Load Balancer Controller (ELB, ACM, WAF, Shield,
+ * Cognito); pod identity and IRSA roles for models, metrics and secrets; flow-log and trail delivery roles), and
+ * what the deploy role itself does. Not IAM (the boundary allows it only as boundaryStatements lists) nor STS (no
+ * role of the stacks assumes another; IRSA's AssumeRoleWithWebIdentity and Pod Identity need no permission).
+ */
+export const GITHUB_DEPLOY_BOUNDARY_SERVICES: readonly string[] = [
+  "ec2", "autoscaling", "eks", "eks-auth", "ecr", "elasticloadbalancing", "acm", "wafv2", "waf-regional", "shield", "cognito-idp",
+  "kms", "logs", "cloudwatch", "sns", "aps", "s3", "secretsmanager", "elasticache", "rds", "cloudtrail",
+];
+
 /** sts: the account id lookup of every stack (data aws_caller_identity). */
 const STS_READ = ["sts:GetCallerIdentity"] as const;
 
@@ -353,7 +385,7 @@ function logGroupResources(arn: (service: string, resource: string) => string, n
 }
 
 /** The role's own name prefix. It must not start with the managed prefix, or the role could rewrite its own permissions. */
-function ownNamePrefix(props: GithubDeployRoleProps): string {
+function ownNamePrefix(props: Pick<GithubDeployRoleProps, "resourceNamePrefix" | "readOnly">): string {
   const base = `github-${props.readOnly ? "plan" : "deploy"}-`;
   return `${base}${props.resourceNamePrefix.slice(0, MAX_ROLE_NAME_PREFIX - base.length - 1)}-`;
 }
@@ -368,7 +400,63 @@ function subjectsOf(props: GithubDeployRoleProps): string[] {
   ])];
 }
 
-function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
+/** Name of the permissions boundary policy of a deploy role: after its fixed name, else after its name prefix. */
+function boundaryName(props: Pick<GithubDeployRoleProps, "roleName" | "resourceNamePrefix" | "readOnly">): string {
+  return props.roleName ? `${props.roleName}-boundary` : `${ownNamePrefix(props)}boundary`;
+}
+
+/** The IAM statements a deploy role and its boundary share: roles get permissions only under the boundary, which nothing removes or rewrites. */
+function boundedIamStatements(c: PolicyContext, names: ReturnType<typeof namePrefixes>, boundaryArn: string): PolicyStatementProps[] {
+  const iam = (resource: string) => `arn:${c.partition}:iam::${c.accountId}:${resource}`;
+  const roles = iam(`role/${names.iam}*`);
+  const withBoundary = { StringEquals: { "iam:PermissionsBoundary": boundaryArn } };
+  return [
+    { sid: "IamCreateRolesOnlyUnderBoundary", actions: IAM_ROLE_BOUNDED.filter((a) => a !== "iam:AttachRolePolicy"), resources: [roles], conditions: withBoundary },
+    {
+      sid: "IamAttachPolicies",
+      actions: ["iam:AttachRolePolicy"],
+      resources: [roles],
+      // The stacks' own policies, or AWS managed ones (e.g. AmazonEKSClusterPolicy), and only to roles under the boundary.
+      conditions: { ...withBoundary, ArnLike: { "iam:PolicyARN": [iam(`policy/${names.iam}*`), `arn:${c.partition}:iam::aws:policy/*`] } },
+    },
+    // StringNotEquals also matches a request without a boundary: no statement, additional ones included, can allow it.
+    { sid: "IamNeverRolesWithoutBoundary", effect: "Deny", actions: [...IAM_ROLE_BOUNDED], resources: ["*"], conditions: { StringNotEquals: { "iam:PermissionsBoundary": boundaryArn } } },
+    { sid: "IamNeverRemoveBoundaries", effect: "Deny", actions: ["iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"], resources: ["*"] },
+    { sid: "IamNeverChangeBoundary", effect: "Deny", actions: [...IAM_BOUNDARY_EDITS], resources: [boundaryArn] },
+  ];
+}
+
+/**
+ * The permissions boundary: the most any role of the stacks may do, the deploy role included. Every library service
+ * on Resource "*", IAM only as the deploy role uses it (roles and policies of the prefix, roles only under this
+ * boundary, passed only to the services that use them), and nothing that removes or rewrites the boundary: a role
+ * created under it, whatever policy it is given, gets no other IAM action, no `iam:*` and no `*:*`.
+ */
+function boundaryStatements(c: PolicyContext, props: GithubDeployRoleProps): PolicyStatementProps[] {
+  const names = namePrefixes(props.resourceNamePrefix);
+  const iam = (resource: string) => `arn:${c.partition}:iam::${c.accountId}:${resource}`;
+  const boundaryArn = iam(`policy/${boundaryName(props)}`);
+  const roles = iam(`role/${names.iam}*`);
+  const serviceLinkedRoles = GITHUB_DEPLOY_SERVICE_LINKED_ROLES.map((s) => iam(`role/aws-service-role/${s}/*`));
+  return [
+    { sid: "LibraryServices", actions: GITHUB_DEPLOY_BOUNDARY_SERVICES.map((s) => `${s}:*`), resources: ["*"] },
+    { sid: "StsIdentity", actions: [...STS_READ], resources: ["*"] },
+    {
+      sid: "IamReadAndServiceLinkedRoles",
+      // Reads; the Load Balancer Controller's certificate lookups; service-linked roles (EKS, ELB) as AmazonEKSClusterPolicy creates them.
+      actions: ["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:GetServiceLinkedRoleDeletionStatus"],
+      resources: ["*"],
+    },
+    { sid: "IamManagePrefixRoles", actions: [...IAM_ROLE_DEPLOY], resources: [roles, ...serviceLinkedRoles] },
+    { sid: "IamManagePrefixPolicies", actions: [...IAM_POLICY_DEPLOY], resources: [iam(`policy/${names.iam}*`)] },
+    { sid: "IamManageClusterOidcProviders", actions: [...IAM_OIDC_DEPLOY], resources: [iam("oidc-provider/oidc.eks.*")] },
+    { sid: "IamPassRolesToServices", actions: ["iam:PassRole"], resources: [roles], conditions: { StringEquals: { "iam:PassedToService": [...GITHUB_DEPLOY_PASS_ROLE_SERVICES] } } },
+    ...boundedIamStatements(c, names, boundaryArn),
+  ];
+}
+
+function deployGroups(c: PolicyContext, props: GithubDeployRoleProps): StatementGroup[] {
+  const prefix = props.resourceNamePrefix;
   const names = namePrefixes(prefix);
   const arn = (service: string, resource: string) => `arn:${c.partition}:${service}:*:${c.accountId}:${resource}`;
   const iam = (resource: string) => `arn:${c.partition}:iam::${c.accountId}:${resource}`;
@@ -475,13 +563,7 @@ function deployGroups(c: PolicyContext, prefix: string): StatementGroup[] {
       name: "iam",
       statements: [
         { sid: "IamManageRoles", actions: [...IAM_ROLE_DEPLOY], resources: [roles] },
-        {
-          sid: "IamAttachPolicies",
-          actions: ["iam:AttachRolePolicy"],
-          resources: [roles],
-          // The stacks' own policies, or AWS managed ones (e.g. AmazonEKSClusterPolicy); not other policies of the account.
-          conditions: { ArnLike: { "iam:PolicyARN": [iam(`policy/${names.iam}*`), `arn:${c.partition}:iam::aws:policy/*`] } },
-        },
+        ...boundedIamStatements(c, names, iam(`policy/${boundaryName(props)}`)),
         {
           sid: "IamNeverAttachAdministration",
           effect: "Deny",
@@ -545,9 +627,11 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
     {
       name: "secrets",
       statements: [
-        { sid: "SecretsManagerRead", actions: [...SECRETS_READ], resources: names.named.map((n) => arn("secretsmanager", `secret:${n}/*`)) },
+        { sid: "SecretsManagerReadMetadata", actions: [...SECRETS_READ], resources: names.named.map((n) => arn("secretsmanager", `secret:${n}/*`)) },
         { sid: "SecretsManagerRandomPassword", actions: ["secretsmanager:GetRandomPassword"], resources: ["*"] },
-        { sid: "KmsDecryptThroughSecretsManager", actions: ["kms:Decrypt"], resources: [keys], conditions: { StringLike: { "kms:ViaService": `secretsmanager.*.${c.dnsSuffix}` } } },
+        // Pull-request code runs with this role: no secret value (router master key, team keys, database password), whatever else it is given.
+        { sid: "NeverReadSecretValues", effect: "Deny", actions: [...SECRET_VALUE_READS], resources: ["*"] },
+        { sid: "NeverDecryptThroughSecretsManager", effect: "Deny", actions: ["kms:Decrypt"], resources: ["*"], conditions: { StringLike: { "kms:ViaService": `secretsmanager.*.${c.dnsSuffix}` } } },
       ],
     },
     { name: "cache", statements: [{ sid: "ElastiCacheRead", actions: [...ELASTICACHE_READ], resources: ["*"] }] },
@@ -583,7 +667,7 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
 }
 
 function groupsFor(c: PolicyContext, props: GithubDeployRoleProps): StatementGroup[] {
-  const own = props.readOnly ? readOnlyGroups(c, props.resourceNamePrefix) : deployGroups(c, props.resourceNamePrefix);
+  const own = props.readOnly ? readOnlyGroups(c, props.resourceNamePrefix) : deployGroups(c, props);
   const extra = props.additionalStatements ?? [];
   return extra.length > 0 ? [...own, { name: "additional", statements: [...extra] }] : own;
 }
@@ -644,9 +728,11 @@ const GITHUB_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.a
  * actions of each service the stacks use, with IAM, S3, EKS, log groups, the trail, caches and databases limited to the
  * resource name prefix and roles passed only to the services that need them.
  *
- * A role that may create roles, policies and trust policies can reach any permission through a role it creates and
- * then assumes: the prefix limits which roles it manages, not what they may do (only a permissions boundary would).
- * Its own name lies outside the prefix, so it cannot change itself: create it from a bootstrap stack that an
+ * A role that may create roles and policies could reach any permission through a role it creates and then assumes,
+ * so a deploy role carries a permissions boundary it creates (`permissionsBoundary`), and may create roles, attach
+ * policies and set boundaries only with that boundary; it can neither remove a boundary nor change the boundary
+ * policy. Give the stacks it deploys the boundary with `GithubDeployRole.applyPermissionsBoundary`. A read-only role
+ * carries none and reads no secret value. Its own name lies outside the prefix, so it cannot change itself: create it from a bootstrap stack that an
  * administrator deploys, and keep deploys behind a protected branch or an environment with required reviewers.
  */
 export class GithubDeployRole extends Construct {
@@ -692,6 +778,10 @@ export class GithubDeployRole extends Construct {
         const onlyLocks = (st.resources ?? []).every((r) => isLiteral(r) ? r.endsWith(".tflock") : /\.tflock$/.test(r));
         if ((st.effect ?? "Allow") === "Allow" && writes.length > 0 && !onlyLocks) {
           p.add(`${prefix}additionalStatements`, `statement ${show(st.sid)} lets a read-only role write (${writes.join(", ")}); use StateBackend.accessPolicyDocument(keys, { readOnly: true }) for plan roles`);
+        }
+        const values = st.actions.filter((act) => /^secretsmanager:(Batch)?Get(SecretValue|\*)|^secretsmanager:\*$|^\*$/i.test(act));
+        if ((st.effect ?? "Allow") === "Allow" && values.length > 0) {
+          p.add(`${prefix}additionalStatements`, `statement ${show(st.sid)} lets a read-only role read secret values (${values.join(", ")}); plans need only DescribeSecret, and run without refresh (TF_CLI_ARGS_plan="-refresh=false")`);
         }
       }
     }
@@ -771,6 +861,30 @@ export class GithubDeployRole extends Construct {
   public readonly oidcProviderArn: string;
   /** The customer-managed policies attached to the role, in order. */
   public readonly policies: IamPolicy[];
+  /**
+   * The permissions boundary the deploy role carries and may create roles only under (undefined for a read-only role).
+   * Apply it to the stacks the role deploys with `GithubDeployRole.applyPermissionsBoundary`.
+   */
+  public readonly permissionsBoundary?: IamPolicy;
+  /** ARN of that boundary, built from its fixed name (undefined for a read-only role). */
+  public readonly permissionsBoundaryArn?: string;
+
+  /**
+   * ARN of the permissions boundary of the deploy role with these props, for stacks that cannot reference the
+   * bootstrap stack (e.g. `GithubDeployRole.permissionsBoundaryArnOf({ ...deployProps }, "123456789012")`).
+   */
+  static permissionsBoundaryArnOf(props: Pick<GithubDeployRoleProps, "roleName" | "resourceNamePrefix">, accountId: string, partition = "aws"): string {
+    return `arn:${partition}:iam::${accountId}:policy/${boundaryName({ ...props, readOnly: false })}`;
+  }
+
+  /**
+   * Sets `permissionsBoundaryArn` as the permissions boundary of every IAM role in `scope` (a stack, or the app)
+   * that has none, at synthesis. The deploy role can create roles only under its boundary, so every stack it deploys
+   * needs this. A role that already names another boundary is reported as an error: the deploy role could not create it.
+   */
+  static applyPermissionsBoundary(scope: IConstruct, permissionsBoundaryArn: string): void {
+    Aspects.of(scope).add(new PermissionsBoundaryAspect(permissionsBoundaryArn));
+  }
 
   /** True when this construct creates the account's GitHub OIDC provider. */
   private readonly createsOidcProvider: boolean;
@@ -815,11 +929,22 @@ export class GithubDeployRole extends Construct {
     }]);
 
     const job = props.readOnly ? "cdktf diff (read-only)" : "cdktf deploy";
+    if (!props.readOnly) {
+      // A fixed name: IAM conditions and other stacks name the boundary by ARN.
+      this.permissionsBoundary = new IamPolicy(this, "permissions-boundary", {
+        name: boundaryName(props),
+        description: `Permissions boundary of ${job} from GitHub Actions in ${props.repository} and of every role it creates (${props.resourceNamePrefix}*)`,
+        policy: new PolicyDocument(boundaryStatements(ctx, props)).toJson(),
+        tags,
+      });
+      this.permissionsBoundaryArn = `arn:${ctx.partition}:iam::${ctx.accountId}:policy/${boundaryName(props)}`;
+    }
     this.role = new IamRole(this, "role", {
       ...(props.roleName ? { name: props.roleName } : { namePrefix: ownNamePrefix(props) }),
       description: `GitHub Actions in ${props.repository} runs ${job} for resources named ${props.resourceNamePrefix}*`,
       assumeRolePolicy: trust.toJson(),
       maxSessionDuration: props.maxSessionDurationSeconds ?? 3600,
+      permissionsBoundary: this.permissionsBoundary?.arn,
       tags,
     });
     this.roleArn = this.role.arn;
@@ -839,5 +964,19 @@ export class GithubDeployRole extends Construct {
     });
 
     new TerraformOutput(this, "role-arn", { value: this.roleArn, description: `role-to-assume for ${job} from GitHub Actions in ${props.repository}` });
+  }
+}
+
+/** Gives every IAM role without a permissions boundary the deploy role's (GithubDeployRole.applyPermissionsBoundary). */
+class PermissionsBoundaryAspect implements IAspect {
+  constructor(private readonly arn: string) {}
+
+  visit(node: IConstruct): void {
+    if (!(node instanceof IamRole)) return;
+    const current = node.permissionsBoundaryInput;
+    if (current === undefined) node.permissionsBoundary = this.arn;
+    else if (!Token.isUnresolved(current) && current !== this.arn) {
+      Annotations.of(node).addError(`permissionsBoundary: ${show(current)} is not the deploy role's boundary ${show(this.arn)}; the deploy role may create roles only under its own boundary`);
+    }
   }
 }

@@ -35,7 +35,7 @@ const RULE_IDS = [
   "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
   // ALBs of Kubernetes Ingresses
   "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
-  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration", "GithubOidcTrustScoped", "EksSupportedVersion",
+  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration", "GithubOidcTrustScoped", "IamPullRequestRoleNoSecretValues", "EksSupportedVersion",
   "SecurityGroupNoUnrestrictedEgress", "SecretsManagerCmk", "SecretsManagerRotation", "Ec2UserDataNoSecrets", "RdsCaCertificate",
   "RdsMysqlTlsRequired", "RdsPostgresQueryLogging", "SnsTopicPolicyNoUnconditionedCrossAccount",
 ];

@@ -157,32 +157,46 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
     expect(spec.securityContext.runAsUser).toBeGreaterThan(0);
     expect(spec.automountServiceAccountToken).toBe(false);
-    for (const c of [...spec.initContainers, ...spec.containers]) {
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
       expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
     }
   });
 
-  it("loads the weights from its prefix of the model bucket with a role that may read only that prefix", () => {
-    const init = rollout.spec.template.spec.initContainers[0];
-    expect(init.command.slice(0, 3)).toEqual(["aws", "s3", "sync"]);
-    expect(init.command.join(" ")).toMatch(/s3:\/\/\$\{.*\}\/llama-3\.1-8b-instruct\/ \/models\/chat$/);
+  it("streams the weights from its prefix of the model bucket with the Run:ai Model Streamer, under a role that may read only that prefix", () => {
+    const spec = rollout.spec.template.spec;
+    // No download into an emptyDir: vLLM reads s3://<bucket>/<prefix>/ itself.
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.volumes.map((v: Json) => v.name)).not.toContain("models");
+    const args: string[] = container.args;
+    const flag = (f: string) => args[args.indexOf(f) + 1];
+    expect(flag("--model")).toMatch(/^s3:\/\/\$\{.*\}\/llama-3\.1-8b-instruct\/$/);
+    expect(flag("--load-format")).toBe("runai_streamer");
+    // g6.xlarge: 10 Gbit/s / 85 MB/s per connection -> 15 connections; a quarter of the pod's 12 GiB as buffer.
+    expect(JSON.parse(flag("--model-loader-extra-config"))).toEqual({ concurrency: 15, memory_limit: 3 * 1024 ** 3 });
+    const env = Object.fromEntries(container.env.map((x: Json) => [x.name, x.value]));
+    expect(env.AWS_REGION).toMatch(/aws_region/);
+    expect(env.AWS_DEFAULT_REGION).toBe(env.AWS_REGION);
+    // Credentials come from the Pod Identity association (container credentials), never keys.
+    expect(Object.keys(env).filter((k) => /SECRET|ACCESS_KEY/.test(k))).toEqual([]);
     const policies = Object.values(resourcesOf(b.json, "aws_iam_policy")) as Json[];
     const doc = parseTemplateJson(policies[0].policy);
     const get = doc.Statement.find((s: Json) => s.Sid === "ReadModelObjects");
     expect(get.Action).toEqual("s3:GetObject");
     expect(get.Resource).toMatch(/\/llama-3\.1-8b-instruct\/\*$/);
+    const actions = doc.Statement.flatMap((s: Json) => [s.Action].flat());
+    expect(actions.filter((a: string) => !/^(s3:GetObject|s3:ListBucket|kms:Decrypt)$/.test(a))).toEqual([]);
     const assoc = Object.values(resourcesOf(b.json, "aws_eks_pod_identity_association")) as Json[];
     expect(assoc.map((a) => [a.namespace, a.service_account])).toEqual([["models", "chat"]]);
   });
 
   it("sizes the startup probe and the progress deadline to the model", () => {
-    // 8B bf16 = 14.9 GiB: warm-up 180 s + 10 s/GiB load -> 330 s -> 33 probes of 10 s.
-    expect(container.startupProbe.failureThreshold).toBe(Math.ceil((180 + Math.ceil(b.endpoint.fit.weightsGiB * 10)) / 10));
+    // The probe waits for the streamed weights and the warm-up: the cold start on a warm node.
+    expect(container.startupProbe.failureThreshold).toBe(Math.ceil(b.endpoint.podStartSeconds / 10));
     expect(rollout.spec.progressDeadlineSeconds).toBe(b.endpoint.podStartSeconds + 600);
     expect(rollout.spec.progressDeadlineAbort).toBe(true);
   });
 
-  it("scales the Rollout with KEDA on queue depth from AMP, and keeps canary and scaling apart with dynamicStableScale", () => {
+  it("scales the Rollout with KEDA on queue depth from AMP, and keeps the stable version warm when a cold start would break the rollback budget", () => {
     const so = b.byKind("ScaledObject")[0];
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "chat" });
     expect(so.spec.minReplicaCount).toBe(1);
@@ -193,7 +207,10 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     expect(trigger.metadata.query).toContain('namespace="models"');
     expect(trigger.metadata.threshold).toBe("4");
     expect(b.byKind("TriggerAuthentication")[0].spec.podIdentity).toEqual({ provider: "aws" });
-    expect(rollout.spec.strategy.canary.dynamicStableScale).toBe(true);
+    // 1 replica: at 100% a shrunk stable would need a cold start (> 5 min with detection), so it stays at full size.
+    expect(b.endpoint.rolloutTiming.stablePolicy.warmStable).toBe(true);
+    expect(rollout.spec.strategy.canary.dynamicStableScale).toBe(false);
+    expect(rollout.spec.strategy.canary.scaleDownDelaySeconds).toBeUndefined();
     expect(rollout.spec.replicas).toBeUndefined();
   });
 

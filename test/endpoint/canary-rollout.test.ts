@@ -108,13 +108,48 @@ describe("canary rollout policy", () => {
     });
 
     it("reverts at once while the stable version still has all its replicas, and waits a pod start once dynamicStableScale shrank it", () => {
-      const t = canaryRolloutTiming(r, 4, 600);
+      // A budget long enough for a cold start: the stable version shrinks with the canary.
+      const t = canaryRolloutTiming(resolveCanaryRollout({ rollbackBudget: "1h" }, undefined), 4, 600);
+      expect(t.stablePolicy.warmStable).toBe(false);
       // 4 replicas: at 1-25% the stable keeps ceil(4 * 0.75) = 3+ ... at 1% it keeps 4.
       expect(t.perStep.map((s) => s.stableReplicas)).toEqual([4, 4, 4, 3, 2, 0]);
       expect(t.perStep.map((s) => s.revertSeconds)).toEqual([0, 0, 0, 600, 600, 600]);
       expect(t.firstStep).toMatchObject({ weightPercent: 1, rollbackSeconds: 240, exposurePercentMinutes: 4 });
       // At 100% a bad canary serves everything until the stable version is back: detection + pod start.
       expect(t.worstStep).toMatchObject({ weightPercent: 100, rollbackSeconds: 840, exposurePercentMinutes: 1400, rollbackSecondsWithNewNode: 1140 });
+    });
+
+    it("keeps the stable version warm when a cold start would exceed the 5-minute default budget, and counts the replicas it holds", () => {
+      const t = canaryRolloutTiming(r, 4, 600);
+      expect(t.stablePolicy).toMatchObject({
+        warmStable: true,
+        budgetSeconds: 300,
+        worstStepRollbackSecondsWithoutWarmStable: 840,
+        worstStepRollbackSecondsWithWarmStable: 240,
+        // At 100% the whole stable set (4) runs beside the canary; over the steps 0+0+0+1+2+4 replicas x 10 min.
+        extraReplicasAtPeak: 4,
+        extraReplicaSecondsPerRollout: 7 * 600,
+      });
+      expect(t.stablePolicy.problem).toBeUndefined();
+      expect(t.perStep.map((s) => s.revertSeconds)).toEqual([0, 0, 0, 0, 0, 0]);
+      expect(t.worstStep.rollbackSeconds).toBe(240);
+    });
+
+    it("lets the stable version shrink when even the cold start meets the budget", () => {
+      const t = canaryRolloutTiming(r, 1, 60);
+      expect(t.stablePolicy).toMatchObject({ warmStable: false, extraReplicasAtPeak: 0, extraReplicaSecondsPerRollout: 0 });
+      expect(t.worstStep.rollbackSeconds).toBe(300);
+    });
+
+    it("refuses a budget that detection alone exceeds, naming the ways out", () => {
+      const t = canaryRolloutTiming(resolveCanaryRollout({ rollbackBudget: "3m" }, undefined), 1, 600);
+      expect(t.stablePolicy.problem).toMatch(/rollout\.rollbackBudget: detection alone takes 240 s .* above the budget of 180 s.*set a longer budget \(at least "4m"\).*failureLimit/);
+    });
+
+    it("refuses a rollback budget that is not a duration", () => {
+      const p = new Problems();
+      validateCanaryRollout({ rollbackBudget: "soon" }, undefined, p);
+      expect(p.list.join("\n")).toMatch(/rollout\.rollbackBudget: "soon" is not a duration/);
     });
 
     it("exposes 25x fewer requests than a 10% canary judged after a 10-minute bake", () => {

@@ -6,6 +6,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { validateWorkflow } from "@action-validator/core";
 import * as yaml from "js-yaml";
 import { buildReferencePlatform } from "../../examples/reference-platform/main";
 import { GITHUB_OIDC_HOST } from "../../lib/security/github-deploy-role";
@@ -35,12 +36,14 @@ interface Job {
   readonly permissions?: Record<string, string> | string;
   readonly environment?: string | { readonly name: string };
   readonly concurrency?: Concurrency | string;
+  readonly env?: Record<string, string>;
   readonly steps: Step[];
 }
 interface Workflow {
   readonly on: Record<string, { readonly branches?: string[] } | null>;
   readonly permissions?: Record<string, string> | string;
   readonly concurrency?: Concurrency | string;
+  readonly env?: Record<string, string>;
   readonly jobs: Record<string, Job>;
 }
 
@@ -430,11 +433,12 @@ describe("examples/ci/github-actions.yml", () => {
     expect(problems).toEqual([]);
   });
 
-  it("takes the pull-request job's credentials from the role trusting pull_request and the main job's from the role trusting refs/heads/main, and triggers on both", () => {
+  it("takes the pull-request job's credentials from the role trusting pull_request and the main job's from the role trusting only the production environment, and triggers on both", () => {
     const repository = repositoryOf();
     const outputs = roleOutputs();
     const prRole = outputs.filter((o) => o.trusted.subjects.includes(`repo:${repository}:pull_request`));
-    const mainRole = outputs.filter((o) => o.trusted.subjects.includes(`repo:${repository}:ref:refs/heads/main`));
+    const mainRole = outputs.filter((o) => o.trusted.subjects.includes(`repo:${repository}:environment:production`));
+    expect(mainRole.map((o) => o.trusted.subjects)).toEqual([[`repo:${repository}:environment:production`]]);
     expect({ pr: prRole.map((o) => o.output), main: mainRole.map((o) => o.output) }).toEqual({ pr: [expect.stringMatching(/^plan_role-arn_/)], main: [expect.stringMatching(/^deploy_role-arn_/)] });
     // Every role the bootstrap creates is used, by jobs that run on exactly the event its trust names.
     const used = credentialSteps.map(({ job, s }) => {
@@ -489,7 +493,8 @@ describe("examples/ci/github-actions.yml", () => {
       expect({ job, if: j.if }).toEqual({ job, if: expect.stringMatching(/github\.ref\s*==\s*'refs\/heads\/main'/) });
       expect({ job, events: eventsOf(wf, j) }).toEqual({ job, events: ["push"] });
     }
-    for (const { job } of credentialSteps) expect({ job, environment: wf.jobs[job].environment }).toEqual({ job, environment: undefined });
+    // The deploy job waits for the production environment's reviewers; the pull-request diff names no environment.
+    expect(Object.fromEntries(credentialSteps.map(({ job }) => [job, wf.jobs[job].environment]))).toEqual({ diff: undefined, deploy: "production" });
   });
 
   it("runs npm test before any step that deploys or talks to AWS: earlier in the same job, or in a job it needs", () => {
@@ -525,14 +530,47 @@ describe("examples/ci/github-actions.yml", () => {
     expect(problems).toEqual([]);
   });
 
-  it("pins every action to a release tag or a commit", () => {
-    const unpinned = Object.entries(wf.jobs).flatMap(([job, j]) =>
-      j.steps.filter((s) => s.uses && !s.uses.startsWith("./") && !/^[\w.-]+\/[\w.\/-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/.test(s.uses)).map((s) => `job ${job}: ${s.uses}`),
-    );
+  it("pins every action to a full commit SHA, with the release tag in a comment", () => {
+    const uses = Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.filter((s) => s.uses && !s.uses.startsWith("./")).map((s) => ({ job, uses: s.uses! })));
+    expect(uses.length).toBeGreaterThan(0);
+    const unpinned = uses.filter((u) => !/^[\w.-]+\/[\w.\/-]+@[0-9a-f]{40}$/.test(u.uses)).map((u) => `job ${u.job}: ${u.uses}`);
     expect(unpinned).toEqual([]);
+    const untagged = [...new Set(uses.map((u) => u.uses))].filter((u) => !new RegExp(`uses: ${u.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} # v\\d+\\.\\d+\\.\\d+\\s*$`, "m").test(raw));
+    expect(untagged).toEqual([]);
+    // One version of each action throughout.
+    const byAction = new Map<string, Set<string>>();
+    for (const u of uses) byAction.set(u.uses.split("@")[0], (byAction.get(u.uses.split("@")[0]) ?? new Set()).add(u.uses));
+    expect([...byAction].filter(([, v]) => v.size > 1).map(([k]) => k)).toEqual([]);
   });
 
-  it("installs Terraform 1.11.x without the wrapper, Node 20 with the npm cache, and the provider version the tests bind", () => {
+  it("checks out without persisting the token in .git/config", () => {
+    const checkouts = Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.filter((s) => s.uses?.startsWith("actions/checkout@")).map((s) => ({ job, persist: s.with?.["persist-credentials"] })));
+    expect(checkouts.length).toBe(Object.keys(wf.jobs).length);
+    for (const c of checkouts) expect(c).toEqual({ job: c.job, persist: false });
+  });
+
+  it("plans pull requests without the state lock and without refresh (which would read secret values)", () => {
+    const diffJobs = [...new Set(cdktfCommands.filter((c) => cli.commands.get(c.args[0]) === "diff").map((c) => c.job))];
+    expect(diffJobs).toEqual(["diff"]);
+    for (const job of diffJobs) {
+      const args = String(wf.jobs[job].env?.TF_CLI_ARGS_plan ?? "").split(/\s+/);
+      expect({ job, args }).toEqual({ job, args: expect.arrayContaining(["-lock=false", "-refresh=false"]) });
+      // Not in a step's env, where another step could lose it.
+      for (const s of wf.jobs[job].steps) expect((s as { env?: Record<string, string> }).env?.TF_CLI_ARGS_plan).toBeUndefined();
+    }
+    // The deploy plans and applies with the lock and a refresh.
+    expect(JSON.stringify(wf.jobs.deploy)).not.toMatch(/-lock=false|-refresh=false|TF_CLI_ARGS/);
+    expect(JSON.stringify(wf.env ?? {})).not.toMatch(/TF_CLI_ARGS/);
+  });
+
+  it("passes action-validator, a GitHub Actions workflow linter (@action-validator/core: SchemaStore's workflow schema), with no finding", () => {
+    const result = validateWorkflow(raw);
+    expect(result.errors).toEqual([]);
+    // The linter does find mistakes: a misspelt key.
+    expect(validateWorkflow(raw.replace("timeout-minutes: 30", "timeout-minuts: 30")).errors.length).toBeGreaterThan(0);
+  });
+
+  it("installs Terraform 1.11.x without the wrapper, Node 22 with the npm cache, and the provider version the tests bind", () => {
     const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
     const tf = steps.filter((s) => s.uses?.startsWith("hashicorp/setup-terraform@"));
     expect(tf.length).toBe(Object.keys(wf.jobs).length);
@@ -543,7 +581,8 @@ describe("examples/ci/github-actions.yml", () => {
     }
     const node = steps.filter((s) => s.uses?.startsWith("actions/setup-node@"));
     expect(node.length).toBe(Object.keys(wf.jobs).length);
-    for (const s of node) expect({ node: String(s.with?.["node-version"]), cache: s.with?.cache }).toEqual({ node: "20", cache: "npm" });
+    // Node 20 reached its end of life; dependencies (kubernetes-models) declare node >= 22.
+    for (const s of node) expect({ node: String(s.with?.["node-version"]), cache: s.with?.cache }).toEqual({ node: "22", cache: "npm" });
     expect(raw).toContain(`version = "${AWS_PROVIDER_VERSION}"`);
     expect(steps.filter((s) => s.run && commandsOf(s.run).some((c) => shellWords(c).join(" ") === "npm ci")).length).toBe(Object.keys(wf.jobs).length);
   });

@@ -24,11 +24,11 @@ function buildGovCloud(app: App) {
   const cluster = new SecureInferenceCluster(platform, "ml", {
     clusterName: "ml-gov",
     network: { availabilityZones: ["us-gov-west-1a", "us-gov-west-1b", "us-gov-west-1c"] },
-    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 6 }],
+    gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 8 }],
   });
   const addons = new TerraformStack(app, "addons");
   new ClusterAddons(addons, "controllers", { connection: cluster.connection });
-  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 6 });
+  new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 8 });
   const serving = new TerraformStack(app, "serving");
   serving.addDependency(addons);
   new AwsProvider(serving, "aws", { region: REGION });

@@ -76,7 +76,7 @@ describe("examples/minimal under the real Terraform CLI", () => {
     expect(plannedResources(plan, "aws_vpc")).toHaveLength(1);
     const gpu = plannedResources(plan, "aws_eks_node_group").filter((g) => g.values.labels?.["secure-inference.io/pool"] === "l4");
     expect(gpu).toHaveLength(1);
-    expect(gpu[0].values.scaling_config[0]).toMatchObject({ min_size: 0, max_size: 6 });
+    expect(gpu[0].values.scaling_config[0]).toMatchObject({ min_size: 0, max_size: 8 });
     expect(gpu[0].values.instance_types).toEqual(["g6.xlarge"]);
   });
 
@@ -100,9 +100,9 @@ describe("examples/minimal under the real Terraform CLI", () => {
       expect(pod.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" });
     });
 
-    it("grants the namespace the GPUs the endpoint can use at most (4 replicas and a rollout step)", () => {
+    it("grants the namespace the GPUs the endpoint can use at most (4 replicas, and 4 canary replicas beside the warm stable)", () => {
       const quotas = Object.values(json("addons").resource.kubernetes_resource_quota_v1 as Record<string, { spec: { hard: Record<string, string> } }>);
-      expect(quotas.map((q) => q.spec.hard["requests.nvidia.com/gpu"])).toEqual(["6"]);
+      expect(quotas.map((q) => q.spec.hard["requests.nvidia.com/gpu"])).toEqual(["8"]);
     });
 
     it("passes the @kubernetes-models schema of every custom resource", () => {

@@ -18,7 +18,7 @@ describe("synth progress output", () => {
   it("prints one summary line per stack: resources, compliance result, and the GPU plan where there is one", () => {
     const summaries = lines.filter((l) => !l.startsWith("  "));
     expect(summaries).toEqual([
-      expect.stringMatching(/^platform: \d+ resources \| compliance PASS \(HIPAA, SOC2, FEDRAMP_MODERATE, GDPR: 0 errors, 0 warnings, \d+ suppressed, \d+ controls not evaluated here\) \| GPU plan: 1 GPU pool\(s\), 0 endpoint\(s\); \$0\.80-\$4\.83\/h/),
+      expect.stringMatching(/^platform: \d+ resources \| compliance PASS \(HIPAA, SOC2, FEDRAMP_MODERATE, GDPR: 0 errors, 0 warnings, \d+ suppressed, \d+ controls not evaluated here\) \| GPU plan: 1 GPU pool\(s\), 0 endpoint\(s\); \$0\.80-\$6\.44\/h/),
       expect.stringMatching(/^addons: \d+ resources \| compliance PASS \(/),
       // The pool is the platform stack's: its cost is counted there only.
       expect.stringMatching(/^serving: \d+ resources \| compliance PASS \(.*\) \| GPU plan: 0 GPU pool\(s\), 1 endpoint\(s\); pools and their cost belong to another stack$/),
@@ -26,7 +26,7 @@ describe("synth progress output", () => {
   });
 
   it("lists the pools and endpoints under their stack", () => {
-    expect(lines).toContainEqual(expect.stringMatching(/^  pool l4: 0-6 x g6\.xlarge \(1 at min replicas\) \(1 x L4, on_demand\), \$0\.80-\$4\.83\/h; endpoints: models\/chat$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^  pool l4: 0-8 x g6\.xlarge \(1 at min replicas\) \(1 x L4, on_demand\), \$0\.80-\$6\.44\/h; endpoints: models\/chat$/));
     expect(lines).toContainEqual(expect.stringMatching(/^  endpoint models\/chat: 1-4 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)$/));
   });
 });

@@ -34,9 +34,12 @@ describe("examples/reference-platform security baseline", () => {
     }
   });
 
-  it("has no IAM policy that allows every action, or a whole service, on every resource", () => {
+  it("has no IAM policy that allows every action, or a whole service, on every resource (a permissions boundary, which grants nothing, aside)", () => {
+    const boundaries = new Set(resources("aws_iam_role").map(([, r]) => r.permissions_boundary).filter((b) => b !== undefined));
     const docs = [
-      ...resources("aws_iam_policy").map(([, p]) => p.policy),
+      ...resources("aws_iam_policy")
+        .filter(([id]) => ![...boundaries].some((b) => String(b).includes(`aws_iam_policy.${id}.arn`)))
+        .map(([, p]) => p.policy),
       ...resources("aws_iam_role_policy").map(([, p]) => p.policy),
     ];
     expect(docs.length).toBeGreaterThan(5);
@@ -107,13 +110,13 @@ describe("examples/reference-platform security baseline", () => {
     }
   });
 
-  it("trusts CI roles only for the repository's main branch (deploy) or its pull requests (read-only plan)", () => {
+  it("trusts CI roles only for the repository's production environment (deploy, behind required reviewers) or its pull requests (read-only plan)", () => {
     const ci = resources("aws_iam_role").filter(([, r]) => statementsOf(r.assume_role_policy).some((s) => JSON.stringify(s.Condition ?? {}).includes("token.actions.githubusercontent.com")));
     expect(ci).toHaveLength(2);
     for (const [, role] of ci) {
       const [s] = statementsOf(role.assume_role_policy);
       expect(s.Action).toBe("sts:AssumeRoleWithWebIdentity");
-      expect(s.Condition?.StringEquals).toMatchObject({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [expect.stringMatching(/^repo:example-org\/ml-platform:(ref:refs\/heads\/main|pull_request)$/)] });
+      expect(s.Condition?.StringEquals).toMatchObject({ "token.actions.githubusercontent.com:aud": "sts.amazonaws.com", "token.actions.githubusercontent.com:sub": [expect.stringMatching(/^repo:example-org\/ml-platform:(environment:production|pull_request)$/)] });
     }
   });
 

@@ -53,13 +53,13 @@ describe("examples/reference-platform under the real Terraform CLI", () => {
     expect(Object.keys(addons.resource.helm_release).length).toBeGreaterThanOrEqual(5);
   });
 
-  it("plans the bootstrap stack: the state bucket and the CI roles trusted only for the repository", () => {
+  it("plans the bootstrap stack: the state bucket and the CI roles trusted only for the repository (deploys only from the protected production environment)", () => {
     const plan = checks.bootstrap.plan!;
     expect(plannedResources(plan, "aws_iam_role")).toHaveLength(2);
     // The trust policies name the OIDC provider, known only after apply: read them from the synthesized stack.
     const roles = Object.values(stacks.find((s) => s.name === "bootstrap")!.json.resource.aws_iam_role as Record<string, { assume_role_policy: string }>);
     const subjects = roles.map((r) => parseTemplateJson(r.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]).flat().sort();
-    expect(subjects).toEqual(["repo:example-org/ml-platform:pull_request", "repo:example-org/ml-platform:ref:refs/heads/main"]);
+    expect(subjects).toEqual(["repo:example-org/ml-platform:environment:production", "repo:example-org/ml-platform:pull_request"]);
     expect(plannedResources(plan, "aws_s3_bucket").map((b) => b.values.bucket)).toContain("ml-prod-terraform-state-123456789012");
   });
 

@@ -7,7 +7,7 @@ import { SecureInferenceCluster } from "../../lib/cluster/secure-inference-clust
 import { buildReferencePlatform } from "../../examples/reference-platform/main";
 import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
 import { estimateReplicas, modelFit } from "../../lib/planning/capacity";
-import { CapacityPlan, PLAN_REPORT_FILES, PlanReport } from "../../lib/planning/capacity-plan";
+import { CapacityPlan, PLAN_REPORT_FILES, PlanReport, planMarkdown } from "../../lib/planning/capacity-plan";
 import { GPU_ON_DEMAND_PRICES_USD_PER_HOUR } from "../../lib/planning/gpu-prices";
 import { chatProps, platformAndServing } from "../endpoint/fixtures";
 import { captureStdout } from "../util";
@@ -35,18 +35,18 @@ describe("the plan report of the reference example", () => {
     expect(GPU_ON_DEMAND_PRICES_USD_PER_HOUR["p5.48xlarge"].usdPerHour).toBe(55.04);
     const l4 = platform.pools.find((p) => p.pool === "l4")!;
     const h100 = platform.pools.find((p) => p.pool === "h100")!;
-    // l4: 0-8 x g6.xlarge; chat's 1 minimum replica holds 1 node. Min 1 x 0.8048 = 0.80; max 8 x 0.8048 = 6.4384.
-    expect(l4).toMatchObject({ instanceType: "g6.xlarge", gpusPerNode: 1, minNodes: 0, maxNodes: 8, nodesAtMinReplicas: 1, endpoints: ["models/chat"] });
-    expect(l4.hourlyUsd).toEqual({ min: 0.8, max: 6.44 });
+    // l4: 0-10 x g6.xlarge; chat's 1 minimum replica holds 1 node. Min 1 x 0.8048 = 0.80; max 10 x 0.8048 = 8.048.
+    expect(l4).toMatchObject({ instanceType: "g6.xlarge", gpusPerNode: 1, minNodes: 0, maxNodes: 10, nodesAtMinReplicas: 1, endpoints: ["models/chat"] });
+    expect(l4.hourlyUsd).toEqual({ min: 0.8, max: 8.05 });
     // Monthly = 730 h: 0.8048 x 730 = 587.504; 6.4384 x 730 = 4700.032.
-    expect(l4.monthlyUsd).toEqual({ min: 587.5, max: 4700.03 });
+    expect(l4.monthlyUsd).toEqual({ min: 587.5, max: 5875.04 });
     expect(l4.endpointGpus).toEqual({ min: 1, max: 5 });
     // h100: 0-2 x p5.48xlarge; large's 1 replica x 4 GPUs holds 1 node. Min 55.04; max 110.08.
     expect(h100).toMatchObject({ instanceType: "p5.48xlarge", gpusPerNode: 8, maxNodes: 2, nodesAtMinReplicas: 1, endpoints: ["models/large"] });
     expect(h100.hourlyUsd).toEqual({ min: 55.04, max: 110.08 });
     expect(h100.endpointGpus).toEqual({ min: 4, max: 8 });
-    // Totals: 0.80 + 55.04 = 55.84 and 6.44 + 110.08 = 116.52 per hour.
-    expect(platform.totals.hourlyUsd).toEqual({ min: 55.84, max: 116.52 });
+    // Totals: 0.80 + 55.04 = 55.84 and 8.05 + 110.08 = 118.13 per hour.
+    expect(platform.totals.hourlyUsd).toEqual({ min: 55.84, max: 118.13 });
   });
 
   it("reports each endpoint's fit margin and canary safety in the serving stack", () => {
@@ -62,9 +62,9 @@ describe("the plan report of the reference example", () => {
   it("writes JSON and Markdown next to each stack's Terraform and prints a short table", () => {
     const md = fs.readFileSync(path.join(outdir, "stacks", "serving", PLAN_REPORT_FILES.markdown), "utf8");
     expect(md).toMatch(/^# GPU plan: stack `serving`/);
-    expect(md).toContain("| ml-prod | l4 | g6.xlarge | ON_DEMAND | 1 x L4 | 0-8; 1 | 0.8048 | $0.80 - $6.44 |");
+    expect(md).toContain("| ml-prod | l4 | g6.xlarge | ON_DEMAND | 1 x L4 | 0-10; 1 | 0.8048 | $0.80 - $8.05 |");
     // One line per stack (resources | compliance | GPU plan), then the pools and endpoints.
-    expect(stdout).toMatch(/^platform: \d+ resources \| GPU plan: 2 GPU pool\(s\), 0 endpoint\(s\); \$55\.84-\$116\.52\/h/m);
+    expect(stdout).toMatch(/^platform: \d+ resources \| GPU plan: 2 GPU pool\(s\), 0 endpoint\(s\); \$55\.84-\$118\.13\/h/m);
     expect(stdout).toMatch(/endpoint models\/chat: 1-5 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)/);
   });
 });
@@ -72,10 +72,42 @@ describe("the plan report of the reference example", () => {
 describe("CapacityPlan checks", () => {
   it("fails synth when a pool cannot hold the minimum replicas of every endpoint placed on it", () => {
     const { cluster, serving } = platformAndServing();
-    new CanaryModelEndpoint(serving, "a", chatProps(cluster, { autoscaling: { minReplicas: 5, maxReplicas: 6 } }));
-    expect(() => new CanaryModelEndpoint(serving, "b", chatProps(cluster, { autoscaling: { minReplicas: 4, maxReplicas: 4 } }))).toThrow(
+    // A budget a cold start meets: the stable shrinks, so only the minimum replicas are placed.
+    const rollout = { rollbackBudget: "1h" };
+    new CanaryModelEndpoint(serving, "a", chatProps(cluster, { autoscaling: { minReplicas: 5, maxReplicas: 6 }, rollout }));
+    expect(() => new CanaryModelEndpoint(serving, "b", chatProps(cluster, { autoscaling: { minReplicas: 4, maxReplicas: 4 }, rollout }))).toThrow(
       /pool "l4" \(at most 8 x g6\.xlarge, 1 GPU each\) cannot hold the minimum replicas of the endpoints placed on it \(models\/a 5 x 1 GPU, models\/b 4 x 1 GPU: 9 nodes\)/,
     );
+  });
+
+  it("fails synth when the stable version must stay warm to meet the rollback budget but the pool cannot hold it, listing the options", () => {
+    const { cluster, serving } = platformAndServing();
+    expect(() => new CanaryModelEndpoint(serving, "a", chatProps(cluster, { autoscaling: { minReplicas: 5, maxReplicas: 6 } }))).toThrow(
+      /rollout\.rollbackBudget: a cold start of models\/a's stable version would take its worst step's rollback to \d+ s, above the budget of 300 s, .*10 replicas x 1 GPU at the last step.*pool "l4" holds at most 8 node\(s\) and would need 10; raise the pool's maxSize \(more capacity\).*\(a smaller step\).*longer rollout\.rollbackBudget/,
+    );
+  });
+
+  it("prices the GPUs a warm stable holds, and draws each rollout as a Mermaid chart", () => {
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 2, maxReplicas: 4 } }));
+    const report = CapacityPlan.of(serving).reportFor(serving);
+    const e = report.endpoints[0];
+    expect(e.rollout.warmStable).toBe(true);
+    // 2 replicas: beyond a shrinking stable (2,2,2,2,1,0), 0,0,0,0,1,2 replicas over six 10-minute steps = 30 replica-minutes of 1 GPU.
+    expect(e.warmStableCost).toEqual({ extraGpusAtPeak: 2, extraGpuHoursPerRollout: 0.5, usdPerRollout: Math.round(0.5 * 0.8048 * 100) / 100 });
+    expect(e.coldStart).toMatchObject({ weights: "stream", nodeSeconds: 300 });
+    expect(Object.keys(e.coldStart)).toEqual(expect.arrayContaining(["nodeSeconds", "imageSeconds", "weightsSeconds", "loadSeconds", "warmNodeSeconds", "newNodeSeconds"]));
+    const md = planMarkdown(report);
+    expect(md).toContain("## Cold start and rollback budget");
+    expect(md).toMatch(/\| models\/chat \| streamed \(Run:ai\), 14\.9 GiB at \d+ MB\/s \| 15 \| 300 \|/);
+    expect(md).toContain("kept warm (dynamicStableScale off)");
+    const chart = /```mermaid\nxychart-beta\n  title "models\/chat: canary traffic \(%\) over minutes"\n  x-axis "minute" \[0, 1, [^\]]*\]\n  y-axis "canary weight \(%\)" 0 --> 100\n  line \[([^\]]*)\]\n  line \[([^\]]*)\]\n```/.exec(md);
+    expect(chart).not.toBeNull();
+    const planned = chart![1].split(", ").map(Number);
+    const failing = chart![2].split(", ").map(Number);
+    expect(planned.slice(0, 11)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5]);
+    // Worst step 100% from minute 50: bad traffic until detection + revert (240 s with a warm stable), then 0.
+    expect(failing.slice(49, 56)).toEqual([50, 100, 100, 100, 100, 0, 0]);
   });
 
   it("fails synth when a declared load needs more nodes than the pool has, and warns when it needs more than maxReplicas", () => {
@@ -105,11 +137,14 @@ describe("CapacityPlan checks", () => {
 
   it("warns when the pool has no room for a canary replica at maximum replicas", () => {
     const { cluster, serving } = platformAndServing();
-    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 } }));
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 }, rollout: { rollbackBudget: "1h" } }));
+    new CanaryModelEndpoint(serving, "warm", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 } }));
     Testing.synth(serving);
     const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     // 8 replicas at most; the 50 -> 100 step holds 8 canary + 4 stable = 12 replicas on an 8-node pool.
     expect(warnings.join("\n")).toMatch(/pool "l4" has no room for the canary of models\/chat .* a rollout step holds up to 12 replicas of models\/chat .* needing 12/);
+    // A warm stable keeps all 8 beside the 8 canary replicas.
+    expect(warnings.join("\n")).toMatch(/canary of models\/warm .* a rollout step holds up to 16 replicas of models\/warm \(the stable version stays warm beside the canary\)/);
   });
 
   it("refuses a price region it has no prices for, and a spot discount out of range", () => {

@@ -24,9 +24,20 @@ interface Statement {
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
-/** Every attached policy document, as the JSON string Terraform receives. */
+/** The permissions boundary policy: the only aws_iam_policy with a fixed name. */
+const isBoundary = (p: { name?: string }) => typeof p.name === "string" && p.name.endsWith("-boundary");
+
+/** Every attached policy document, as the JSON string Terraform receives (not the boundary). */
 function policyStrings(json: Record<string, any>): string[] { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return Object.values(resourcesOf(json, "aws_iam_policy")).map((p) => p.policy as string);
+  return Object.values(resourcesOf(json, "aws_iam_policy")).filter((p) => !isBoundary(p)).map((p) => p.policy as string);
+}
+
+/** The boundary policy's statements, and its resource. */
+function boundaryOf(json: Record<string, any>): { name: string; id: string; statements: Statement[]; policy: string } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const found = Object.entries(resourcesOf(json, "aws_iam_policy")).filter(([, p]) => isBoundary(p));
+  if (found.length !== 1) throw new Error(`expected one boundary policy, found ${found.length}`);
+  const [id, p] = found[0];
+  return { id, name: p.name, policy: p.policy, statements: JSON.parse(p.policy).Statement };
 }
 
 function statementsOf(json: Record<string, any>): Statement[] { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,6 +55,42 @@ function resolvedLength(policy: string): number {
 
 function trustOf(json: Record<string, any>): Statement[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   return JSON.parse(onlyResource(json, "aws_iam_role").assume_role_policy).Statement;
+}
+
+// ---- A small IAM evaluator: enough of the policy language to ask what a boundary admits.
+
+/** IAM's wildcard match: "*" any run of characters, "?" one; actions case-insensitively. */
+function globMatches(pattern: string, value: string, ignoreCase = false): boolean {
+  const re = new RegExp(`^${pattern.split("").map((ch) => (ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, ignoreCase ? "i" : "");
+  return re.test(value);
+}
+
+type RequestContext = Record<string, string>;
+
+/** Whether a statement's conditions hold for the request; an absent key fails positive operators and passes negated ones. */
+function conditionsHold(s: Statement, context: RequestContext): boolean {
+  return Object.entries(s.Condition ?? {}).every(([op, byKey]) =>
+    Object.entries(byKey).every(([key, v]) => {
+      const values = list(v as string | string[]);
+      const given = context[key];
+      const negated = op.startsWith("StringNot") || op.startsWith("ArnNot");
+      if (given === undefined) return negated;
+      const like = /Like$/.test(op) || op.startsWith("Arn");
+      const match = values.some((x) => (like ? globMatches(x, given) : x === given));
+      if (op === "Bool") return values.includes(given);
+      return negated ? !match : match;
+    }),
+  );
+}
+
+function statementApplies(s: Statement, action: string, resource: string, context: RequestContext): boolean {
+  return list(s.Action).some((a) => globMatches(a, action, true)) && list(s.Resource).some((r) => globMatches(r, resource)) && conditionsHold(s, context);
+}
+
+/** IAM's answer for one request: an explicit deny wins, else any allow, else the implicit deny. */
+function allowedBy(statements: Statement[], action: string, resource: string, context: RequestContext = {}): boolean {
+  if (statements.some((s) => s.Effect === "Deny" && statementApplies(s, action, resource, context))) return false;
+  return statements.some((s) => s.Effect === "Allow" && statementApplies(s, action, resource, context));
 }
 
 describe("GithubDeployRole for deploys from main and the production environment", () => {
@@ -94,13 +141,13 @@ describe("GithubDeployRole for deploys from main and the production environment"
 
   it("names the role outside the prefix it manages, with one-hour sessions", () => {
     expect(raw).toHaveResourceWithProperties(IamRole, { name_prefix: "github-deploy-ml-prod-", max_session_duration: 3600 });
-    for (const p of Object.values(resourcesOf(json, "aws_iam_policy"))) expect(p.name_prefix).toBe("github-deploy-ml-prod-");
+    for (const p of Object.values(resourcesOf(json, "aws_iam_policy")).filter((x) => !isBoundary(x))) expect(p.name_prefix).toBe("github-deploy-ml-prod-");
   });
 
   it("attaches every permission as a customer-managed policy; no inline policies", () => {
     expect(resourcesOf(json, "aws_iam_role_policy")).toEqual({});
     expect(onlyResource(json, "aws_iam_role").inline_policy).toBeUndefined();
-    const policies = Object.keys(resourcesOf(json, "aws_iam_policy"));
+    const policies = Object.entries(resourcesOf(json, "aws_iam_policy")).filter(([, p]) => !isBoundary(p)).map(([id]) => id);
     const attachments = Object.values(resourcesOf(json, "aws_iam_role_policy_attachment"));
     expect(attachments).toHaveLength(policies.length);
     expect(attachments.map((a) => a.policy_arn).sort()).toEqual(policies.map((id) => `\${aws_iam_policy.${id}.arn}`).sort());
@@ -181,6 +228,7 @@ describe("GithubDeployRole for deploys from main and the production environment"
 
   it("attaches only the stacks' own or AWS managed policies, and never the administrator ones", () => {
     expect(statement("IamAttachPolicies").Condition).toEqual({
+      StringEquals: { "iam:PermissionsBoundary": expect.stringMatching(new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:policy/github-deploy-ml-prod-boundary$`)) },
       ArnLike: { "iam:PolicyARN": [expect.stringMatching(/:policy\/ml-prod\*$/), expect.stringMatching(new RegExp(`^arn:${PARTITION}:iam::aws:policy/\\*$`))] },
     });
     expect(statement("IamNeverAttachAdministration")).toMatchObject({ Effect: "Deny", Action: "iam:AttachRolePolicy" });
@@ -263,6 +311,110 @@ describe("GithubDeployRole for deploys from main and the production environment"
     expect(list(statement("ApsManageAlerting").Resource)).toEqual([expect.stringMatching(new RegExp(`^arn:${PARTITION}:aps:\\*:${ACCOUNT}:\\*$|aps`))]);
   });
 
+  describe("permissions boundary", () => {
+    const boundary = boundaryOf(json);
+    const role = onlyResource(json, "aws_iam_role");
+    // Resources as the synthesized statements spell them: same references, so the evaluator compares like with like.
+    const iamArn = (resource: string) => boundary.statements.flatMap((s) => list(s.Resource)).find((r) => r.includes(":iam::"))!.replace(/:iam::([^:]*):.*$/, `:iam::$1:${resource}`);
+    const prefixRole = iamArn("role/ml-prod-nodes-abc");
+    // The boundary's ARN as the synthesized JSON spells it (deploy.permissionsBoundaryArn holds unresolved tokens).
+    const BOUNDARY = iamArn("policy/github-deploy-ml-prod-boundary");
+
+    it("is a customer-managed policy named outside the prefix, which the deploy role itself carries", () => {
+      expect(boundary.name).toBe("github-deploy-ml-prod-boundary");
+      expect(role.permissions_boundary).toBe(`\${aws_iam_policy.${boundary.id}.arn}`);
+      expect(BOUNDARY).toMatch(new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:policy/github-deploy-ml-prod-boundary$`));
+      expect(deploy.permissionsBoundaryArn).toMatch(/:policy\/github-deploy-ml-prod-boundary$/);
+      expect(GithubDeployRole.permissionsBoundaryArnOf({ resourceNamePrefix: "ml-prod", roleName: "github-deploy-ml-prod" }, "123456789012")).toBe(
+        "arn:aws:iam::123456789012:policy/github-deploy-ml-prod-boundary",
+      );
+      expect(resolvedLength(boundary.policy)).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
+    });
+
+    it("lets the deploy role create roles, attach policies and set boundaries only with iam:PermissionsBoundary equal to the boundary's ARN", () => {
+      const bounded = ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy", "iam:PutRolePolicy"];
+      const granting = allows.filter((s) => list(s.Action).some((a) => bounded.some((b) => globMatches(a, b, true))));
+      expect(granting.map((s) => s.Sid).sort()).toEqual(["IamAttachPolicies", "IamCreateRolesOnlyUnderBoundary"]);
+      for (const s of granting) expect({ sid: s.Sid, boundary: s.Condition?.StringEquals?.["iam:PermissionsBoundary"] }).toEqual({ sid: s.Sid, boundary: BOUNDARY });
+      // Whatever else is allowed (additional statements included), a request without the boundary is denied.
+      expect(statement("IamNeverRolesWithoutBoundary")).toEqual({
+        Sid: "IamNeverRolesWithoutBoundary",
+        Effect: "Deny",
+        Action: bounded,
+        Resource: "*",
+        Condition: { StringNotEquals: { "iam:PermissionsBoundary": BOUNDARY } },
+      });
+      for (const a of bounded) {
+        expect({ a, without: allowedBy(statements, a, prefixRole) }).toEqual({ a, without: false });
+        expect({ a, other: allowedBy(statements, a, prefixRole, { "iam:PermissionsBoundary": iamArn("policy/AdministratorAccess") }) }).toEqual({ a, other: false });
+      }
+      expect(allowedBy(statements, "iam:CreateRole", prefixRole, { "iam:PermissionsBoundary": BOUNDARY })).toBe(true);
+    });
+
+    it("denies removing a boundary and changing or deleting the boundary policy, in the role and in the boundary", () => {
+      for (const set of [statements, boundary.statements]) {
+        const deny = (sid: string) => set.find((s) => s.Sid === sid)!;
+        expect(deny("IamNeverRemoveBoundaries")).toMatchObject({ Effect: "Deny", Action: expect.arrayContaining(["iam:DeleteRolePermissionsBoundary"]), Resource: "*" });
+        expect(deny("IamNeverChangeBoundary")).toEqual({
+          Sid: "IamNeverChangeBoundary",
+          Effect: "Deny",
+          Action: ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"],
+          Resource: BOUNDARY,
+        });
+        for (const a of ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:SetDefaultPolicyVersion", "iam:DeletePolicyVersion"]) {
+          expect({ a, allowed: allowedBy(set, a, BOUNDARY) }).toEqual({ a, allowed: false });
+        }
+        expect(allowedBy(set, "iam:DeleteRolePermissionsBoundary", prefixRole, { "iam:PermissionsBoundary": BOUNDARY })).toBe(false);
+      }
+    });
+
+    it("caps a role created under it, even one given Action \"*\" on Resource \"*\": no iam:* or *:*, no IAM users or keys, no role without the boundary", () => {
+      // Effective permissions = identity policy AND boundary; with an identity policy of "*" on "*", the boundary alone decides.
+      for (const s of boundary.statements.filter((x) => x.Effect === "Allow")) {
+        expect((s as unknown as Record<string, unknown>).NotAction).toBeUndefined();
+        for (const a of list(s.Action)) {
+          expect(a).not.toBe("*");
+          expect(a.toLowerCase()).not.toMatch(/^iam:(\*|create\*|put\*|attach\*|update\*|delete\*)$/);
+        }
+      }
+      const denied: Array<[string, string, RequestContext?]> = [
+        ["iam:CreateUser", iamArn("user/attacker")],
+        ["iam:CreateAccessKey", iamArn("user/admin")],
+        ["iam:PutUserPolicy", iamArn("user/admin")],
+        ["iam:AttachUserPolicy", iamArn("user/admin")],
+        ["iam:AddUserToGroup", iamArn("group/admins")],
+        ["iam:CreateRole", prefixRole],
+        ["iam:CreateRole", iamArn("role/other-team-role"), { "iam:PermissionsBoundary": BOUNDARY }],
+        ["iam:AttachRolePolicy", prefixRole, { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" }],
+        ["iam:PutRolePolicy", prefixRole],
+        ["iam:PutRolePermissionsBoundary", prefixRole, { "iam:PermissionsBoundary": iamArn("policy/ml-prod-wide-open") }],
+        ["iam:DeleteRolePermissionsBoundary", prefixRole, { "iam:PermissionsBoundary": BOUNDARY }],
+        ["iam:CreatePolicyVersion", BOUNDARY],
+        ["iam:UpdateAssumeRolePolicy", iamArn("role/OrganizationAccountAccessRole")],
+        ["iam:PassRole", prefixRole, { "iam:PassedToService": "lambda.amazonaws.com" }],
+        ["organizations:LeaveOrganization", "*"],
+        ["lambda:CreateFunction", "*"],
+        ["account:CloseAccount", "*"],
+      ];
+      const wrong = denied.filter(([a, r, ctx]) => allowedBy(boundary.statements, a, r, ctx ?? {})).map(([a, r]) => `${a} on ${r}`);
+      expect(wrong).toEqual([]);
+      // And what stays allowed is bounded: a new role only under this same boundary.
+      expect(allowedBy(boundary.statements, "iam:CreateRole", prefixRole, { "iam:PermissionsBoundary": BOUNDARY })).toBe(true);
+    });
+
+    it("admits everything the deploy role's own policies allow, so the role works under it", () => {
+      const missing: string[] = [];
+      for (const s of allows) {
+        // The request carries the values the statement's conditions require.
+        const context: RequestContext = Object.fromEntries(Object.values(s.Condition ?? {}).flatMap((byKey) => Object.entries(byKey).map(([k, v]) => [k, String(list(v as string | string[])[0])])));
+        for (const a of list(s.Action)) {
+          for (const r of list(s.Resource)) if (!allowedBy(boundary.statements, a, r, context)) missing.push(`${s.Sid}: ${a} on ${r}`);
+        }
+      }
+      expect(missing).toEqual([]);
+    });
+  });
+
   it("appends the additional statements", () => {
     expect(statement("LockState")).toMatchObject({ Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] });
   });
@@ -301,10 +453,10 @@ describe("GithubDeployRole read-only for plans on pull requests", () => {
 
   it("only reads: no action creates, changes or deletes anything", () => {
     const writes = /:(Create|Delete|Put|Update|Attach|Detach|Modify|Tag|Untag|Pass|Schedule|Enable|Associate|Disassociate|Authorize|Revoke|Run|Start|Stop|Set|Subscribe|Unsubscribe|Allocate|Release|Replace|Encrypt)/;
-    for (const s of statements) {
-      expect(s.Effect).toBe("Allow");
+    for (const s of statements.filter((x) => x.Effect === "Allow")) {
       for (const a of list(s.Action)) expect(a).not.toMatch(writes);
     }
+    expect(statements.filter((x) => x.Effect === "Deny").map((x) => x.Sid)).toEqual(["NeverReadSecretValues", "NeverDecryptThroughSecretsManager"]);
   });
 
   it("reads RDS metadata and the LiteLLM database's tags, never RDS-managed secrets or logs", () => {
@@ -314,6 +466,25 @@ describe("GithubDeployRole read-only for plans on pull requests", () => {
     // The provider reads master_user_secret from DescribeDBInstances; log files (Download*) are not read.
     expect(statements.flatMap((s) => list(s.Resource)).filter((r) => r.includes(":secret:rds!"))).toEqual([]);
     expect(statements.flatMap((s) => list(s.Action)).filter((a) => /^rds:Download/.test(a))).toEqual([]);
+  });
+
+  it("never reads secret values: no GetSecretValue and no KMS decryption through Secrets Manager, each also denied outright", () => {
+    const allows = statements.filter((s) => s.Effect === "Allow");
+    const secretsArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ml-prod/router/master-key-AbCdEf";
+    for (const a of ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"]) {
+      expect(allows.filter((s) => list(s.Action).some((x) => globMatches(x, a, true))).map((s) => s.Sid)).toEqual([]);
+      expect(allowedBy(statements, a, secretsArn)).toBe(false);
+    }
+    const viaSecretsManager = allows.filter((s) => list(s.Action).some((x) => globMatches(x, "kms:Decrypt", true)) && JSON.stringify(s.Condition ?? {}).includes("secretsmanager"));
+    expect(viaSecretsManager.map((s) => s.Sid)).toEqual([]);
+    expect(allowedBy(statements, "kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/1", { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" })).toBe(false);
+    // What a plan reads of a secret: metadata and policy.
+    expect(list(statements.find((s) => s.Sid === "SecretsManagerReadMetadata")!.Action)).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:ListSecretVersionIds"]);
+  });
+
+  it("carries no permissions boundary of its own (it creates nothing)", () => {
+    expect(onlyResource(json, "aws_iam_role").permissions_boundary).toBeUndefined();
+    expect(Object.values(resourcesOf(json, "aws_iam_policy")).filter(isBoundary)).toEqual([]);
   });
 
   it("reads bucket configuration, never objects", () => {
@@ -489,6 +660,18 @@ describe("GithubDeployRole never reaches bucket objects or writes state from a p
     const s3 = statementsOf(synth(stack).json).filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
     const actions = s3.flatMap((s) => [s.Action].flat());
     expect(actions).not.toEqual(expect.arrayContaining([expect.stringMatching(/^s3:(Get|Put|Delete)Object|^s3:(Get|Put|Delete)\*$/)]));
+  });
+
+  it("refuses a read-only role whose extra statements read secret values", () => {
+    expect(() =>
+      new GithubDeployRole(awsStack(), "plan", {
+        repository: "example-org/ml-platform",
+        pullRequests: true,
+        readOnly: true,
+        resourceNamePrefix: "ml-prod",
+        additionalStatements: [{ sid: "ReadKeys", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:ml-prod/*"] }],
+      }),
+    ).toThrow(/additionalStatements: statement "ReadKeys" lets a read-only role read secret values \(secretsmanager:GetSecretValue\)/);
   });
 
   it("refuses a read-only role whose extra statements write state", () => {

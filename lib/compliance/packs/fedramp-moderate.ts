@@ -206,6 +206,8 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: ["AC-3", "AC-6", "AC-6(2)"] },
     // Identification of non-organizational users (IA-8): the repository is the identity GitHub asserts.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["AC-3", "IA-2", "IA-8"] },
+    // A pull request runs its own workflow with the role: secret values read there reach any contributor.
+    { ruleId: "IamPullRequestRoleNoSecretValues", level: "error", controls: ["AC-6", "SC-28", "IA-5"] },
     // checkov cites CA-9(1), CM-2, SI-2, SI-2(2), SI-2(4), SI-2(5) in EKSPlatformVersion.py; Moderate keeps CM-2, SI-2, SI-2(2).
     // Error: an unsupported version receives no flaw remediation at all.
     { ruleId: "EksSupportedVersion", level: "error", controls: ["CM-2", "SI-2", "SI-2(2)"] },

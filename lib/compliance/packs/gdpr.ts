@@ -171,6 +171,8 @@ export const GDPR: CompliancePack = {
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: ACCESS },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: ACCESS },
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ACCESS },
+    // A pull request runs its own workflow with the role: secret values read there reach any contributor.
+    { ruleId: "IamPullRequestRoleNoSecretValues", level: "error", controls: ACCESS },
     { ruleId: "EksSupportedVersion", level: "warning", controls: SECURITY },
     { ruleId: "SecurityGroupNoUnrestrictedEgress", level: "warning", controls: SECURITY },
     { ruleId: "SecretsManagerCmk", level: "error", controls: ENCRYPTION },

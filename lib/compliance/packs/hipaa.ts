@@ -197,6 +197,8 @@ export const HIPAA: CompliancePack = {
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: LEAST_PRIVILEGE },
     // A GitHub trust without a repository lets any workflow assume the deploy role: person or entity authentication.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
+    // A pull request runs its own workflow with the role: secret values read there reach any contributor.
+    { ruleId: "IamPullRequestRoleNoSecretValues", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)"] },
     // Security management: patching reduces vulnerabilities (risk management); warning as for automatic minor upgrades.
     { ruleId: "EksSupportedVersion", level: "warning", controls: ["164.308(a)(1)(ii)(B)", "164.308(a)(5)(ii)(A)"] },
     // Nodes pull images, weights and tokens over HTTPS from the internet (through NAT); the rule is hardening, not a specification.

@@ -174,6 +174,8 @@ export const SOC2: CompliancePack = {
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: [...LEAST_PRIVILEGE, "C1.1"] },
     // CC6.1 "Manages Credentials for Infrastructure and Software"; CC6.2 registration and authorization of identities.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["CC6.1", "CC6.2"] },
+    // A pull request runs its own workflow with the role: secret values read there reach any contributor.
+    { ruleId: "IamPullRequestRoleNoSecretValues", level: "error", controls: ["CC6.1", "CC6.3"] },
     // CC7.1: detection of vulnerabilities in configurations; CC8.1 change management of infrastructure.
     { ruleId: "EksSupportedVersion", level: "warning", controls: ["CC7.1", "CC8.1"] },
     // Warning: nodes need HTTPS egress to the internet (images, weights, tokens) through NAT.

@@ -1,6 +1,6 @@
-import { ComplianceRule, Outcome, RuleOutcome } from "../rule-model";
-import { isSet } from "../private/attributes";
-import { Statement, readPolicyStatements } from "../private/policy";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
+import { blocks, isSet } from "../private/attributes";
+import { actionCovers, Statement, readPolicyStatements, statementsOf } from "../private/policy";
 
 /*
  * GitHub Actions OIDC trust scoping, as checkov judges it: bridgecrewio/checkov@03d5fdad
@@ -66,5 +66,88 @@ export const GithubOidcTrustScoped = {
   },
 } as const satisfies ComplianceRule;
 
+/** Actions whose responses carry a secret's value (Secrets Manager API Reference: GetSecretValue, BatchGetSecretValue). */
+const SECRET_VALUE_ACTIONS = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"];
+
+/** True when a sub pattern (StringEquals value or StringLike pattern) admits a pull request's token ("repo:<owner>/<repo>:pull_request"). */
+function admitsPullRequests(value: string): boolean {
+  if (value.endsWith(":pull_request")) return true;
+  if (!value.includes("*") && !value.includes("?")) return false;
+  const re = new RegExp(`^${value.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  return re.test("repo:o/r:pull_request") || re.test(`${value.split(":").slice(0, 2).join(":")}:pull_request`);
+}
+
+/** True when a Deny statement of the policies covers `action` on every resource. */
+const denied = (statements: readonly Statement[], action: string): boolean =>
+  statements.some((s) => s.effect === "Deny" && s.resources.some((r) => r.trim() === "*") && Object.keys(s.conditions).length === 0 && s.actions.some((p) => actionCovers(p, action)));
+
+/** True when a Deny statement takes back kms:Decrypt through Secrets Manager (kms:ViaService secretsmanager.*), or kms:Decrypt altogether. */
+const deniesDecryptThroughSecretsManager = (statements: readonly Statement[]): boolean =>
+  statements.some((s) => {
+    if (s.effect !== "Deny" || !s.actions.some((p) => actionCovers(p, "kms:Decrypt"))) return false;
+    const via = Object.values(s.conditions).flatMap((byKey) => Object.entries(byKey).filter(([k]) => k.toLowerCase() === "kms:viaservice").flatMap(([, v]) => v));
+    return via.length > 0 && via.every((v) => v.startsWith("secretsmanager."));
+  });
+
+/** The identity policies a role holds in the stack: inline (attribute or aws_iam_role_policy) and attached managed ones. */
+function rolePolicies(role: ResourceView, stack: StackView): Statement[] | undefined {
+  const out: Statement[] = [];
+  const add = (value: unknown): boolean => {
+    const statements = readPolicyStatements(stack, value);
+    if (!statements) return false;
+    out.push(...statements);
+    return true;
+  };
+  for (const inline of blocks(role.config.inline_policy)) if (inline.policy !== undefined && !add(inline.policy)) return undefined;
+  for (const p of stack.attachedTo("aws_iam_role_policy", "role", role, role.config.name)) if (!add(p.config.policy)) return undefined;
+  for (const a of stack.attachedTo("aws_iam_role_policy_attachment", "role", role, role.config.name)) {
+    const policy = stack.ofType("aws_iam_policy").find((p) => stack.refersTo(a.config.policy_arn, p));
+    // An AWS managed or other stack's policy: not readable here (the library attaches none to CI roles).
+    if (policy && !add(policy.config.policy)) return undefined;
+  }
+  return out;
+}
+
+/**
+ * A role that pull-request workflows may assume cannot read secret values. The workflow file and code of a
+ * pull request run with the role, so anyone who can push a branch could print every secret it reads.
+ */
+export const IamPullRequestRoleNoSecretValues = {
+  id: "IamPullRequestRoleNoSecretValues",
+  description: "A role trusted by GitHub pull-request tokens (sub \"...:pull_request\") is not allowed secretsmanager:GetSecretValue, BatchGetSecretValue, or kms:Decrypt through Secrets Manager.",
+  explanation:
+    "A pull request runs its own workflow file and code with the role it assumes: whoever can push a branch controls what the job " +
+    "does with the role's permissions. A plan role that may read secret values hands every secret it can read (API keys, database " +
+    "passwords) to any contributor. Plan without secret values, and deny them explicitly.",
+  resourceTypes: ["aws_iam_role"],
+  evaluate: ({ resource, stack }): RuleOutcome => {
+    const trust = statementsOf(resource.config.assume_role_policy);
+    if (!trust) return Outcome.notApplicable();
+    const subs = trust
+      // The sub key names GitHub's issuer, also when the provider is a reference (${aws_iam_openid_connect_provider...}).
+      .filter((t) => t.effect === "Allow")
+      .flatMap((t) => Object.values(t.conditions).flatMap((byKey) => Object.entries(byKey).filter(([k]) => SUB_CONDITION.test(k)).flatMap(([, v]) => v)));
+    if (!subs.some(admitsPullRequests)) return Outcome.notApplicable();
+    const statements = rolePolicies(resource, stack);
+    if (!statements) return Outcome.nonCompliant("trusts pull requests, and one of its policies cannot be read at synth time, so it cannot be shown to read no secret values; write its policies literally");
+    const reads = SECRET_VALUE_ACTIONS.filter(
+      (action) => statements.some((s) => s.effect === "Allow" && s.actions.some((p) => actionCovers(p, action))) && !denied(statements, action),
+    );
+    const decrypt = statements.some(
+      (s) =>
+        s.effect === "Allow" &&
+        s.actions.some((p) => actionCovers(p, "kms:Decrypt")) &&
+        (() => {
+          const via = Object.values(s.conditions).flatMap((byKey) => Object.entries(byKey).filter(([k]) => k.toLowerCase() === "kms:viaservice").flatMap(([, v]) => v));
+          return via.length === 0 || via.some((v) => v.startsWith("secretsmanager.") || v.startsWith("*"));
+        })(),
+    ) && !denied(statements, "kms:Decrypt") && !deniesDecryptThroughSecretsManager(statements);
+    const found = [...reads, ...(decrypt ? ["kms:Decrypt (not limited to a service other than Secrets Manager)"] : [])];
+    return found.length
+      ? Outcome.nonCompliant(`trusts pull-request tokens but allows ${found.join(", ")}; a pull request's own workflow could print the secrets: remove them, and deny secretsmanager:GetSecretValue and BatchGetSecretValue explicitly`)
+      : Outcome.compliant();
+  },
+} as const satisfies ComplianceRule;
+
 /** Rules over GitHub Actions OIDC trust. */
-export const GITHUB_OIDC_RULES = [GithubOidcTrustScoped] as const satisfies readonly ComplianceRule[];
+export const GITHUB_OIDC_RULES = [GithubOidcTrustScoped, IamPullRequestRoleNoSecretValues] as const satisfies readonly ComplianceRule[];

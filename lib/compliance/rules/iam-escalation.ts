@@ -1,6 +1,7 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
 import { Block, blocks, isLiteralString, isSet } from "../private/attributes";
 import { Statement, readPolicyStatements, unrestrictedActionsOf } from "../private/policy";
+import { isBoundaryOnlyPolicy } from "../private/boundary";
 
 /*
  * Rules over what identity policies allow on Resource "*", in the shape of checkov's cloudsplaining-based checks
@@ -176,7 +177,7 @@ export const IamNoDataExfiltration = {
   resourceTypes: RESOURCE_TYPES,
   checkov: ["CKV_AWS_288", "CKV_AWS_108"],
   evaluate: ({ resource, stack }): RuleOutcome =>
-    judge(resource, stack, (statements) => {
+    isBoundaryOnlyPolicy(resource, stack) ? Outcome.notApplicable() : judge(resource, stack, (statements) => {
       const found = unrestrictedActionsOf(statements, DATA_EXFILTRATION_ACTIONS);
       return found.length ? `allows ${list(found)} on Resource "*", which reads every object, parameter or secret of the account; scope them to the bucket, parameter-path or secret ARNs needed` : undefined;
     }),
@@ -193,7 +194,7 @@ export const IamNoCredentialsExposure = {
   resourceTypes: RESOURCE_TYPES,
   checkov: ["CKV_AWS_287", "CKV_AWS_107"],
   evaluate: ({ resource, stack }): RuleOutcome =>
-    judge(resource, stack, (statements) => {
+    isBoundaryOnlyPolicy(resource, stack) ? Outcome.notApplicable() : judge(resource, stack, (statements) => {
       const found = unrestrictedActionsOf(statements, CREDENTIALS_EXPOSURE_ACTIONS);
       return found.length ? `allows ${list(found)} on Resource "*", returning credentials for any user, role or database; scope them to the ARNs needed` : undefined;
     }),

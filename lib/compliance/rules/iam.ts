@@ -1,6 +1,7 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
 import { Block, blocks, isSet, stringsOf } from "../private/attributes";
 import { Statement, conditionValues, documentStatements, hasWildcardPrincipal, isConditioned, isPrincipalScoped, readPolicyStatements, statementName } from "../private/policy";
+import { isBoundaryOnlyPolicy } from "../private/boundary";
 
 /* Rules over IAM policies, role trust policies and policy attachments. */
 
@@ -107,7 +108,9 @@ export const IamNoFullServiceAccess = {
   checkov: ["CKV_AWS_63", "CKV_AWS_49"],
   cdkNag: ["IAMPolicyNoStatementsWithFullAccess"],
   evaluate: ({ resource, stack }): RuleOutcome =>
-    checkIdentityPolicies(
+    isBoundaryOnlyPolicy(resource, stack)
+      ? Outcome.notApplicable()
+      : checkIdentityPolicies(
       resource,
       stack,
       (s) => {

@@ -27,6 +27,7 @@ export interface AgreementSubject extends IConstruct {
   readonly gpusPerReplica: number;
   readonly replicas: { readonly min: number; readonly max: number };
   readonly rollout: { readonly steps: readonly number[] };
+  readonly rolloutTiming: { readonly stablePolicy: { readonly warmStable: boolean } };
 }
 
 /** Size of the emptyDir that holds one replica's weights, GiB: the weights plus 10% and 1 GiB of slack. */
@@ -77,7 +78,7 @@ export function agreementProblems(endpoint: AgreementSubject, clusterName: strin
     // The quota must hold every endpoint of the namespace at its maximum, plus the largest rollout surplus (one rollout at a time).
     const ns = namespaces[0];
     const inNamespace = [endpoint, ...endpoints.filter((c) => c.namespace === endpoint.namespace)];
-    const atMax = inNamespace.map((c) => ({ c, gpus: c.replicas.max * c.gpusPerReplica, surplus: (rolloutPeakReplicas(c.replicas.max, c.rollout.steps) - c.replicas.max) * c.gpusPerReplica }));
+    const atMax = inNamespace.map((c) => ({ c, gpus: c.replicas.max * c.gpusPerReplica, surplus: (rolloutPeakReplicas(c.replicas.max, c.rollout.steps, c.rolloutTiming.stablePolicy.warmStable) - c.replicas.max) * c.gpusPerReplica }));
     const steady = atMax.reduce((n, x) => n + x.gpus, 0);
     const surplus = Math.max(...atMax.map((x) => x.surplus));
     const peak = steady + surplus;
@@ -85,7 +86,7 @@ export function agreementProblems(endpoint: AgreementSubject, clusterName: strin
       const terms = atMax.map((x) => `${x.c.endpointName} ${x.c.replicas.max} x ${x.c.gpusPerReplica}`).join(" + ");
       problems.push(
         `namespace: the GPU quota of WorkloadNamespace ${ns.node.path} is ${ns.gpuQuotaGpus}, below the ${peak} GPUs its endpoints hold at peak: ` +
-          `maximum replicas (${terms} = ${steady}) + the largest rollout surplus (${surplus}: a step runs canary and stable replicas together); ` +
+          `maximum replicas (${terms} = ${steady}) + the largest rollout surplus (${surplus}: a step runs canary and stable replicas together, the stable at full size where it is kept warm); ` +
           `raise gpuQuota to ${peak} or lower maxReplicas`,
       );
     }

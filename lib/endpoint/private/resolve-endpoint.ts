@@ -18,6 +18,8 @@ import { CanaryModelEndpointProps, DriftAlarm, ENDPOINT_LABEL, EndpointAutoscali
 import { InferenceServer } from "../inference-server";
 import { InferenceServerImages, SERVER_API_BASE_PATH, ServerContainer } from "../servers/server-types";
 import { parseDuration } from "./duration";
+import { serverPodResources } from "./pod-resources";
+import { coldStart, streamerConcurrency } from "../../planning/cold-start";
 
 /** Where an endpoint sits, which its props do not say. */
 export interface EndpointSite {
@@ -157,13 +159,26 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     if (!(Number.isInteger(load.meanOutputTokens) && load.meanOutputTokens > 0)) p.add("load.meanOutputTokens", `${show(load.meanOutputTokens)} must be a positive whole number of tokens`);
     if (load.meanInputTokens < prefix) p.add("load.meanInputTokens", `${load.meanInputTokens} is shorter than sharedPrefixTokens (${prefix}); the shared prefix is part of the input`);
   }
-  const loadPerGiB = props.loadSecondsPerGiB ?? 10;
-  const downloadPerGiB = props.downloadSecondsPerGiB ?? 8;
+  const loadPerGiB = props.loadSecondsPerGiB ?? 1;
+  const downloadPerGiB = props.downloadSecondsPerGiB ?? 1;
   if (!(loadPerGiB > 0)) p.add("loadSecondsPerGiB", `${show(loadPerGiB)} must be a positive number of seconds`);
   if (!(downloadPerGiB > 0)) p.add("downloadSecondsPerGiB", `${show(downloadPerGiB)} must be a positive number of seconds`);
 
   // --- the server, rendered once when its options are valid -------------------------------------
   const modelDir = `${MODELS_DIR}/${name}`;
+  // vLLM streams the weights from S3 into GPU memory; the other servers read a local copy.
+  const streams = server.kind === "vllm";
+  const objectStorage =
+    streams && pool && perReplicaFits
+      ? {
+          uri: `s3://${c.modelBucketName}/${src}`,
+          concurrency: streamerConcurrency(pool.instanceTypes[0], perReplica),
+          // The streamer's CPU buffer, 20 GB by default (runai-model-streamer@0.14.0:
+          // py/runai_model_streamer/.../requests_iterator.py), must fit beside the server in the pod's
+          // memory limit: a quarter of it, at most the default.
+          memoryLimitBytes: Math.min(20_000_000_000, Math.floor(serverPodResources(pool, perReplica).memoryGiB / 4) * 1024 ** 3),
+        }
+      : undefined;
   const ctx = {
     modelName: props.model.name,
     modelDir,
@@ -173,6 +188,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     sharedPrefixTokens: Number.isInteger(prefix) && prefix > 0 ? prefix : undefined,
     meanInputTokens: load && Number.isInteger(load.meanInputTokens) && load.meanInputTokens > 0 ? load.meanInputTokens : undefined,
     scrapeIntervalSeconds: c.scrapeIntervalSeconds,
+    objectStorage,
   };
   const serverProblems = server.validate(ctx);
   p.addAll(serverProblems);
@@ -220,10 +236,21 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
 
   // --- the rollout and how long a replica takes to start ----------------------------------------
   const rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen, { scrapeIntervalSeconds: c.scrapeIntervalSeconds });
-  const downloadSeconds = Math.ceil(fit.weightsGiB * downloadPerGiB);
-  const loadSeconds = SERVER_WARMUP_SECONDS + Math.ceil(fit.weightsGiB * loadPerGiB);
-  const podStartSeconds = downloadSeconds + loadSeconds;
-  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, podStartSeconds);
+  const cold = coldStart({
+    instanceType: pool.instanceTypes[0],
+    gpusPerReplica: perReplica,
+    weightsGiB: fit.weightsGiB,
+    serverKind: rendered.kind,
+    weights: rendered.streamsWeights ? "stream" : "download",
+    warmupSeconds: SERVER_WARMUP_SECONDS,
+    downloadSecondsPerGiB: props.downloadSecondsPerGiB,
+    loadSecondsPerGiB: props.loadSecondsPerGiB,
+  });
+  // Streamed weights arrive while the server starts, so the startup probe covers both.
+  const loadSeconds = rendered.streamsWeights ? cold.warmNodeSeconds : cold.loadSeconds;
+  const podStartSeconds = cold.warmNodeSeconds;
+  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, podStartSeconds, cold.nodeSeconds + cold.imageSeconds);
+  if (rolloutTiming.stablePolicy.problem) return { ok: false, problems: [rolloutTiming.stablePolicy.problem] };
   const planned: PlannedEndpoint = {
     path: site.path,
     name: `${props.namespace}/${name}`,
@@ -245,7 +272,13 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       worstStepRollbackSeconds: rolloutTiming.worstStep.rollbackSeconds,
       worstStepExposurePercentMinutes: rolloutTiming.worstStep.exposurePercentMinutes,
       fullRolloutSeconds: rolloutTiming.fullRolloutSeconds,
+      rollbackBudgetSeconds: rolloutTiming.stablePolicy.budgetSeconds,
+      warmStable: rolloutTiming.stablePolicy.warmStable,
+      worstStepRollbackSecondsWithoutWarmStable: rolloutTiming.stablePolicy.worstStepRollbackSecondsWithoutWarmStable,
+      warmStableExtraReplicas: rolloutTiming.stablePolicy.extraReplicasAtPeak,
+      warmStableExtraReplicaSecondsPerRollout: rolloutTiming.stablePolicy.extraReplicaSecondsPerRollout,
     },
+    coldStart: cold,
   };
   const placementProblems = site.plan.placementProblems(planned);
   if (placementProblems.length > 0) return { ok: false, problems: placementProblems };

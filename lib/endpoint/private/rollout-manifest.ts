@@ -7,13 +7,22 @@ import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argopro
 import type { ICanaryStep } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/CanaryStep";
 import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
 import { GPU_TAINT, NodeLabels } from "../../cluster/node-labels";
-import { GpuCatalog } from "../../planning/gpu-catalog";
 import { MODEL_FETCH_IMAGE } from "../../private/images";
-import { restrictedContainerSecurity, restrictedManifestPodSecurity } from "../../private/pod-security";
+import {
+  restrictedContainerSecurity,
+  restrictedManifestPodSecurity,
+} from "../../private/pod-security";
 import { MODELS_DIR } from "../endpoint-props";
 import { evaluationTemplate } from "./evaluation";
+import { serverPodResources } from "./pod-resources";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
-import { ANALYSIS_ARGS, analysisMetric, prometheusAnalysisMetric, rollbackAnalysisTemplate, rollbackChecks as checksOf } from "./rollback-checks";
+import {
+  ANALYSIS_ARGS,
+  analysisMetric,
+  prometheusAnalysisMetric,
+  rollbackAnalysisTemplate,
+  rollbackChecks as checksOf,
+} from "./rollback-checks";
 import { latencyServerOf } from "./server-latency";
 import { serverFileKeys } from "./services";
 
@@ -35,28 +44,66 @@ export function rolloutManifests(e: ResolvedEndpoint): RolloutManifests {
   const r = e.rollout;
   // Errors from the ALB (CloudWatch); latencies from the server's own histograms in AMP where it has them.
   const metrics = checksOf(r, latencyServerOf(e.container)).map((check) =>
-    check.source === "cloudwatch" ? analysisMetric(check, r) : prometheusAnalysisMetric(check, r, e.promSelector, e.prometheusAddress, e.connection.region),
+    check.source === "cloudwatch"
+      ? analysisMetric(check, r)
+      : prometheusAnalysisMetric(
+          check,
+          r,
+          e.promSelector,
+          e.prometheusAddress,
+          e.connection.region
+        )
   );
-  const rollbackChecks = rollbackAnalysisTemplate(e.names.rollbackChecks, e.namespace, metrics, e.labels);
+  const rollbackChecks = rollbackAnalysisTemplate(
+    e.names.rollbackChecks,
+    e.namespace,
+    metrics,
+    e.labels
+  );
   const analysisArgs = [
-    { name: ANALYSIS_ARGS.loadBalancer, valueFrom: { fieldRef: { fieldPath: "status.alb.loadBalancer.fullName" } } },
-    { name: ANALYSIS_ARGS.targetGroup, valueFrom: { fieldRef: { fieldPath: "status.alb.canaryTargetGroup.fullName" } } },
-    ...(metrics.some((m) => m.provider.prometheus) ? [{ name: ANALYSIS_ARGS.canaryHash, valueFrom: { podTemplateHashValue: "Latest" as const } }] : []),
+    {
+      name: ANALYSIS_ARGS.loadBalancer,
+      valueFrom: {
+        fieldRef: { fieldPath: "status.alb.loadBalancer.fullName" },
+      },
+    },
+    {
+      name: ANALYSIS_ARGS.targetGroup,
+      valueFrom: {
+        fieldRef: { fieldPath: "status.alb.canaryTargetGroup.fullName" },
+      },
+    },
+    ...(metrics.some((m) => m.provider.prometheus)
+      ? [
+          {
+            name: ANALYSIS_ARGS.canaryHash,
+            valueFrom: { podTemplateHashValue: "Latest" as const },
+          },
+        ]
+      : []),
   ];
   const gate = r.preTrafficEvaluation;
   const steps: ICanaryStep[] = [];
   if (gate) {
     // The canary runs one replica with 0% of user traffic while the evaluation job calls it.
     steps.push({ setCanaryScale: { replicas: 1 } });
-    steps.push({ analysis: { templates: [{ templateName: e.names.preTrafficEvaluation }] } });
+    steps.push({
+      analysis: { templates: [{ templateName: e.names.preTrafficEvaluation }] },
+    });
   }
   for (const [i, weight] of r.steps.entries()) {
     steps.push({ setWeight: weight });
     // Back to weight-based canary scaling only once a weight is set: at weight 0 it would scale the
     // evaluated replica away and cold-start another GPU pod for the first step.
-    if (gate && i === 0) steps.push({ setCanaryScale: { matchTrafficWeight: true } });
+    if (gate && i === 0)
+      steps.push({ setCanaryScale: { matchTrafficWeight: true } });
     // The analysis is the bake: one measurement a minute for stepDuration; a failure aborts at once.
-    steps.push({ analysis: { templates: [{ templateName: e.names.rollbackChecks }], args: analysisArgs } });
+    steps.push({
+      analysis: {
+        templates: [{ templateName: e.names.rollbackChecks }],
+        args: analysisArgs,
+      },
+    });
   }
   const sticky = e.ingress.sessionAffinitySeconds;
   const rollout: IRollout = {
@@ -75,15 +122,26 @@ export function rolloutManifests(e: ResolvedEndpoint): RolloutManifests {
         canary: {
           stableService: e.services.stable,
           canaryService: e.services.canary,
-          // Scale the stable version down as the canary takes traffic, so KEDA's replica count and
-          // the canary's share never add up to twice the GPUs.
-          dynamicStableScale: true,
+          // Either scale the stable version down as the canary takes traffic, so KEDA's replica count
+          // and the canary's share never add up to twice the GPUs; or, when a stable cold start would
+          // break the rollback budget, keep it "fully scaled to support instantaneous aborts"
+          // (argoproj/argo-rollouts@v1.8.4:pkg/apis/rollouts/v1alpha1/types.go:309-313). No
+          // scaleDownDelaySeconds: with dynamicStableScale it is refused (validation.go:74-75, 296-297),
+          // and without it the 30 s default already covers the ALB's re-targeting after promotion.
+          dynamicStableScale: !e.rolloutTiming.stablePolicy.warmStable,
           trafficRouting: {
             alb: {
               ingress: e.name,
               servicePort: e.container.port,
               // Version stickiness on the weighted forward action, next to replica stickiness in the target groups.
-              ...(sticky ? { stickinessConfig: { enabled: true, durationSeconds: sticky } } : {}),
+              ...(sticky
+                ? {
+                    stickinessConfig: {
+                      enabled: true,
+                      durationSeconds: sticky,
+                    },
+                  }
+                : {}),
             },
           },
           steps,
@@ -91,23 +149,36 @@ export function rolloutManifests(e: ResolvedEndpoint): RolloutManifests {
       },
     },
   };
-  return { rollout, rollbackChecks, preTrafficEvaluation: gate ? evaluationTemplate(e, gate) : undefined };
+  return {
+    rollout,
+    rollbackChecks,
+    preTrafficEvaluation: gate ? evaluationTemplate(e, gate) : undefined,
+  };
 }
 
 /** The server pod: fetch the weights, then serve them on the replica's GPUs. */
-function serverPodTemplate(e: ResolvedEndpoint): NonNullable<IRollout["spec"]["template"]> {
+function serverPodTemplate(
+  e: ResolvedEndpoint
+): NonNullable<IRollout["spec"]["template"]> {
   const container = e.container;
   const region = e.connection.region;
   const files = serverFileKeys(e);
   const modelVolumeGiB = Math.ceil(e.fit.weightsGiB * 1.1 + 1);
-  const writable = container.writablePaths.map((path, i) => ({ path, volume: `writable-${i}` }));
-  const instance = GpuCatalog.get(e.pool.instanceTypes[0]);
-  const share = e.gpusPerReplica / e.pool.gpuCount;
-  // Leave room for the kubelet, system pods and the device plugin: 75% of the node's share.
-  const cpu = Math.max(1, Math.floor(instance.vcpus * share * 0.75));
-  const memoryGiB = Math.max(4, Math.floor(instance.memoryGiB * share * 0.75));
+  const writable = container.writablePaths.map((path, i) => ({
+    path,
+    volume: `writable-${i}`,
+  }));
+  const { cpu, memoryGiB } = serverPodResources(e.pool, e.gpusPerReplica);
   const startupFailures = Math.ceil(e.loadSeconds / 10);
-  const env = [...Object.entries(container.env).map(([k, v]) => ({ name: k, value: v })), { name: "AWS_REGION", value: region }];
+  // The Run:ai streamer takes its region from the boto3 session; the Pod Identity agent injects only
+  // the container-credential variables (research: runai-model-streamer@0.14.0 credentials.py).
+  const env = [
+    ...Object.entries(container.env).map(([k, v]) => ({ name: k, value: v })),
+    { name: "AWS_REGION", value: region },
+    ...(container.streamsWeights
+      ? [{ name: "AWS_DEFAULT_REGION", value: region }]
+      : []),
+  ];
   return {
     metadata: {
       labels: e.labels,
@@ -122,31 +193,64 @@ function serverPodTemplate(e: ResolvedEndpoint): NonNullable<IRollout["spec"]["t
       automountServiceAccountToken: false,
       securityContext: restrictedManifestPodSecurity(container.runAsUser),
       nodeSelector: { [NodeLabels.POOL]: e.pool.name },
-      tolerations: [{ key: GPU_TAINT.key, operator: "Equal", value: GPU_TAINT.value, effect: GPU_TAINT.effect }],
+      tolerations: [
+        {
+          key: GPU_TAINT.key,
+          operator: "Equal",
+          value: GPU_TAINT.value,
+          effect: GPU_TAINT.effect,
+        },
+      ],
       // GPU capacity is scarce: spread when possible, never leave a replica pending for balance.
       topologySpreadConstraints: [
-        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: e.selector } },
-        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: e.selector } },
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: e.selector },
+        },
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: e.selector },
+        },
       ],
       // preStop delay, then in-flight generations finish.
       terminationGracePeriodSeconds: PRE_STOP_SECONDS + 60,
-      initContainers: [
-        {
-          name: "fetch-model",
-          image: MODEL_FETCH_IMAGE,
-          command: ["aws", "s3", "sync", "--only-show-errors", "--no-progress", `s3://${e.connection.modelBucketName}/${e.model.source}`, e.modelDir],
-          env: [
-            { name: "AWS_REGION", value: region },
-            { name: "HOME", value: "/tmp" },
-          ],
-          securityContext: restrictedContainerSecurity(true),
-          resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { memory: "2Gi" } },
-          volumeMounts: [
-            { name: "models", mountPath: MODELS_DIR },
-            { name: "fetch-tmp", mountPath: "/tmp" },
-          ],
-        },
-      ],
+      // vLLM streams the weights from S3 (servers/vllm.ts); the others get a copy on the node first.
+      ...(container.streamsWeights
+        ? {}
+        : {
+            initContainers: [
+              {
+                name: "fetch-model",
+                image: MODEL_FETCH_IMAGE,
+                command: [
+                  "aws",
+                  "s3",
+                  "sync",
+                  "--only-show-errors",
+                  "--no-progress",
+                  `s3://${e.connection.modelBucketName}/${e.model.source}`,
+                  e.modelDir,
+                ],
+                env: [
+                  { name: "AWS_REGION", value: region },
+                  { name: "HOME", value: "/tmp" },
+                ],
+                securityContext: restrictedContainerSecurity(true),
+                resources: {
+                  requests: { cpu: "1", memory: "1Gi" },
+                  limits: { memory: "2Gi" },
+                },
+                volumeMounts: [
+                  { name: "models", mountPath: MODELS_DIR },
+                  { name: "fetch-tmp", mountPath: "/tmp" },
+                ],
+              },
+            ],
+          }),
       containers: [
         {
           name: "server",
@@ -155,34 +259,112 @@ function serverPodTemplate(e: ResolvedEndpoint): NonNullable<IRollout["spec"]["t
           args: container.args,
           env,
           ports: [
-            { name: "http", containerPort: container.port, protocol: "TCP" as const },
-            ...(container.metricsPort !== container.port ? [{ name: "metrics", containerPort: container.metricsPort, protocol: "TCP" as const }] : []),
+            {
+              name: "http",
+              containerPort: container.port,
+              protocol: "TCP" as const,
+            },
+            ...(container.metricsPort !== container.port
+              ? [
+                  {
+                    name: "metrics",
+                    containerPort: container.metricsPort,
+                    protocol: "TCP" as const,
+                  },
+                ]
+              : []),
           ],
           resources: {
-            requests: { cpu: String(cpu), memory: `${memoryGiB}Gi`, "nvidia.com/gpu": String(e.gpusPerReplica) },
-            limits: { memory: `${memoryGiB}Gi`, "nvidia.com/gpu": String(e.gpusPerReplica) },
+            requests: {
+              cpu: String(cpu),
+              memory: `${memoryGiB}Gi`,
+              "nvidia.com/gpu": String(e.gpusPerReplica),
+            },
+            limits: {
+              memory: `${memoryGiB}Gi`,
+              "nvidia.com/gpu": String(e.gpusPerReplica),
+            },
           },
-          securityContext: restrictedContainerSecurity(container.readOnlyRootFilesystem),
-          startupProbe: { httpGet: { path: container.livenessPath, port: "http" }, periodSeconds: 10, failureThreshold: startupFailures },
+          securityContext: restrictedContainerSecurity(
+            container.readOnlyRootFilesystem
+          ),
+          startupProbe: {
+            httpGet: { path: container.livenessPath, port: "http" },
+            periodSeconds: 10,
+            failureThreshold: startupFailures,
+          },
           // Keep serving while the ALB deregisters the pod (scale-in, dynamicStableScale), so no request meets a closed port.
           lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SECONDS } } },
-          readinessProbe: { httpGet: { path: container.readinessPath, port: "http" }, periodSeconds: 5, failureThreshold: 3 },
-          livenessProbe: { httpGet: { path: container.livenessPath, port: "http" }, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 5 },
+          readinessProbe: {
+            httpGet: { path: container.readinessPath, port: "http" },
+            periodSeconds: 5,
+            failureThreshold: 3,
+          },
+          livenessProbe: {
+            httpGet: { path: container.livenessPath, port: "http" },
+            periodSeconds: 15,
+            failureThreshold: 4,
+            timeoutSeconds: 5,
+          },
           volumeMounts: [
-            { name: "models", mountPath: MODELS_DIR, readOnly: files.length === 0 },
+            ...(container.streamsWeights && files.length === 0
+              ? []
+              : [
+                  {
+                    name: "models",
+                    mountPath: MODELS_DIR,
+                    readOnly: files.length === 0,
+                  },
+                ]),
             ...writable.map((w) => ({ name: w.volume, mountPath: w.path })),
-            ...(container.sharedMemory ? [{ name: "dshm", mountPath: "/dev/shm" }] : []),
-            ...files.map((f) => ({ name: "server-files", mountPath: f.path, subPath: f.key, readOnly: true })),
+            ...(container.sharedMemory
+              ? [{ name: "dshm", mountPath: "/dev/shm" }]
+              : []),
+            ...files.map((f) => ({
+              name: "server-files",
+              mountPath: f.path,
+              subPath: f.key,
+              readOnly: true,
+            })),
           ],
         },
       ],
       volumes: [
         // The node's ephemeral storage: on the GPU pools, the encrypted data volume.
-        { name: "models", emptyDir: { sizeLimit: `${modelVolumeGiB}Gi` } },
-        { name: "fetch-tmp", emptyDir: { sizeLimit: "1Gi" } },
-        ...writable.map((w) => ({ name: w.volume, emptyDir: { sizeLimit: "10Gi" } })),
-        ...(container.sharedMemory ? [{ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${Math.min(16, Math.max(2, Math.floor(memoryGiB / 4)))}Gi` } }] : []),
-        ...(files.length > 0 ? [{ name: "server-files", configMap: { name: e.names.serverFiles } }] : []),
+        // A node-level cache (hostPath) would survive the pod, but restricted Pod Security, which
+        // WorkloadNamespace enforces, refuses hostPath volumes: each pod downloads its own copy.
+        ...(container.streamsWeights && files.length === 0
+          ? []
+          : [
+              {
+                name: "models",
+                emptyDir: { sizeLimit: `${modelVolumeGiB}Gi` },
+              },
+            ]),
+        ...(container.streamsWeights
+          ? []
+          : [{ name: "fetch-tmp", emptyDir: { sizeLimit: "1Gi" } }]),
+        ...writable.map((w) => ({
+          name: w.volume,
+          emptyDir: { sizeLimit: "10Gi" },
+        })),
+        ...(container.sharedMemory
+          ? [
+              {
+                name: "dshm",
+                emptyDir: {
+                  medium: "Memory",
+                  sizeLimit: `${Math.min(
+                    16,
+                    Math.max(2, Math.floor(memoryGiB / 4))
+                  )}Gi`,
+                },
+              },
+            ]
+          : []),
+        ...(files.length > 0
+          ? [{ name: "server-files", configMap: { name: e.names.serverFiles } }]
+          : []),
       ],
     },
   };

@@ -76,6 +76,13 @@ export interface ServerContext {
    * @default 30 (DEFAULT_SCRAPE_INTERVAL_SECONDS of cluster-monitoring.ts)
    */
   readonly scrapeIntervalSeconds?: number;
+  /**
+   * Where the weights are in S3, for servers that read them straight from there (vLLM with the
+   * Run:ai Model Streamer): `s3://<bucket>/<prefix>/`, the S3 connections to open and the CPU buffer
+   * in bytes. Absent, the server reads `modelDir`.
+   * @default - weights are read from modelDir
+   */
+  readonly objectStorage?: { readonly uri: string; readonly concurrency: number; readonly memoryLimitBytes: number };
 }
 
 /** The container plan the endpoint turns into a pod spec. */
@@ -104,6 +111,8 @@ export interface ServerContainer {
   readonly readinessPath: string;
   /** Non-root uid the container runs as (restricted Pod Security). */
   readonly runAsUser: number;
+  /** True when the server reads the weights straight from S3 (`ServerContext.objectStorage`), so the pod downloads nothing. */
+  readonly streamsWeights?: boolean;
   /** Whether the image's filesystem is mounted read-only. */
   readonly readOnlyRootFilesystem: boolean;
   /** Absolute directories to mount as emptyDir volumes (HOME, caches, /tmp). */

@@ -40,7 +40,20 @@
  * - `vllm:num_requests_waiting` (gauge) and `vllm:time_to_first_token_seconds` (histogram):
  *   vllm@v0.11.0:vllm/v1/metrics/loggers.py [0.11-line copy, index id 905781883];
  * - `VLLM_NO_USAGE_STATS`, `DO_NOT_TRACK`: vllm@v0.11.0:vllm/usage/usage_lib.py
- *   `is_usage_stats_enabled`; `VLLM_CACHE_ROOT`: vllm@v0.11.0:vllm/envs.py [bracketed].
+ *   `is_usage_stats_enabled`; `VLLM_CACHE_ROOT`: vllm@v0.11.0:vllm/envs.py [bracketed];
+ * - weights streamed from S3 by the Run:ai Model Streamer: `--load-format runai_streamer` with the
+ *   model given as `s3://bucket/prefix` (`is_runai_obj_uri`, SUPPORTED_SCHEMES "s3://",
+ *   vllm@v0.11.0:vllm/transformers_utils/runai_utils.py) and `--model-loader-extra-config` keys
+ *   `concurrency` and `memory_limit` (ints), which set RUNAI_STREAMER_CONCURRENCY and
+ *   RUNAI_STREAMER_MEMORY_LIMIT: `RunaiModelStreamerLoader.__init__`,
+ *   vllm@v0.11.0:vllm/model_executor/model_loader/runai_streamer_loader.py [0.11-line copy, index id
+ *   183291687]. Only `*.safetensors` are streamed; config and tokenizer files are pulled to a local
+ *   temporary directory (writable /tmp). The streamer's S3 reads use the AWS SDK for C++
+ *   `S3CrtClient` with the default credentials chain, which reads the Pod Identity agent's
+ *   AWS_CONTAINER_CREDENTIALS_FULL_URI + AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+ *   (run-ai/runai-model-streamer@0.14.0:cpp/s3/client/client.cc; aws-sdk-cpp 1.11.584 >= 1.11.263, the
+ *   EKS Pod Identity minimum), and its region comes from the boto3 session, so AWS_REGION and
+ *   AWS_DEFAULT_REGION are set (py/runai_model_streamer_s3/.../credentials/credentials.py).
  */
 import { imageProblems } from "../../private/images";
 import { isLiteral, show } from "../../private/validation";
@@ -162,8 +175,9 @@ export class VllmDefinition implements ServerDefinition {
 
   build(ctx: ServerContext): ServerContainer {
     const r = this.resolved(ctx);
+    const s3 = ctx.objectStorage;
     const args = [
-      "--model", ctx.modelDir,
+      "--model", s3 ? s3.uri : ctx.modelDir,
       "--served-model-name", ctx.modelName,
       "--port", String(API_PORT),
       "--tensor-parallel-size", String(ctx.gpusPerReplica),
@@ -173,6 +187,10 @@ export class VllmDefinition implements ServerDefinition {
       "--gpu-memory-utilization", String(r.gpuMemoryUtilization),
       r.prefixCaching ? "--enable-prefix-caching" : "--no-enable-prefix-caching",
     ];
+    if (s3) {
+      // Straight from S3 into GPU memory, no copy on the node's disk (see the file comment).
+      args.push("--load-format", "runai_streamer", "--model-loader-extra-config", JSON.stringify({ concurrency: s3.concurrency, memory_limit: s3.memoryLimitBytes }));
+    }
     if (ctx.dtype !== undefined) args.push("--dtype", VLLM_DTYPES[ctx.dtype]);
     if (ctx.quantization !== undefined) args.push("--quantization", ctx.quantization);
     // Asked for explicitly: passed as given, although V1 chunks anyway. Never the "--no-" form (refused).
@@ -185,6 +203,7 @@ export class VllmDefinition implements ServerDefinition {
       // older images); both take `--model`, so only arguments are given.
       args,
       env: vllmEnv(),
+      streamsWeights: s3 !== undefined,
       port: API_PORT,
       api: "openai",
       // /metrics and /health on the API port (api_server.py, see the file comment); /health answers
@@ -246,6 +265,8 @@ const VLLM_OWNED_FLAGS: Record<string, string> = {
   "--enable-prefix-caching": "use the prefixCaching option",
   "--no-enable-prefix-caching": "use the prefixCaching option",
   "--enable-chunked-prefill": "use the enableChunkedPrefill option (or nothing: V1 always chunks)",
+  "--load-format": "the endpoint streams the weights from S3 with the Run:ai Model Streamer",
+  "--model-loader-extra-config": "the endpoint sizes the streamer's concurrency and memory from the node",
   "--dtype": "set the endpoint's model dtype",
   "--quantization": "set the endpoint's model quantization",
   "-q": "set the endpoint's model quantization",

@@ -76,11 +76,21 @@ describe("resolveEndpoint with valid props", () => {
     expect(endpointOf({ name: "other" }).services.stable).toBe("other-stable");
   });
 
-  it("sizes the pod start from the weights: download, load and warm-up", () => {
-    const download = Math.ceil(e.fit.weightsGiB * 8);
-    expect(e.loadSeconds).toBe(180 + Math.ceil(e.fit.weightsGiB * 10));
-    expect(e.podStartSeconds).toBe(download + e.loadSeconds);
+  it("sizes the pod start from the cold start: streamed weights overlap the copy to the GPU, then warm-up", () => {
+    const cold = e.planned.coldStart;
+    expect(cold.weights).toBe("stream");
+    expect(e.podStartSeconds).toBe(cold.warmNodeSeconds);
+    expect(cold.warmNodeSeconds).toBe(Math.max(cold.weightsSeconds, cold.loadSeconds - 180) + 180);
+    expect(cold.newNodeSeconds).toBe(cold.nodeSeconds + cold.imageSeconds + cold.warmNodeSeconds);
+    // The probe covers the streaming too: vLLM listens only once the weights are in GPU memory.
+    expect(e.loadSeconds).toBe(cold.warmNodeSeconds);
     expect(e.rolloutTiming.detectionSeconds).toBe(240);
+  });
+
+  it("fails when detection alone exceeds the rollback budget, listing the ways out", () => {
+    const r = resolve({ rollout: { rollbackBudget: "2m" } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems.join("\n")).toMatch(/rollout\.rollbackBudget: detection alone takes 240 s.*longer budget/);
   });
 
   it("records the computed rollout timing in the plan, and places that same entry", () => {
@@ -99,6 +109,11 @@ describe("resolveEndpoint with valid props", () => {
       worstStepRollbackSeconds: t.worstStep.rollbackSeconds,
       worstStepExposurePercentMinutes: t.worstStep.exposurePercentMinutes,
       fullRolloutSeconds: t.fullRolloutSeconds,
+      rollbackBudgetSeconds: 300,
+      warmStable: t.stablePolicy.warmStable,
+      worstStepRollbackSecondsWithoutWarmStable: t.stablePolicy.worstStepRollbackSecondsWithoutWarmStable,
+      warmStableExtraReplicas: t.stablePolicy.extraReplicasAtPeak,
+      warmStableExtraReplicaSecondsPerRollout: t.stablePolicy.extraReplicaSecondsPerRollout,
     });
   });
 
