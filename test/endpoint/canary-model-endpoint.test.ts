@@ -246,7 +246,7 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     const dash = Object.values(resourcesOf(b.json, "aws_cloudwatch_dashboard"))[0] as Json;
     const body = parseTemplateJson(dash.dashboard_body);
     const titles = body.widgets.map((w: Json) => w.properties.title).filter(Boolean);
-    expect(titles).toEqual(expect.arrayContaining(["Requests per minute", "Target 5xx and connection errors", "Latency p50 / p99 (s)", "Rollback alarms"]));
+    expect(titles).toEqual(expect.arrayContaining(["Requests per minute", "Target 5xx and connection errors", "Time to first byte at the ALB, p50 / p99 (s; streamed completions count their first byte)", "Rollback alarms"]));
   });
 
   it("computes the worst-case time to rollback and the exposure of a canary bad from the start", () => {

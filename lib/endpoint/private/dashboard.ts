@@ -25,7 +25,7 @@ export interface DashboardInput {
 }
 
 /**
- * CloudWatch dashboard body of an endpoint: request rate, errors, and p50/p99 latency of the
+ * CloudWatch dashboard body of an endpoint: request rate, errors, and p50/p99 time to first byte of the
  * stable and canary target groups side by side, the alarms, and the PromQL of the model-server
  * metrics (queue depth, GPU utilization) that live in AMP rather than CloudWatch.
  */
@@ -47,7 +47,9 @@ export function endpointDashboardBody(d: DashboardInput): string {
     { type: "text", x: 0, y: 0, width: 24, height: 2, properties: { markdown: `# ${d.title}\nStable vs canary target groups of the internal ALB; a canary that crosses a line below is rolled back by Argo Rollouts.` } },
     graph("Requests per minute", both("RequestCount", "Sum"), 0, 2),
     graph("Target 5xx and connection errors", [...both("HTTPCode_Target_5XX_Count", "Sum"), ...both("TargetConnectionErrorCount", "Sum")], 12, 2),
-    graph("Latency p50 / p99 (s)", [...both("TargetResponseTime", "p50"), ...both("TargetResponseTime", "p99")], 0, 8),
+    // TargetResponseTime ends at the target's first response byte: for a streamed completion that is the
+    // time to first byte, not the request's latency, which the rollback checks read from the server's histograms in AMP.
+    graph("Time to first byte at the ALB, p50 / p99 (s; streamed completions count their first byte)", [...both("TargetResponseTime", "p50"), ...both("TargetResponseTime", "p99")], 0, 8),
     graph("Healthy replicas", both("HealthyHostCount", "Minimum"), 12, 8),
     { type: "alarm", x: 0, y: 14, width: 12, height: 4, properties: { title: "Rollback alarms", alarms: d.alarmArns } },
     {
