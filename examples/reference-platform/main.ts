@@ -86,7 +86,8 @@ export function buildReferencePlatform(app: App, options: { readonly compliance?
     readOnly: true,
     oidcProviderArn: deploy.oidcProviderArn,
     resourceNamePrefix: "ml-prod",
-    additionalStatements: [...state.accessPolicyDocument(stateKeys, { readOnly: true }).statements],
+    // The pull-request diffs plan with -lock=false (examples/ci): no access to the lock files at all.
+    additionalStatements: [...state.accessPolicyDocument(stateKeys, { readOnly: true, withoutLock: true }).statements],
   });
 
   const platform = new TerraformStack(app, "platform");

@@ -178,8 +178,12 @@ export class StateBackend extends Construct {
    * `.tflock` lock files, and use the key. Terraform never deletes a state object, so no s3:DeleteObject on it.
    * Without keys the statements cover every state object in the bucket.
    * With `readOnly`, the state objects can be read but not written (the lock file still can: plans lock).
+   * With `readOnly` and `withoutLock`, not even the lock file: for plans run with `-lock=false` (as the CI
+   * example's pull-request diffs are), so code of a pull request can neither take nor delete the lock of a deploy.
    */
-  accessPolicyDocument(stateKeys?: string[], options: { readonly readOnly?: boolean } = {}): PolicyDocument {
+  accessPolicyDocument(stateKeys?: string[], options: { readonly readOnly?: boolean; readonly withoutLock?: boolean } = {}): PolicyDocument {
+    if (options.withoutLock && !options.readOnly) throw new Error(`${this.node.path}: accessPolicyDocument: withoutLock is for read-only (plan) roles; a deploy must lock the state`);
+    const lockFree = options.readOnly === true && options.withoutLock === true;
     if (stateKeys !== undefined) this.checkStateKeys(stateKeys, "accessPolicyDocument");
     const keys = stateKeys ?? [];
     const arn = this.bucketArn;
@@ -196,15 +200,19 @@ export class StateBackend extends Construct {
         actions: options.readOnly ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject"],
         resources: keys.length > 0 ? keys.map((k) => `${arn}/${k}`) : [`${arn}/*`],
       },
-      {
-        sid: "LockState",
-        actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-        resources: keys.length > 0 ? keys.map((k) => `${arn}/${k}.tflock`) : [`${arn}/*.tflock`],
-      },
+      ...(lockFree
+        ? []
+        : [
+            {
+              sid: "LockState",
+              actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+              resources: keys.length > 0 ? keys.map((k) => `${arn}/${k}.tflock`) : [`${arn}/*.tflock`],
+            },
+          ]),
       {
         // Plans decrypt state and encrypt only their lock file (GenerateDataKey); deploys also write state.
         sid: options.readOnly ? "DecryptState" : "EncryptState",
-        actions: options.readOnly ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
+        actions: lockFree ? ["kms:Decrypt"] : options.readOnly ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"],
         resources: [this.keyArn],
       },
     ]);

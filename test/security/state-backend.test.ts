@@ -189,6 +189,15 @@ describe("StateBackend: invalid props", () => {
 });
 
 describe("StateBackend.accessPolicyDocument for read-only (plan) roles", () => {
+  it("leaves the lock files alone for plans without a lock, so pull-request code can neither take nor delete a deploy's lock", () => {
+    const stack = awsStack();
+    const backend = new StateBackend(stack, "state", { bucketName: "ml-prod-terraform-state-123456789012", region: "us-east-1" });
+    const statements = backend.accessPolicyDocument(["platform.tfstate"], { readOnly: true, withoutLock: true }).statements;
+    expect(statements.flatMap((s) => s.resources ?? []).filter((r) => r.includes(".tflock"))).toEqual([]);
+    expect(statements.flatMap((s) => s.actions)).toEqual(["s3:ListBucket", "s3:GetObject", "kms:Decrypt"]);
+    expect(() => backend.accessPolicyDocument(["platform.tfstate"], { withoutLock: true })).toThrow(/withoutLock is for read-only \(plan\) roles; a deploy must lock the state/);
+  });
+
   it("reads state and takes the lock, but cannot write or encrypt state", () => {
     const stack = awsStack();
     const backend = new StateBackend(stack, "state", { bucketName: "ml-prod-terraform-state-123456789012", region: "us-east-1" });
