@@ -112,8 +112,10 @@ export const ElastiCacheAuthenticationRequired = {
     "port (a compromised neighbour, a mis-scoped security group) can read every cached prompt and completion, or poison the cache. " +
     "RBAC user groups, with IAM-authenticated users, give each client its own identity and access string.",
   resourceTypes: [GROUP, SERVERLESS],
-  // checkov CKV_AWS_31 and AwsSolutions-AEC6 accept only auth_token (AUTH), so a group using RBAC user groups fails them; suppress
-  // those with a reason there. This rule accepts either.
+  // checkov CKV_AWS_31 accepts auth_token or user_group_ids (its fixture "pass2" at checkov@03d5fdad, translated in
+  // test/compliance/checkov/elasticache-fixtures.test.ts); cdk-nag AwsSolutions-AEC6
+  // accepts only auth_token (AUTH), so a group using RBAC user groups fails it: suppress that with a reason there. This rule accepts either.
+  // checkov also fails a group without TLS here; this rule leaves that to ElastiCacheEncryptedInTransit (CKV_AWS_30).
   checkov: ["CKV_AWS_31"],
   cdkNag: ["AwsSolutions-AEC6"],
   evaluate: ({ resource }): RuleOutcome => {

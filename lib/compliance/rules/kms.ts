@@ -1,7 +1,14 @@
 import { show } from "../../private/validation";
 import { ComplianceRule, Outcome } from "../rule-model";
 import { isFalse, isLiteralString, isSet, isTrue } from "../private/attributes";
-import { isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
+import { Statement, isPrincipalScoped, isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
+
+/**
+ * isPublicAllow, plus "*" under any principal kind or in a bare principal list (`"Principal": ["foo", "*"]`, read as kinds
+ * "0", "1", ...), which checkov's CKV_AWS_33 fixtures fail (checkov@03d5fdad:tests/terraform/checks/resource/aws/example_KMSKeyWildcardPrincipal/fail.tf, fail_1).
+ */
+const isOpenAllow = (s: Statement): boolean =>
+  isPublicAllow(s) || (s.effect === "Allow" && Object.values(s.principals).some((ids) => ids.includes("*")) && !isPrincipalScoped(s));
 
 /** Automatic rotation of a symmetric encryption key's material. */
 export const KMSKeyRotationEnabled = {
@@ -47,7 +54,7 @@ export const KMSKeyPolicyNoWildcardPrincipal = {
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON policy document this rule can read (e.g. a variable, or jsonencode() of values known only at apply), so its principals cannot be checked; give policy as JSON text, or suppress this finding with a reason.");
     }
-    const open = statements.filter(isPublicAllow);
+    const open = statements.filter(isOpenAllow);
     if (open.length === 0) return Outcome.compliant();
     const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(`policy allows Principal "*" in statement ${names}; name the account root, roles or service principals that need the key instead.`);

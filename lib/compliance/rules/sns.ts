@@ -1,6 +1,13 @@
 import { ComplianceRule, Outcome, ResourceView, RuleContext, StackView } from "../rule-model";
 import { isSet } from "../private/attributes";
-import { Statement, deniesInsecureTransport, isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
+import { Statement, deniesInsecureTransport, isPrincipalScoped, isPublicAllow, readPolicyStatements, statementName } from "../private/policy";
+
+/**
+ * isPublicAllow, plus an AWS principal ARN whose account is a wildcard (`arn:aws:iam::*:role/sns`: a role of that name in
+ * any account), which checkov's CKV_AWS_169 fixtures fail (checkov@03d5fdad:tests/terraform/checks/resource/aws/example_SNSTopicPolicyAnyPrincipal/main.tf, sns_tp3).
+ */
+const isOpenAllow = (s: Statement): boolean =>
+  isPublicAllow(s) || (s.effect === "Allow" && (s.principals.AWS ?? []).some((p) => /^arn:[^:]*:[^:]*:[^:]*:\*/.test(p.trim())) && !isPrincipalScoped(s));
 
 /** SNS topic encrypted with a customer-managed KMS key. */
 export const SnsTopicEncrypted = {
@@ -32,7 +39,7 @@ export const SnsTopicPolicyNoPublic = {
     if (!statements) {
       return Outcome.nonCompliant("policy is not a JSON document or aws_iam_policy_document reference that can be checked (e.g. a variable, or jsonencode() of values known only at apply); write policy as JSON text (PolicyDocument.toJson()), Fn.jsonencode of literal values, or a data.aws_iam_policy_document reference.");
     }
-    const open = statements.filter(isPublicAllow);
+    const open = statements.filter(isOpenAllow);
     if (open.length === 0) return Outcome.compliant();
     const names = open.map((s) => statementName(s, statements.indexOf(s))).join(", ");
     return Outcome.nonCompliant(
