@@ -14,7 +14,9 @@ import { NODE_READY_SECONDS } from "../planning/cold-start";
 import { isLiteral, Problems, show } from "../private/validation";
 import { imageProblems } from "../private/images";
 import { parseDuration } from "./private/duration";
-import { cloudWatchDetectionSeconds, MEASUREMENT_INTERVAL_SECONDS, prometheusDetectionSeconds } from "./private/measurement";
+import { errorDetectionSeconds, MEASUREMENT_INTERVAL_SECONDS } from "./private/measurement";
+import { serverErrorCounter } from "./private/server-errors";
+import type { LatencyServer } from "./private/server-latency";
 
 export { ALB_METRIC_DELAY_SECONDS, MEASUREMENT_INTERVAL_SECONDS } from "./private/measurement";
 
@@ -92,7 +94,8 @@ export interface CanaryRolloutOptions {
 export interface RollbackConditions {
   /**
    * Roll back when more than this percent of the canary's requests fail (target 5xx plus
-   * connection errors, over requests at the load balancer) in a one-minute period.
+   * connection errors, over requests at the load balancer) in a one-minute period; on vLLM and TGI
+   * also when the server's own error counters (in AMP) show it in a period of one scrape interval.
    * @default 1
    */
   readonly errorRatePercent?: number;
@@ -312,10 +315,11 @@ export interface CanaryRolloutTiming {
   /** Seconds a rollout takes when every check passes (the gate's timeout is its upper bound and not included). */
   readonly fullRolloutSeconds: number;
   /**
-   * Worst-case seconds from the first bad minute to the abort, over the two ways checks measure. ALB
-   * metrics in CloudWatch: the minute must close (60 s) and be published (ALB_METRIC_DELAY_SECONDS),
-   * the measurement judging it may be up to a minute later, and failureLimit more minutes must fail.
-   * Server metrics in AMP: the next scrape, the next measurement, and failureLimit more.
+   * Worst-case seconds from the first request of a canary that fails every request to the abort, by
+   * the faster error-rate check. ALB metrics in CloudWatch: the minute must close (60 s) and be
+   * published (ALB_METRIC_DELAY_SECONDS), the measurement judging it may be up to a minute later, and
+   * failureLimit more minutes must fail. The server's error counter in AMP (vLLM, TGI): the next
+   * scrape, the next measurement (one a scrape interval), and failureLimit more.
    */
   readonly detectionSeconds: number;
   /** Per step, under the chosen stable policy. */
@@ -333,10 +337,17 @@ export interface CanaryRolloutTiming {
  * replicas (use the minimum: fewer replicas means the stable version shrinks sooner), and
  * `podStartSeconds` for a replica to become ready on a node already up. The stable version is kept
  * warm when a step's rollback with a shrunk stable would exceed the policy's rollback budget.
- * `newNodeExtraSeconds` is what a replica needing a new node adds (node, image).
+ * `newNodeExtraSeconds` is what a replica needing a new node adds (node, image). `server` (the rendered
+ * server, latencyServerOf) lets detection use its error counter; without it, the ALB's error rate.
  */
-export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: number, podStartSeconds: number, newNodeExtraSeconds: number = NODE_PROVISION_SECONDS): CanaryRolloutTiming {
-  const detectionSeconds = rollbackDetectionSeconds(resolved);
+export function canaryRolloutTiming(
+  resolved: ResolvedCanaryRollout,
+  replicas: number,
+  podStartSeconds: number,
+  newNodeExtraSeconds: number = NODE_PROVISION_SECONDS,
+  server?: LatencyServer,
+): CanaryRolloutTiming {
+  const detectionSeconds = rollbackDetectionSeconds(resolved, server);
   const stepsFor = (warm: boolean) =>
     resolved.steps.map((w): StepRollbackTiming => {
       const stableReplicas = warm ? replicas : Math.ceil((replicas * (100 - w)) / 100);
@@ -360,7 +371,7 @@ export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: n
   const extra = resolved.steps.map((w) => (warmStable ? replicas - Math.ceil((replicas * (100 - w)) / 100) : 0));
   const problem =
     detectionSeconds > budget
-      ? `rollout.rollbackBudget: detection alone takes ${detectionSeconds} s (${resolved.failureLimit + 1} failed one-minute measurement(s) after the ALB's metric delay), above the budget of ${budget} s, so no rollback can meet it even with the stable version kept warm; ` +
+      ? `rollout.rollbackBudget: detection alone takes ${detectionSeconds} s (${resolved.failureLimit + 1} failed error-rate measurement(s) after the metric delay), above the budget of ${budget} s, so no rollback can meet it even with the stable version kept warm; ` +
         `set a longer budget (at least "${Math.ceil(detectionSeconds / 60)}m"), or lower rollbackWhen.failureLimit (fewer failed minutes before the abort)`
       : undefined;
   return {
@@ -384,12 +395,13 @@ export function canaryRolloutTiming(resolved: ResolvedCanaryRollout, replicas: n
 }
 
 /**
- * Worst-case seconds from the first bad minute to the abort: the slower of the CloudWatch path (error
- * rate, and latency where the server has no histogram) and the AMP path (server latencies), from the
- * definitions the checks are rendered with.
+ * Worst-case seconds from the first request of a canary that fails every request to the abort: the
+ * faster of the ALB error-rate check (CloudWatch) and, when the server exports an error counter, the
+ * server error-rate check (AMP), from the definitions the checks are rendered with
+ * (measurement.ts, errorDetectionSeconds). Without `server`, the ALB check alone.
  */
-export function rollbackDetectionSeconds(resolved: Pick<ResolvedCanaryRollout, "failureLimit" | "scrapeIntervalSeconds">): number {
-  return Math.max(cloudWatchDetectionSeconds(resolved.failureLimit), prometheusDetectionSeconds(resolved.scrapeIntervalSeconds, resolved.failureLimit));
+export function rollbackDetectionSeconds(resolved: Pick<ResolvedCanaryRollout, "failureLimit" | "scrapeIntervalSeconds">, server?: LatencyServer): number {
+  return errorDetectionSeconds(resolved.failureLimit, resolved.scrapeIntervalSeconds, server !== undefined && serverErrorCounter(server) !== undefined);
 }
 
 function round1(n: number): number {

@@ -46,11 +46,13 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
       expect(steps[i].setWeight).toBeDefined();
       expect(steps[i + 1].analysis.templates).toEqual([{ templateName: "chat-rollback-checks" }]);
     }
-    // The analysis is the bake: 10 one-minute measurements per step.
+    // The analysis is the bake: 10 one-minute measurements per step (20 of 30 s, one scrape, for the
+    // server's error counter), 10 minutes either way.
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     for (const m of template.spec.metrics) {
-      expect(m.interval).toBe("1m");
-      expect(m.count).toBe(10);
+      const [interval, count] = m.name === "server-error-rate" ? ["30s", 20] : ["1m", 10];
+      expect(m.interval).toBe(interval);
+      expect(m.count).toBe(count);
     }
   });
 
@@ -76,6 +78,7 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     const template = b.byKind("AnalysisTemplate", "chat-rollback-checks")[0];
     expect(template.spec.metrics.map((m: Json) => [m.name, Object.keys(m.provider)[0]])).toEqual([
       ["error-rate", "cloudWatch"],
+      ["server-error-rate", "prometheus"],
       ["p99-latency", "prometheus"],
     ]);
     for (const m of template.spec.metrics) {
@@ -88,9 +91,9 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
         expect(m.successCondition).toMatch(/^len\(result\) > 0 && result\[0\] <= /);
         expect(m.failureCondition).toMatch(/^len\(result\) > 0 && result\[0\] > /);
       }
-      expect(m.initialDelay).toBe("1m");
+      expect(m.initialDelay).toBe(m.name === "server-error-rate" ? "30s" : "1m");
       expect(m.failureLimit).toBe(1);
-      expect(m.inconclusiveLimit).toBe(5);
+      expect(m.inconclusiveLimit).toBe(m.name === "server-error-rate" ? 10 : 5);
       expect(m.consecutiveErrorLimit).toBe(3);
     }
   });
@@ -122,7 +125,7 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     // The server-metric checks alarm through AMP alerting rules, with the analysis's threshold and failure count.
     const data = (Object.values(resourcesOf(b.json, "aws_prometheus_rule_group_namespace"))[0] as Json).data as string;
     for (const m of template.spec.metrics.filter((x: Json) => x.provider.prometheus)) {
-      expect(data).toContain(`> ${threshold(m)})[10m:1m]) > ${m.failureLimit}`);
+      expect(data).toContain(`> ${threshold(m)})[10m:${m.interval}]) > ${m.failureLimit}`);
     }
   });
 

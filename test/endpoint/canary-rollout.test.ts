@@ -3,9 +3,11 @@ import {
   canaryRolloutTiming,
   DEFAULT_CANARY_STEPS,
   resolveCanaryRollout,
+  rollbackDetectionSeconds,
   validateCanaryRollout,
 } from "../../lib/endpoint/canary-rollout";
-import { cloudWatchDetectionSeconds, prometheusDetectionSeconds, prometheusWindowSeconds } from "../../lib/endpoint/private/measurement";
+import { cloudWatchDetectionSeconds, errorDetectionSeconds, prometheusDetectionSeconds, prometheusWindowSeconds, serverErrorDetectionSeconds, serverErrorIntervalSeconds } from "../../lib/endpoint/private/measurement";
+import type { LatencyServer } from "../../lib/endpoint/private/server-latency";
 import { imageProblems } from "../../lib/private/images";
 import { Problems } from "../../lib/private/validation";
 
@@ -96,15 +98,31 @@ describe("canary rollout policy", () => {
       expect(canaryRolloutTiming(r, 2, 600).detectionSeconds).toBe(60 + 60 + 60 + 60);
     });
 
-    it("derives detection from the definitions the checks are rendered with, the slower path deciding", () => {
+    it("derives detection from the definitions the checks are rendered with, the fastest error-rate check deciding", () => {
       // ALB metrics: the judged minute is 2 periods old, so up to 3 periods pass before it is judged, plus failureLimit.
       expect(cloudWatchDetectionSeconds(1)).toBe(240);
-      // Server metrics: one scrape, one measurement, plus failureLimit.
+      // Server latency histograms: one scrape, one one-minute measurement, plus failureLimit (not used for
+      // detection: a canary failing every request may fail fast).
       expect(prometheusDetectionSeconds(30, 1)).toBe(150);
+      // Server error counters: one scrape, one measurement a scrape interval, plus failureLimit.
+      expect(serverErrorIntervalSeconds(30)).toBe(30);
+      expect(serverErrorDetectionSeconds(30, 1)).toBe(30 + 30 + 30);
       expect(canaryRolloutTiming(resolveCanaryRollout(undefined, { failureLimit: 3 }), 2, 600).detectionSeconds).toBe(cloudWatchDetectionSeconds(3));
-      // A 300 s scrape interval makes the AMP path the slower one.
+      expect(canaryRolloutTiming(resolveCanaryRollout(undefined, { failureLimit: 3 }), 2, 600, undefined, { kind: "vllm" }).detectionSeconds).toBe(30 + 4 * 30);
+      // A 300 s scrape interval makes the server counters slower than the ALB: the ALB decides.
       const slow = resolveCanaryRollout(undefined, undefined, { scrapeIntervalSeconds: 300 });
-      expect(canaryRolloutTiming(slow, 2, 600).detectionSeconds).toBe(300 + 60 + 60);
+      expect(canaryRolloutTiming(slow, 2, 600, undefined, { kind: "vllm" }).detectionSeconds).toBe(240);
+      expect(rollbackDetectionSeconds(slow, { kind: "tgi" })).toBe(errorDetectionSeconds(1, 300, true));
+    });
+
+    it("detects a canary that fails every request within 90 s on vLLM and TGI from their error counters in AMP, and in 240 s on Triton from the ALB", () => {
+      const timing = (server: LatencyServer) => canaryRolloutTiming(r, 2, 600, undefined, server);
+      expect(timing({ kind: "vllm" }).detectionSeconds).toBe(90);
+      expect(timing({ kind: "tgi" }).detectionSeconds).toBe(90);
+      expect(timing({ kind: "triton", tritonBackend: "vllm" }).detectionSeconds).toBe(240);
+      expect(timing({ kind: "triton", tritonBackend: "python" }).detectionSeconds).toBe(240);
+      // Detection feeds the rollback and the exposure: 90 s at 1% is 1.5 percent-minutes.
+      expect(timing({ kind: "vllm" }).firstStep).toMatchObject({ rollbackSeconds: 90, exposurePercentMinutes: 1.5 });
     });
 
     it("reverts at once while the stable version still has all its replicas, and waits a pod start once dynamicStableScale shrank it", () => {

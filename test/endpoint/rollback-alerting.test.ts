@@ -59,8 +59,7 @@ describe.each([
 
   it("alerts through AMP on the same series and threshold, for every ReplicaSet, as many failed minutes as abort a step", () => {
     const latency = b.metric("p99-latency");
-    expect(b.rules).toHaveLength(1);
-    const rule = b.rules[0];
+    const rule = b.rules.find((r) => r.alert === "RollbackCheck_p99_latency")!;
     expect(rule).toMatchObject({ alert: "RollbackCheck_p99_latency", labels: { check: "p99-latency", namespace: "models", endpoint: "chat", cluster: "ml-prod" } });
     const canaryQuery: string = latency.provider.prometheus.query;
     const perReplicaSet = canaryQuery
@@ -123,10 +122,11 @@ describe("rollback checks of vLLM with every latency", () => {
   });
 
   it("checks time to first token and inter-token latency from their histograms, with one alert each", () => {
-    expect(b.template.spec.metrics.map((m: Json) => m.name)).toEqual(["error-rate", "p99-latency", "ttft-p99", "itl-p99"]);
+    expect(b.template.spec.metrics.map((m: Json) => m.name)).toEqual(["error-rate", "server-error-rate", "p99-latency", "ttft-p99", "itl-p99"]);
     expect(b.metric("ttft-p99").provider.prometheus.query).toContain("vllm:time_to_first_token_seconds_bucket");
     expect(b.metric("itl-p99").provider.prometheus.query).toContain("vllm:inter_token_latency_seconds_bucket");
     expect(b.rules.map((r) => [r.alert, Number(/> ([0-9.]+)\)\[/.exec(r.expr)![1])])).toEqual([
+      ["RollbackCheck_server_error_rate", 1],
       ["RollbackCheck_p99_latency", 20],
       ["RollbackCheck_ttft_p99", 0.5],
       ["RollbackCheck_itl_p99", 0.1],
@@ -138,7 +138,9 @@ describe("rollback checks of vLLM with every latency", () => {
   it("applies one minimum request count to every check, in the analysis and the alarms", () => {
     expect(b.metric("error-rate").provider.cloudWatch.metricDataQueries.at(-1).expression).toMatch(/^IF\(FILL\(requests, 0\) >= 30,/);
     for (const name of ["p99-latency", "ttft-p99", "itl-p99"]) expect(b.metric(name).provider.prometheus.query).toMatch(/\* 60 >= 30\)$/);
-    for (const r of b.rules) expect(r.expr).toContain("* 60 >= 30)");
+    // Latency periods are minutes; the server error-rate periods are 30 s (one scrape), scaled to a minute.
+    expect(b.metric("server-error-rate").provider.prometheus.query).toMatch(/\* 2 >= 30\)$/);
+    for (const r of b.rules) expect(r.expr).toContain(r.alert === "RollbackCheck_server_error_rate" ? "* 2 >= 30)" : "* 60 >= 30)");
   });
 });
 
@@ -154,4 +156,45 @@ describe("rollback conditions a server cannot measure", () => {
       /rollbackWhen\.p99LatencyMs: 90000 ms cannot be measured on Triton \(vllm backend\): the largest finite bucket of vllm:e2e_request_latency_seconds is 60 s/,
     );
   });
+});
+
+describe.each([
+  ["vLLM", InferenceServer.vllm(), 'http_requests_total{namespace="models",secure_inference_io_endpoint="chat",rollouts_pod_template_hash="{{args.canary-hash}}",status="5xx"}'],
+  ["TGI", InferenceServer.tgi(), 'tgi_request_failure{namespace="models",secure_inference_io_endpoint="chat",rollouts_pod_template_hash="{{args.canary-hash}}",err=~"generation|incomplete"}'],
+])("failed requests on %s", (_name, server, errorSeries) => {
+  let b: ReturnType<typeof build>;
+  beforeAll(() => {
+    b = build({ server, autoscaling: { minReplicas: 1, maxReplicas: 1 } });
+  });
+
+  it("are also judged from the server's error counter in AMP, every scrape interval, beside the ALB's error rate", () => {
+    const errorRate = b.metric("error-rate");
+    const fast = b.metric("server-error-rate");
+    expect(Object.keys(errorRate.provider)).toEqual(["cloudWatch"]);
+    expect(Object.keys(fast.provider)).toEqual(["prometheus"]);
+    expect(fast).toMatchObject({ initialDelay: "30s", interval: "30s", count: 20, failureLimit: errorRate.failureLimit, inconclusiveLimit: 10 });
+    // The ALB's threshold and minimum request count.
+    expect(threshold(fast.successCondition)).toBe(threshold(errorRate.successCondition));
+    expect(fast.provider.prometheus.query).toContain(`(${errorSeries} - ${errorSeries} offset 30s) >= 0 or ${errorSeries})`);
+    expect(fast.provider.prometheus.query).toMatch(/\* 2 >= 10\)$/);
+    expectValidCustomResources(b.manifests);
+  });
+
+  it("alert through AMP on the same series per ReplicaSet, as many failed periods as abort a step", () => {
+    const fast = b.metric("server-error-rate");
+    const rule = b.rules.find((r) => r.alert === "RollbackCheck_server_error_rate")!;
+    const perReplicaSet = (fast.provider.prometheus.query as string)
+      .split(',rollouts_pod_template_hash="{{args.canary-hash}}"')
+      .join("")
+      .split("sum (")
+      .join("sum by (rollouts_pod_template_hash) (")
+      .replace("and on ()", "and on (rollouts_pod_template_hash)");
+    expect(rule.expr).toBe(`count_over_time(((${perReplicaSet}) > ${threshold(fast.successCondition)})[10m:30s]) > ${fast.failureLimit}`);
+  });
+});
+
+it("judges failed requests on Triton from the ALB alone: its vLLM backend exports no error counter", () => {
+  const b = build({ server: InferenceServer.triton(), autoscaling: { minReplicas: 1, maxReplicas: 1 } });
+  expect(b.metric("server-error-rate")).toBeUndefined();
+  expect(b.rules.map((r) => r.alert)).not.toContain("RollbackCheck_server_error_rate");
 });

@@ -18,7 +18,7 @@ import { ValidationError } from "../../errors";
 import type { DriftAlarm } from "../endpoint-props";
 import type { EndpointLoadBalancer } from "./ingress";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
-import { alarmEvaluation, alarmMetricQueries, alertRule, rollbackCheckProblems, rollbackChecks, rulesFile } from "./rollback-checks";
+import { alarmEvaluation, alarmMetricQueries, alertRule, counterAlertRule, rollbackCheckProblems, rollbackChecks, rulesFile } from "./rollback-checks";
 import { latencyServerOf } from "./server-latency";
 
 /** CreateRuleGroupsNamespace accepts names of 1 to 64 characters (AMP API reference). */
@@ -56,8 +56,13 @@ export function endpointAlarms(scope: Construct, e: ResolvedEndpoint, lb: Endpoi
       });
     }
   }
+  const ruleLabels = { cluster: e.connection.clusterName, namespace: e.namespace, endpoint: e.name };
   const rules = checks.flatMap((check) =>
-    check.source === "prometheus" ? [alertRule(check, e.rollout, e.promSelector, { cluster: e.connection.clusterName, namespace: e.namespace, endpoint: e.name })] : [],
+    check.source === "prometheus"
+      ? [alertRule(check, e.rollout, e.promSelector, ruleLabels)]
+      : check.source === "prometheus-counter"
+        ? [counterAlertRule(check, e.rollout, e.promSelector, ruleLabels)]
+        : [],
   );
   if (rules.length > 0) {
     new PrometheusRuleGroupNamespace(scope, "alert-rules", {

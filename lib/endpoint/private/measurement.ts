@@ -67,3 +67,35 @@ export function prometheusDetectionSeconds(scrapeIntervalSeconds: number, failur
 export function durationString(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
 }
+
+/**
+ * Seconds between two measurements of the server error-rate check (counters in AMP): one scrape
+ * interval, so each period holds about one new sample of each pod's counters. The check reads the
+ * counters' growth since the previous period (value now minus value a period ago, see
+ * rollback-checks.ts, counterPeriodQuery), so every increment between two scrapes is counted in exactly
+ * one period, and a series that first appears (the first 5xx of a new canary pod) counts in full.
+ */
+export function serverErrorIntervalSeconds(scrapeIntervalSeconds: number): number {
+  return scrapeIntervalSeconds;
+}
+
+/**
+ * Worst-case seconds from a failed request (the server counts it when it answers) to the abort on the
+ * server's error counter: the next scrape, the next measurement (a period), then failureLimit further
+ * failed periods, for a canary whose failures fill each period past the minimum request count (a
+ * slower trickle waits for it). AMP's ingestion delay is not documented and not included.
+ * test/endpoint/private/server-errors.test.ts simulates the bound against the rendered semantics.
+ */
+export function serverErrorDetectionSeconds(scrapeIntervalSeconds: number, failureLimit: number): number {
+  return scrapeIntervalSeconds + (1 + failureLimit) * serverErrorIntervalSeconds(scrapeIntervalSeconds);
+}
+
+/**
+ * Worst-case seconds from the first request of a canary that fails every request to the abort: the
+ * faster of the error-rate checks that can fail it, the ALB's (always) and the server's own error
+ * counter (when it exports one). Latency checks are left out: a failing request may be fast.
+ */
+export function errorDetectionSeconds(failureLimit: number, scrapeIntervalSeconds: number, serverHasErrorCounter: boolean): number {
+  const alb = cloudWatchDetectionSeconds(failureLimit);
+  return serverHasErrorCounter ? Math.min(alb, serverErrorDetectionSeconds(scrapeIntervalSeconds, failureLimit)) : alb;
+}

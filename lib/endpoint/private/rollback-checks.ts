@@ -22,7 +22,8 @@ import type { CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/c
 import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/AnalysisTemplate";
 import type { IMetric } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Metric";
 import { resolveCanaryRollout, type ResolvedCanaryRollout, type RollbackConditions } from "../canary-rollout";
-import { cloudWatchLookbackSeconds, durationString, MEASUREMENT_INTERVAL_SECONDS, prometheusWindowSeconds } from "./measurement";
+import { cloudWatchLookbackSeconds, durationString, MEASUREMENT_INTERVAL_SECONDS, prometheusWindowSeconds, serverErrorIntervalSeconds } from "./measurement";
+import { serverErrorCounter, ServerErrorCounter } from "./server-errors";
 import { bucketFit, LatencyMeasure, LatencyServer, latencySource, seconds, ServerHistogram } from "./server-latency";
 
 /** Argo analysis arguments the Rollout fills from its own status (Argo Rollouts >= 1.5: status.alb). */
@@ -76,8 +77,30 @@ export interface PrometheusCheck {
   readonly windowSeconds: number;
 }
 
+/**
+ * A rollback condition on the server's own counters of requests and failed requests, read from AMP,
+ * judged per period of one scrape interval (serverErrorIntervalSeconds): faster than the ALB's
+ * error rate, which stays as the slower safety net (it also sees connection errors of a crashed pod).
+ */
+export interface ServerErrorCheck {
+  readonly source: "prometheus-counter";
+  /** Metric name in the analysis, and alert label. */
+  readonly name: string;
+  /** What it measures, for alert descriptions. */
+  readonly description: string;
+  /** Threshold in percent of requests, the ALB check's. */
+  readonly threshold: number;
+  readonly unit: "%";
+  /** The counters. */
+  readonly counter: ServerErrorCounter;
+  /** Fewest requests per minute (counted over the period, scaled to a minute) for a period to be judged: the ALB check's. */
+  readonly minRequestsPerMinute: number;
+  /** Length of a judged period and the interval between measurements, seconds. */
+  readonly intervalSeconds: number;
+}
+
 /** A rollback condition. */
-export type RollbackCheck = CloudWatchCheck | PrometheusCheck;
+export type RollbackCheck = CloudWatchCheck | PrometheusCheck | ServerErrorCheck;
 
 /** ALB namespace in CloudWatch. */
 export const ALB_NAMESPACE = "AWS/ApplicationELB";
@@ -145,6 +168,20 @@ export function rollbackChecks(r: ResolvedCanaryRollout, server: LatencyServer):
       ],
     },
   ];
+  const counter = serverErrorCounter(server);
+  if (counter) {
+    const interval = serverErrorIntervalSeconds(r.scrapeIntervalSeconds);
+    checks.push({
+      source: "prometheus-counter",
+      name: "server-error-rate",
+      description: `more than ${r.errorRatePercent}% of requests fail (${counter.observes}) in a ${interval} s period of at least ${min} requests per minute`,
+      threshold: r.errorRatePercent,
+      unit: "%",
+      counter,
+      minRequestsPerMinute: min,
+      intervalSeconds: interval,
+    });
+  }
   for (const c of LATENCY_CONDITIONS) {
     const ms = c.ms(r);
     if (ms === undefined) continue;
@@ -303,6 +340,58 @@ export function prometheusAnalysisMetric(check: PrometheusCheck, r: ResolvedCana
   };
 }
 
+/** Measurement schedule of a server error-rate check: one a period for the step, starting a period in. */
+function counterSchedule(check: ServerErrorCheck, r: ResolvedCanaryRollout): Pick<IMetric, "initialDelay" | "interval" | "count" | "failureLimit" | "inconclusiveLimit" | "consecutiveErrorLimit"> {
+  const period = durationString(check.intervalSeconds);
+  const count = Math.max(1, Math.floor(r.stepSeconds / check.intervalSeconds));
+  return {
+    initialDelay: period,
+    interval: period,
+    count,
+    failureLimit: r.failureLimit,
+    inconclusiveLimit: Math.floor(count / 2),
+    consecutiveErrorLimit: 3,
+  };
+}
+
+/**
+ * A counter's growth over the period ending at evaluation time, per series: its value now minus its
+ * value a period ago (the latest samples at or before each time), so consecutive periods partition the
+ * increments exactly. A series with no sample a period ago (it first appeared: counters start at 0) or
+ * that went down (the process restarted) counts its whole value.
+ */
+function counterIncrease(metric: string, selector: string, periodSeconds: number): string {
+  const series = `${metric}{${selector}}`;
+  return `((${series} - ${series} offset ${durationString(periodSeconds)}) >= 0 or ${series})`;
+}
+
+/**
+ * PromQL of a server error-rate check's judged series for the period ending at evaluation time: failed
+ * requests in percent of requests, kept only when the requests come to at least minRequestsPerMinute
+ * a minute. No failed-request series at all (no failure yet) is 0 %, not missing. `by` adds grouping
+ * labels (the alert judges each ReplicaSet apart).
+ */
+export function counterPeriodQuery(check: ServerErrorCheck, selector: string, by: readonly string[] = []): string {
+  const on = by.join(", ");
+  const sum = by.length > 0 ? `sum by (${on})` : "sum";
+  const join = (a: string, b: string) => [a, b].filter((x) => x.length > 0).join(",");
+  const requests = `${sum} (${counterIncrease(check.counter.requests.metric, join(selector, check.counter.requests.matchers), check.intervalSeconds)})`;
+  const errors = `${sum} (${counterIncrease(check.counter.errors.metric, join(selector, check.counter.errors.matchers), check.intervalSeconds)})`;
+  const perMinute = `${requests} * ${MEASUREMENT_INTERVAL_SECONDS / check.intervalSeconds}`;
+  return `(100 * (${errors} or ${requests} * 0) / ${requests}) and on (${on}) (${perMinute} >= ${check.minRequestsPerMinute})`;
+}
+
+/** The Argo metric for a server error-rate check of the canary's pods, read from AMP with SigV4. */
+export function counterAnalysisMetric(check: ServerErrorCheck, r: ResolvedCanaryRollout, selector: string, prometheusAddress: string, region: string): IMetric {
+  const canary = `${selector},${POD_TEMPLATE_HASH_LABEL}="{{args.${ANALYSIS_ARGS.canaryHash}}}"`;
+  return {
+    name: check.name,
+    ...counterSchedule(check, r),
+    ...prometheusConditions(check.threshold),
+    provider: { prometheus: { address: prometheusAddress, query: counterPeriodQuery(check, canary), authentication: { sigv4: { region } } } },
+  };
+}
+
 /** An AMP (Prometheus) alerting rule. */
 export interface AlertRule {
   readonly alert: string;
@@ -328,6 +417,26 @@ export function alertRule(check: PrometheusCheck, r: ResolvedCanaryRollout, sele
     annotations: {
       summary: `${check.name} failed in more than ${r.failureLimit} of the last ${r.measurementsPerStep} minutes`,
       description: `ReplicaSet {{ $labels.${POD_TEMPLATE_HASH_LABEL} }}: ${check.description}, in {{ $value }} of the last ${r.measurementsPerStep} minutes. The same series and threshold abort a canary rollout in Argo Rollouts.`,
+    },
+  };
+}
+
+/**
+ * The alerting rule of a server error-rate check, for every ReplicaSet of the endpoint: the judged
+ * series per period (a subquery at the period's resolution, so each period is evaluated once) over the
+ * step's length, firing when more than failureLimit periods breach: the analysis's count.
+ */
+export function counterAlertRule(check: ServerErrorCheck, r: ResolvedCanaryRollout, selector: string, labels: Record<string, string>): AlertRule {
+  const bad = `(${counterPeriodQuery(check, selector, [POD_TEMPLATE_HASH_LABEL])}) > ${check.threshold}`;
+  const periods = counterSchedule(check, r).count as number;
+  const range = `${durationString(periods * check.intervalSeconds)}:${durationString(check.intervalSeconds)}`;
+  return {
+    alert: `RollbackCheck_${check.name.replace(/-/g, "_")}`,
+    expr: `count_over_time((${bad})[${range}]) > ${r.failureLimit}`,
+    labels: { ...labels, check: check.name },
+    annotations: {
+      summary: `${check.name} failed in more than ${r.failureLimit} of the last ${periods} periods of ${check.intervalSeconds} s`,
+      description: `ReplicaSet {{ $labels.${POD_TEMPLATE_HASH_LABEL} }}: ${check.description}, in {{ $value }} of the last ${periods} periods. The same series and threshold abort a canary rollout in Argo Rollouts.`,
     },
   };
 }

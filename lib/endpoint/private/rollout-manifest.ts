@@ -19,6 +19,7 @@ import type { ResolvedEndpoint } from "./resolve-endpoint";
 import {
   ANALYSIS_ARGS,
   analysisMetric,
+  counterAnalysisMetric,
   prometheusAnalysisMetric,
   rollbackAnalysisTemplate,
   rollbackChecks as checksOf,
@@ -43,16 +44,19 @@ export interface RolloutManifests {
 export function rolloutManifests(e: ResolvedEndpoint): RolloutManifests {
   const r = e.rollout;
   // Errors from the ALB (CloudWatch); latencies from the server's own histograms in AMP where it has them.
+  // Errors also from the server's own counters in AMP where it exports them: the faster abort.
   const metrics = checksOf(r, latencyServerOf(e.container)).map((check) =>
     check.source === "cloudwatch"
       ? analysisMetric(check, r)
-      : prometheusAnalysisMetric(
-          check,
-          r,
-          e.promSelector,
-          e.prometheusAddress,
-          e.connection.region
-        )
+      : check.source === "prometheus-counter"
+        ? counterAnalysisMetric(check, r, e.promSelector, e.prometheusAddress, e.connection.region)
+        : prometheusAnalysisMetric(
+            check,
+            r,
+            e.promSelector,
+            e.prometheusAddress,
+            e.connection.region
+          )
   );
   const rollbackChecks = rollbackAnalysisTemplate(
     e.names.rollbackChecks,

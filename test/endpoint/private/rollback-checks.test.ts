@@ -120,11 +120,12 @@ describe("rollback checks", () => {
   const r = resolveCanaryRollout(undefined, { errorRatePercent: 2, p99LatencyMs: 20000, failureLimit: 2 });
   const checks = rollbackChecks(r, VLLM);
   const errorRate = checks[0] as CloudWatchCheck;
-  const latency = checks[1] as PrometheusCheck;
+  const latency = checks.find((c) => c.source === "prometheus") as PrometheusCheck;
 
   it("takes each threshold from rollbackWhen, in the unit of its series, and judges vLLM latency from its own histogram", () => {
     expect(checks.map((c) => [c.name, c.source, c.threshold, c.unit])).toEqual([
       ["error-rate", "cloudwatch", 2, "%"],
+      ["server-error-rate", "prometheus-counter", 2, "%"],
       ["p99-latency", "prometheus", 20, "s"],
     ]);
     expect(latency.histogram.name).toBe("vllm:e2e_request_latency_seconds");
@@ -303,7 +304,7 @@ describe("rollback checks", () => {
     });
 
     it("says when a threshold between two buckets is interpolated", () => {
-      const c = rollbackChecks(resolveCanaryRollout(undefined, { p99LatencyMs: 2000 }), { kind: "tgi" })[1] as PrometheusCheck;
+      const c = rollbackChecks(resolveCanaryRollout(undefined, { p99LatencyMs: 2000 }), { kind: "tgi" }).find((x) => x.name === "p99-latency") as PrometheusCheck;
       expect(c.histogram.name).toBe("tgi_request_duration");
       expect(c.description).toMatch(/interpolated by histogram_quantile between the 1\.6834 s and 2\.5251 s buckets/);
     });
