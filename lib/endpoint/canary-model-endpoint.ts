@@ -13,7 +13,7 @@ import type { PodIdentityRole } from "../security/pod-identity-role";
 import type { CanaryRolloutTiming, ResolvedCanaryRollout } from "./canary-rollout";
 import type { CanaryModelEndpointProps, EndpointModel } from "./endpoint-props";
 import type { ServerContainer } from "./servers/server-types";
-import { AGREEMENT_CLUSTER, agreementProblems, modelVolumeGiB, nodeDiskProblems } from "./private/agreement";
+import { AGREEMENT_CLUSTER, agreementProblems, nodeDiskProblems } from "./private/agreement";
 import { endpointAlarms } from "./private/alarms";
 import { autoscalingManifests } from "./private/autoscaling";
 import { endpointDashboard } from "./private/dashboard";
@@ -82,7 +82,7 @@ export class CanaryModelEndpoint extends Construct {
     const resolution = resolveEndpoint(props, { id, path: this.node.path, plan });
     if (!resolution.ok) throw rejected(this, resolution.problems);
     const e = resolution.endpoint;
-    const disk = nodeDiskProblems(e, modelVolumeGiB(e));
+    const disk = nodeDiskProblems(e);
     if (disk.length > 0) throw rejected(this, disk);
     // What must agree with the rest of the app (namespace, quota, add-ons stack, names) is checked at synth.
     (this as { [AGREEMENT_CLUSTER]?: string })[AGREEMENT_CLUSTER] = e.connection.clusterName;

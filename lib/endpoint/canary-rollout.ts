@@ -184,8 +184,6 @@ export interface ResolvedCanaryRollout {
 
 /** Longest step: the alarms evaluate one step of one-minute periods, and CloudWatch evaluates at most one day of periods shorter than an hour (PutMetricAlarm, Period). */
 const MAX_STEP_SECONDS = 86400;
-/** Seconds to add a GPU node when none is free (EC2 launch, join, driver); an estimate. */
-export const NODE_PROVISION_SECONDS = NODE_READY_SECONDS;
 /** The default rollback budget. */
 export const DEFAULT_ROLLBACK_BUDGET = "5m";
 
@@ -344,7 +342,7 @@ export function canaryRolloutTiming(
   resolved: ResolvedCanaryRollout,
   replicas: number,
   podStartSeconds: number,
-  newNodeExtraSeconds: number = NODE_PROVISION_SECONDS,
+  newNodeExtraSeconds: number = NODE_READY_SECONDS,
   server?: LatencyServer,
 ): CanaryRolloutTiming {
   const detectionSeconds = rollbackDetectionSeconds(resolved, server);

@@ -70,7 +70,7 @@ const SINGLE_FLOW_GBPS = 5;
 
 /**
  * Seconds from a pending pod to a Ready GPU node: EC2 launch, Bottlerocket boot, join, NVIDIA driver
- * and device plugin. An estimate (the library's NODE_PROVISION_SECONDS), not a measurement.
+ * and device plugin. An estimate, not a measurement; rollout timing uses it for a new node too.
  */
 export const NODE_READY_SECONDS = 300;
 

@@ -35,15 +35,25 @@ export function modelVolumeGiB(e: Pick<ResolvedEndpoint, "fit">): number {
   return Math.ceil(e.fit.weightsGiB * 1.1 + 1);
 }
 
-/** Disk for the weights of the replicas one node holds, checked when the endpoint is made. */
-export function nodeDiskProblems(e: ResolvedEndpoint, modelVolumeGiB: number): string[] {
+/**
+ * True when a replica keeps its weights on the node's disk (an emptyDir of modelVolumeGiB): every server but
+ * one that streams them from S3 straight into GPU memory and mounts no files (vLLM with the Run:ai streamer).
+ */
+export function weightsOnDisk(e: Pick<ResolvedEndpoint, "container">): boolean {
+  return !(e.container.streamsWeights && Object.keys(e.container.files).length === 0);
+}
+
+/** Disk for the weights of the replicas one node holds, checked when the endpoint is made (streamed weights take none). */
+export function nodeDiskProblems(e: ResolvedEndpoint): string[] {
+  if (!weightsOnDisk(e)) return [];
+  const volume = modelVolumeGiB(e);
   const perNode = Math.max(1, Math.floor(e.pool.gpuCount / e.gpusPerReplica));
   const replicasOnNode = Math.min(perNode, e.replicas.max + 1);
-  const needed = replicasOnNode * modelVolumeGiB + NODE_DISK_HEADROOM_GIB;
+  const needed = replicasOnNode * volume + NODE_DISK_HEADROOM_GIB;
   const usable = Math.floor(e.pool.dataVolumeSizeGiB * (1 - EVICTION_FREE_FRACTION));
   if (needed <= usable) return [];
   return [
-    `model: ${replicasOnNode} replica(s) per node of pool "${e.pool.name}" x ${modelVolumeGiB} GiB for the weights (${e.fit.weightsGiB.toFixed(1)} GiB + 10%) + ${NODE_DISK_HEADROOM_GIB} GiB for images = ${needed} GiB, ` +
+    `model: ${replicasOnNode} replica(s) per node of pool "${e.pool.name}" x ${volume} GiB for the weights (${e.fit.weightsGiB.toFixed(1)} GiB + 10%) + ${NODE_DISK_HEADROOM_GIB} GiB for images = ${needed} GiB, ` +
       `but the node's ${e.pool.dataVolumeSizeGiB} GiB data volume leaves ${usable} GiB before the kubelet evicts pods (at 10% free); ` +
       `raise dataVolumeSizeGiB of pool "${e.pool.name}" to at least ${Math.ceil((needed / (1 - EVICTION_FREE_FRACTION)))} in the cluster, or use a smaller model or more GPUs per replica`,
   ];

@@ -26,6 +26,7 @@ import {
 } from "./rollback-checks";
 import { latencyServerOf } from "./server-latency";
 import { serverFileKeys } from "./services";
+import { modelVolumeGiB, weightsOnDisk } from "./agreement";
 
 /** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
 const PRE_STOP_SECONDS = 20;
@@ -167,7 +168,7 @@ function serverPodTemplate(
   const container = e.container;
   const region = e.connection.region;
   const files = serverFileKeys(e);
-  const modelVolumeGiB = Math.ceil(e.fit.weightsGiB * 1.1 + 1);
+  const modelVolume = modelVolumeGiB(e);
   const writable = container.writablePaths.map((path, i) => ({
     path,
     volume: `writable-${i}`,
@@ -311,7 +312,7 @@ function serverPodTemplate(
             timeoutSeconds: 5,
           },
           volumeMounts: [
-            ...(container.streamsWeights && files.length === 0
+            ...(!weightsOnDisk(e)
               ? []
               : [
                   {
@@ -337,12 +338,12 @@ function serverPodTemplate(
         // The node's ephemeral storage: on the GPU pools, the encrypted data volume.
         // A node-level cache (hostPath) would survive the pod, but restricted Pod Security, which
         // WorkloadNamespace enforces, refuses hostPath volumes: each pod downloads its own copy.
-        ...(container.streamsWeights && files.length === 0
+        ...(!weightsOnDisk(e)
           ? []
           : [
               {
                 name: "models",
-                emptyDir: { sizeLimit: `${modelVolumeGiB}Gi` },
+                emptyDir: { sizeLimit: `${modelVolume}Gi` },
               },
             ]),
         ...(container.streamsWeights

@@ -4,7 +4,7 @@ import { ClusterAddons } from "../../../lib/addons/cluster-addons";
 import { WorkloadNamespace } from "../../../lib/addons/workload-namespace";
 import { SecureInferenceCluster } from "../../../lib/cluster/secure-inference-cluster";
 import { CanaryModelEndpoint } from "../../../lib/endpoint/canary-model-endpoint";
-import { ValidationError } from "../../../lib/errors";
+import { InferenceServer } from "../../../lib/endpoint/inference-server";
 import { chatProps, platformAndServing } from "../fixtures";
 
 /** Runs cdktf's construct validations (what App.synth does first) and returns their messages. */
@@ -73,31 +73,27 @@ describe("CanaryModelEndpoint agrees with the rest of the app (checked at synth)
     expect(validationErrors(app)).toMatch(/connection: stack serving does not depend on stack addons, which installs the CRDs of its Rollout and ScaledObject \(ClusterAddons addons\/controllers\); .* add serving\.addDependency\(addons\)/);
   });
 
-  it("refuses weights that do not fit the node's data volume with the images, and names the size that would", () => {
+  it("refuses weights a server downloads to disk that do not fit the node's data volume with the images, and names the size that would; streamed weights take no disk", () => {
     const app = Testing.app();
     const platform = new TerraformStack(app, "platform");
     new AwsProvider(platform, "aws", { region: "us-east-1" });
     const cluster = new SecureInferenceCluster(platform, "ml", {
       clusterName: "ml-prod",
       network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
-      gpuNodePools: [{ name: "h100", instanceTypes: ["p5.48xlarge"], maxSize: 2, dataVolumeSizeGiB: 100 }],
+      gpuNodePools: [{ name: "h100", instanceTypes: ["p5.48xlarge"], maxSize: 4, dataVolumeSizeGiB: 100 }],
     });
     const serving = new TerraformStack(app, "serving");
     new AwsProvider(serving, "aws", { region: "us-east-1" });
-    expect(
-      () =>
-        new CanaryModelEndpoint(serving, "large", {
-          ...chatProps(cluster),
-          model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b/", parametersBillions: 70, dtype: "bfloat16" },
-          gpu: { pool: "h100", perReplica: 4 },
-        }),
-    ).toThrow(ValidationError);
-    expect(() =>
-      new CanaryModelEndpoint(serving, "large2", {
-        ...chatProps(cluster),
-        model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b/", parametersBillions: 70, dtype: "bfloat16" },
-        gpu: { pool: "h100", perReplica: 4 },
-      }),
-    ).toThrow(/model: 2 replica\(s\) per node of pool "h100" x \d+ GiB for the weights .* but the node's 100 GiB data volume leaves 90 GiB before the kubelet evicts pods .* raise dataVolumeSizeGiB of pool "h100" to at least \d+/);
+    const large = (server?: ReturnType<typeof InferenceServer.tgi>) => ({
+      ...chatProps(cluster),
+      model: { name: "llama-3.1-70b-instruct", source: "llama-3.1-70b/", parametersBillions: 70, dtype: "bfloat16" as const },
+      gpu: { pool: "h100", perReplica: 4 },
+      ...(server ? { server } : {}),
+    });
+    expect(() => new CanaryModelEndpoint(serving, "large", large(InferenceServer.tgi()))).toThrow(
+      /model: 2 replica\(s\) per node of pool "h100" x \d+ GiB for the weights .* but the node's 100 GiB data volume leaves 90 GiB before the kubelet evicts pods .* raise dataVolumeSizeGiB of pool "h100" to at least \d+/,
+    );
+    // vLLM streams the weights from S3 into GPU memory (Run:ai streamer): nothing lands on the data volume.
+    expect(() => new CanaryModelEndpoint(serving, "large-vllm", large())).not.toThrow();
   });
 });
