@@ -28,7 +28,7 @@ export type { GithubDeployRoleProps } from "./security/github-deploy-role";
 export { GpuCatalog } from "./planning/gpu-catalog";
 export type { GpuInstanceType, GpuModel } from "./planning/gpu-catalog";
 export { GPU_AMI_TYPES } from "./planning/gpu-pool-description";
-export type { CapacityType, GpuAmiType, GpuPoolDescription } from "./planning/gpu-pool-description";
+export type { CapacityType, GpuAmiType, GpuImageCache, GpuPoolDescription } from "./planning/gpu-pool-description";
 export { GPU_ON_DEMAND_PRICES_USD_PER_HOUR, GPU_PRICE_REGION, GPU_PRICES_READ_ON } from "./planning/gpu-prices";
 export type { GpuInstancePrice } from "./planning/gpu-prices";
 export { describeFit, estimateReplicas, explainFit, modelFit } from "./planning/capacity";
