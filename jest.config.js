@@ -6,6 +6,8 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  // cdktf's per-token stack traces (diagnostics only) cost more than anything else under jest's source maps.
+  moduleNameMapper: { "^\\./(tokens/private/|private/)?stack-trace$": "<rootDir>/test/harness/no-stack-traces.js" },
   // Terraform runs (init/validate/plan) take tens of seconds on 2 cores.
   testTimeout: 240000,
   maxWorkers: 2,
