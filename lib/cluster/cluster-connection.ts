@@ -48,6 +48,11 @@ export interface ClusterConnection {
   readonly privateSubnetIds: string[];
   /** Region of the cluster. */
   readonly region: string;
+  /**
+   * Region of the cluster as a literal, when the platform stack's AWS provider names it (data residency checks compare it).
+   * @default - unknown at synth time
+   */
+  readonly regionName?: string;
   /** Construct path of the stack that created the cluster; Kubernetes and Helm resources must live in another stack. */
   readonly platformStackPath: string;
   /** KMS keys by purpose. */

@@ -640,6 +640,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
       loadBalancerCidrs: this.network ? [...this.network.ingressSubnetCidrs] : props.existingVpc?.loadBalancerSubnets ? [...props.existingVpc.loadBalancerSubnets.cidrs] : undefined,
       privateSubnetIds: subnetIds,
       region: ctx.region,
+      regionName: region,
       platformStackPath: TerraformStack.of(this).node.path,
       keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
       oidcProviderArn: this.oidcProvider.arn,

@@ -36,7 +36,7 @@ export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection,
       );
     }
     warnings.push(
-      `gpu.pool: ${show(pool.name)} is on premises (${placement.location}): its replicas read the weights from S3 in ${c.region} over your VPN or Direct Connect, ` +
+      `gpu.pool: ${show(pool.name)} is on premises (${placement.location}): its replicas read the weights from S3 in ${c.regionName ?? "the cluster's region"} over your VPN or Direct Connect, ` +
         "and the plan's cold start assumes a cloud instance's network; set downloadSecondsPerGiB to what your link achieves",
     );
   }
@@ -49,13 +49,13 @@ export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection,
   }
   const serves = placement.kind === "on-premises" ? placement.location : placement.kind === "local-zone" ? placement.zone : c.region;
   // Weights: the cluster's model bucket. Request logs: the internal ALB's access logs, in the cluster's access-log bucket.
-  const region = isLiteral(c.region) ? c.region : UNKNOWN_LOCATION;
+  const region = c.regionName ?? (isLiteral(c.region) ? c.region : UNKNOWN_LOCATION);
   return {
     description: describePlacement(placement),
     warnings,
     residencyTags: {
       [RESIDENCY_TAGS.allowed]: allowed.join(" "),
-      [RESIDENCY_TAGS.serves]: isLiteral(serves) ? serves : region,
+      [RESIDENCY_TAGS.serves]: placement.kind === "region" ? region : serves,
       [RESIDENCY_TAGS.weights]: region,
       [RESIDENCY_TAGS.logs]: region,
     },
