@@ -546,7 +546,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
     }
     this.onPremisesGpuPools = {};
     for (const pool of props.onPremisesGpuPools ?? []) {
-      this.onPremisesGpuPools[pool.name] = new OnPremisesGpuPool(this, `onprem-pool-${pool.name}`, { ...pool, clusterName: name, region: ctx.region, credentials: hybrid!.credentials });
+      this.onPremisesGpuPools[pool.name] = new OnPremisesGpuPool(this, `onprem-pool-${pool.name}`, { ...pool, clusterName: name, region: region ?? ctx.region, credentials: hybrid!.credentials });
     }
 
     // IRSA, for software that cannot use Pod Identity (Argo Rollouts).
