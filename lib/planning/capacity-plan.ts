@@ -305,7 +305,7 @@ export class CapacityPlan {
     const inPriceRegion = region === this.options.priceRegion;
     const listed = inPriceRegion || this.options.estimateOtherRegions ? catalogPrice : undefined;
     const priceNote = onPremises
-      ? "on-premises servers: no cloud price (their cost is yours, outside AWS); left out of the totals"
+      ? "on-premises servers have no cloud price: their cost is yours, outside AWS, and left out of the totals"
       : catalogPrice === undefined
         ? `no list price for ${instanceType} in the catalog`
         : inPriceRegion
@@ -365,7 +365,7 @@ export function planSummary(r: PlanReport): string {
   for (const p of r.pools) {
     const cost = p.hourlyUsd ? `$${p.hourlyUsd.min.toFixed(2)}-$${p.hourlyUsd.max.toFixed(2)}/h${p.priceNote ? " (estimate)" : ""}` : `no price (${p.priceNote})`;
     if (p.createdInThisStack === false) continue;
-    lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
+    lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.join ? p.placement : p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
   }
   for (const e of r.endpoints) {
     lines.push(

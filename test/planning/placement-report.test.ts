@@ -53,7 +53,7 @@ describe("the plan report of a hybrid and edge cluster", () => {
     expect(servingReport.pools.find((p) => p.pool === "onprem-l40s")!.endpointGpus).toEqual({ min: 1, max: 4 });
     expect(onprem.usdPerNodeHour).toBeUndefined();
     expect(onprem.hourlyUsd).toBeUndefined();
-    expect(onprem.priceNote).toMatch(/^on-premises servers: no cloud price/);
+    expect(onprem.priceNote).toMatch(/^on-premises servers have no cloud price/);
     const l4 = report.pools.find((p) => p.pool === "l4")!;
     expect(report.totals.hourlyUsd).toEqual(l4.hourlyUsd);
     // No "has no price" warning for your own servers.

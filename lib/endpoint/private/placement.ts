@@ -24,7 +24,7 @@ export interface ResolvedPlacement {
 }
 
 /** Checks that the pool's placement can be served and resolves the residency declaration; problems go to `p`. */
-export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection, residency: EndpointDataResidency | undefined, p: Problems): ResolvedPlacement {
+export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection, residency: EndpointDataResidency | undefined, p: Problems, downloadRateGiven = false): ResolvedPlacement {
   const placement = pool.placement ?? { kind: "region" as const };
   const warnings: string[] = [];
   if (placement.kind === "on-premises") {
@@ -35,7 +35,7 @@ export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection,
           "set hybridNodes.remotePodNetworks on the cluster to the CIDRs your CNI gives pods there and make them routable from the VPC (e.g. Cilium or Calico BGP), or place the endpoint on a cloud pool",
       );
     }
-    warnings.push(
+    if (!downloadRateGiven) warnings.push(
       `gpu.pool: ${show(pool.name)} is on premises (${placement.location}): its replicas read the weights from S3 in ${c.regionName ?? "the cluster's region"} over your VPN or Direct Connect, ` +
         "and the plan's cold start assumes a cloud instance's network; set downloadSecondsPerGiB to what your link achieves",
     );

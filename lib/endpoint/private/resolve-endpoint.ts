@@ -231,7 +231,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     }
   }
   // Hybrid and edge placement (placement.ts): what serves an on-premises pool, and data residency.
-  const placement = pool ? resolvePlacement(pool, c, props.dataResidency, p) : undefined;
+  const placement = pool ? resolvePlacement(pool, c, props.dataResidency, p, props.downloadSecondsPerGiB !== undefined) : undefined;
   // Every value below is known valid: a missing one has recorded its problem above.
   if (p.list.length > 0 || !pool || !placement || !fit || !rendered || scaling.scaleDownStabilizationSeconds === undefined) return { ok: false, problems: p.list };
   const replicaEstimate =
