@@ -215,8 +215,9 @@ export class HybridNodes extends Construct {
   public readonly profile?: RolesanywhereProfile;
   /** The CNI the servers run. */
   public readonly cni: HybridNodesCni;
-  /** The remote networks as given. */
+  /** CIDRs of the hybrid nodes, as given. */
   public readonly remoteNodeNetworks: string[];
+  /** CIDRs of the pods on hybrid nodes, as given (empty when none were declared). */
   public readonly remotePodNetworks: string[];
 
   constructor(scope: Construct, id: string, props: HybridNodesProps) {
