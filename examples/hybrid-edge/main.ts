@@ -28,7 +28,14 @@ export const HYBRID_EDGE_CLUSTER: SecureInferenceClusterProps = {
     // Regional: scales from zero with demand, priced at list prices.
     { name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 8 },
     // Los Angeles Local Zone (opt in to zone group us-west-2-lax-1 first): the same hardened launch template.
-    { name: "lax", instanceTypes: ["g5.xlarge"], minSize: 0, maxSize: 4, localZone: { zone: "us-west-2-lax-1a", subnetId: "subnet-0a1b2c3d4e5f60201" } },
+    // Its endpoints' load balancers go in the zone too: an ALB serves only targets in the zones it is enabled in.
+    {
+      name: "lax",
+      instanceTypes: ["g5.xlarge"],
+      minSize: 0,
+      maxSize: 4,
+      localZone: { zone: "us-west-2-lax-1a", subnetId: "subnet-0a1b2c3d4e5f60201", loadBalancerSubnet: { subnetId: "subnet-0a1b2c3d4e5f60202", cidr: "10.20.240.0/24" } },
+    },
   ],
   // Servers in 192.168.10.0/24 reach the VPC over Direct Connect; Cilium gives pods 192.168.64.0/18 and advertises it by BGP.
   hybridNodes: {

@@ -6,7 +6,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
 import { CapacityType, GPU_AMI_TYPES, GpuAmiType, PoolPlacement } from "../planning/gpu-pool-description";
 import { LOCAL_ZONE_GPU_FAMILIES, LOCAL_ZONE_OFFERINGS_SOURCE, parseLocalZone } from "../planning/local-zones";
-import { Problems, isDnsLabel, isLiteral, show } from "../private/validation";
+import { Problems, isDnsLabel, isLiteral, parseCidr, show } from "../private/validation";
 import { GPU_TAINT, NodeLabels } from "./node-labels";
 import { createManagedNodeGroup, isBottlerocket } from "./private/managed-node-group";
 
@@ -86,6 +86,13 @@ export interface LocalZonePlacement {
    * @default - only the families the table lists for the zone group
    */
   readonly verifiedInstanceTypes?: string[];
+  /**
+   * A private subnet of the zone (at least a /27) for the internal load balancers of endpoints on this pool: an ALB
+   * sends only to targets in zones it is enabled in and cannot mix a Local Zone with availability zones, so it must be
+   * in the zone (where the zone offers ALBs). Tag it `kubernetes.io/role/internal-elb: 1` only if no other ALB should use it.
+   * @default - none: endpoints cannot be placed on the pool (synth says so)
+   */
+  readonly loadBalancerSubnet?: { readonly subnetId: string; readonly cidr: string };
 }
 
 /** Props of a GpuNodePool. */
@@ -221,7 +228,10 @@ export class GpuNodePool extends Construct {
     this.poolName = props.name;
     this.gpu = GpuCatalog.get(props.instanceTypes[0]);
     const lz = props.localZone ? parseLocalZone(props.localZone.zone) : undefined;
-    this.placement = props.localZone && lz ? { kind: "local-zone", zone: props.localZone.zone, zoneGroup: lz.zoneGroup } : { kind: "region" };
+    this.placement =
+      props.localZone && lz
+        ? { kind: "local-zone", zone: props.localZone.zone, zoneGroup: lz.zoneGroup, ...(props.localZone.loadBalancerSubnet ? { loadBalancerSubnet: { ...props.localZone.loadBalancerSubnet } } : {}) }
+        : { kind: "region" };
     const amiType = props.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA";
     const minSize = props.minSize ?? 0;
     const dataVolume = props.dataVolumeSizeGiB ?? DEFAULT_DATA_VOLUME_GIB;
@@ -285,6 +295,13 @@ function localZoneProblems(pool: GpuNodePoolOptions, prefix: string, p: Problems
   const lz = pool.localZone!;
   if (pool.subnetIds !== undefined) p.add(`${prefix}subnetIds`, "cannot be combined with localZone, which places the pool in its subnet; remove one of them");
   if (isLiteral(lz.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(lz.subnetId ?? "")) p.add(`${prefix}localZone.subnetId`, `${show(lz.subnetId)} is not a subnet id; give the private subnet of the VPC in ${show(lz.zone)}, e.g. "subnet-0123456789abcdef0"`);
+  const lb = lz.loadBalancerSubnet;
+  if (lb) {
+    if (isLiteral(lb.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(lb.subnetId ?? "")) p.add(`${prefix}localZone.loadBalancerSubnet.subnetId`, `${show(lb.subnetId)} is not a subnet id; e.g. "subnet-0123456789abcdef0"`);
+    const cidr = isLiteral(lb.cidr) ? parseCidr(lb.cidr ?? "") : undefined;
+    if (isLiteral(lb.cidr) && !cidr) p.add(`${prefix}localZone.loadBalancerSubnet.cidr`, `${show(lb.cidr)} is not the subnet's IPv4 CIDR; e.g. "10.20.240.0/24"`);
+    else if (cidr && cidr.prefix > 27) p.add(`${prefix}localZone.loadBalancerSubnet.cidr`, `${show(lb.cidr)} is smaller than the /27 an Application Load Balancer needs; use a /27 or larger`);
+  }
   const parsed = parseLocalZone(lz.zone ?? "");
   if (!parsed) {
     p.add(`${prefix}localZone.zone`, `${show(lz.zone)} is not a Local Zone name (<region>-<metro>-<n><letter>, e.g. "us-west-2-lax-1a"); an availability zone of the region needs no localZone`);

@@ -62,7 +62,15 @@ export interface PoolJoinInstructions {
  */
 export type PoolPlacement =
   | { readonly kind: "region" }
-  | { readonly kind: "local-zone"; /** Zone name, e.g. "us-west-2-lax-1a". */ readonly zone: string; /** Its zone group, which the account opts in to, e.g. "us-west-2-lax-1". */ readonly zoneGroup: string }
+  | {
+      readonly kind: "local-zone";
+      /** Zone name, e.g. "us-west-2-lax-1a". */
+      readonly zone: string;
+      /** Its zone group, which the account opts in to, e.g. "us-west-2-lax-1". */
+      readonly zoneGroup: string;
+      /** The zone's subnet for the internal load balancers of endpoints on the pool, when given. */
+      readonly loadBalancerSubnet?: { readonly subnetId: string; readonly cidr: string };
+    }
   | { readonly kind: "on-premises"; /** Where the servers are, e.g. "fra-dc1" (a name of yours, shown in reports and residency checks). */ readonly location: string };
 
 /** A pool's placement in one word, for reports: "region", "local-zone <zone>" or "on-premises <location>". */

@@ -62,6 +62,15 @@ describe("Local Zone validation", () => {
     ]);
   });
 
+  it("refuses a load balancer subnet that is not a subnet or too small for an ALB", () => {
+    expect(
+      problemsOf({ gpuNodePools: [{ name: "lax", instanceTypes: ["g5.xlarge"], maxSize: 1, localZone: { zone: "us-west-2-lax-1a", subnetId: "subnet-0bbbbbbbbbbbbbbb1", loadBalancerSubnet: { subnetId: "lb", cidr: "10.20.240.0/28" } } }] }),
+    ).toEqual([
+      expect.stringMatching(/^gpuNodePools\[0\]\.localZone\.loadBalancerSubnet\.subnetId: "lb" is not a subnet id/),
+      expect.stringMatching(/^gpuNodePools\[0\]\.localZone\.loadBalancerSubnet\.cidr: "10\.20\.240\.0\/28" is smaller than the \/27 an Application Load Balancer needs/),
+    ]);
+  });
+
   it("accepts a type the user verified for the zone", () => {
     expect(() => build({ gpuNodePools: [{ name: "lax", instanceTypes: ["g6e.xlarge"], maxSize: 1, localZone: { zone: "us-west-2-lax-1a", subnetId: "subnet-0bbbbbbbbbbbbbbb1", verifiedInstanceTypes: ["g6e.xlarge"] } }] })).not.toThrow();
   });

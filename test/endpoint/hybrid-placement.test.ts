@@ -82,3 +82,40 @@ describe("placement checks at synth", () => {
     expect(!r.ok && r.problems).toEqual([expect.stringMatching(/^dataResidency\.allowedLocations\[0\]: "Frankfurt DC" is not a location name/)]);
   });
 });
+
+describe("an endpoint on a Local Zone pool", () => {
+  const lzCluster = (loadBalancerSubnet?: { subnetId: string; cidr: string }) => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "us-west-2" });
+    const cluster = new SecureInferenceCluster(platform, "ml", {
+      clusterName: "ml-west",
+      network: { availabilityZones: ["us-west-2a", "us-west-2b"] },
+      gpuNodePools: [{ name: "lax", instanceTypes: ["g5.xlarge"], maxSize: 4, localZone: { zone: "us-west-2-lax-1a", subnetId: "subnet-0bbbbbbbbbbbbbbb1", loadBalancerSubnet } }],
+    });
+    const addons = new TerraformStack(app, "addons");
+    new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 16 });
+    const serving = new TerraformStack(app, "serving");
+    serving.addDependency(addons);
+    new AwsProvider(serving, "aws", { region: "us-west-2" });
+    return { cluster, serving };
+  };
+
+  it("puts its load balancer in the zone's subnet and admits only that subnet to the pods", () => {
+    const { cluster, serving } = lzCluster({ subnetId: "subnet-0ccccccccccccccc1", cidr: "10.0.240.0/24" });
+    new CanaryModelEndpoint(serving, "edge-chat", chatProps(cluster, { gpu: { pool: "lax" }, autoscaling: { minReplicas: 1, maxReplicas: 2 } }));
+    const { json } = synth(serving);
+    const ingress = Object.values(resourcesOf(json, "kubernetes_ingress_v1"))[0];
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/subnets"]).toBe("subnet-0ccccccccccccccc1");
+    const policies = Object.values(resourcesOf(json, "kubernetes_network_policy_v1"));
+    const cidrs = JSON.stringify(policies.map((x) => x.spec));
+    expect(cidrs).toContain("10.0.240.0/24");
+    expect(cidrs).not.toContain("10.0.248.0/24");
+  });
+
+  it("is refused when the pool has no load balancer subnet in the zone, with the fix", () => {
+    const { cluster, serving } = lzCluster();
+    const r = resolveEndpoint(chatProps(cluster, { gpu: { pool: "lax" } }), { id: "chat", path: "serving/chat", plan: CapacityPlan.of(serving) });
+    expect(!r.ok && r.problems).toEqual([expect.stringMatching(/^gpu\.pool: "lax" is in Local Zone us-west-2-lax-1a, and an ALB sends only to targets in zones it is enabled in .*give the pool localZone\.loadBalancerSubnet/)]);
+  });
+});

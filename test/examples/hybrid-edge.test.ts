@@ -96,6 +96,12 @@ describe("examples/hybrid-edge under the real Terraform CLI", () => {
     expect(fs.readFileSync(path.join(outdir, "stacks", "platform", PLAN_REPORT_FILES.markdown), "utf8")).toContain("### Join instructions: pool onprem-l40s");
   });
 
+  it("puts the Local Zone endpoint's load balancer in the zone, and the others in the region's load balancer subnets", () => {
+    const ingresses = Object.values(json("serving").resource.kubernetes_ingress_v1 as Record<string, { metadata: { name: string; annotations: Record<string, string> } }>);
+    const subnets = Object.fromEntries(ingresses.map((i) => [i.metadata.name, i.metadata.annotations["alb.ingress.kubernetes.io/subnets"]]));
+    expect(subnets).toEqual({ chat: undefined, "edge-chat": "subnet-0a1b2c3d4e5f60202", "private-chat": undefined, router: undefined });
+  });
+
   it("passes the @kubernetes-models schema of every custom resource", () => {
     expectValidCustomResources(manifestsOf(json("serving")).map((m) => m.manifest));
   });

@@ -21,12 +21,30 @@ export interface ResolvedPlacement {
   readonly residencyTags?: Record<string, string>;
   /** Risks that do not stop synth. */
   readonly warnings: string[];
+  /** The Local Zone's load balancer subnet, for an endpoint on a Local Zone pool. */
+  readonly loadBalancerSubnet?: { readonly subnetId: string; readonly cidr: string };
+}
+
+/**
+ * The load balancer settings for the pool's placement: a Local Zone pool's ALB goes in the zone's load balancer
+ * subnet, and the pods admit that subnet (their NetworkPolicy) instead of the region's load balancer subnets.
+ */
+export function placedIngress<I extends { readonly podSourceCidrs: string[]; readonly subnetIds?: string[] }>(ingress: I, placement: ResolvedPlacement): I {
+  const lb = placement.loadBalancerSubnet;
+  return lb ? { ...ingress, subnetIds: [lb.subnetId], podSourceCidrs: [lb.cidr] } : ingress;
 }
 
 /** Checks that the pool's placement can be served and resolves the residency declaration; problems go to `p`. */
 export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection, residency: EndpointDataResidency | undefined, p: Problems, downloadRateGiven = false): ResolvedPlacement {
   const placement = pool.placement ?? { kind: "region" as const };
   const warnings: string[] = [];
+  if (placement.kind === "local-zone" && !placement.loadBalancerSubnet) {
+    p.add(
+      "gpu.pool",
+      `${show(pool.name)} is in Local Zone ${placement.zone}, and an ALB sends only to targets in zones it is enabled in (never mixing a Local Zone with availability zones), ` +
+        `so the endpoint's load balancer must be in the zone; give the pool localZone.loadBalancerSubnet (a subnet of ${placement.zone}, /27 or larger), or place the endpoint on a region pool`,
+    );
+  }
   if (placement.kind === "on-premises") {
     if (!c.remotePodNetworks || c.remotePodNetworks.length === 0) {
       p.add(
@@ -40,7 +58,8 @@ export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection,
         "and the plan's cold start assumes a cloud instance's network; set downloadSecondsPerGiB to what your link achieves",
     );
   }
-  if (!residency) return { description: describePlacement(placement), warnings };
+  const loadBalancerSubnet = placement.kind === "local-zone" ? placement.loadBalancerSubnet : undefined;
+  if (!residency) return { description: describePlacement(placement), warnings, loadBalancerSubnet };
 
   const allowed = residency.allowedLocations ?? [];
   if (allowed.length === 0) p.add("dataResidency.allowedLocations", "is empty; name the regions and on-premises locations where weights and request logs may be, e.g. [\"fra-dc1\", \"eu-central-1\"]");
@@ -53,6 +72,7 @@ export function resolvePlacement(pool: GpuPoolDescription, c: ClusterConnection,
   return {
     description: describePlacement(placement),
     warnings,
+    loadBalancerSubnet,
     residencyTags: {
       [RESIDENCY_TAGS.allowed]: allowed.join(" "),
       [RESIDENCY_TAGS.serves]: placement.kind === "region" ? region : serves,

@@ -20,7 +20,7 @@ import { InferenceServerImages, SERVER_API_BASE_PATH, ServerContainer } from "..
 import { parseDuration } from "./duration";
 import { serverPodResources } from "./pod-resources";
 import { coldStart, streamerConcurrency } from "../../planning/cold-start";
-import { ResolvedPlacement, resolvePlacement } from "./placement";
+import { placedIngress, ResolvedPlacement, resolvePlacement } from "./placement";
 
 /** Where an endpoint sits, which its props do not say. */
 export interface EndpointSite {
@@ -48,6 +48,12 @@ export interface ResolvedIngress {
   readonly privateHostedZoneId?: string;
   /** CIDRs the pods admit on the server ports: the load balancer subnets, else `allowedCidrs`. */
   readonly podSourceCidrs: string[];
+  /**
+   * Subnets the load balancer must be in, when not the cluster's load balancer subnets: a Local Zone pool's (an ALB
+   * sends only to targets in zones it is enabled in, and cannot mix Local Zones with availability zones).
+   * @default - the cluster's load balancer subnets (discovered by the controller from their tags)
+   */
+  readonly subnetIds?: string[];
 }
 
 /** Kubernetes and CloudWatch names of what an endpoint creates, all derived from its name. */
@@ -311,7 +317,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       replicaEstimate,
       loadSeconds,
       podStartSeconds,
-      ingress,
+      ingress: placedIngress(ingress, placement),
       allowFrom: props.allowFrom ?? [],
       driftAlarm: props.driftAlarm,
       services,
