@@ -1,4 +1,6 @@
+import "../../lib/testing";
 import { TerraformStack } from "cdktf";
+import { ALL_PACKS } from "../../lib/compliance/packs";
 import { SecureInferenceCluster, SecureInferenceClusterProps } from "../../lib/cluster/secure-inference-cluster";
 import { ValidationError } from "../../lib/errors";
 import { awsStack, onlyResource, parseTemplateJson, resourcesOf, synth } from "../util";
@@ -175,5 +177,21 @@ describe("SecureInferenceCluster hybrid validation", () => {
     expect(
       problemsOf({ hybridNodes: { remoteNodeNetworks: ["192.168.10.0/24"], credentials: { provider: "iam-roles-anywhere", certificateAuthority: {} as { acmPcaArn: string } } } }),
     ).toEqual([expect.stringMatching(/^hybridNodes\.credentials\.certificateAuthority: give exactly one of acmPcaArn/)]);
+  });
+});
+
+describe("SecureInferenceCluster with hybrid nodes is secure by default", () => {
+  it.each(["ssm", "iam-roles-anywhere"] as const)("passes HIPAA, SOC 2, FedRAMP Moderate and GDPR with %s credentials", (provider) => {
+    const { stack } = build({
+      hybridNodes: {
+        remoteNodeNetworks: ["192.168.10.0/24"],
+        remotePodNetworks: ["192.168.64.0/18"],
+        credentials:
+          provider === "ssm"
+            ? { provider, activation: { registrationLimit: 2 } }
+            : { provider, certificateAuthority: { x509CertificatePem: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----" } },
+      },
+    });
+    expect(stack).toBeCompliantWith(...ALL_PACKS);
   });
 });
