@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 import { createNodeResolver, importX } from "eslint-plugin-import-x";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "cdktf.out/**", "docs/**", ".gen/**", "coverage/**"] },
+  { ignores: ["node_modules/**", "dist/**", ".build/**", "cdktf.out/**", "docs/**", ".gen/**", "coverage/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts", "**/*.mts", "**/*.mjs"],

@@ -4,7 +4,7 @@ import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
-import { CapacityType, GPU_AMI_TYPES, GpuAmiType, PoolPlacement } from "../planning/gpu-pool-description";
+import { CapacityType, DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS, GPU_AMI_TYPES, GpuAmiType, GpuImageCache, PoolPlacement } from "../planning/gpu-pool-description";
 import { LOCAL_ZONE_GPU_FAMILIES, LOCAL_ZONE_OFFERINGS_SOURCE, parseLocalZone } from "../planning/local-zones";
 import { Problems, isDnsLabel, isLiteral, parseCidr, show } from "../private/validation";
 import { GPU_TAINT, NodeLabels } from "./node-labels";
@@ -54,6 +54,13 @@ export interface GpuNodePoolOptions {
    * @default 500
    */
   readonly volumeThroughputMiBps?: number;
+  /**
+   * Serving images pre-pulled onto the data volume from a snapshot, so a new node does not pull a
+   * multi-GB image before its first replica starts (Bottlerocket only: the snapshot is of its data
+   * volume). See `GpuImageCache`.
+   * @default - none: a new node pulls the serving image
+   */
+  readonly imageCache?: GpuImageCache;
   /**
    * Extra node labels.
    * @default - none
@@ -199,6 +206,20 @@ export class GpuNodePool extends Construct {
       else if (!isLabelKey(key)) p.add(`${prefix}labels`, `${show(key)} is not a Kubernetes label key ([prefix/]name, name of at most 63 alphanumerics, "-", "_", "."; at most ${MAX_LABEL_KEY} characters so the autoscaler tag fits)`);
       if (!/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/.test(value)) p.add(`${prefix}labels`, `value ${show(value)} of ${show(key)} is not a Kubernetes label value (at most 63 alphanumerics, "-", "_", ".", starting and ending alphanumeric)`);
     }
+    if (pool.imageCache !== undefined) {
+      const c = pool.imageCache;
+      if (!isBottlerocket(pool.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA")) {
+        p.add(`${prefix}imageCache`, `needs a Bottlerocket amiType (the snapshot is of Bottlerocket's data volume /dev/xvdb), got ${show(pool.amiType)}; use "BOTTLEROCKET_x86_64_NVIDIA" or drop imageCache`);
+      }
+      if (isLiteral(c.snapshotId) && !/^snap-[0-9a-f]{8}([0-9a-f]{9})?$/.test(c.snapshotId)) p.add(`${prefix}imageCache.snapshotId`, `${show(c.snapshotId)} is not an EBS snapshot id (snap- and 8 or 17 hex digits)`);
+      const init = c.initialization;
+      if (init !== undefined && init !== "fast-snapshot-restore" && !(typeof init === "number" && Number.isInteger(init) && init >= 100 && init <= 300)) {
+        p.add(`${prefix}imageCache.initialization`, `${show(init)} must be "fast-snapshot-restore" or a volume initialization rate of 100 to 300 MiB/s (EBS limits)`);
+      }
+      for (const image of c.images ?? []) {
+        if (!/^[^\s]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(image)) p.add(`${prefix}imageCache.images`, `${show(image)} is not a pinned image reference (registry/name:tag or @sha256:digest)`);
+      }
+    }
     if (pool.subnetIds !== undefined && pool.subnetIds.length === 0) p.add(`${prefix}subnetIds`, "is empty; omit it to use the cluster's private subnets");
     if (pool.localZone) localZoneProblems(pool, prefix, p);
     return [...p.list];
@@ -238,6 +259,16 @@ export class GpuNodePool extends Construct {
     this.dataVolumeSizeGiB = dataVolume;
     const bottlerocket = isBottlerocket(amiType);
     const cacheVolume = { sizeGiB: dataVolume, iops: props.volumeIops ?? DEFAULT_IOPS, throughputMiBps: props.volumeThroughputMiBps ?? DEFAULT_THROUGHPUT };
+    const imageCache = props.imageCache;
+    // Bottlerocket boots with the snapshot's images in containerd's store on the data volume
+    // (aws-samples/bottlerocket-images-cache README: the snapshot goes to /dev/xvdb only).
+    const dataVolumeSpec = imageCache
+      ? {
+          ...cacheVolume,
+          snapshotId: imageCache.snapshotId,
+          initializationRateMiBps: imageCache.initialization === "fast-snapshot-restore" ? undefined : (imageCache.initialization ?? DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS),
+        }
+      : cacheVolume;
     const tags = props.tags ?? {};
 
     this.labels = {
@@ -263,7 +294,7 @@ export class GpuNodePool extends Construct {
       desiredSize: props.desiredSize ?? minSize,
       // Bottlerocket keeps the OS on a small root volume (gp3 baseline) and images and model caches on the data volume.
       rootVolume: bottlerocket ? { sizeGiB: ROOT_VOLUME_BOTTLEROCKET_GIB } : cacheVolume,
-      dataVolume: bottlerocket ? cacheVolume : undefined,
+      dataVolume: bottlerocket ? dataVolumeSpec : undefined,
       storageKeyArn: props.storageKeyArn,
       labels: this.labels,
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: "NO_SCHEDULE" }],

@@ -670,6 +670,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
           amiType: p.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA",
           dataVolumeSizeGiB: pool.dataVolumeSizeGiB,
           labels: { ...pool.labels },
+          ...(p.imageCache ? { imageCache: { ...p.imageCache, images: p.imageCache.images ? [...p.imageCache.images] : undefined } } : {}),
           // Region pools leave it unset (the default): their descriptions read as before.
           ...(pool.placement.kind === "local-zone" ? { placement: pool.placement } : {}),
         };

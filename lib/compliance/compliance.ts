@@ -4,7 +4,7 @@ import { Annotations, App, Aspects, IAspect, ISynthesisSession, TerraformStack }
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis, before its files are written.
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
-import { onStackSynthesis, reportSynthesisSummary, warn } from "../private/stack-synthesis";
+import { onStackSynthesis, reportSynthesisSummary, synthesizedJson, warn } from "../private/stack-synthesis";
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
 import { ALL_PACKS, FEDRAMP_MODERATE, GDPR, HIPAA, SOC2 } from "./packs";
@@ -55,7 +55,7 @@ function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enfo
     }
   }
   // A pack enforced on a construct inside the stack checks that construct's resources; on the stack, everything.
-  const report = evaluateStack(stack.node.id, stack.toTerraform(), packs, suppressionsUnder(stack), scopes);
+  const report = evaluateStack(stack.node.id, synthesizedJson(stack), packs, suppressionsUnder(stack), scopes);
   const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, REPORT_FILES.json), reportJson(report));

@@ -1,4 +1,5 @@
 import { warn } from "../private/stack-synthesis";
+import type { ColdStart } from "../planning/cold-start";
 import { Construct } from "constructs";
 import type { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -67,6 +68,8 @@ export class CanaryModelEndpoint extends Construct {
   public readonly replicaEstimate?: ReplicaEstimate;
   /** Seconds one replica needs from scheduling to ready (download, load, warm-up), as estimated. */
   public readonly podStartSeconds: number;
+  /** A replica's cold start part by part (node, image, weights, load), as the plan report shows it. */
+  public readonly coldStart: ColdStart;
   /** The custom resources, as rendered (for schema validation and review). */
   public readonly customResources: ReadonlyArray<Record<string, unknown>>;
   /** CloudWatch alarms by name suffix (e.g. "canary-error-rate"). */
@@ -101,6 +104,7 @@ export class CanaryModelEndpoint extends Construct {
     this.container = e.container;
     this.rollout = e.rollout;
     this.podStartSeconds = e.podStartSeconds;
+    this.coldStart = e.planned.coldStart;
     this.rolloutTiming = e.rolloutTiming;
     this.replicaEstimate = e.replicaEstimate;
     this.services = e.services;

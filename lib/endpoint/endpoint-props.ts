@@ -238,8 +238,6 @@ export interface CanaryModelEndpointProps {
   readonly sharedPrefixTokens?: number;
 }
 
-/** Seconds a server needs beyond loading weights: CUDA init, graph capture, warm-up. An estimate. */
-export const SERVER_WARMUP_SECONDS = 180;
 /** Label every pod of an endpoint carries; the AMP scraper maps it to `secure_inference_io_endpoint`. */
 export const ENDPOINT_LABEL = "secure-inference.io/endpoint";
 /** Directory in the server pod that holds the weights, one subdirectory per endpoint. */

@@ -417,7 +417,9 @@ export function planMarkdown(r: PlanReport): string {
       "## Cold start and rollback budget",
       "",
       "A replica's start, part by part (seconds). Warm node = a new replica on a node already up that holds the image; new node = the node, the image and the rest. " +
-        "Bandwidths: the instance's network share (EC2 family pages), 85 MB/s per S3 connection (S3 user guide, performance guidelines), the server image's compressed size over 3 parallel layer flows of at most 5 Gbit/s (unpacking not counted), host-to-GPU at half the PCIe link (NVIDIA data sheets); node ready and warm-up are estimates.",
+        "Bandwidths: the instance's network share (EC2 family pages), 85 MB/s per S3 connection (S3 user guide, performance guidelines), host-to-GPU at half the PCIe link (NVIDIA data sheets). " +
+        "Image: a pull and unpack scaled from the one public measurement (a 9.5 GB image in 334 s; from a Fast Snapshot Restore snapshot in under 5 s: terraform-aws-eks-blueprints, ml-container-cache), or a pool's data-volume snapshot (`imageCache`). " +
+        "Node ready and the servers' warm-up (process start, compilation, graph capture, profiling; lib/planning/cold-start.ts SERVER_WARMUP) are estimates, not measurements.",
       "",
       "| Endpoint | Weights | S3 connections | Node | Image | Weights | Load (copy + warm-up) | Warm node | New node | Rollback budget | Stable | Worst step rollback (shrinking stable / chosen) | Warm stable holds |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -426,7 +428,7 @@ export function planMarkdown(r: PlanReport): string {
         const w = e.warmStableCost;
         const held = e.rollout.warmStable ? `${w.extraGpusAtPeak} GPU at the last step, ${w.extraGpuHoursPerRollout} GPU-h per rollout${w.usdPerRollout === undefined ? "" : ` ($${w.usdPerRollout.toFixed(2)})`}` : "-";
         return (
-          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB) | ${c.weightsSeconds} | ${c.loadSeconds} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
+          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB, ${c.image}) | ${c.weightsSeconds} | ${c.loadSeconds} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
           `${e.rollout.rollbackBudgetSeconds} s | ${e.rollout.warmStable ? "kept warm (dynamicStableScale off)" : "shrinks (dynamicStableScale)"} | ${e.rollout.worstStepRollbackSecondsWithoutWarmStable} s / ${e.rollout.worstStepRollbackSeconds} s | ${held} |`
         );
       }),

@@ -60,19 +60,80 @@ export const HOST_TO_GPU_GB_PER_SECOND: Readonly<Record<string, number>> = Objec
 export const SERVER_IMAGE_GIB: Readonly<Record<string, number>> = Object.freeze({ vllm: 12, triton: 12, tgi: 10, custom: 12 });
 
 /**
- * Layers pulled at once: containerd's CRI `max_concurrent_downloads` default of 3 (containerd's CRI
- * config documentation; not checked against Bottlerocket's containerd settings, an assumption). Each layer is one TCP flow, and a
- * single flow leaves an instance at no more than 5 Gbit/s (EC2 user guide,
- * ec2-instance-network-bandwidth, "Single-flow traffic"). Unpacking is not counted.
+ * The one public measurement of a large image's start on EKS found, and the anchor of the image model:
+ * nvcr.io/nvidia/pytorch:24.08-py3, "9.5 GB compressed and 20.4 GB decompressed on disk", pod start
+ * "roughly 6 minutes (334 seconds ...)" when the image is pulled and unpacked, "less than 5 seconds"
+ * from an EBS snapshot with Fast Snapshot Restore (aws-ia/terraform-aws-eks-blueprints, docs
+ * patterns/machine-learning/ml-container-cache, "Results"). Pulls are scaled by compressed size from it
+ * (registry, instance and unpacking as in that run: an assumption), and an image's size on disk by its
+ * ratio.
  */
-const IMAGE_PARALLEL_FLOWS = 3;
-const SINGLE_FLOW_GBPS = 5;
+export const IMAGE_BENCHMARK = Object.freeze({ compressedGB: 9.5, onDiskGB: 20.4, pullSeconds: 334, snapshotSeconds: 5 });
+
+/** How a node gets the server image: pulled from the registry, or from a data-volume snapshot (planning/gpu-pool-description.ts GpuImageCache). */
+export type ImageSource = { readonly kind: "pull" } | { readonly kind: "snapshot"; readonly initialization: "fast-snapshot-restore" | number };
+
+/** Seconds until the server image is usable on a new node. */
+export function imageSeconds(imageGiB: number, source: ImageSource): number {
+  const gb = imageGiB * 1.073741824;
+  if (source.kind === "pull") return Math.ceil((gb * IMAGE_BENCHMARK.pullSeconds) / IMAGE_BENCHMARK.compressedGB);
+  if (source.initialization === "fast-snapshot-restore") return IMAGE_BENCHMARK.snapshotSeconds;
+  // Lazily initialized: at worst every block of the unpacked image is read before the initialization
+  // reaches it, so the image arrives at the provisioned rate (EBS user guide, "Initialize Amazon EBS volumes").
+  const onDiskMiB = ((gb * IMAGE_BENCHMARK.onDiskGB) / IMAGE_BENCHMARK.compressedGB) * (1e9 / 1048576);
+  return Math.ceil(onDiskMiB / source.initialization);
+}
 
 /**
  * Seconds from a pending pod to a Ready GPU node: EC2 launch, Bottlerocket boot, join, NVIDIA driver
  * and device plugin. An estimate, not a measurement; rollout timing uses it for a new node too.
  */
 export const NODE_READY_SECONDS = 300;
+
+/**
+ * What a server does after its weights are in GPU memory and before it answers: process and CUDA
+ * start, compilation, CUDA graph capture, memory profiling and warm-up passes. Seconds per part,
+ * each with its source; the parts that are estimates say so, and none is a measurement of this
+ * library's own (no GPU here). The startup probe allows three times the total (rollout-manifest.ts),
+ * so an estimate that is too low costs a slower abort of a hung start, never a restart loop.
+ */
+export interface ServerWarmup {
+  /** Python imports, CUDA context and model construction on the GPUs. */
+  readonly processSeconds: number;
+  /** torch.compile (vLLM V1 compiles before serving; no cache survives the pod, see below). */
+  readonly compileSeconds: number;
+  /** CUDA graph capture of the decode batch sizes. */
+  readonly graphCaptureSeconds: number;
+  /** Memory profiling (a forward pass at the step budget) and warm-up requests. */
+  readonly profileSeconds: number;
+}
+
+/**
+ * Per server kind. vLLM 0.11 (V1 engine): graph capture "usually takes 5~20 seconds", vLLM's own
+ * comment beside the "Graph capturing finished in %.0f secs" log in `capture_model()`
+ * (vllm-project/vllm@v0.11.0:vllm/v1/worker/gpu_model_runner.py; read in the search index's copies of
+ * that file, the tag's exact line not verified): the upper end is used. torch.compile runs at every
+ * cold start and is cached in $VLLM_CACHE_ROOT/torch_compile_cache ("On warm start, the artifacts are
+ * retrieved from the cache", vllm-project/vllm-project.github.io@c3a01c4:_posts/2025-08-20-torch-compile.md:80-82);
+ * the cache lives in the pod's filesystem, so every new replica compiles. vLLM publishes no compile time
+ * for Llama 3 8B or 70B (ibid., and docs/design/torch_compile.md): 45 s is an estimate, above the 30-35 s
+ * of the public logs found (third-party, models unstated), not a measurement. Process start and profiling:
+ * estimates. TGI 3.x compiles nothing; its warm-up prefills a full batch and captures CUDA graphs for
+ * its default batch sizes 1 to 32 (huggingface/text-generation-inference@v3.3.6:launcher/src/main.rs:2165-2177
+ * `cuda_graphs`), taken at vLLM's 20 s; the rest estimates. Triton and custom servers: the vLLM figures, as the most expensive known.
+ */
+export const SERVER_WARMUP: Readonly<Record<string, ServerWarmup>> = Object.freeze({
+  vllm: { processSeconds: 20, compileSeconds: 45, graphCaptureSeconds: 20, profileSeconds: 10 },
+  tgi: { processSeconds: 20, compileSeconds: 0, graphCaptureSeconds: 20, profileSeconds: 10 },
+  triton: { processSeconds: 20, compileSeconds: 45, graphCaptureSeconds: 20, profileSeconds: 10 },
+  custom: { processSeconds: 20, compileSeconds: 45, graphCaptureSeconds: 20, profileSeconds: 10 },
+});
+
+/** Total warm-up seconds of a server kind (SERVER_WARMUP; unknown kinds as custom). */
+export function serverWarmupSeconds(serverKind: string): number {
+  const w = SERVER_WARMUP[serverKind] ?? SERVER_WARMUP.custom;
+  return w.processSeconds + w.compileSeconds + w.graphCaptureSeconds + w.profileSeconds;
+}
 
 /** Most connections the Run:ai streamer is given; beyond it one replica's share of a p5 is not the limit. */
 export const MAX_STREAMER_CONCURRENCY = 64;
@@ -89,10 +150,18 @@ export interface ColdStartInput {
   readonly weightsGiB: number;
   /** The server kind, for its image size. */
   readonly serverKind: string;
+  /**
+   * How a new node gets the server image.
+   * @default { kind: "pull" }
+   */
+  readonly image?: ImageSource;
   /** How the weights arrive: streamed from S3 into GPU memory (vLLM + Run:ai streamer), or downloaded to disk first. */
   readonly weights: "stream" | "download";
-  /** Seconds of CUDA init, graph capture and warm-up beyond moving the weights. */
-  readonly warmupSeconds: number;
+  /**
+   * Seconds of process start, compilation, graph capture and warm-up beyond moving the weights.
+   * @default - serverWarmupSeconds(serverKind)
+   */
+  readonly warmupSeconds?: number;
   /** Overrides of the modelled rates, seconds per GiB (the endpoint's downloadSecondsPerGiB / loadSecondsPerGiB). */
   readonly downloadSecondsPerGiB?: number;
   readonly loadSecondsPerGiB?: number;
@@ -102,8 +171,10 @@ export interface ColdStartInput {
 export interface ColdStart {
   /** A new GPU node to Ready. */
   readonly nodeSeconds: number;
-  /** Pulling the server image on a node that does not hold it. */
+  /** The server image on a new node: pulled and unpacked, or read from a data-volume snapshot. */
   readonly imageSeconds: number;
+  /** Where a new node's image comes from: "pulled", or a snapshot and how its blocks arrive. */
+  readonly image: string;
   /** Moving the weights from S3 (streamed, or downloaded to the node's disk). */
   readonly weightsSeconds: number;
   /** Host to GPU memory plus warm-up (for streamed weights the copy overlaps the transfer, so only the slower part counts). */
@@ -114,7 +185,7 @@ export interface ColdStart {
   readonly newNodeSeconds: number;
   /** How the weights arrive. */
   readonly weights: "stream" | "download";
-  /** S3 connections the weights use (the streamer's concurrency, or the CLI's default 10). */
+  /** S3 connections the weights use (the streamer's concurrency, or what the CRT client's target bandwidth needs). */
   readonly s3Connections: number;
   /** The bandwidths used, for the report. */
   readonly assumptions: {
@@ -145,36 +216,47 @@ export function streamerConcurrency(instanceType: string, gpusPerReplica: number
   return Math.min(MAX_STREAMER_CONCURRENCY, Math.max(MIN_STREAMER_CONCURRENCY, Math.ceil(mbps / S3_MB_PER_SECOND_PER_CONNECTION)));
 }
 
-/** The AWS CLI's `max_concurrent_requests` default (AWS CLI S3 configuration reference). */
-const CLI_CONNECTIONS = 10;
+/**
+ * The AWS CLI's S3 transfers on the CRT client with a target bandwidth ("Controls the target bandwidth
+ * that the transfer client will try to reach ... may make adjustments mid-transfer command in order to
+ * increase throughput"; preferred_transfer_client = crt: aws/aws-cli@2.22.0:awscli/topics/s3-config.rst:269-360),
+ * as the download init container configures it (endpoint/private/rollout-manifest.ts): it fills the
+ * replica's network share, with no fixed connection count. Reported as the connections that share
+ * needs at S3_MB_PER_SECOND_PER_CONNECTION.
+ */
+export function downloadTargetGbps(instanceType: string, gpusPerReplica: number): number {
+  return Math.max(1, Math.floor(replicaNetworkGbps(instanceType, gpusPerReplica)));
+}
 
 /** A replica's cold start. */
 export function coldStart(i: ColdStartInput): ColdStart {
+  const warmupSeconds = i.warmupSeconds ?? serverWarmupSeconds(i.serverKind);
   const gpu = GpuCatalog.find(i.instanceType);
   const networkGbps = INSTANCE_NETWORK_GBPS[i.instanceType] ?? FALLBACK_NETWORK_GBPS;
   const shareGbps = replicaNetworkGbps(i.instanceType, i.gpusPerReplica);
-  const connections = i.weights === "stream" ? streamerConcurrency(i.instanceType, i.gpusPerReplica) : CLI_CONNECTIONS;
-  const weightsMBps = Math.min((shareGbps * 1000) / 8, connections * S3_MB_PER_SECOND_PER_CONNECTION);
+  const shareMBps = (shareGbps * 1000) / 8;
+  const connections = i.weights === "stream" ? streamerConcurrency(i.instanceType, i.gpusPerReplica) : Math.ceil(shareMBps / S3_MB_PER_SECOND_PER_CONNECTION);
+  const weightsMBps = i.weights === "stream" ? Math.min(shareMBps, connections * S3_MB_PER_SECOND_PER_CONNECTION) : (downloadTargetGbps(i.instanceType, i.gpusPerReplica) * 1000) / 8;
   const gib = i.weightsGiB;
   const mb = gib * 1.073741824 * 1000;
   const weightsSeconds = Math.ceil(i.downloadSecondsPerGiB !== undefined ? gib * i.downloadSecondsPerGiB : mb / weightsMBps);
   const h2d = HOST_TO_GPU_GB_PER_SECOND[gpu?.gpuModel ?? "L4"] ?? 16;
   // Tensor parallelism: each GPU receives its shard over its own link.
   const copySeconds = Math.ceil(i.loadSecondsPerGiB !== undefined ? gib * i.loadSecondsPerGiB : (gib * 1.073741824) / (h2d * Math.max(1, i.gpusPerReplica)));
-  const loadSeconds = i.warmupSeconds + copySeconds;
+  const loadSeconds = warmupSeconds + copySeconds;
   const imageGiB = SERVER_IMAGE_GIB[i.serverKind] ?? SERVER_IMAGE_GIB.custom;
-  const imageGbps = Math.min(networkGbps, IMAGE_PARALLEL_FLOWS * SINGLE_FLOW_GBPS);
-  const imageSeconds = Math.ceil((imageGiB * 1.073741824 * 8) / imageGbps);
+  const image = i.image ?? { kind: "pull" as const };
   // Streamed weights are copied to the GPU as they arrive: the slower of the two bounds the pair.
   const moveSeconds = i.weights === "stream" ? Math.max(weightsSeconds, copySeconds) : weightsSeconds + copySeconds;
-  const warmNodeSeconds = moveSeconds + i.warmupSeconds;
+  const warmNodeSeconds = moveSeconds + warmupSeconds;
   return {
     nodeSeconds: NODE_READY_SECONDS,
-    imageSeconds,
+    imageSeconds: imageSeconds(imageGiB, image),
     weightsSeconds,
     loadSeconds,
     warmNodeSeconds,
-    newNodeSeconds: NODE_READY_SECONDS + imageSeconds + warmNodeSeconds,
+    newNodeSeconds: NODE_READY_SECONDS + imageSeconds(imageGiB, image) + warmNodeSeconds,
+    image: image.kind === "pull" ? "pulled" : image.initialization === "fast-snapshot-restore" ? "snapshot (Fast Snapshot Restore)" : `snapshot (initialized at ${image.initialization} MiB/s)`,
     weights: i.weights,
     s3Connections: connections,
     assumptions: {
@@ -184,7 +266,7 @@ export function coldStart(i: ColdStartInput): ColdStart {
       weightsMBPerSecond: Math.round(weightsMBps),
       imageGiB,
       hostToGpuGBPerSecond: h2d,
-      warmupSeconds: i.warmupSeconds,
+      warmupSeconds,
     },
   };
 }

@@ -11,6 +11,34 @@ export type GpuAmiType = (typeof GPU_AMI_TYPES)[number];
 /** Capacity types of a managed node group. */
 export type CapacityType = "ON_DEMAND" | "SPOT";
 
+/** EBS's highest provisioned volume initialization rate, MiB/s (EBS user guide, "Initialize Amazon EBS volumes"): GpuImageCache's default. */
+export const DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS = 300;
+
+/**
+ * Serving images pre-pulled onto the nodes' data volume: a snapshot of a Bottlerocket data volume
+ * (/dev/xvdb) taken after pulling the images, so that a new node starts a server without pulling it.
+ * Built with aws-samples/bottlerocket-images-cache (its README: give the snapshot to /dev/xvdb only).
+ */
+export interface GpuImageCache {
+  /** The EBS snapshot (`snap-...`) of a Bottlerocket data volume holding the serving images. */
+  readonly snapshotId: string;
+  /**
+   * How the new volume's blocks arrive from the snapshot. `"fast-snapshot-restore"`: Fast Snapshot
+   * Restore is enabled on the snapshot in the pool's Availability Zones (outside this pool; charged per
+   * snapshot, zone and hour), so every block is there at once. A number: a provisioned volume
+   * initialization rate in MiB/s (EBS allows 100 to 300), set on the launch template; blocks not yet
+   * initialized are fetched from S3 when first read.
+   * @default 300
+   */
+  readonly initialization?: "fast-snapshot-restore" | number;
+  /**
+   * The images the snapshot holds (full references, pinned), so the plan can say which endpoints'
+   * servers start without a pull. An endpoint whose image is not listed still pulls it.
+   * @default - none listed: every endpoint is planned as pulling its image
+   */
+  readonly images?: string[];
+}
+
 /** A GPU pool as later stacks see it: plain values, known at synth time, for placement and planning. */
 export interface GpuPoolDescription {
   /** Pool name. */
@@ -35,6 +63,11 @@ export interface GpuPoolDescription {
   readonly dataVolumeSizeGiB: number;
   /** Labels of every node (select the pool with `secure-inference.io/pool`). */
   readonly labels: Record<string, string>;
+  /**
+   * Serving images pre-pulled on the nodes' data volume.
+   * @default - none: a new node pulls its images
+   */
+  readonly imageCache?: GpuImageCache;
   /**
    * Where the GPUs are. On-premises pools have no cloud price and a fixed size (nothing autoscales your servers).
    * @default - { kind: "region" }

@@ -10,6 +10,10 @@ interface SynthesisState {
   readonly hooks: Map<string, (session: ISynthesisSession) => void>;
   /** Parts of the one-line summary the hooks of the current synthesis reported, with detail lines. */
   parts: Array<{ readonly text: string; readonly details: readonly string[]; readonly order: number }>;
+  /** The stack's Terraform JSON, resolved once per synthesis for every hook (see synthesizedJson). */
+  json?: Record<string, unknown>;
+  /** True while the hooks of a synthesis run. */
+  synthesizing: boolean;
 }
 type StackWithState = TerraformStack & { [STATE]?: SynthesisState };
 
@@ -21,18 +25,38 @@ type StackWithState = TerraformStack & { [STATE]?: SynthesisState };
 export function onStackSynthesis(stack: TerraformStack, key: string, hook: (session: ISynthesisSession) => void): void {
   const s = stack as StackWithState;
   if (!s[STATE]) {
-    const state: SynthesisState = { hooks: new Map(), parts: [] };
+    const state: SynthesisState = { hooks: new Map(), parts: [], synthesizing: false };
     s[STATE] = state;
     addCustomSynthesis(stack, {
       onSynthesize: (session: ISynthesisSession) => {
         state.parts = [];
-        state.hooks.forEach((h) => h(session));
-        if (state.parts.length > 0) process.stdout.write(summaryLines(stack, state.parts));
+        state.json = undefined;
+        state.synthesizing = true;
+        try {
+          state.hooks.forEach((h) => h(session));
+          if (state.parts.length > 0) process.stdout.write(summaryLines(stack, state.parts));
+        } finally {
+          state.synthesizing = false;
+          state.json = undefined;
+        }
         printWarnings(stack);
       },
     });
   }
   if (!s[STATE].hooks.has(key)) s[STATE].hooks.set(key, hook);
+}
+
+/**
+ * The stack's Terraform JSON for a hook of the current synthesis: resolved once and shared by the
+ * hooks (compliance, the summary line), since resolving every token of a stack is the largest part
+ * of synth time (cdktf captures a stack trace per token). Hooks only read it and write other files, so
+ * one resolution serves them all; outside a synthesis it resolves afresh.
+ */
+export function synthesizedJson(stack: TerraformStack): Record<string, unknown> {
+  const state = (stack as StackWithState)[STATE];
+  if (!state?.synthesizing) return stack.toTerraform() as Record<string, unknown>;
+  state.json ??= stack.toTerraform() as Record<string, unknown>;
+  return state.json;
 }
 
 /** Adds a part to the stack's summary line of this synthesis (e.g. "compliance PASS ..."), and optional indented detail lines. */
@@ -41,7 +65,7 @@ export function reportSynthesisSummary(stack: TerraformStack, text: string, deta
 }
 
 function summaryLines(stack: TerraformStack, parts: SynthesisState["parts"]): string {
-  const resources = Object.values((stack.toTerraform().resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  const resources = Object.values((synthesizedJson(stack).resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
   const sorted = [...parts].sort((a, b) => a.order - b.order);
   const lines = [`${stack.node.id}: ${resources} resources | ${sorted.map((p) => p.text).join(" | ")}`];
   for (const p of sorted) for (const d of p.details) lines.push(`  ${d}`);

@@ -111,6 +111,31 @@ describe("GpuNodePool", () => {
     expect(() => poolJson({ volumeIops: 3000, volumeThroughputMiBps: 1000 })).toThrow(/volumeThroughputMiBps: 1000 MiB\/s exceeds gp3's limit of IOPS \/ 4 = 750 MiB\/s; raise volumeIops to 4000/);
   });
 
+  it("starts the data volume from an image-cache snapshot, re-encrypted with the storage key, at the highest initialization rate by default", () => {
+    const cached = poolJson({ imageCache: { snapshotId: "snap-0123456789abcdef0", images: ["vllm/vllm-openai:v0.11.0"] } });
+    const lt = onlyResource(cached.json, "aws_launch_template");
+    const data = lt.block_device_mappings.find((b: { device_name: string }) => b.device_name === "/dev/xvdb").ebs;
+    expect(data).toMatchObject({ snapshot_id: "snap-0123456789abcdef0", volume_initialization_rate: 300, encrypted: "true", kms_key_id: props.storageKeyArn, volume_size: 200 });
+    // The root volume never takes the snapshot (bottlerocket-images-cache: /dev/xvdb only).
+    const root = lt.block_device_mappings.find((b: { device_name: string }) => b.device_name === "/dev/xvda").ebs;
+    expect(root.snapshot_id).toBeUndefined();
+    // With Fast Snapshot Restore every block is there at creation: no provisioned rate.
+    const fsr = onlyResource(poolJson({ imageCache: { snapshotId: "snap-0123456789abcdef0", initialization: "fast-snapshot-restore" } }).json, "aws_launch_template");
+    const fsrData = fsr.block_device_mappings.find((b: { device_name: string }) => b.device_name === "/dev/xvdb").ebs;
+    expect(fsrData.snapshot_id).toBe("snap-0123456789abcdef0");
+    expect(fsrData.volume_initialization_rate).toBeUndefined();
+    // Without a cache, no snapshot.
+    expect(template.block_device_mappings.every((b: { ebs: { snapshot_id?: string } }) => b.ebs.snapshot_id === undefined)).toBe(true);
+  });
+
+  it("refuses an image cache on AL2023, a malformed snapshot id, a rate outside EBS's limits and an unpinned image", () => {
+    expect(() =>
+      poolJson({ amiType: "AL2023_x86_64_NVIDIA", imageCache: { snapshotId: "snapshot-1", initialization: 500, images: ["vllm/vllm-openai"] } }),
+    ).toThrow(
+      /imageCache: needs a Bottlerocket amiType[\s\S]*imageCache\.snapshotId: "snapshot-1" is not an EBS snapshot id[\s\S]*imageCache\.initialization: 500 must be "fast-snapshot-restore" or a volume initialization rate of 100 to 300 MiB\/s[\s\S]*imageCache\.images: "vllm\/vllm-openai" is not a pinned image reference/,
+    );
+  });
+
   it("matches the snapshot", () => {
     expect(raw).toMatchSnapshot();
   });

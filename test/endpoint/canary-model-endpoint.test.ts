@@ -193,8 +193,10 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
   });
 
   it("sizes the startup probe and the progress deadline to the model", () => {
-    // The probe waits for the streamed weights and the warm-up: the cold start on a warm node.
-    expect(container.startupProbe.failureThreshold).toBe(Math.ceil(b.endpoint.podStartSeconds / 10));
+    // The probe waits for the streamed weights and the warm-up (the cold start on a warm node), three
+    // times over: the cold start is a model, and a slow start must not be restarted in a loop.
+    expect(container.startupProbe.periodSeconds).toBe(10);
+    expect(container.startupProbe.failureThreshold).toBe(Math.ceil((3 * b.endpoint.podStartSeconds) / 10));
     expect(rollout.spec.progressDeadlineSeconds).toBe(b.endpoint.podStartSeconds + 600);
     expect(rollout.spec.progressDeadlineAbort).toBe(true);
   });
@@ -210,11 +212,27 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     expect(trigger.metadata.query).toContain('namespace="models"');
     expect(trigger.metadata.threshold).toBe("4");
     expect(b.byKind("TriggerAuthentication")[0].spec.podIdentity).toEqual({ provider: "aws" });
-    // 1 replica: at 100% a shrunk stable would need a cold start (> 5 min with detection), so it stays at full size.
-    expect(b.endpoint.rolloutTiming.stablePolicy.warmStable).toBe(true);
-    expect(rollout.spec.strategy.canary.dynamicStableScale).toBe(false);
+    // 1 replica: at 100% the stable version shrinks to none, and its cold start (streamed 8B weights
+    // and vLLM's warm-up) plus 90 s detection stays within the default 5 minute budget: it shrinks.
+    const t = b.endpoint.rolloutTiming;
+    expect(t.stablePolicy.warmStable).toBe(false);
+    expect(t.stablePolicy.worstStepRollbackSecondsWithoutWarmStable).toBe(t.detectionSeconds + b.endpoint.podStartSeconds);
+    expect(t.stablePolicy.worstStepRollbackSecondsWithoutWarmStable).toBeLessThanOrEqual(300);
+    expect(rollout.spec.strategy.canary.dynamicStableScale).toBe(true);
     expect(rollout.spec.strategy.canary.scaleDownDelaySeconds).toBeUndefined();
     expect(rollout.spec.replicas).toBeUndefined();
+  });
+
+  it("keeps the stable version at full size when a cold start would break a shorter rollback budget", () => {
+    const short = build({ rollout: { rollbackBudget: "3m" } });
+    const t = short.endpoint.rolloutTiming;
+    expect(t.stablePolicy.worstStepRollbackSecondsWithoutWarmStable).toBeGreaterThan(180);
+    expect(t.stablePolicy.warmStable).toBe(true);
+    // Kept warm, every step reverts at once: the rollback is the detection.
+    expect(t.worstStep.rollbackSeconds).toBe(t.detectionSeconds);
+    const r = short.byKind("Rollout")[0];
+    expect(r.spec.strategy.canary.dynamicStableScale).toBe(false);
+    expect(r.spec.strategy.canary.scaleDownDelaySeconds).toBeUndefined();
   });
 
   it("puts an internal HTTPS ALB with a TLS 1.2+ policy in front, driven by Argo Rollouts", () => {
@@ -254,10 +272,11 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
 
   it("computes the worst-case time to rollback and the exposure of a canary bad from the start", () => {
     const t = b.endpoint.rolloutTiming;
-    // Detection: the bad minute closes (60 s), ALB publishes (60 s), next measurement (<= 60 s), a second failure (60 s).
-    expect(t.detectionSeconds).toBe(240);
+    // Detection by vLLM's own error counter in AMP: the next 30 s scrape, the next 30 s measurement,
+    // and a second failed one (the ALB's check, at 240 s, is the slower of the two).
+    expect(t.detectionSeconds).toBe(90);
     // At 1% with one replica the stable version keeps its replica: traffic reverts at once.
-    expect(t.firstStep).toMatchObject({ weightPercent: 1, stableReplicas: 1, revertSeconds: 0, rollbackSeconds: 240, exposurePercentMinutes: 4 });
+    expect(t.firstStep).toMatchObject({ weightPercent: 1, stableReplicas: 1, revertSeconds: 0, rollbackSeconds: 90, exposurePercentMinutes: 1.5 });
     expect(t.fullRolloutSeconds).toBe(6 * 600);
   });
 
@@ -401,6 +420,24 @@ describe("CanaryModelEndpoint DNS, session affinity and warnings", () => {
     Testing.synth(serving);
     const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     expect(warnings.join("\n")).toMatch(/server\.maxNumBatchedTokens 2048 cannot hold the 4000-token shared prefix beside 64 running sequences.*at least 4064/);
+  });
+
+  it("downloads a non-streaming server's weights with the CLI's CRT client at the replica's network share, failing on any failed object", () => {
+    const b = build({ server: InferenceServer.tgi() }, "tgi");
+    const init = b.byKind("Rollout")[0].spec.template.spec.initContainers[0];
+    expect(init.name).toBe("fetch-model");
+    expect(init.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(init.command[2]).toMatch(
+      /^aws configure set default\.s3\.preferred_transfer_client crt && aws configure set default\.s3\.target_bandwidth 10Gb\/s && exec aws s3 sync --only-show-errors --no-progress 's3:\/\/\$\{[^}]+\}\/llama-3\.1-8b-instruct\/' '\/models\/tgi'$/,
+    );
+    // HOME is the writable emptyDir the CLI's config goes to.
+    expect(init.env).toEqual(expect.arrayContaining([{ name: "HOME", value: "/tmp" }]));
+    expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: "fetch-tmp", mountPath: "/tmp" }]));
+    expect(b.endpoint.coldStart.assumptions.weightsMBPerSecond).toBe(1250);
+  });
+
+  it("refuses a model source a shell word or IAM resource could not hold", () => {
+    expect(problemsOf({ model: { name: "m", source: "it's/", parametersBillions: 8, dtype: "bfloat16" } })).toMatch(/model\.source: "it's\/" may hold only letters, digits and ! _ \. \( \) - \//);
   });
 
   it("warns that the default TGI image cannot run as non-root under restricted Pod Security", () => {

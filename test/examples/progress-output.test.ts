@@ -27,6 +27,6 @@ describe("synth progress output", () => {
 
   it("lists the pools and endpoints under their stack", () => {
     expect(lines).toContainEqual(expect.stringMatching(/^  pool l4: 0-8 x g6\.xlarge \(1 at min replicas\) \(1 x L4, on_demand\), \$0\.80-\$6\.44\/h; endpoints: models\/chat$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^  endpoint models\/chat: 1-4 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^  endpoint models\/chat: 1-4 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 1\.5 min at 1% \(1\.5 %-min\)$/));
   });
 });

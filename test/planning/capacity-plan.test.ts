@@ -55,7 +55,12 @@ describe("the plan report of the reference example", () => {
     // at 128 KiB (1.125 GiB), of 22.35 GiB.
     expect(chat.weightsGiB).toBeCloseTo(14.9, 1);
     expect(chat.fitUsedFraction).toBeCloseTo((14.901 + 2 + 1.125) / (22888 / 1024), 2);
-    expect(chat.rollout).toMatchObject({ steps: [1, 5, 10, 25, 50, 100], detectionSeconds: 240, firstStepRollbackSeconds: 240, firstStepExposurePercentMinutes: 4, fullRolloutSeconds: 3600 });
+    // vLLM's error counter in AMP detects in 90 s (issue target: <= 90), and the worst step reverts within the 5 minute budget.
+    expect(chat.rollout).toMatchObject({ steps: [1, 5, 10, 25, 50, 100], detectionSeconds: 90, firstStepRollbackSeconds: 90, firstStepExposurePercentMinutes: 1.5, fullRolloutSeconds: 3600 });
+    for (const e of serving.endpoints) {
+      expect(e.rollout.detectionSeconds).toBeLessThanOrEqual(90);
+      expect(e.rollout.worstStepRollbackSeconds).toBeLessThanOrEqual(300);
+    }
     expect(serving.pools.map((p) => p.pool).sort()).toEqual(["h100", "l4"]);
   });
 
@@ -65,7 +70,7 @@ describe("the plan report of the reference example", () => {
     expect(md).toContain("| ml-prod | l4 | g6.xlarge | ON_DEMAND | 1 x L4 | 0-10; 1 | 0.8048 | $0.80 - $8.05 |");
     // One line per stack (resources | compliance | GPU plan), then the pools and endpoints.
     expect(stdout).toMatch(/^platform: \d+ resources \| GPU plan: 2 GPU pool\(s\), 0 endpoint\(s\); \$55\.84-\$118\.13\/h/m);
-    expect(stdout).toMatch(/endpoint models\/chat: 1-5 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 4 min at 1% \(4 %-min\)/);
+    expect(stdout).toMatch(/endpoint models\/chat: 1-5 x 1 GPU on l4, GPU memory \d+% used; bad canary rolled back in <= 1\.5 min at 1% \(1\.5 %-min\)/);
   });
 });
 
@@ -82,14 +87,15 @@ describe("CapacityPlan checks", () => {
 
   it("fails synth when the stable version must stay warm to meet the rollback budget but the pool cannot hold it, listing the options", () => {
     const { cluster, serving } = platformAndServing();
-    expect(() => new CanaryModelEndpoint(serving, "a", chatProps(cluster, { autoscaling: { minReplicas: 5, maxReplicas: 6 } }))).toThrow(
-      /rollout\.rollbackBudget: a cold start of models\/a's stable version would take its worst step's rollback to \d+ s, above the budget of 300 s, .*10 replicas x 1 GPU at the last step.*pool "l4" holds at most 8 node\(s\) and would need 10; raise the pool's maxSize \(more capacity\).*\(a smaller step\).*longer rollout\.rollbackBudget/,
+    // A 3 minute budget: 90 s detection plus a vLLM cold start of the 8B model does not fit, so the stable must stay warm.
+    expect(() => new CanaryModelEndpoint(serving, "a", chatProps(cluster, { autoscaling: { minReplicas: 5, maxReplicas: 6 }, rollout: { rollbackBudget: "3m" } }))).toThrow(
+      /rollout\.rollbackBudget: a cold start of models\/a's stable version would take its worst step's rollback to \d+ s, above the budget of 180 s, .*10 replicas x 1 GPU at the last step.*pool "l4" holds at most 8 node\(s\) and would need 10; raise the pool's maxSize \(more capacity\).*\(a smaller step\).*longer rollout\.rollbackBudget/,
     );
   });
 
   it("prices the GPUs a warm stable holds, and draws each rollout as a Mermaid chart", () => {
     const { cluster, serving } = platformAndServing();
-    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 2, maxReplicas: 4 } }));
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 2, maxReplicas: 4 }, rollout: { rollbackBudget: "3m" } }));
     const report = CapacityPlan.of(serving).reportFor(serving);
     const e = report.endpoints[0];
     expect(e.rollout.warmStable).toBe(true);
@@ -106,8 +112,32 @@ describe("CapacityPlan checks", () => {
     const planned = chart![1].split(", ").map(Number);
     const failing = chart![2].split(", ").map(Number);
     expect(planned.slice(0, 11)).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5]);
-    // Worst step 100% from minute 50: bad traffic until detection + revert (240 s with a warm stable), then 0.
-    expect(failing.slice(49, 56)).toEqual([50, 100, 100, 100, 100, 0, 0]);
+    // Worst step 100% from minute 50: bad traffic until detection (90 s with a warm stable), then 0.
+    expect(failing.slice(49, 54)).toEqual([50, 100, 100, 0, 0]);
+  });
+
+  it("plans a new node's image from the pool's snapshot when it lists the server's image, and from a pull otherwise", () => {
+    const app = Testing.app();
+    const platform = new TerraformStack(app, "platform");
+    new AwsProvider(platform, "aws", { region: "us-east-1" });
+    const cluster = new SecureInferenceCluster(platform, "ml", {
+      clusterName: "ml-prod",
+      network: { availabilityZones: ["us-east-1a", "us-east-1b"] },
+      gpuNodePools: [
+        { name: "l4", instanceTypes: ["g6.xlarge"], maxSize: 8, imageCache: { snapshotId: "snap-0123456789abcdef0", initialization: "fast-snapshot-restore", images: ["vllm/vllm-openai:v0.11.0"] } },
+        { name: "h100", instanceTypes: ["p5.48xlarge"], maxSize: 1, dataVolumeSizeGiB: 1000, imageCache: { snapshotId: "snap-0123456789abcdef0", images: ["nvcr.io/other/image:1.0"] } },
+      ],
+    });
+    const serving = new TerraformStack(app, "serving");
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { externalNamespace: { reason: "test of the image plan only" } }));
+    new CanaryModelEndpoint(serving, "big", chatProps(cluster, { name: "big", gpu: { pool: "h100", perReplica: 1 }, externalNamespace: { reason: "test of the image plan only" } }));
+    const report = CapacityPlan.of(serving).reportFor(serving);
+    const chat = report.endpoints.find((e) => e.name === "models/chat")!;
+    const big = report.endpoints.find((e) => e.name === "models/big")!;
+    expect(chat.coldStart).toMatchObject({ image: "snapshot (Fast Snapshot Restore)", imageSeconds: 5 });
+    expect(big.coldStart.image).toBe("pulled");
+    expect(big.coldStart.imageSeconds).toBeGreaterThan(300);
+    expect(planMarkdown(report)).toContain("(12 GiB, snapshot (Fast Snapshot Restore))");
   });
 
   it("fails synth when a declared load needs more nodes than the pool has, and warns when it needs more than maxReplicas", () => {
@@ -138,7 +168,7 @@ describe("CapacityPlan checks", () => {
   it("warns when the pool has no room for a canary replica at maximum replicas", () => {
     const { cluster, serving } = platformAndServing();
     new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 }, rollout: { rollbackBudget: "1h" } }));
-    new CanaryModelEndpoint(serving, "warm", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 } }));
+    new CanaryModelEndpoint(serving, "warm", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 8 }, rollout: { rollbackBudget: "3m" } }));
     Testing.synth(serving);
     const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
     // 8 replicas at most; the 50 -> 100 step holds 8 canary + 4 stable = 12 replicas on an 8-node pool.

@@ -31,6 +31,10 @@ export interface VolumeSpec {
   readonly sizeGiB: number;
   readonly iops?: number;
   readonly throughputMiBps?: number;
+  /** A snapshot the volume starts from (re-encrypted with the storage key). */
+  readonly snapshotId?: string;
+  /** Provisioned initialization rate of a volume from a snapshot, MiB/s. */
+  readonly initializationRateMiBps?: number;
 }
 
 /** Bottlerocket AMIs keep the OS on a small root volume and containers on a data volume. */
@@ -55,6 +59,9 @@ export function createManagedNodeGroup(scope: Construct, spec: ManagedNodeGroupS
       encrypted: "true",
       kmsKeyId: spec.storageKeyArn,
       deleteOnTermination: "true",
+      // A volume from a snapshot is encrypted with kmsKeyId whatever the snapshot's key (EBS re-encrypts on create).
+      ...(v.snapshotId !== undefined ? { snapshotId: v.snapshotId } : {}),
+      ...(v.initializationRateMiBps !== undefined ? { volumeInitializationRate: v.initializationRateMiBps } : {}),
     },
   });
   const blockDeviceMappings = [volume("/dev/xvda", spec.rootVolume)];

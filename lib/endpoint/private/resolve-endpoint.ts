@@ -8,13 +8,13 @@ import type { NamespaceIngressAllow } from "../../addons/workload-namespace";
 import type { ClusterConnection } from "../../cluster/cluster-connection";
 import { estimateReplicas, explainFit, GPU_PERFORMANCE, ModelFit, modelFit, ModelFitInput, ReplicaEstimate } from "../../planning/capacity";
 import type { CapacityPlan, PlannedEndpoint } from "../../planning/capacity-plan";
-import type { GpuPoolDescription } from "../../planning/gpu-pool-description";
+import { DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS, type GpuPoolDescription } from "../../planning/gpu-pool-description";
 import { validateInternalAlb } from "../../private/internal-alb";
 import { isDnsLabel, isLiteral, Problems, show } from "../../private/validation";
 import { canaryRolloutTiming, CanaryRolloutTiming, ResolvedCanaryRollout, resolveCanaryRollout, validateCanaryRollout } from "../canary-rollout";
 import { rollbackServerProblems } from "./rollback-checks";
 import { latencyServerOf } from "./server-latency";
-import { CanaryModelEndpointProps, DriftAlarm, ENDPOINT_LABEL, EndpointAutoscaling, EndpointIngress, EndpointModel, MODELS_DIR, SERVER_WARMUP_SECONDS } from "../endpoint-props";
+import { CanaryModelEndpointProps, DriftAlarm, ENDPOINT_LABEL, EndpointAutoscaling, EndpointIngress, EndpointModel, MODELS_DIR } from "../endpoint-props";
 import { InferenceServer } from "../inference-server";
 import { InferenceServerImages, SERVER_API_BASE_PATH, ServerContainer } from "../servers/server-types";
 import { parseDuration } from "./duration";
@@ -152,6 +152,9 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
   const src = props.model.source;
   if (isLiteral(src) && (src.startsWith("s3://") || src.startsWith("/") || src.includes("*") || !src.endsWith("/"))) {
     p.add("model.source", `${show(src)} must be a key prefix inside the cluster's model bucket ending in "/", without "s3://", a leading "/" or wildcards; e.g. "llama-3.1-8b-instruct/"`);
+  } else if (isLiteral(src) && !/^[A-Za-z0-9!_.()\-/]+$/.test(src)) {
+    // S3's "safe characters" (S3 user guide, object-keys), without "'" and "*": the prefix goes into a quoted shell word and an IAM resource.
+    p.add("model.source", `${show(src)} may hold only letters, digits and ! _ . ( ) - /; rename the prefix in the bucket`);
   }
   const params = props.model.parametersBillions;
   if (!(typeof params === "number" && params > 0 && params < 10000)) p.add("model.parametersBillions", `${show(params)} must be the parameter count in billions, e.g. 8 for an 8B model`);
@@ -253,14 +256,16 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     weightsGiB: fit.weightsGiB,
     serverKind: rendered.kind,
     weights: rendered.streamsWeights ? "stream" : "download",
-    warmupSeconds: SERVER_WARMUP_SECONDS,
+    // A pool's data-volume snapshot serves the image only if it lists this exact reference.
+    image: pool.imageCache?.images?.includes(rendered.image) ? { kind: "snapshot", initialization: pool.imageCache.initialization ?? DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS } : { kind: "pull" },
     downloadSecondsPerGiB: props.downloadSecondsPerGiB,
     loadSecondsPerGiB: props.loadSecondsPerGiB,
   });
   // Streamed weights arrive while the server starts, so the startup probe covers both.
   const loadSeconds = rendered.streamsWeights ? cold.warmNodeSeconds : cold.loadSeconds;
   const podStartSeconds = cold.warmNodeSeconds;
-  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, podStartSeconds, cold.nodeSeconds + cold.imageSeconds);
+  // Detection uses the rendered server's error counter in AMP where it has one (vLLM, TGI), as the rendered checks do.
+  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, podStartSeconds, cold.nodeSeconds + cold.imageSeconds, latencyServerOf(rendered));
   if (rolloutTiming.stablePolicy.problem) return { ok: false, problems: [rolloutTiming.stablePolicy.problem] };
   const planned: PlannedEndpoint = {
     path: site.path,

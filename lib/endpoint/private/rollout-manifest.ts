@@ -7,6 +7,7 @@ import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argopro
 import type { ICanaryStep } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/CanaryStep";
 import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
 import { GPU_TAINT, NodeLabels } from "../../cluster/node-labels";
+import { downloadTargetGbps } from "../../planning/cold-start";
 import { MODEL_FETCH_IMAGE } from "../../private/images";
 import {
   restrictedContainerSecurity,
@@ -30,6 +31,8 @@ import { modelVolumeGiB, weightsOnDisk } from "./agreement";
 
 /** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
 const PRE_STOP_SECONDS = 20;
+/** The startup probe allows this multiple of the modelled load time. */
+export const STARTUP_ALLOWANCE_FACTOR = 3;
 
 /** The Rollout of an endpoint and the AnalysisTemplates its steps run. */
 export interface RolloutManifests {
@@ -174,7 +177,9 @@ function serverPodTemplate(
     volume: `writable-${i}`,
   }));
   const { cpu, memoryGiB } = serverPodResources(e.pool, e.gpusPerReplica);
-  const startupFailures = Math.ceil(e.loadSeconds / 10);
+  // The load time is a model (planning/cold-start.ts), not a measurement: the probe allows three
+  // times it, so a slow start is not killed and restarted in a loop; a hung one is still caught.
+  const startupFailures = Math.ceil((STARTUP_ALLOWANCE_FACTOR * e.loadSeconds) / 10);
   // The Run:ai streamer takes its region from the boto3 session; the Pod Identity agent injects only
   // the container-credential variables (research: runai-model-streamer@0.14.0 credentials.py).
   const env = [
@@ -231,14 +236,19 @@ function serverPodTemplate(
               {
                 name: "fetch-model",
                 image: MODEL_FETCH_IMAGE,
+                // The CRT transfer client at the replica's network share: "may make adjustments
+                // mid-transfer command in order to increase throughput" (aws/aws-cli@2.22.0:
+                // awscli/topics/s3-config.rst:269-360; "auto" picks it only on p4d/p5/trn1). The config
+                // goes to $HOME/.aws/config (HOME is the writable /tmp). `sync` exits non-zero when any
+                // object fails, so the server never starts on a partial copy; the copy is the pod's own.
                 command: [
-                  "aws",
-                  "s3",
-                  "sync",
-                  "--only-show-errors",
-                  "--no-progress",
-                  `s3://${e.connection.modelBucketName}/${e.model.source}`,
-                  e.modelDir,
+                  "/bin/sh",
+                  "-c",
+                  [
+                    "aws configure set default.s3.preferred_transfer_client crt",
+                    `aws configure set default.s3.target_bandwidth ${downloadTargetGbps(e.pool.instanceTypes[0], e.gpusPerReplica)}Gb/s`,
+                    `exec aws s3 sync --only-show-errors --no-progress 's3://${e.connection.modelBucketName}/${e.model.source}' '${e.modelDir}'`,
+                  ].join(" && "),
                 ],
                 env: [
                   { name: "AWS_REGION", value: region },

@@ -49,10 +49,11 @@ describe("CanaryModelEndpoint agrees with the rest of the app (checked at synth)
     const serving = new TerraformStack(app, "serving");
     serving.addDependency(addons);
     new AwsProvider(serving, "aws", { region: "us-east-1" });
-    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 4 } }));
+    // A 3-minute budget: 90 s detection plus a cold start exceeds it, so chat's stable stays warm.
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { autoscaling: { minReplicas: 1, maxReplicas: 4 }, rollout: { rollbackBudget: "3m" } }));
     new CanaryModelEndpoint(serving, "summarize", chatProps(cluster, { name: "summarize", autoscaling: { minReplicas: 1, maxReplicas: 2 } }));
-    // 4 + 2 GPUs at maximum, and chat's rollout surplus: its stable stays warm (a cold start would exceed the
-    // 5-minute rollback budget), so the last step runs 4 canary replicas beside 4 stable: 4 more.
+    // 4 + 2 GPUs at maximum, and chat's rollout surplus: its stable stays warm, so the last step runs 4
+    // canary replicas beside 4 stable: 4 more.
     const message = validationErrors(app);
     expect(message).toMatch(/namespace: the GPU quota of WorkloadNamespace addons\/models is 6, below the 10 GPUs its endpoints hold at peak: maximum replicas \(chat 4 x 1 \+ summarize 2 x 1 = 6\) \+ the largest rollout surplus \(4: .*\); raise gpuQuota to 10 or lower maxReplicas/);
     // Reported once, not by every endpoint of the namespace.

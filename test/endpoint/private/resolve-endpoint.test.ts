@@ -1,3 +1,4 @@
+import { serverWarmupSeconds } from "../../../lib/planning/cold-start";
 import type { ClusterConnection } from "../../../lib/cluster/cluster-connection";
 import type { SecureInferenceCluster } from "../../../lib/cluster/secure-inference-cluster";
 import type { CanaryModelEndpointProps } from "../../../lib/endpoint/endpoint-props";
@@ -80,17 +81,20 @@ describe("resolveEndpoint with valid props", () => {
     const cold = e.planned.coldStart;
     expect(cold.weights).toBe("stream");
     expect(e.podStartSeconds).toBe(cold.warmNodeSeconds);
-    expect(cold.warmNodeSeconds).toBe(Math.max(cold.weightsSeconds, cold.loadSeconds - 180) + 180);
+    const warmup = serverWarmupSeconds("vllm");
+    expect(cold.assumptions.warmupSeconds).toBe(warmup);
+    expect(cold.warmNodeSeconds).toBe(Math.max(cold.weightsSeconds, cold.loadSeconds - warmup) + warmup);
     expect(cold.newNodeSeconds).toBe(cold.nodeSeconds + cold.imageSeconds + cold.warmNodeSeconds);
     // The probe covers the streaming too: vLLM listens only once the weights are in GPU memory.
     expect(e.loadSeconds).toBe(cold.warmNodeSeconds);
-    expect(e.rolloutTiming.detectionSeconds).toBe(240);
+    // vLLM exports a request counter by status: the server error-rate check in AMP detects in 90 s.
+    expect(e.rolloutTiming.detectionSeconds).toBe(90);
   });
 
   it("fails when detection alone exceeds the rollback budget, listing the ways out", () => {
-    const r = resolve({ rollout: { rollbackBudget: "2m" } });
+    const r = resolve({ rollout: { rollbackBudget: "1m" } });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems.join("\n")).toMatch(/rollout\.rollbackBudget: detection alone takes 240 s.*longer budget/);
+    if (!r.ok) expect(r.problems.join("\n")).toMatch(/rollout\.rollbackBudget: detection alone takes 90 s.*longer budget \(at least "2m"\)/);
   });
 
   it("records the computed rollout timing in the plan, and places that same entry", () => {
