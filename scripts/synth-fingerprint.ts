@@ -15,6 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { buildHipaaChatbot } from "../examples/hipaa-chatbot/main";
+import { buildHybridEdge } from "../examples/hybrid-edge/main";
 import { buildMinimal } from "../examples/minimal/main";
 import { buildReferencePlatform } from "../examples/reference-platform/main";
 
@@ -22,6 +23,7 @@ const examples: Record<string, (app: App) => void> = {
   "reference-platform": (app) => buildReferencePlatform(app),
   "hipaa-chatbot": (app) => buildHipaaChatbot(app),
   minimal: (app) => buildMinimal(app),
+  "hybrid-edge": (app) => buildHybridEdge(app),
 };
 
 const REPO = path.resolve(__dirname, "..");

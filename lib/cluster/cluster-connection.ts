@@ -48,10 +48,31 @@ export interface ClusterConnection {
   readonly privateSubnetIds: string[];
   /** Region of the cluster. */
   readonly region: string;
+  /**
+   * Region of the cluster as a literal, when the platform stack's AWS provider names it (data residency checks compare it).
+   * @default - unknown at synth time
+   */
+  readonly regionName?: string;
   /** Construct path of the stack that created the cluster; Kubernetes and Helm resources must live in another stack. */
   readonly platformStackPath: string;
   /** KMS keys by purpose. */
   readonly keys: ClusterKeys;
+  /**
+   * CIDRs of the hybrid nodes, when the cluster has them.
+   * @default - no hybrid nodes
+   */
+  readonly remoteNodeNetworks?: string[];
+  /**
+   * CIDRs of the pods on hybrid nodes, routable from the VPC: an internal load balancer's IP targets on an
+   * on-premises pool are in them.
+   * @default - none declared: endpoints cannot be placed on on-premises pools
+   */
+  readonly remotePodNetworks?: string[];
+  /**
+   * The CNI on the hybrid nodes ("cilium" or "calico"), which enforces NetworkPolicies there.
+   * @default - no hybrid nodes
+   */
+  readonly hybridNodesCni?: string;
   /** GPU pools, as plain values. */
   readonly gpuPools: GpuPoolDescription[];
   /** ARN of the cluster's IAM OIDC provider (IRSA). */

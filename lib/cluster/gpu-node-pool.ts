@@ -4,8 +4,9 @@ import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
-import { CapacityType, DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS, GPU_AMI_TYPES, GpuAmiType, GpuImageCache } from "../planning/gpu-pool-description";
-import { Problems, isDnsLabel, isLiteral, show } from "../private/validation";
+import { CapacityType, DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS, GPU_AMI_TYPES, GpuAmiType, GpuImageCache, PoolPlacement } from "../planning/gpu-pool-description";
+import { LOCAL_ZONE_GPU_FAMILIES, LOCAL_ZONE_OFFERINGS_SOURCE, parseLocalZone } from "../planning/local-zones";
+import { Problems, isDnsLabel, isLiteral, parseCidr, show } from "../private/validation";
 import { GPU_TAINT, NodeLabels } from "./node-labels";
 import { createManagedNodeGroup, isBottlerocket } from "./private/managed-node-group";
 
@@ -70,6 +71,35 @@ export interface GpuNodePoolOptions {
    * @default - the cluster's private subnets
    */
   readonly subnetIds?: string[];
+  /**
+   * Places the pool in a Local Zone of the cluster's region (AWS hardware in a metro, closer to users), with the same
+   * launch template hardening as region pools. The account must have opted in to the zone's group
+   * (`aws ec2 modify-availability-zone-group --group-name <zone group> --opt-in-status opted-in`).
+   * Mutually exclusive with `subnetIds`.
+   * @default - the region's availability zones
+   */
+  readonly localZone?: LocalZonePlacement;
+}
+
+/** A GPU pool's Local Zone. */
+export interface LocalZonePlacement {
+  /** The Local Zone, e.g. "us-west-2-lax-1a"; its zone group ("us-west-2-lax-1") is what the account opts in to. */
+  readonly zone: string;
+  /** A private subnet of the cluster's VPC in that zone (no public IPs), routed to the region's private subnets. */
+  readonly subnetId: string;
+  /**
+   * Instance types you checked the zone offers (`aws ec2 describe-instance-type-offerings --location-type availability-zone
+   * --filters Name=location,Values=<zone>`), for a zone or family the library's table (planning/local-zones.ts) does not list.
+   * @default - only the families the table lists for the zone group
+   */
+  readonly verifiedInstanceTypes?: string[];
+  /**
+   * A private subnet of the zone (at least a /27) for the internal load balancers of endpoints on this pool: an ALB
+   * sends only to targets in zones it is enabled in and cannot mix a Local Zone with availability zones, so it must be
+   * in the zone (where the zone offers ALBs). Tag it `kubernetes.io/role/internal-elb: 1` only if no other ALB should use it.
+   * @default - none: endpoints cannot be placed on the pool (synth says so)
+   */
+  readonly loadBalancerSubnet?: { readonly subnetId: string; readonly cidr: string };
 }
 
 /** Props of a GpuNodePool. */
@@ -132,7 +162,7 @@ export class GpuNodePool extends Construct {
     const entries: GpuInstanceType[] = [];
     for (const t of types) {
       const e = GpuCatalog.find(t);
-      if (e) entries.push(e);
+      if (e && !e.onPremises) entries.push(e);
       else p.add(`${prefix}instanceTypes`, `${GpuCatalog.explainMissing(t)}; use an NVIDIA GPU instance type (families: ${GpuCatalog.describeFamilies()})`);
     }
     const dupes = types.filter((t, i) => types.indexOf(t) !== i);
@@ -191,6 +221,7 @@ export class GpuNodePool extends Construct {
       }
     }
     if (pool.subnetIds !== undefined && pool.subnetIds.length === 0) p.add(`${prefix}subnetIds`, "is empty; omit it to use the cluster's private subnets");
+    if (pool.localZone) localZoneProblems(pool, prefix, p);
     return [...p.list];
   }
 
@@ -206,6 +237,8 @@ export class GpuNodePool extends Construct {
   public readonly labels: Record<string, string>;
   /** Size of each node's data volume (container images and pods' ephemeral storage, model weights included), GiB. */
   public readonly dataVolumeSizeGiB: number;
+  /** Where the nodes run: the region's availability zones or a Local Zone. */
+  public readonly placement: PoolPlacement;
 
   constructor(scope: Construct, id: string, props: GpuNodePoolProps) {
     super(scope, id);
@@ -215,6 +248,11 @@ export class GpuNodePool extends Construct {
 
     this.poolName = props.name;
     this.gpu = GpuCatalog.get(props.instanceTypes[0]);
+    const lz = props.localZone ? parseLocalZone(props.localZone.zone) : undefined;
+    this.placement =
+      props.localZone && lz
+        ? { kind: "local-zone", zone: props.localZone.zone, zoneGroup: lz.zoneGroup, ...(props.localZone.loadBalancerSubnet ? { loadBalancerSubnet: { ...props.localZone.loadBalancerSubnet } } : {}) }
+        : { kind: "region" };
     const amiType = props.amiType ?? "BOTTLEROCKET_x86_64_NVIDIA";
     const minSize = props.minSize ?? 0;
     const dataVolume = props.dataVolumeSizeGiB ?? DEFAULT_DATA_VOLUME_GIB;
@@ -247,7 +285,7 @@ export class GpuNodePool extends Construct {
       kubernetesVersion: props.kubernetesVersion,
       poolName: props.name,
       nodeRoleArn: props.nodeRoleArn,
-      subnetIds: props.subnetIds ?? props.clusterSubnetIds,
+      subnetIds: props.localZone ? [props.localZone.subnetId] : (props.subnetIds ?? props.clusterSubnetIds),
       instanceTypes: props.instanceTypes,
       amiType,
       capacityType: props.capacityType ?? "ON_DEMAND",
@@ -280,5 +318,35 @@ export class GpuNodePool extends Construct {
         tag: { key, value, propagateAtLaunch: false },
       });
     }
+  }
+}
+
+/** Problems of a Local Zone placement: the zone's name, the subnet and the instance types the zone offers. */
+function localZoneProblems(pool: GpuNodePoolOptions, prefix: string, p: Problems): void {
+  const lz = pool.localZone!;
+  if (pool.subnetIds !== undefined) p.add(`${prefix}subnetIds`, "cannot be combined with localZone, which places the pool in its subnet; remove one of them");
+  if (isLiteral(lz.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(lz.subnetId ?? "")) p.add(`${prefix}localZone.subnetId`, `${show(lz.subnetId)} is not a subnet id; give the private subnet of the VPC in ${show(lz.zone)}, e.g. "subnet-0123456789abcdef0"`);
+  const lb = lz.loadBalancerSubnet;
+  if (lb) {
+    if (isLiteral(lb.subnetId) && !/^subnet-[0-9a-f]{8,17}$/.test(lb.subnetId ?? "")) p.add(`${prefix}localZone.loadBalancerSubnet.subnetId`, `${show(lb.subnetId)} is not a subnet id; e.g. "subnet-0123456789abcdef0"`);
+    const cidr = isLiteral(lb.cidr) ? parseCidr(lb.cidr ?? "") : undefined;
+    if (isLiteral(lb.cidr) && !cidr) p.add(`${prefix}localZone.loadBalancerSubnet.cidr`, `${show(lb.cidr)} is not the subnet's IPv4 CIDR; e.g. "10.20.240.0/24"`);
+    else if (cidr && cidr.prefix > 27) p.add(`${prefix}localZone.loadBalancerSubnet.cidr`, `${show(lb.cidr)} is smaller than the /27 an Application Load Balancer needs; use a /27 or larger`);
+  }
+  const parsed = parseLocalZone(lz.zone ?? "");
+  if (!parsed) {
+    p.add(`${prefix}localZone.zone`, `${show(lz.zone)} is not a Local Zone name (<region>-<metro>-<n><letter>, e.g. "us-west-2-lax-1a"); an availability zone of the region needs no localZone`);
+    return;
+  }
+  const families = LOCAL_ZONE_GPU_FAMILIES[parsed.zoneGroup] ?? [];
+  const verified = new Set(lz.verifiedInstanceTypes ?? []);
+  for (const t of pool.instanceTypes ?? []) {
+    const family = t.split(".")[0];
+    if (families.includes(family) || verified.has(t)) continue;
+    p.add(
+      `${prefix}localZone`,
+      `${show(t)} is not offered in ${parsed.zoneGroup} as far as the library knows (${families.length ? `its GPU families: ${families.join(", ")}` : "no GPU families listed for it"}; source ${LOCAL_ZONE_OFFERINGS_SOURCE}); ` +
+        `use an offered type, or check with \`aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=location,Values=${lz.zone} --region ${parsed.region}\` and list it in localZone.verifiedInstanceTypes`,
+    );
   }
 }

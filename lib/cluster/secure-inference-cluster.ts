@@ -19,7 +19,7 @@ import { ClusterAccess, ClusterAccessOptions } from "./cluster-access";
 import { ClusterConnection } from "./cluster-connection";
 import { ClusterMonitoring, ClusterMonitoringOptions } from "./cluster-monitoring";
 import { ControllerName, ControllerRoles, ControllerServiceAccount } from "./controller-roles";
-import { AwsContext, awsContext, uniqueNameClaim } from "../private/aws-context";
+import { AwsContext, awsContext, providerRegion, uniqueNameClaim } from "../private/aws-context";
 import { roleNamePrefix, serviceRole } from "../security/private/iam";
 import { DEFAULT_LOG_RETENTION_DAYS, logRetentionProblem } from "../private/log-retention";
 import { Problems, isLiteral, isOpenToWorld, parseCidr, show } from "../private/validation";
@@ -29,6 +29,9 @@ import { CapacityPlan } from "../planning/capacity-plan";
 import { modelReadPolicy } from "../security/private/model-read-policy";
 import { ALB_SUBNET_MAX_PREFIX, ClusterNetwork, ClusterNetworkOptions, DEFAULT_VPC_CIDR } from "./cluster-network";
 import { GpuNodePool, GpuNodePoolOptions } from "./gpu-node-pool";
+import { HybridNodes, HybridNodesOptions } from "./hybrid-nodes";
+import { OnPremisesGpuPool, OnPremisesGpuPoolOptions } from "./on-premises-gpu-pool";
+import { parseLocalZone } from "../planning/local-zones";
 import { NodeLabels } from "./node-labels";
 import { createManagedNodeGroup } from "./private/managed-node-group";
 
@@ -158,6 +161,19 @@ export interface SecureInferenceClusterProps {
   /** GPU node pools; endpoints are placed on them by name. */
   readonly gpuNodePools: GpuNodePoolOptions[];
   /**
+   * EKS Hybrid Nodes: your own servers join the cluster over your VPN or Direct Connect (remote networks, the
+   * Hybrid Nodes IAM role with SSM or IAM Roles Anywhere credentials, its HYBRID_LINUX access entry, the control
+   * plane's security group rules). You bring the CNI on those servers (Cilium or Calico).
+   * @default - no hybrid nodes
+   */
+  readonly hybridNodes?: HybridNodesOptions;
+  /**
+   * Pools of on-premises GPU servers that join as hybrid nodes (needs `hybridNodes`): no machines in Terraform, but
+   * model fit, quotas, placement and the plan work as for cloud pools; endpoints are placed on them by name.
+   * @default - none
+   */
+  readonly onPremisesGpuPools?: OnPremisesGpuPoolOptions[];
+  /**
    * Settings of the new VPC. Mutually exclusive with `existingVpc`.
    * @default - a new VPC with defaults (10.0.0.0/16, 3 zones, NAT per zone, endpoints, flow logs)
    */
@@ -237,6 +253,26 @@ export interface SecureInferenceClusterProps {
   readonly tags?: Record<string, string>;
 }
 
+/**
+ * Node affinity that keeps a DaemonSet off hybrid (and Fargate and Auto Mode) nodes: the label EKS puts on them
+ * (hybrid-nodes-add-ons: add-ons that cannot run there carry this anti-affinity).
+ */
+const HYBRID_EXCLUDED_AFFINITY = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: {
+      nodeSelectorTerms: [
+        {
+          matchExpressions: [
+            { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
+            { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
+            { key: "eks.amazonaws.com/compute-type", operator: "NotIn", values: ["fargate", "hybrid", "auto"] },
+          ],
+        },
+      ],
+    },
+  },
+};
+
 /** Read access to the model bucket for one Kubernetes service account. */
 export interface ModelReadGrant {
   /** Namespace of the service account. */
@@ -267,6 +303,10 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
   public readonly network?: ClusterNetwork;
   /** GPU node pools by name. */
   public readonly gpuNodePools: Record<string, GpuNodePool>;
+  /** Declared on-premises GPU pools by name. */
+  public readonly onPremisesGpuPools: Record<string, OnPremisesGpuPool>;
+  /** The hybrid nodes' role, access entry and security group rules, when `hybridNodes` is set. */
+  public readonly hybridNodes?: HybridNodes;
   /** The system node group. */
   public readonly systemNodeGroup: EksNodeGroup;
   /** Key that envelope-encrypts Kubernetes secrets. */
@@ -310,6 +350,13 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
         `${show(props.clusterName)} is already the name of cluster ${twin} in this app, in the same region or one not known at synth time; ` +
           `EKS names are unique per account and region, and both clusters' alarms, roles and buckets would collide: give each cluster its own name`,
       );
+    }
+    const region = providerRegion(this);
+    for (const [i, pool] of (props.gpuNodePools ?? []).entries()) {
+      const lz = pool.localZone ? parseLocalZone(pool.localZone.zone ?? "") : undefined;
+      if (lz && region !== undefined && lz.region !== region) {
+        problems.add(`gpuNodePools[${i}].localZone.zone`, `${show(pool.localZone!.zone)} is a Local Zone of ${lz.region}, but the cluster is in ${region}; a Local Zone extends only its parent region: use one of ${region}'s Local Zones`);
+      }
     }
     problems.throwIfAny(this, "SecureInferenceCluster");
     claim();
@@ -395,10 +442,18 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
     });
 
     const publicCidrs = props.publicEndpointAccess?.allowedCidrs;
+    const hybrid = props.hybridNodes;
     this.cluster = new EksCluster(this, "cluster", {
       name,
       version,
       roleArn: this.clusterRole.arn,
+      // Where hybrid nodes and their pods live (EKS API RemoteNetworkConfigRequest); pods' range for webhooks and IP targets.
+      remoteNetworkConfig: hybrid
+        ? {
+            remoteNodeNetworks: { cidrs: [...hybrid.remoteNodeNetworks] },
+            remotePodNetworks: hybrid.remotePodNetworks?.length ? { cidrs: [...hybrid.remotePodNetworks] } : undefined,
+          }
+        : undefined,
       vpcConfig: {
         subnetIds,
         securityGroupIds: [apiSg.id],
@@ -466,13 +521,33 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
       });
     const v = props.addonVersions ?? {};
     // The VPC CNI enforces Kubernetes NetworkPolicies only when asked: the namespaces' default-deny depends on it.
-    addon("addon-vpc-cni", "vpc-cni", v.vpcCni).configurationValues = JSON.stringify({ enableNetworkPolicy: "true" });
+    // It cannot run on hybrid nodes (hybrid-nodes-add-ons): with them, its affinity keeps it off explicitly.
+    addon("addon-vpc-cni", "vpc-cni", v.vpcCni).configurationValues = JSON.stringify(
+      hybrid ? { enableNetworkPolicy: "true", affinity: HYBRID_EXCLUDED_AFFINITY } : { enableNetworkPolicy: "true" },
+    );
     addon("addon-kube-proxy", "kube-proxy", v.kubeProxy);
-    addon("addon-pod-identity-agent", "eks-pod-identity-agent", v.podIdentityAgent);
+    const podIdentity = addon("addon-pod-identity-agent", "eks-pod-identity-agent", v.podIdentityAgent);
+    // Hybrid nodes have no IMDS: the agent's second DaemonSet reads nodeadm's credentials file there (hybrid-nodes-add-ons).
+    if (hybrid) podIdentity.configurationValues = JSON.stringify({ daemonsets: { hybrid: { create: true } } });
     // These run pods: they need nodes to become healthy.
     addon("addon-coredns", "coredns", v.coreDns, this.systemNodeGroup);
     // Reports GPU (XID), kubelet and kernel failures, which node auto repair acts on.
     addon("addon-node-monitoring-agent", "eks-node-monitoring-agent", v.nodeMonitoringAgent, this.systemNodeGroup);
+
+    if (hybrid) {
+      this.hybridNodes = new HybridNodes(this, "hybrid-nodes", {
+        ...hybrid,
+        clusterName: this.cluster.name,
+        clusterLiteralName: name,
+        clusterArn: this.cluster.arn,
+        controlPlaneSecurityGroupId: apiSg.id,
+        tags,
+      });
+    }
+    this.onPremisesGpuPools = {};
+    for (const pool of props.onPremisesGpuPools ?? []) {
+      this.onPremisesGpuPools[pool.name] = new OnPremisesGpuPool(this, `onprem-pool-${pool.name}`, { ...pool, clusterName: name, region: region ?? ctx.region, credentials: hybrid!.credentials });
+    }
 
     // IRSA, for software that cannot use Pod Identity (Argo Rollouts).
     this.oidcProvider = new IamOpenidConnectProvider(this, "oidc-provider", {
@@ -565,6 +640,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
       loadBalancerCidrs: this.network ? [...this.network.ingressSubnetCidrs] : props.existingVpc?.loadBalancerSubnets ? [...props.existingVpc.loadBalancerSubnets.cidrs] : undefined,
       privateSubnetIds: subnetIds,
       region: ctx.region,
+      regionName: region,
       platformStackPath: TerraformStack.of(this).node.path,
       keys: { secretsKeyArn: this.secretsKey.keyArn, logsKeyArn: this.logsKey.keyArn, storageKeyArn: this.storageKey.keyArn },
       oidcProviderArn: this.oidcProvider.arn,
@@ -577,7 +653,10 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
       prometheusEndpoint: this.monitoring.prometheusEndpoint,
       scrapeIntervalSeconds: this.monitoring.scrapeIntervalSeconds,
       controllerRoleArns: { ...this.controllerRoles.roleArns },
-      gpuPools: props.gpuNodePools.map((p) => {
+      remoteNodeNetworks: hybrid ? [...hybrid.remoteNodeNetworks] : undefined,
+      remotePodNetworks: hybrid?.remotePodNetworks ? [...hybrid.remotePodNetworks] : undefined,
+      hybridNodesCni: hybrid ? (hybrid.cni ?? "cilium") : undefined,
+      gpuPools: [...props.gpuNodePools.map((p) => {
         const pool = this.gpuNodePools[p.name];
         return {
           name: p.name,
@@ -592,8 +671,10 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
           dataVolumeSizeGiB: pool.dataVolumeSizeGiB,
           labels: { ...pool.labels },
           ...(p.imageCache ? { imageCache: { ...p.imageCache, images: p.imageCache.images ? [...p.imageCache.images] : undefined } } : {}),
+          // Region pools leave it unset (the default): their descriptions read as before.
+          ...(pool.placement.kind === "local-zone" ? { placement: pool.placement } : {}),
         };
-      }),
+      }), ...Object.values(this.onPremisesGpuPools).map((p) => p.description)],
     };
 
 
@@ -728,9 +809,21 @@ function validate(props: SecureInferenceClusterProps): Problems {
 
   const pools = props.gpuNodePools ?? [];
   pools.forEach((pool, i) => p.addAll(GpuNodePool.validate(pool, `gpuNodePools[${i}].`)));
-  const names = pools.map((x) => x.name);
+  const onPrem = props.onPremisesGpuPools ?? [];
+  onPrem.forEach((pool, i) => p.addAll(OnPremisesGpuPool.validate(pool, `onPremisesGpuPools[${i}].`)));
+  const names = [...pools, ...onPrem].map((x) => x.name);
   const dupes = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
-  if (dupes.length) p.add("gpuNodePools", `pool names ${show(dupes)} are used more than once; give every pool its own name`);
+  if (dupes.length) p.add("gpuNodePools", `pool names ${show(dupes)} are used more than once (cloud and on-premises pools share one namespace); give every pool its own name`);
+  if (onPrem.length > 0 && !props.hybridNodes) {
+    p.add("onPremisesGpuPools", "need hybridNodes: on-premises servers join as EKS Hybrid Nodes; set hybridNodes (remote networks and credentials), or remove the on-premises pools");
+  }
+  if (props.hybridNodes) {
+    const vpcCidr = props.existingVpc ? props.existingVpc.cidrBlock : (props.network?.vpcCidr ?? DEFAULT_VPC_CIDR);
+    if (props.existingVpc && props.existingVpc.cidrBlock === undefined) {
+      p.add("existingVpc.cidrBlock", "is needed with hybridNodes: the remote networks must not overlap the VPC, and synth checks it; give the VPC's IPv4 CIDR");
+    }
+    p.addAll(HybridNodes.validate(props.hybridNodes, vpcCidr, "hybridNodes."));
+  }
   return p;
 }
 

@@ -30,6 +30,19 @@ export interface EndpointModel {
   readonly architecture?: ModelArchitecture;
 }
 
+/**
+ * Data residency: the endpoint's model weights and request logs stay in named locations. The library declares where
+ * they go (tags on the endpoint's model-read role) and the compliance rule DataResidencyRespected (GDPR; HIPAA as a
+ * warning) refuses the endpoint when one is outside the list.
+ */
+export interface EndpointDataResidency {
+  /**
+   * Where the data may be: AWS regions (e.g. "eu-central-1", where the cluster's model bucket and the load balancer's
+   * access logs are), Local Zones, and on-premises locations of your pools (e.g. "fra-dc1").
+   */
+  readonly allowedLocations: string[];
+}
+
 /** Where the replicas run. */
 export interface EndpointGpu {
   /** Name of a GPU pool of the cluster. */
@@ -163,6 +176,12 @@ export interface CanaryModelEndpointProps {
   readonly server?: InferenceServer;
   /** GPU pool and GPUs per replica. */
   readonly gpu: EndpointGpu;
+  /**
+   * Marks the endpoint data-resident: weights and request logs must stay in the named locations (checked by the
+   * compliance packs). Typical for an endpoint on an on-premises pool.
+   * @default - not data-resident
+   */
+  readonly dataResidency?: EndpointDataResidency;
   /**
    * Replicas and the queue depth that scales them.
    * @default - 1 to 4 replicas at 4 waiting requests per replica

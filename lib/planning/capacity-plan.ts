@@ -3,7 +3,7 @@ import * as path from "path";
 import { App, ISynthesisSession, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { ColdStart } from "./cold-start";
-import type { CapacityType, GpuPoolDescription } from "./gpu-pool-description";
+import { CapacityType, describePlacement, GpuPoolDescription, PoolJoinInstructions } from "./gpu-pool-description";
 import { ValidationError } from "../errors";
 import { providerRegion } from "../private/aws-context";
 import { onStackSynthesis, reportSynthesisSummary, warn } from "../private/stack-synthesis";
@@ -84,6 +84,8 @@ export interface PlannedEndpoint {
 
 /** An endpoint's line of a plan report: the planned endpoint and what keeping its stable version warm costs. */
 export interface EndpointPlan extends PlannedEndpoint {
+  /** Where its replicas run: its pool's placement, e.g. "region us-east-1", "local-zone us-west-2-lax-1a", "on-premises fra-dc1". */
+  readonly placement: string;
   /** The GPUs a warm stable holds beyond a shrinking one, and their price per rollout (at minReplicas). */
   readonly warmStableCost: {
     readonly extraGpusAtPeak: number;
@@ -117,6 +119,10 @@ export interface PoolPlan {
   readonly endpoints: string[];
   /** False for a pool of another stack that this stack's endpoints use: its cost counts in that stack's totals. */
   readonly createdInThisStack?: boolean;
+  /** Where the GPUs are: "region <region>", "local-zone <zone>" or "on-premises <location>". */
+  readonly placement: string;
+  /** For an on-premises pool: the labels, taints and nodeadm configuration its servers join with. */
+  readonly join?: PoolJoinInstructions & { readonly labels: Record<string, string> };
 }
 
 /** A stack's plan report. */
@@ -263,6 +269,7 @@ export class CapacityPlan {
       const perGpuHour = pool?.usdPerNodeHour === undefined ? undefined : pool.usdPerNodeHour / pool.gpusPerNode;
       return {
         ...e,
+        placement: pool?.placement ?? describePlacement(e.pool.placement),
         warmStableCost: {
           extraGpusAtPeak: e.rollout.warmStableExtraReplicas * e.gpusPerReplica,
           extraGpuHoursPerRollout: round2(gpuHours),
@@ -291,12 +298,15 @@ export class CapacityPlan {
 
   private poolPlan(clusterName: string, region: string | undefined, pool: GpuPoolDescription): PoolPlan {
     const instanceType = pool.instanceTypes[0];
-    const catalogPrice = GPU_ON_DEMAND_PRICES_USD_PER_HOUR[instanceType]?.usdPerHour;
+    const onPremises = pool.placement?.kind === "on-premises";
+    // Your own servers have no cloud list price: they are shown without one and left out of the totals.
+    const catalogPrice = onPremises ? undefined : GPU_ON_DEMAND_PRICES_USD_PER_HOUR[instanceType]?.usdPerHour;
     // Prices differ by region (GovCloud and China by a lot): only the price region is priced, unless estimates are asked for.
     const inPriceRegion = region === this.options.priceRegion;
     const listed = inPriceRegion || this.options.estimateOtherRegions ? catalogPrice : undefined;
-    const priceNote =
-      catalogPrice === undefined
+    const priceNote = onPremises
+      ? "on-premises servers have no cloud price: their cost is yours, outside AWS, and left out of the totals"
+      : catalogPrice === undefined
         ? `no list price for ${instanceType} in the catalog`
         : inPriceRegion
           ? undefined
@@ -324,6 +334,8 @@ export class CapacityPlan {
       monthlyUsd: price === undefined ? undefined : { min: round2(price * idle * HOURS_PER_MONTH), max: round2(price * pool.maxSize * HOURS_PER_MONTH) },
       endpointGpus: { min: on.reduce((n, e) => n + e.minReplicas * e.gpusPerReplica, 0), max: on.reduce((n, e) => n + e.maxReplicas * e.gpusPerReplica, 0) },
       endpoints: on.map((e) => e.name),
+      placement: !pool.placement || pool.placement.kind === "region" ? `region ${region ?? "(unknown at synth)"}` : describePlacement(pool.placement),
+      join: pool.join ? { labels: { ...pool.labels }, ...pool.join } : undefined,
     };
   }
 
@@ -338,7 +350,7 @@ export class CapacityPlan {
         fs.writeFileSync(path.join(dir, PLAN_REPORT_FILES.markdown), planMarkdown(report));
         const [head, ...details] = planSummary(report).trimEnd().split("\n");
         reportSynthesisSummary(stack, head.replace(`plan ${report.stack}: `, "GPU plan: "), details.map((d) => d.trim()), 1);
-        for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined && x.createdInThisStack !== false)) {
+        for (const p of report.pools.filter((x) => x.usdPerNodeHour === undefined && x.createdInThisStack !== false && !x.join)) {
           warn(stack, `plan: pool ${p.pool} (${p.instanceType}) has no price: ${p.priceNote}; its cost is left out of the totals`);
         }
     });
@@ -353,7 +365,7 @@ export function planSummary(r: PlanReport): string {
   for (const p of r.pools) {
     const cost = p.hourlyUsd ? `$${p.hourlyUsd.min.toFixed(2)}-$${p.hourlyUsd.max.toFixed(2)}/h${p.priceNote ? " (estimate)" : ""}` : `no price (${p.priceNote})`;
     if (p.createdInThisStack === false) continue;
-    lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
+    lines.push(`  pool ${p.pool}: ${p.minNodes}-${p.maxNodes} x ${p.instanceType} (${p.nodesAtMinReplicas} at min replicas) (${p.gpusPerNode} x ${p.gpuModel}, ${p.join ? p.placement : p.capacityType.toLowerCase()}), ${cost}; endpoints: ${p.endpoints.join(", ") || "none"}`);
   }
   for (const e of r.endpoints) {
     lines.push(
@@ -386,6 +398,7 @@ export function planMarkdown(r: PlanReport): string {
     "",
     ...r.pools.filter((p) => p.priceNote).map((p) => `- Pool ${p.pool}: ${p.priceNote}.`),
     ...(r.pools.some((p) => p.priceNote) ? [""] : []),
+    ...placementSection(r),
   ];
   if (r.endpoints.length) {
     out.push(
@@ -424,6 +437,44 @@ export function planMarkdown(r: PlanReport): string {
     );
   }
   return out.join("\n");
+}
+
+/**
+ * Where each pool and endpoint runs, and for on-premises pools the instructions their servers join with:
+ * only when a pool is placed outside the region (a region-only plan reads as before).
+ */
+function placementSection(r: PlanReport): string[] {
+  if (r.pools.every((p) => p.placement.startsWith("region"))) return [];
+  const out = [
+    "## Placement",
+    "",
+    "| Pool | Placement | GPUs/node | Nodes (min-max) | Cloud price |",
+    "| --- | --- | --- | --- | --- |",
+    ...r.pools.map((p) => `| ${p.pool} | ${p.placement} | ${p.gpusPerNode} x ${p.gpuModel} | ${p.minNodes}-${p.maxNodes} | ${p.join ? "none (on-premises)" : p.usdPerNodeHour === undefined ? "n/a" : `$${p.usdPerNodeHour.toFixed(4)}/node-hour`} |`),
+    "",
+  ];
+  if (r.endpoints.length) {
+    out.push("| Endpoint | Pool | Placement |", "| --- | --- | --- |", ...r.endpoints.map((e) => `| ${e.name} | ${e.pool.name} | ${e.placement} |`), "");
+  }
+  for (const p of r.pools.filter((x) => x.join)) {
+    const join = p.join!;
+    out.push(
+      `### Join instructions: pool ${p.pool} (${p.placement})`,
+      "",
+      `Each of the ${p.maxNodes} server(s) joins as an EKS hybrid node with these labels and taints (endpoints select the pool by its label and tolerate the taint):`,
+      "",
+      ...Object.entries(join.labels).map(([k, v]) => `- label \`${k}=${v}\``),
+      ...join.taints.map((t) => `- taint \`${t}\``),
+      "",
+      "`nodeadm init -c file://nodeConfig.yaml` with:",
+      "",
+      "```yaml",
+      ...join.nodeadmConfig.trimEnd().split("\n"),
+      "```",
+      "",
+    );
+  }
+  return out;
 }
 
 /**

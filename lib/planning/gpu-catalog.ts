@@ -41,8 +41,14 @@ export interface GpuInstanceType {
   readonly vcpus: number;
   /** Instance (host) memory in GiB. */
   readonly memoryGiB: number;
-  /** URL of the AWS page that lists these numbers. */
+  /** URL of the AWS page that lists these numbers (for an on-premises shape: the GPU's and the server's data sheets). */
   readonly source: string;
+  /**
+   * True for an on-premises server shape (e.g. "onprem-l40s.4gpu"): a declared on-premises pool's servers, which
+   * EKS Hybrid Nodes join; never an EC2 instance type.
+   * @default false
+   */
+  readonly onPremises?: boolean;
 }
 
 interface GpuSpec {
@@ -255,20 +261,81 @@ const ENTRIES: readonly GpuInstanceType[] = FAMILIES.flatMap((row) =>
   }),
 ).sort(compareEntries);
 
+/*
+ * On-premises GPU server shapes: what an on-premises pool declares so that the fit check, quotas and the plan
+ * work as for EC2 types. GPU numbers are NVIDIA's data sheets (L40S: 48 GB GDDR6, Ada Lovelace, compute
+ * capability 8.9, https://www.nvidia.com/en-us/data-center/l40s/; H100 SXM: 80 GB HBM3,
+ * https://www.nvidia.com/en-us/data-center/h100/). vCPUs and memory are the smallest configuration of the
+ * NVIDIA-Certified server classes that carry that many GPUs (2-socket PCIe servers such as Dell PowerEdge
+ * R760xa for 2 and 4 L40S, 8-GPU PCIe servers such as Supermicro SYS-421GE-TNRT for 8, HGX H100 for 8 H100;
+ * https://www.nvidia.com/en-us/data-center/products/certified-systems/): pods request 75% of a GPU's share
+ * of them, so declare the shape whose vCPUs and memory your smallest server meets.
+ */
+const ON_PREMISES_FAMILIES: readonly FamilyRow[] = [
+  {
+    family: "onprem-l40s",
+    gpu: L40S,
+    source: "https://www.nvidia.com/en-us/data-center/l40s/",
+    sizes: [
+      ["2gpu", 2, 64, 512],
+      ["4gpu", 4, 128, 1024],
+      ["8gpu", 8, 192, 1536],
+    ],
+  },
+  {
+    family: "onprem-h100",
+    gpu: H100,
+    source: "https://www.nvidia.com/en-us/data-center/h100/",
+    sizes: [["8gpu", 8, 224, 2048]],
+  },
+];
+
+const ON_PREMISES_ENTRIES: readonly GpuInstanceType[] = ON_PREMISES_FAMILIES.flatMap((row) =>
+  row.sizes.map(([size, gpuCount, vcpus, memoryGiB]) =>
+    Object.freeze({
+      instanceType: `${row.family}.${size}`,
+      family: row.family,
+      gpuModel: row.gpu.model,
+      gpuArchitecture: row.gpu.architecture,
+      computeCapability: row.gpu.computeCapability,
+      gpuCount,
+      gpuMemoryGiB: row.gpu.memoryGiB,
+      vcpus,
+      memoryGiB,
+      source: row.source,
+      onPremises: true,
+    } satisfies GpuInstanceType),
+  ),
+);
+
 const BY_TYPE: ReadonlyMap<string, GpuInstanceType> = new Map(ENTRIES.map((e) => [e.instanceType, e]));
+const ON_PREMISES_BY_SHAPE: ReadonlyMap<string, GpuInstanceType> = new Map(ON_PREMISES_ENTRIES.map((e) => [e.instanceType, e]));
 
 const FAMILY_NAMES: readonly string[] = [...new Set(ENTRIES.map((e) => e.family))];
 
 /** Lookups over the table of EC2 instance types with NVIDIA GPUs. */
 export class GpuCatalog {
-  /** The entry for an instance type, or undefined when it is not an NVIDIA GPU type known to the catalog. */
+  /**
+   * The entry for an instance type (or an on-premises server shape, `onPremises: true`), or undefined when it is
+   * not an NVIDIA GPU type known to the catalog.
+   */
   static find(instanceType: string): GpuInstanceType | undefined {
-    return BY_TYPE.get(instanceType);
+    return BY_TYPE.get(instanceType) ?? ON_PREMISES_BY_SHAPE.get(instanceType);
   }
 
-  /** Same, but throws an Error explaining why (unknown, non-NVIDIA accelerator, CPU-only family) and listing valid GPU families. */
+  /** An on-premises server shape, e.g. "onprem-l40s.4gpu"; undefined for anything else (EC2 types included). */
+  static findOnPremises(shape: string): GpuInstanceType | undefined {
+    return ON_PREMISES_BY_SHAPE.get(shape);
+  }
+
+  /** All on-premises server shapes, e.g. ["onprem-h100.8gpu", "onprem-l40s.2gpu", ...]. */
+  static onPremisesShapes(): string[] {
+    return ON_PREMISES_ENTRIES.map((e) => e.instanceType).sort();
+  }
+
+  /** Same as find, but throws an Error explaining why (unknown, non-NVIDIA accelerator, CPU-only family) and listing valid GPU families. */
   static get(instanceType: string): GpuInstanceType {
-    const entry = BY_TYPE.get(instanceType);
+    const entry = GpuCatalog.find(instanceType);
     if (entry) return entry;
     const reason = GpuCatalog.explainMissing(instanceType) ?? instanceType;
     throw new Error(`${reason}${reason.endsWith("?") ? "" : "."} NVIDIA GPU families: ${GpuCatalog.describeFamilies()}.`);
@@ -277,6 +344,7 @@ export class GpuCatalog {
   /** Why the type is not in the catalog, in one sentence without a final period (e.g. "g6.huge is not a g6 size; g6 sizes: ..."); undefined when it is in the catalog. */
   static explainMissing(instanceType: string): string | undefined {
     if (BY_TYPE.has(instanceType)) return undefined;
+    if (ON_PREMISES_BY_SHAPE.has(instanceType)) return `${instanceType} is an on-premises server shape, not an EC2 instance type (declare it in onPremisesGpuPools)`;
     const match = INSTANCE_TYPE.exec(instanceType);
     if (!match) {
       const normalized = instanceType.trim().toLowerCase();

@@ -68,4 +68,46 @@ export interface GpuPoolDescription {
    * @default - none: a new node pulls its images
    */
   readonly imageCache?: GpuImageCache;
+  /**
+   * Where the GPUs are. On-premises pools have no cloud price and a fixed size (nothing autoscales your servers).
+   * @default - { kind: "region" }
+   */
+  readonly placement?: PoolPlacement;
+  /**
+   * How a server joins an on-premises pool: the taints it registers with and the `nodeadm` configuration
+   * (labels and taints as kubelet flags) to run `nodeadm init` with. The plan report prints them.
+   * @default - none (cloud pools: EKS labels and taints the nodes it launches)
+   */
+  readonly join?: PoolJoinInstructions;
+}
+
+/** What an on-premises server must carry when it joins the cluster as a hybrid node. */
+export interface PoolJoinInstructions {
+  /** Taints, as "key=value:Effect". */
+  readonly taints: string[];
+  /** The nodeadm NodeConfig (YAML) with the labels and taints as kubelet flags; credentials left as placeholders. */
+  readonly nodeadmConfig: string;
+}
+
+/**
+ * Where a pool's GPUs are: in the cluster's region (availability zones), in a Local Zone of that region
+ * (AWS hardware in a metro, closer to users), or on premises (your servers, joined as EKS Hybrid Nodes).
+ */
+export type PoolPlacement =
+  | { readonly kind: "region" }
+  | {
+      readonly kind: "local-zone";
+      /** Zone name, e.g. "us-west-2-lax-1a". */
+      readonly zone: string;
+      /** Its zone group, which the account opts in to, e.g. "us-west-2-lax-1". */
+      readonly zoneGroup: string;
+      /** The zone's subnet for the internal load balancers of endpoints on the pool, when given. */
+      readonly loadBalancerSubnet?: { readonly subnetId: string; readonly cidr: string };
+    }
+  | { readonly kind: "on-premises"; /** Where the servers are, e.g. "fra-dc1" (a name of yours, shown in reports and residency checks). */ readonly location: string };
+
+/** A pool's placement in one word, for reports: "region", "local-zone <zone>" or "on-premises <location>". */
+export function describePlacement(placement: PoolPlacement | undefined): string {
+  if (!placement || placement.kind === "region") return "region";
+  return placement.kind === "local-zone" ? `local-zone ${placement.zone}` : `on-premises ${placement.location}`;
 }

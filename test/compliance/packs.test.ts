@@ -38,6 +38,8 @@ const RULE_IDS = [
   "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration", "GithubOidcTrustScoped", "IamPullRequestRoleNoSecretValues", "EksSupportedVersion",
   "SecurityGroupNoUnrestrictedEgress", "SecretsManagerCmk", "SecretsManagerRotation", "Ec2UserDataNoSecrets", "RdsCaCertificate",
   "RdsMysqlTlsRequired", "RdsPostgresQueryLogging", "SnsTopicPolicyNoUnconditionedCrossAccount",
+  // Issue 17: data residency
+  "DataResidencyRespected",
 ];
 
 /** 45 CFR Part 164 Subpart C paragraphs (standards and implementation specifications, Appendix A to Subpart C). */
@@ -103,7 +105,7 @@ const MODERATE_IDS = new Set(MODERATE_OSCAL.trim().split(/\s+/).map(fromOscal));
 const GDPR_PROVISIONS = new Set([
   "Art. 5(1)(a)", "Art. 5(1)(b)", "Art. 5(1)(c)", "Art. 5(1)(d)", "Art. 5(1)(e)", "Art. 5(1)(f)", "Art. 5(2)",
   "Art. 17", "Art. 17(1)", "Art. 25", "Art. 25(1)", "Art. 25(2)", "Art. 30", "Art. 30(1)", "Art. 30(1)(f)", "Art. 30(2)",
-  "Art. 32(1)(a)", "Art. 32(1)(b)", "Art. 32(1)(c)", "Art. 32(1)(d)", "Art. 32(2)", "Art. 33", "Art. 33(1)", "Art. 33(5)", "Art. 34",
+  "Art. 32(1)(a)", "Art. 32(1)(b)", "Art. 32(1)(c)", "Art. 32(1)(d)", "Art. 32(2)", "Art. 33", "Art. 33(1)", "Art. 33(5)", "Art. 34", "Art. 44",
 ]);
 
 interface CitationFormat {

@@ -182,5 +182,9 @@ export const GDPR: CompliancePack = {
     { ruleId: "RdsMysqlTlsRequired", level: "error", controls: ENCRYPTION },
     { ruleId: "RdsPostgresQueryLogging", level: "warning", controls: AUDIT },
     { ruleId: "SnsTopicPolicyNoUnconditionedCrossAccount", level: "warning", controls: ACCESS },
+    // Issue 17. A data-resident endpoint whose weights or request logs leave its allowed locations: processing outside
+    // what the controller decided (Art. 5(1)(f), 25(1)), and possibly a transfer (Chapter V, Art. 44) the controller
+    // did not provide for. Error: the endpoint itself declared where its data must stay.
+    { ruleId: "DataResidencyRespected", level: "error", controls: ["Art. 5(1)(f)", "Art. 25(1)", "Art. 44"] },
   ],
 };

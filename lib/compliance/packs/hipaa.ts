@@ -215,5 +215,8 @@ export const HIPAA: CompliancePack = {
     // but sets neither log_statement nor log_min_duration_statement (reported for a fix).
     { ruleId: "RdsPostgresQueryLogging", level: "warning", controls: ["164.312(b)"] },
     { ruleId: "SnsTopicPolicyNoUnconditionedCrossAccount", level: "warning", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)"] },
+    // Issue 17. HIPAA sets no data location; a resident endpoint whose data leaves the locations its risk analysis and
+    // business associate agreements cover is a risk-management finding (164.308(a)(1)(ii)(B), 164.308(b)(1)): a warning.
+    { ruleId: "DataResidencyRespected", level: "warning", controls: ["164.308(a)(1)(ii)(B)", "164.308(b)(1)"] },
   ],
 };

@@ -21,6 +21,7 @@ import { RDS_ENGINE_RULES } from "./rds-engines";
 import { SECRETS_MANAGER_RULES } from "./secrets-manager";
 import { SNS_ACCESS_RULES } from "./sns-access";
 import { USER_DATA_RULES } from "./user-data";
+import { DATA_RESIDENCY_RULES } from "./data-residency";
 
 /** The rules with their ids as literal types, from which RuleId is derived. */
 const RULES = [
@@ -46,6 +47,7 @@ const RULES = [
   ...USER_DATA_RULES,
   ...RDS_ENGINE_RULES,
   ...SNS_ACCESS_RULES,
+  ...DATA_RESIDENCY_RULES,
 ] as const satisfies readonly ComplianceRule[];
 
 /** Id of a rule of the library, e.g. "S3BucketVersioningEnabled". */
@@ -62,4 +64,5 @@ export function ruleById(id: string): ComplianceRule<RuleId> | undefined {
 }
 
 export { ALB_INGRESS_RULES, CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { DATA_RESIDENCY_RULES } from "./data-residency";
 export { EKS_VERSION_RULES, GITHUB_OIDC_RULES, IAM_ESCALATION_RULES, NETWORK_EGRESS_RULES, RDS_ENGINE_RULES, SECRETS_MANAGER_RULES, SNS_ACCESS_RULES, USER_DATA_RULES };

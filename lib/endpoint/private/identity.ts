@@ -28,6 +28,7 @@ export function endpointIdentity(scope: Construct, e: ResolvedEndpoint, provider
     description: `Endpoint ${e.namespace}/${e.name} of ${c.clusterName}: reads model weights under ${src}`,
     // The bucket is in the cluster's region; the DNS suffix is the partition's, read in this stack.
     policies: { "model-read": modelReadPolicy(c.modelBucketArn, c.keys.storageKeyArn, src, `s3.${c.region}.${awsContext(scope).dnsSuffix}`) },
-    tags: { "secure-inference/cluster": c.clusterName, "secure-inference/endpoint": `${e.namespace}/${e.name}` },
+    // A data-resident endpoint declares here where its data goes; the compliance packs check it (DataResidencyRespected).
+    tags: { "secure-inference/cluster": c.clusterName, "secure-inference/endpoint": `${e.namespace}/${e.name}`, ...e.placement.residencyTags },
   });
 }

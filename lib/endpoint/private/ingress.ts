@@ -46,6 +46,8 @@ export function endpointIngress(scope: Construct, e: ResolvedEndpoint, provider:
           targetGroupAttributes: ing.sessionAffinitySeconds ? ["stickiness.enabled=true", "stickiness.type=lb_cookie", `stickiness.lb_cookie.duration_seconds=${ing.sessionAffinitySeconds}`] : [],
           tags: { "secure-inference/cluster": c.clusterName, "secure-inference/endpoint": `${e.namespace}.${e.name}` },
         }),
+        // A Local Zone pool's load balancer is in the zone, next to its targets (placement.ts).
+        ...(ing.subnetIds ? { "alb.ingress.kubernetes.io/subnets": ing.subnetIds.join(",") } : {}),
         // Argo Rollouts rewrites this action at every step; it starts with all traffic on stable.
         [actionAnnotation]: JSON.stringify({
           type: "forward",

@@ -20,6 +20,7 @@ import { InferenceServerImages, SERVER_API_BASE_PATH, ServerContainer } from "..
 import { parseDuration } from "./duration";
 import { serverPodResources } from "./pod-resources";
 import { coldStart, streamerConcurrency } from "../../planning/cold-start";
+import { placedIngress, ResolvedPlacement, resolvePlacement } from "./placement";
 
 /** Where an endpoint sits, which its props do not say. */
 export interface EndpointSite {
@@ -47,6 +48,12 @@ export interface ResolvedIngress {
   readonly privateHostedZoneId?: string;
   /** CIDRs the pods admit on the server ports: the load balancer subnets, else `allowedCidrs`. */
   readonly podSourceCidrs: string[];
+  /**
+   * Subnets the load balancer must be in, when not the cluster's load balancer subnets: a Local Zone pool's (an ALB
+   * sends only to targets in zones it is enabled in, and cannot mix Local Zones with availability zones).
+   * @default - the cluster's load balancer subnets (discovered by the controller from their tags)
+   */
+  readonly subnetIds?: string[];
 }
 
 /** Kubernetes and CloudWatch names of what an endpoint creates, all derived from its name. */
@@ -125,6 +132,8 @@ export interface ResolvedEndpoint {
   readonly planned: PlannedEndpoint;
   /** Risks that do not stop synth, in the order they are reported. */
   readonly warnings: string[];
+  /** Where the replicas run, and the residency tags when the endpoint is data-resident. */
+  readonly placement: ResolvedPlacement;
 }
 
 /** Either every problem with the props, or the endpoint they describe. */
@@ -230,8 +239,10 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       for (const problem of explainFit(fit, fitInput, { pool: pool.name, instanceType: pool.instanceTypes[0], gpusPerNode: pool.gpuCount })) p.add("model", problem);
     }
   }
+  // Hybrid and edge placement (placement.ts): what serves an on-premises pool, and data residency.
+  const placement = pool ? resolvePlacement(pool, c, props.dataResidency, p, props.downloadSecondsPerGiB !== undefined) : undefined;
   // Every value below is known valid: a missing one has recorded its problem above.
-  if (p.list.length > 0 || !pool || !fit || !rendered || scaling.scaleDownStabilizationSeconds === undefined) return { ok: false, problems: p.list };
+  if (p.list.length > 0 || !pool || !placement || !fit || !rendered || scaling.scaleDownStabilizationSeconds === undefined) return { ok: false, problems: p.list };
   const replicaEstimate =
     load && GPU_PERFORMANCE[pool.gpuModel]
       ? estimateReplicas({ fit, parametersBillions: params, gpuModel: pool.gpuModel, gpusPerReplica: perReplica, maxBatch: maxBatchOf(rendered), load, cachedPrefixTokens: prefix })
@@ -311,7 +322,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       replicaEstimate,
       loadSeconds,
       podStartSeconds,
-      ingress,
+      ingress: placedIngress(ingress, placement),
       allowFrom: props.allowFrom ?? [],
       driftAlarm: props.driftAlarm,
       services,
@@ -329,7 +340,8 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       promSelector: `namespace="${ns}",secure_inference_io_endpoint="${name}"`,
       prometheusAddress: Fn.trimsuffix(c.prometheusEndpoint, "/"),
       planned,
-      warnings: warningsOf(planned, site.plan, rendered, prefix, ingress, c, props.rollout?.preTrafficEvaluation !== undefined),
+      warnings: [...warningsOf(planned, site.plan, rendered, prefix, ingress, c, props.rollout?.preTrafficEvaluation !== undefined), ...placement.warnings],
+      placement,
     },
   };
 }
