@@ -255,7 +255,9 @@ export interface SecureInferenceClusterProps {
 
 /**
  * Node affinity that keeps a DaemonSet off hybrid (and Fargate and Auto Mode) nodes: the label EKS puts on them
- * (hybrid-nodes-add-ons: add-ons that cannot run there carry this anti-affinity).
+ * (hybrid-nodes-add-ons: add-ons that cannot run there carry this anti-affinity). The same value as the VPC CNI
+ * chart's own default `affinity` (aws/eks-charts@5239609:stable/aws-vpc-cni/values.yaml:204-223, read 2026-12-04), set
+ * explicitly so a changed add-on default cannot put aws-node on hybrid nodes.
  */
 const HYBRID_EXCLUDED_AFFINITY = {
   nodeAffinity: {
