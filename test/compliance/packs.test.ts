@@ -35,7 +35,8 @@ const RULE_IDS = [
   "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
   // ALBs of Kubernetes Ingresses
   "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
-  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration", "GithubOidcTrustScoped", "IamPullRequestRoleNoSecretValues", "EksSupportedVersion",
+  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration",
+  "IamNoUnconstrainedPermissionsManagement", "IamNoUnconstrainedWrite", "IamNoStarResourceForRestrictableActions", "GithubOidcTrustScoped", "IamPullRequestRoleNoSecretValues", "EksSupportedVersion",
   "SecurityGroupNoUnrestrictedEgress", "SecretsManagerCmk", "SecretsManagerRotation", "Ec2UserDataNoSecrets", "RdsCaCertificate",
   "RdsMysqlTlsRequired", "RdsPostgresQueryLogging", "SnsTopicPolicyNoUnconditionedCrossAccount",
 ];

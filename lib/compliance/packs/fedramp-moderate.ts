@@ -204,6 +204,11 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: [...LEAST_PRIVILEGE, "AC-6(1)"] },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: [...LEAST_PRIVILEGE, "IA-5"] },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: ["AC-3", "AC-6", "AC-6(2)"] },
+    // Resource exposure (CKV_AWS_289/109, cloudsplaining "high"): error, AC-6(1) as for escalation (policies are security functions);
+    // unconstrained write (CM-5: access restrictions for change) and "*" on restrictable actions: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: [...LEAST_PRIVILEGE, "AC-6(1)"] },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: [...LEAST_PRIVILEGE, "CM-5"] },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: LEAST_PRIVILEGE },
     // Identification of non-organizational users (IA-8): the repository is the identity GitHub asserts.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["AC-3", "IA-2", "IA-8"] },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.

@@ -170,6 +170,10 @@ export const GDPR: CompliancePack = {
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: ACCESS },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: ACCESS },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: ACCESS },
+    // Resource exposure can open personal data to anyone (CKV_AWS_289/109): error; the two hygiene rules: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: ACCESS },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: ACCESS },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: ACCESS },
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ACCESS },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.
     { ruleId: "IamPullRequestRoleNoSecretValues", level: "error", controls: ACCESS },

@@ -195,6 +195,12 @@ export const HIPAA: CompliancePack = {
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: [...LEAST_PRIVILEGE, "164.312(d)"] },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: LEAST_PRIVILEGE },
+    // cloudsplaining's "resource exposure" (permissions management without constraints, checkov CKV_AWS_289/109) is "high": error.
+    // Unconstrained write ("infrastructure modification", CKV_AWS_290/111) and "*" on restrictable actions (CKV_AWS_355/356, cdk-nag
+    // AwsSolutions-IAM5, which no cdk-nag HIPAA rule has) are least-privilege hygiene: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: LEAST_PRIVILEGE },
     // A GitHub trust without a repository lets any workflow assume the deploy role: person or entity authentication.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.

@@ -172,6 +172,10 @@ export const SOC2: CompliancePack = {
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: [...LEAST_PRIVILEGE, "C1.1"] },
+    // Resource exposure (CKV_AWS_289/109, cloudsplaining "high"): error; unconstrained write and "*" on restrictable actions: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: [...LEAST_PRIVILEGE, "CC8.1"] },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: LEAST_PRIVILEGE },
     // CC6.1 "Manages Credentials for Infrastructure and Software"; CC6.2 registration and authorization of identities.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["CC6.1", "CC6.2"] },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.
