@@ -32,7 +32,7 @@ const RULE_IDS = [
   "ElastiCacheMultiAz", "ElastiCacheAutoMinorVersionUpgrade",
   // RDS
   "RdsStorageEncrypted", "RdsNotPublic", "RdsIamAuthentication", "RdsMasterPasswordManaged", "RdsBackupRetention", "RdsDeletionProtection",
-  "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
+  "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted", "RdsClusterCopyTagsToSnapshot",
   // ALBs of Kubernetes Ingresses
   "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
   "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration",

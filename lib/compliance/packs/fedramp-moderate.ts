@@ -185,6 +185,8 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     { ruleId: "RdsDeletionProtection", level: "error", controls: ["CM-3", "CP-2", "CP-9"] },
     // cdk-nag cites CP-2 and CP-10 (with SC-36, not in Moderate); warning as for ElastiCache, backups being the error.
     { ruleId: "RdsMultiAz", level: "warning", controls: ["CP-2", "CP-10"] },
+    // checkov's docstring for CKV_AWS_313 cites CA-9(1), CM-2 and CM-2(2); CM-2 (baseline configuration) is in the Moderate baseline.
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["CM-2"] },
     { ruleId: "RdsLogExports", level: "error", controls: ["AC-2(4)", "AC-6(9)", ...AUDIT_EVENTS] },
     { ruleId: "RdsTlsRequired", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["SI-2"] },

@@ -154,6 +154,8 @@ export const GDPR: CompliancePack = {
     { ruleId: "RdsBackupRetention", level: "warning", controls: RESILIENCE },
     { ruleId: "RdsDeletionProtection", level: "warning", controls: RESILIENCE },
     { ruleId: "RdsMultiAz", level: "warning", controls: RESILIENCE },
+    // Records of processing need to find every copy of personal data (inferred).
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["Art. 30(1)"] },
     { ruleId: "RdsLogExports", level: "warning", controls: AUDIT },
     { ruleId: "RdsTlsRequired", level: "error", controls: ENCRYPTION },
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: SECURITY },

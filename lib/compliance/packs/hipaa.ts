@@ -174,6 +174,8 @@ export const HIPAA: CompliancePack = {
     // cdk-nag's RDSMultiAZSupport citation. cdk-nag makes it an error; warning here, because backups (an error) restore the data
     // and Multi-AZ shortens the outage, which no specification sizes.
     { ruleId: "RdsMultiAz", level: "warning", controls: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"] },
+    // Snapshots keep the data class tag that tag-conditioned access relies on (inferred): warning.
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["164.308(a)(4)(ii)(B)", "164.310(d)(1)"] },
     // cdk-nag's RDSLoggingEnabled citation (log-in monitoring (a)(5)(ii)(C)), plus audit controls.
     { ruleId: "RdsLogExports", level: "error", controls: ["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"] },
     { ruleId: "RdsTlsRequired", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },

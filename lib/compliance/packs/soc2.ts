@@ -157,6 +157,7 @@ export const SOC2: CompliancePack = {
     // Deleting the instance also deletes its automated backups (delete_automated_backups defaults to true): backup protection.
     { ruleId: "RdsDeletionProtection", level: "error", controls: ["A1.2", "CC7.5"] },
     { ruleId: "RdsMultiAz", level: "warning", controls: ["A1.2"] },
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["CC6.1", "C1.1"] },
     { ruleId: "RdsLogExports", level: "error", controls: MONITORING },
     { ruleId: "RdsTlsRequired", level: "error", controls: ["CC6.7"] },
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["CC7.1"] },
