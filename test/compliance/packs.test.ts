@@ -33,6 +33,7 @@ const RULE_IDS = [
   // RDS
   "RdsStorageEncrypted", "RdsNotPublic", "RdsIamAuthentication", "RdsMasterPasswordManaged", "RdsBackupRetention", "RdsDeletionProtection",
   "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted", "RdsClusterCopyTagsToSnapshot",
+  "LoadBalancerDeletionProtection", "LoadBalancerDropsInvalidHeaders", "LoadBalancerDesyncMitigation", "LoadBalancerAccessLogs", "LoadBalancerListenerHttps", "LoadBalancerListenerTls12",
   // ALBs of Kubernetes Ingresses
   "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
   "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration",

@@ -201,6 +201,13 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     // FIPS 140-validated modules: an ELBSecurityPolicy-*-FIPS-* policy (ALB User Guide, "Security policies for your Application
     // Load Balancer"). The library's ingresses pick ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04 when this pack is enforced.
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"], params: { requireFips: true } },
+    // Terraform-declared load balancers: as the Ingress rules above (checkov's CKV_AWS_328 docstring cites AC-4(21), CM-2).
+    { ruleId: "LoadBalancerAccessLogs", level: "error", controls: AUDIT_EVENTS },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ["AC-17(2)", "SC-8", "SC-8(1)", "SC-23"] },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: ["CP-10", "CM-2"] },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: ["SC-7", "SI-10"] },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: ["SC-7", "CM-2"] },
     // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium"). AC-6(1) authorizes access to
     // security functions (IAM itself) explicitly.
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: [...LEAST_PRIVILEGE, "AC-6(1)"] },

@@ -168,6 +168,12 @@ export const GDPR: CompliancePack = {
     { ruleId: "AlbIngressAccessLogs", level: "warning", controls: AUDIT },
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ENCRYPTION },
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ENCRYPTION },
+    { ruleId: "LoadBalancerAccessLogs", level: "warning", controls: AUDIT },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ENCRYPTION },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ENCRYPTION },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: RESILIENCE },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: SECURITY },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: SECURITY },
     // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium").
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: ACCESS },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: ACCESS },

@@ -192,6 +192,14 @@ export const HIPAA: CompliancePack = {
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
     // No cdk-nag rule judges the policy's TLS version; transmission security as above. HIPAA names no FIPS requirement.
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(ii)"] },
+    // Load balancers that users declare as Terraform resources: the same citations as the Ingress rules above. cdk-nag's HIPAA
+    // ELBDeletionProtectionEnabled cites 164.308(a)(7)(i) and (C); header dropping and desync mitigation are hardening: warnings.
+    { ruleId: "LoadBalancerAccessLogs", level: "error", controls: ["164.312(b)"] },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(ii)"] },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"] },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: ["164.312(c)(1)", "164.312(e)(1)"] },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: ["164.312(c)(1)", "164.312(e)(1)"] },
     // Issue 16. IAM escalation paths (cloudsplaining, via checkov CKV_AWS_286/287/288): least privilege as the IAM rules above.
     // cloudsplaining rates privilege escalation and credentials exposure "high" (errors), data exfiltration "medium" (warning).
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },

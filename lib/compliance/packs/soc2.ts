@@ -169,6 +169,13 @@ export const SOC2: CompliancePack = {
     { ruleId: "AlbIngressAccessLogs", level: "error", controls: MONITORING },
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["CC6.7"] },
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["CC6.7"] },
+    // Terraform-declared load balancers: as the Ingress rules above; availability and hardening as warnings.
+    { ruleId: "LoadBalancerAccessLogs", level: "error", controls: MONITORING },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ["CC6.7"] },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ["CC6.7"] },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: ["A1.2"] },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: ["CC6.6"] },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: ["CC6.6"] },
     // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium").
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: LEAST_PRIVILEGE },
