@@ -6,8 +6,14 @@ import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 
 const STATE = Symbol.for("secure-inference.stack-synthesis");
 
+/**
+ * A hook of a stack's synthesis: `terraform()` is the stack's Terraform JSON (stack.toTerraform()), computed once per
+ * synthesis and shared by the hooks and the summary line, since building it is a large part of a synth.
+ */
+export type SynthesisHook = (session: ISynthesisSession, terraform: () => Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 interface SynthesisState {
-  readonly hooks: Map<string, (session: ISynthesisSession) => void>;
+  readonly hooks: Map<string, SynthesisHook>;
   /** Parts of the one-line summary the hooks of the current synthesis reported, with detail lines. */
   parts: Array<{ readonly text: string; readonly details: readonly string[]; readonly order: number }>;
 }
@@ -18,7 +24,7 @@ type StackWithState = TerraformStack & { [STATE]?: SynthesisState };
  * there keeps the first. They run in the order they were added; afterwards the stack's summary line
  * (resources, and what the hooks reported with `reportSynthesisSummary`) is printed.
  */
-export function onStackSynthesis(stack: TerraformStack, key: string, hook: (session: ISynthesisSession) => void): void {
+export function onStackSynthesis(stack: TerraformStack, key: string, hook: SynthesisHook): void {
   const s = stack as StackWithState;
   if (!s[STATE]) {
     const state: SynthesisState = { hooks: new Map(), parts: [] };
@@ -26,8 +32,11 @@ export function onStackSynthesis(stack: TerraformStack, key: string, hook: (sess
     addCustomSynthesis(stack, {
       onSynthesize: (session: ISynthesisSession) => {
         state.parts = [];
-        state.hooks.forEach((h) => h(session));
-        if (state.parts.length > 0) process.stdout.write(summaryLines(stack, state.parts));
+        // The hooks read the stack; none changes it, so its Terraform is built once for all of them.
+        let json: Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const terraform = () => (json ??= stack.toTerraform());
+        state.hooks.forEach((h) => h(session, terraform));
+        if (state.parts.length > 0) process.stdout.write(summaryLines(stack, terraform(), state.parts));
         printWarnings(stack);
       },
     });
@@ -40,8 +49,8 @@ export function reportSynthesisSummary(stack: TerraformStack, text: string, deta
   (stack as StackWithState)[STATE]?.parts.push({ text, details, order });
 }
 
-function summaryLines(stack: TerraformStack, parts: SynthesisState["parts"]): string {
-  const resources = Object.values((stack.toTerraform().resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+function summaryLines(stack: TerraformStack, json: Record<string, any>, parts: SynthesisState["parts"]): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const resources = Object.values((json.resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
   const sorted = [...parts].sort((a, b) => a.order - b.order);
   const lines = [`${stack.node.id}: ${resources} resources | ${sorted.map((p) => p.text).join(" | ")}`];
   for (const p of sorted) for (const d of p.details) lines.push(`  ${d}`);

@@ -70,13 +70,30 @@ function globRegExp(glob: string): RegExp {
  * remove_wildcard_only_actions drops them too).
  */
 export function expandIamAction(pattern: string): readonly IamActionFacts[] {
-  const p = pattern.trim();
+  const key = pattern.trim().toLowerCase();
+  let out = expansions.get(key);
+  if (!out) {
+    out = expand(key);
+    expansions.set(key, out);
+  }
+  return out;
+}
+
+/** Expansions by pattern (lower case): the same patterns recur in every policy of a stack and across rules. */
+const expansions = new Map<string, readonly IamActionFacts[]>();
+
+function expand(p: string): readonly IamActionFacts[] {
   const colon = p.indexOf(":");
   const servicePart = p === "*" ? "*" : colon < 0 ? p : p.slice(0, colon);
   const actionPart = p === "*" ? "*" : colon < 0 ? "" : p.slice(colon + 1);
   if (colon < 0 && p !== "*") return [];
   const serviceRe = globRegExp(servicePart);
   const prefixes = /[*?]/.test(servicePart) ? iamServicePrefixes().filter((s) => serviceRe.test(s)) : [servicePart];
+  if (!/[*?]/.test(actionPart)) {
+    // A plain action name: one lookup.
+    const exact = `${servicePart.trim().toLowerCase()}:${actionPart.trim().toLowerCase()}`;
+    return (iamActionsOf(servicePart) ?? []).filter((a) => a.action.toLowerCase() === exact);
+  }
   const actionRe = globRegExp(actionPart);
   const out: IamActionFacts[] = [];
   for (const prefix of prefixes) {
