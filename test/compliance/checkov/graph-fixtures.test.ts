@@ -47,7 +47,7 @@ describe("CKV2_AWS_12 fixtures (VpcDefaultSecurityGroupClosed)", () => {
       new DefaultSecurityGroup(s, "default", { vpcId: ok.id });
       new DefaultSecurityGroup(s, "default_2", {
         vpcId: v2.id,
-        ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }],
+        ingress: [{ protocol: "-1", selfAttribute: true, fromPort: 0, toPort: 0 }],
         egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }],
       });
       const d3 = new DefaultSecurityGroup(s, "default_3", { vpcId: v3.id });

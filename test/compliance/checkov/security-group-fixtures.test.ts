@@ -1,0 +1,69 @@
+import { SecurityGroup, SecurityGroupIngress } from "@cdktf/provider-aws/lib/security-group";
+import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { SecurityGroupNoWorldIngress } from "../../../lib/compliance/rules/vpc";
+import { misses, verdicts } from "./checkov-harness";
+
+/*
+ * checkov@03d5fdad8d6154b1565799a7b1fb8070c158866f fixtures of CKV_AWS_24 (no 0.0.0.0/0 or ::/0 ingress to port 22):
+ * tests/terraform/checks/resource/aws/example_SecurityGroupUnrestrictedIngress22/main.tf, one construct per fixture
+ * (sg_<name>, rule_<name>, vpc_rule_<name> for aws_security_group, aws_security_group_rule, aws_vpc_security_group_ingress_rule).
+ * Descriptions and tags, which do not bear on the check, are left out; `null` list attributes are left unset.
+ */
+const egress = [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }];
+const ssh = { fromPort: 22, toPort: 22, protocol: "tcp" };
+
+describe("CKV_AWS_24 fixtures (SecurityGroupNoWorldIngress)", () => {
+  let v: ReturnType<typeof verdicts>;
+  beforeAll(() => {
+    v = verdicts(SecurityGroupNoWorldIngress, (s) => {
+      const group = (id: string, ingress?: SecurityGroupIngress[], withEgress = true) =>
+        new SecurityGroup(s, `sg_${id}`, { name: "sg-bar", vpcId: "${aws_vpc.main.id}", ...(ingress ? { ingress } : {}), ...(withEgress ? { egress } : {}) });
+      const rule = (id: string, props: Record<string, unknown>) =>
+        new SecurityGroupRule(s, `rule_${id}`, { type: "ingress", securityGroupId: "${aws_security_group.bar-sg.id}", ...ssh, ...props });
+      group("fail", [{ ...ssh, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] }]);
+      group("fail2", [{ fromPort: 0, toPort: 0, protocol: "tcp", cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] }]);
+      group("fail3", [{ ...ssh, securityGroups: ["${aws_security_group.foo-sg.id}"], cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] }]);
+      new SecurityGroup(s, "sg_fail4", {
+        description: "SG with inline rules",
+        ingress: [{ cidrBlocks: ["0.0.0.0/0"], description: "Wide Open", fromPort: 0, ipv6CidrBlocks: [], prefixListIds: [], securityGroups: [], protocol: "-1", selfAttribute: false, toPort: 65535 }],
+      });
+      group("fail-ipv6", [{ ...ssh, ipv6CidrBlocks: ["192.168.0.0/16", "::/0"] }]);
+      rule("fail", { cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] });
+      const vpcRule = (id: string, props: Record<string, unknown>) =>
+        new VpcSecurityGroupIngressRule(s, `vpc_rule_${id}`, { securityGroupId: "${aws_security_group.example.id}", fromPort: 22, ipProtocol: "tcp", toPort: 22, ...props });
+      vpcRule("fail", { cidrIpv4: "0.0.0.0/0" });
+      vpcRule("fail2", {});
+      group("not_self", [{ fromPort: 0, toPort: 0, protocol: "-1", selfAttribute: false }], false);
+
+      group("pass", [{ fromPort: 222, toPort: 222, protocol: "tcp", cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] }]);
+      group("pass2", [{ ...ssh, securityGroups: ["${aws_security_group.foo-sg.id}"] }]);
+      group("pass3", [{ ...ssh, securityGroups: ["${aws_security_group.foo-sg.id}"] }]);
+      group("pass4", [{ ...ssh, cidrBlocks: ["192.168.0.0/16"] }]);
+      group("pass5", [{ ...ssh, securityGroups: ["${aws_security_group.foo-sg.id}"], cidrBlocks: ["192.168.0.0/16"] }]);
+      group("pass6");
+      group("pass7", undefined, false);
+      group("pass-ipv6", [{ ...ssh, securityGroups: ["${aws_security_group.foo-sg.id}"] }]);
+      rule("pass", { fromPort: 222, toPort: 222, cidrBlocks: ["0.0.0.0/0"] });
+      rule("pass2", { cidrBlocks: ["192.168.0.0/16"] });
+      rule("pass3", { sourceSecurityGroupId: "sg-123456" });
+      rule("pass4", { selfAttribute: true });
+      vpcRule("pass", { cidrIpv4: "10.0.0.0/8", fromPort: 80, toPort: 8080 });
+      group("pass_self", [{ fromPort: 0, toPort: 0, protocol: "-1", selfAttribute: true }], false);
+      new SecurityGroup(s, "sg_pass_self2", {
+        ingress: [{ cidrBlocks: ["0.0.0.0/0"], fromPort: 0, ipv6CidrBlocks: [], prefixListIds: [], securityGroups: [], protocol: "-1", selfAttribute: true, toPort: 65535 }],
+      });
+    });
+  });
+
+  const failing = ["sg_fail", "sg_fail2", "sg_fail3", "sg_fail4", "sg_fail-ipv6", "rule_fail", "vpc_rule_fail", "vpc_rule_fail2", "sg_not_self"];
+  const passing = ["sg_pass", "sg_pass2", "sg_pass3", "sg_pass4", "sg_pass5", "sg_pass6", "sg_pass7", "sg_pass-ipv6", "rule_pass", "rule_pass2", "rule_pass3", "rule_pass4", "vpc_rule_pass", "sg_pass_self", "sg_pass_self2"];
+
+  it("detects 7 of the 9 failing fixtures; the two rules without any source (no CIDR, no group, self false), which AWS refuses to create, are not world-open to the rule", () => {
+    expect(misses(v, failing, []).undetected).toEqual(["vpc_rule_fail2", "sg_not_self"]);
+  });
+
+  it("flags 3 of the 15 passing fixtures, deliberately: world ingress on another port (port 222, group and rule) and 0.0.0.0/0 on all ports beside self = true", () => {
+    expect(misses(v, [], passing).flagged).toEqual(["sg_pass", "rule_pass", "sg_pass_self2"]);
+  });
+});
