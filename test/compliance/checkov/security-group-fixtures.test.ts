@@ -67,3 +67,49 @@ describe("CKV_AWS_24 fixtures (SecurityGroupNoWorldIngress)", () => {
     expect(misses(v, [], passing).flagged).toEqual(["sg_pass", "rule_pass", "sg_pass_self2"]);
   });
 });
+
+/** The pass/fail pair that example_SecurityGroupUnrestrictedIngress3389 and ...Any share: a group, a rule and a VPC rule each. */
+function groupRuleAndVpcRule(s: Parameters<Parameters<typeof verdicts>[1]>[0], id: string, port: number, vpcRuleCidr = "0.0.0.0/0", groupVpc = "aws_vpc.example.id") {
+  const world = ["0.0.0.0/0"];
+  new SecurityGroup(s, `sg_${id}`, {
+    name: "example",
+    vpcId: groupVpc,
+    ingress: [{ cidrBlocks: world, fromPort: port, toPort: port, protocol: "tcp" }, ...(port === 80 || port === 3389 ? [{ cidrBlocks: world, fromPort: 443, toPort: 443, protocol: "tcp" }] : [])],
+    egress: [{ cidrBlocks: world, fromPort: 0, toPort: 0, protocol: "-1" }],
+  });
+  new SecurityGroupRule(s, `rule_${id}`, { cidrBlocks: world, fromPort: port, toPort: port, protocol: "tcp", securityGroupId: "sg-12345", type: "ingress" });
+  new VpcSecurityGroupIngressRule(s, `vpc_rule_${id}`, { securityGroupId: "${aws_security_group.example.id}", cidrIpv4: vpcRuleCidr, fromPort: port, ipProtocol: "tcp", toPort: port });
+}
+
+describe("CKV_AWS_25 fixtures (SecurityGroupNoWorldIngress, port 3389)", () => {
+  let v: ReturnType<typeof verdicts>;
+  beforeAll(() => {
+    v = verdicts(SecurityGroupNoWorldIngress, (s) => {
+      // pass: the group admits 80 and 443 from anywhere, the rule 80 from anywhere; the VPC rule 80 from 10.0.0.0/8.
+      groupRuleAndVpcRule(s, "pass", 80, "10.0.0.0/8");
+      groupRuleAndVpcRule(s, "fail", 3389);
+    });
+  });
+
+  it("detects every failing fixture (3/3); flags the passing group and rule, world-open on 80 (2/3, deliberately stricter: any port)", () => {
+    expect(misses(v, ["sg_fail", "rule_fail", "vpc_rule_fail"], ["sg_pass", "rule_pass", "vpc_rule_pass"])).toEqual({ undetected: [], flagged: ["sg_pass", "rule_pass"] });
+  });
+});
+
+describe("CKV_AWS_277 fixtures (SecurityGroupNoWorldIngress, all ports)", () => {
+  let v: ReturnType<typeof verdicts>;
+  beforeAll(() => {
+    v = verdicts(SecurityGroupNoWorldIngress, (s) => {
+      groupRuleAndVpcRule(s, "pass", 80);
+      // fail: from/to port -1 ("all") on tcp from anywhere, and all protocols from anywhere.
+      new SecurityGroup(s, "sg_fail", { name: "allow-all-ingress", vpcId: "test_vpc", ingress: [{ fromPort: -1, toPort: -1, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }] });
+      new SecurityGroupRule(s, "rule_fail", { cidrBlocks: ["0.0.0.0/0"], fromPort: -1, toPort: -1, protocol: "tcp", securityGroupId: "sg-12345", type: "ingress" });
+      new SecurityGroupRule(s, "rule_fail2", { cidrBlocks: ["0.0.0.0/0"], fromPort: 0, toPort: 0, protocol: "-1", securityGroupId: "sg-123456", type: "ingress" });
+      new VpcSecurityGroupIngressRule(s, "vpc_rule_fail", { securityGroupId: "${aws_security_group.example.id}", cidrIpv4: "0.0.0.0/0", fromPort: -1, ipProtocol: "tcp", toPort: -1 });
+    });
+  });
+
+  it("detects every failing fixture (4/4); flags the three passing ones, world-open on 80 (3/3, deliberately stricter: any port)", () => {
+    expect(misses(v, ["sg_fail", "rule_fail", "rule_fail2", "vpc_rule_fail"], ["sg_pass", "rule_pass", "vpc_rule_pass"])).toEqual({ undetected: [], flagged: ["sg_pass", "rule_pass", "vpc_rule_pass"] });
+  });
+});
