@@ -1,7 +1,7 @@
 import { SecurityGroup, SecurityGroupIngress } from "@cdktf/provider-aws/lib/security-group";
 import { SecurityGroupRule } from "@cdktf/provider-aws/lib/security-group-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { SecurityGroupNoWorldIngress } from "../../../lib/compliance/rules/vpc";
+import { SecurityGroupDescription, SecurityGroupNoWorldIngress } from "../../../lib/compliance/rules/vpc";
 import { misses, verdicts } from "./checkov-harness";
 
 /*
@@ -163,5 +163,31 @@ describe("CKV_AWS_260 fixtures (SecurityGroupNoWorldIngress, port 80)", () => {
     const failing = ["sg_fail", "sg_fail2", "sg_fail3", "sg_fail4", "sg_fail5", "rule_fail", "vpc_rule_fail", "vpc_rule_fail2"];
     const passing = ["sg_pass", "sg_pass2", "sg_pass3", "sg_pass4", "sg_pass5", "sg_pass6", "sg_pass7", "sg_pass-ipv6", "rule_pass", "rule_pass2", "rule_pass3", "vpc_rule_pass", "vpc_rule_pass_prefix_list"];
     expect(misses(v, failing, passing)).toEqual({ undetected: ["vpc_rule_fail2"], flagged: ["sg_pass", "rule_pass3"] });
+  });
+});
+
+describe("CKV_AWS_23 fixtures (SecurityGroupDescription)", () => {
+  let v: ReturnType<typeof verdicts>;
+  beforeAll(() => {
+    // example_SecurityGroupRuleDescription/main.tf; `cidr_blocks = "0.0.0.0/0"` (a string, the provider has a list) written as a list.
+    v = verdicts(SecurityGroupDescription, (s) => {
+      const out = { description: "Allow outgoing communication", cidrBlocks: ["0.0.0.0/0"], fromPort: 0, protocol: "-1", selfAttribute: false, toPort: 0 };
+      const internal = { cidrBlocks: ["10.0.0.0/0"], fromPort: 0, protocol: "-1", selfAttribute: false, toPort: 0 };
+      const selfIn = [{ description: "Self Reference", fromPort: 0, protocol: "-1", selfAttribute: true, toPort: 0 }];
+      const base = { name: "example-lambda", vpcId: "${aws_vpc.vpc.id}", ingress: selfIn };
+      new SecurityGroup(s, "sg_fail", { ...base, egress: [out, internal] });
+      new SecurityGroup(s, "sg_pass", { ...base, description: "sg_desc", egress: [out, { ...internal, description: "Egress description" }] });
+      new SecurityGroup(s, "sg_pass2", { ...base, description: "SG description", egress: [out] });
+      const rule = { type: "ingress", fromPort: 3389, toPort: 3389, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-123456" };
+      new SecurityGroupRule(s, "rule_fail", rule);
+      new SecurityGroupRule(s, "rule_pass", { ...rule, description: "SG rule description" });
+      const vpcRule = { securityGroupId: "${aws_security_group.example.id}", cidrIpv4: "10.0.0.0/8", fromPort: 80, ipProtocol: "tcp", toPort: 8080 };
+      new VpcSecurityGroupIngressRule(s, "vpc_rule_fail", vpcRule);
+      new VpcSecurityGroupIngressRule(s, "vpc_rule_pass", { ...vpcRule, description: "The good stuff" });
+    });
+  });
+
+  it("detects every failing fixture (3/3) and flags no passing one (0/4)", () => {
+    expect(misses(v, ["sg_fail", "rule_fail", "vpc_rule_fail"], ["sg_pass", "sg_pass2", "rule_pass", "vpc_rule_pass"])).toEqual({ undetected: [], flagged: [] });
   });
 });
