@@ -220,7 +220,9 @@ export const S3BucketNoPublicAcl = {
     "public-read and public-read-write let anyone on the internet list or write the bucket; authenticated-read extends " +
     "that to every AWS account in the world. Either exposes the data the moment the public access block is lifted.",
   resourceTypes: ["aws_s3_bucket_acl", "aws_s3_bucket"],
-  checkov: ["CKV_AWS_20", "CKV_AWS_57"],
+  // CKV_AWS_20/57 judge public read/write; CKV_AWS_375 (checkov@03d5fdad:checkov/terraform/checks/resource/aws/S3GlobalViewACL.py)
+  // FULL_CONTROL or READ_ACP for AllUsers. Any grant to AllUsers or AuthenticatedUsers is flagged here, whatever its permission.
+  checkov: ["CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_375"],
   cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"],
   evaluate: ({ resource }) => {
     const c = resource.config;
