@@ -4,7 +4,7 @@ import { Annotations, App, Aspects, IAspect, ISynthesisSession, TerraformStack }
 // Public in cdktf but not re-exported from its index: the hook that runs during a stack's synthesis, before its files are written.
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
-import { onStackSynthesis, reportSynthesisSummary, synthesizedJson, warn } from "../private/stack-synthesis";
+import { onStackSynthesis, reportSynthesisSummary, warn } from "../private/stack-synthesis";
 import { ComplianceReport, evaluateStack } from "./engine";
 import { CompliancePack } from "./model";
 import { ALL_PACKS, FEDRAMP_MODERATE, GDPR, HIPAA, SOC2 } from "./packs";
@@ -38,14 +38,14 @@ class ComplianceAspect implements IAspect {
     const stack = node as StackWithRegistry;
     if (!stack[REGISTRY]) {
       stack[REGISTRY] = [];
-      onStackSynthesis(stack, "compliance", (session: ISynthesisSession) => synthesizeCompliance(stack, stack[REGISTRY]!, session));
+      onStackSynthesis(stack, "compliance", (session, terraform) => synthesizeCompliance(stack, stack[REGISTRY]!, session, terraform()));
     }
     // Packs are merged by name at evaluation, so an enforcement seen twice costs nothing.
     if (!stack[REGISTRY]!.includes(this.enforcement)) stack[REGISTRY]!.push(this.enforcement);
   }
 }
 
-function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enforcement[], session: ISynthesisSession): void {
+function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enforcement[], session: ISynthesisSession, json: Record<string, any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   const packs: CompliancePack[] = [];
   const scopes = new Map<string, string[]>();
   for (const e of enforcements) {
@@ -55,7 +55,7 @@ function synthesizeCompliance(stack: TerraformStack, enforcements: readonly Enfo
     }
   }
   // A pack enforced on a construct inside the stack checks that construct's resources; on the stack, everything.
-  const report = evaluateStack(stack.node.id, synthesizedJson(stack), packs, suppressionsUnder(stack), scopes);
+  const report = evaluateStack(stack.node.id, json, packs, suppressionsUnder(stack), scopes);
   const dir = path.join(session.outdir, session.manifest.forStack(stack).workingDirectory);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, REPORT_FILES.json), reportJson(report));

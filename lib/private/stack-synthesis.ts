@@ -6,14 +6,16 @@ import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 
 const STATE = Symbol.for("secure-inference.stack-synthesis");
 
+/**
+ * A hook of a stack's synthesis: `terraform()` is the stack's Terraform JSON (stack.toTerraform()), computed once per
+ * synthesis and shared by the hooks and the summary line, since building it is a large part of a synth.
+ */
+export type SynthesisHook = (session: ISynthesisSession, terraform: () => Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 interface SynthesisState {
-  readonly hooks: Map<string, (session: ISynthesisSession) => void>;
+  readonly hooks: Map<string, SynthesisHook>;
   /** Parts of the one-line summary the hooks of the current synthesis reported, with detail lines. */
   parts: Array<{ readonly text: string; readonly details: readonly string[]; readonly order: number }>;
-  /** The stack's Terraform JSON, resolved once per synthesis for every hook (see synthesizedJson). */
-  json?: Record<string, unknown>;
-  /** True while the hooks of a synthesis run. */
-  synthesizing: boolean;
 }
 type StackWithState = TerraformStack & { [STATE]?: SynthesisState };
 
@@ -22,23 +24,19 @@ type StackWithState = TerraformStack & { [STATE]?: SynthesisState };
  * there keeps the first. They run in the order they were added; afterwards the stack's summary line
  * (resources, and what the hooks reported with `reportSynthesisSummary`) is printed.
  */
-export function onStackSynthesis(stack: TerraformStack, key: string, hook: (session: ISynthesisSession) => void): void {
+export function onStackSynthesis(stack: TerraformStack, key: string, hook: SynthesisHook): void {
   const s = stack as StackWithState;
   if (!s[STATE]) {
-    const state: SynthesisState = { hooks: new Map(), parts: [], synthesizing: false };
+    const state: SynthesisState = { hooks: new Map(), parts: [] };
     s[STATE] = state;
     addCustomSynthesis(stack, {
       onSynthesize: (session: ISynthesisSession) => {
         state.parts = [];
-        state.json = undefined;
-        state.synthesizing = true;
-        try {
-          state.hooks.forEach((h) => h(session));
-          if (state.parts.length > 0) process.stdout.write(summaryLines(stack, state.parts));
-        } finally {
-          state.synthesizing = false;
-          state.json = undefined;
-        }
+        // The hooks read the stack; none changes it, so its Terraform is built once for all of them.
+        let json: Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const terraform = () => (json ??= stack.toTerraform());
+        state.hooks.forEach((h) => h(session, terraform));
+        if (state.parts.length > 0) process.stdout.write(summaryLines(stack, terraform(), state.parts));
         printWarnings(stack);
       },
     });
@@ -46,26 +44,13 @@ export function onStackSynthesis(stack: TerraformStack, key: string, hook: (sess
   if (!s[STATE].hooks.has(key)) s[STATE].hooks.set(key, hook);
 }
 
-/**
- * The stack's Terraform JSON for a hook of the current synthesis: resolved once and shared by the
- * hooks (compliance, the summary line), since resolving every token of a stack is the largest part
- * of synth time (cdktf captures a stack trace per token). Hooks only read it and write other files, so
- * one resolution serves them all; outside a synthesis it resolves afresh.
- */
-export function synthesizedJson(stack: TerraformStack): Record<string, unknown> {
-  const state = (stack as StackWithState)[STATE];
-  if (!state?.synthesizing) return stack.toTerraform() as Record<string, unknown>;
-  state.json ??= stack.toTerraform() as Record<string, unknown>;
-  return state.json;
-}
-
 /** Adds a part to the stack's summary line of this synthesis (e.g. "compliance PASS ..."), and optional indented detail lines. */
 export function reportSynthesisSummary(stack: TerraformStack, text: string, details: readonly string[] = [], order = 0): void {
   (stack as StackWithState)[STATE]?.parts.push({ text, details, order });
 }
 
-function summaryLines(stack: TerraformStack, parts: SynthesisState["parts"]): string {
-  const resources = Object.values((synthesizedJson(stack).resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
+function summaryLines(stack: TerraformStack, json: Record<string, any>, parts: SynthesisState["parts"]): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const resources = Object.values((json.resource ?? {}) as Record<string, Record<string, unknown>>).reduce((n, byName) => n + Object.keys(byName).length, 0);
   const sorted = [...parts].sort((a, b) => a.order - b.order);
   const lines = [`${stack.node.id}: ${resources} resources | ${sorted.map((p) => p.text).join(" | ")}`];
   for (const p of sorted) for (const d of p.details) lines.push(`  ${d}`);

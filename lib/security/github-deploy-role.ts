@@ -4,6 +4,7 @@ import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-con
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { addSuppression } from "../compliance/suppressions";
 import { awsContext } from "../private/aws-context";
 import { datastoreIdPrefix } from "../private/datastore";
 import { Problems, isLiteral, show } from "../private/validation";
@@ -962,6 +963,18 @@ export class GithubDeployRole extends Construct {
       new IamRolePolicyAttachment(this, `policy-${i}-attachment`, { role: this.role.name, policyArn: policy.arn });
       return policy;
     });
+    // checkov CKV_AWS_290/355: a Terraform deploy creates resources whose ARNs do not exist yet, and a plan reads every
+    // resource of the stacks; the policies name the services' actions, and the prefix where the service allows it.
+    addSuppression(this, {
+      id: "IamNoStarResourceForRestrictableActions",
+      reason: `Terraform ${job} reads and manages resources that Terraform names at apply time; IAM, S3, EKS, log groups, the trail, caches and databases are limited to the prefix ${props.resourceNamePrefix}, the rest by the permissions boundary and the repository's protected branches`,
+    });
+    if (!props.readOnly) {
+      addSuppression(this, {
+        id: "IamNoUnconstrainedWrite",
+        reason: `Terraform creates VPCs, subnets, security groups, node groups and the like whose ARNs exist only after apply; the role is bounded by its permissions boundary, and IAM, S3, EKS, logs, the trail, caches and databases are limited to the prefix ${props.resourceNamePrefix}`,
+      });
+    }
 
     new TerraformOutput(this, "role-arn", { value: this.roleArn, description: `role-to-assume for ${job} from GitHub Actions in ${props.repository}` });
   }

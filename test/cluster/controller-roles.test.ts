@@ -168,7 +168,9 @@ describe("ControllerRoles defaults", () => {
       Resource: expect.stringMatching(/:autoscaling:\$\{data\.aws_region\.\w+\.name\}:\$\{data\.aws_caller_identity\.\w+\.account_id\}:autoScalingGroup:\*:autoScalingGroupName\/\*$/),
       Condition: { StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/ml-prod": "owned" } },
     });
-    expect(bySid(ca.statements, "DiscoverNodeGroups").Action).toEqual(expect.arrayContaining(["autoscaling:DescribeTags", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup"]));
+    expect(bySid(ca.statements, "DiscoverNodeGroups").Action).toEqual(expect.arrayContaining(["autoscaling:DescribeTags", "ec2:GetInstanceTypesFromInstanceRequirements"]));
+    // eks:DescribeNodegroup has a resource type: this cluster's node groups, not "*" (checkov CKV_AWS_355).
+    expect(bySid(ca.statements, "DescribeOwnNodeGroups")).toMatchObject({ Action: "eks:DescribeNodegroup", Resource: expect.stringMatching(/:eks:.*:nodegroup\/ml-prod\/\*\/\*$/) });
     // Only the two scaling actions change anything.
     const writes = ca.statements.flatMap((s) => asArray(s.Action)).filter((a: string) => !/:(Describe|Get)/.test(a));
     expect(writes.sort()).toEqual(["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);

@@ -58,6 +58,12 @@ describe("Compliance.enforce on a deliberately weak stack", () => {
     const report = JSON.parse(fs.readFileSync(path.join(stackDir, REPORT_FILES.json), "utf8"));
     expect(report.passed).toBe(false);
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(expect.arrayContaining(["S3BucketPublicAccessBlocked", "IamHumanRoleRequiresMfa"]));
+    // Each finding names the checkov ids of the same check (empty where checkov has none), so a checkov report can be matched to it.
+    const byRule = (id: string) => report.findings.find((f: { ruleId: string }) => f.ruleId === id);
+    expect(byRule("KMSKeyRotationEnabled").checkov).toEqual(["CKV_AWS_7"]);
+    expect(byRule("S3BucketPublicAccessBlocked").checkov).toEqual(expect.arrayContaining(["CKV_AWS_53", "CKV2_AWS_6"]));
+    expect(byRule("IamHumanRoleRequiresMfa").checkov).toEqual([]);
+    for (const f of report.findings) expect(f.checkov).toEqual(ALL_RULES.find((r) => r.id === f.ruleId)!.checkov ?? []);
     expect(fs.readFileSync(path.join(stackDir, REPORT_FILES.markdown), "utf8")).toContain("Result: **FAIL**");
   });
 });

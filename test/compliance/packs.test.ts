@@ -32,10 +32,12 @@ const RULE_IDS = [
   "ElastiCacheMultiAz", "ElastiCacheAutoMinorVersionUpgrade",
   // RDS
   "RdsStorageEncrypted", "RdsNotPublic", "RdsIamAuthentication", "RdsMasterPasswordManaged", "RdsBackupRetention", "RdsDeletionProtection",
-  "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted",
+  "RdsMultiAz", "RdsLogExports", "RdsTlsRequired", "RdsAutoMinorVersionUpgrade", "RdsEnhancedMonitoring", "RdsPerformanceInsightsEncrypted", "RdsClusterCopyTagsToSnapshot",
+  "LoadBalancerDeletionProtection", "LoadBalancerDropsInvalidHeaders", "LoadBalancerDesyncMitigation", "LoadBalancerAccessLogs", "LoadBalancerListenerHttps", "LoadBalancerListenerTls12",
   // ALBs of Kubernetes Ingresses
   "AlbIngressAccessLogs", "AlbIngressHttpsOnly", "AlbIngressTlsPolicy",
-  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration", "GithubOidcTrustScoped", "IamPullRequestRoleNoSecretValues", "EksSupportedVersion",
+  "IamNoPrivilegeEscalation", "IamNoCredentialsExposure", "IamNoDataExfiltration",
+  "IamNoUnconstrainedPermissionsManagement", "IamNoUnconstrainedWrite", "IamNoStarResourceForRestrictableActions", "GithubOidcTrustScoped", "IamPullRequestRoleNoSecretValues", "EksSupportedVersion",
   "SecurityGroupNoUnrestrictedEgress", "SecretsManagerCmk", "SecretsManagerRotation", "Ec2UserDataNoSecrets", "RdsCaCertificate",
   "RdsMysqlTlsRequired", "RdsPostgresQueryLogging", "SnsTopicPolicyNoUnconditionedCrossAccount",
   // Issue 17: data residency

@@ -185,6 +185,8 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     { ruleId: "RdsDeletionProtection", level: "error", controls: ["CM-3", "CP-2", "CP-9"] },
     // cdk-nag cites CP-2 and CP-10 (with SC-36, not in Moderate); warning as for ElastiCache, backups being the error.
     { ruleId: "RdsMultiAz", level: "warning", controls: ["CP-2", "CP-10"] },
+    // checkov's docstring for CKV_AWS_313 cites CA-9(1), CM-2 and CM-2(2); CM-2 (baseline configuration) is in the Moderate baseline.
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["CM-2"] },
     { ruleId: "RdsLogExports", level: "error", controls: ["AC-2(4)", "AC-6(9)", ...AUDIT_EVENTS] },
     { ruleId: "RdsTlsRequired", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["SI-2"] },
@@ -199,11 +201,23 @@ export const FEDRAMP_MODERATE: CompliancePack = {
     // FIPS 140-validated modules: an ELBSecurityPolicy-*-FIPS-* policy (ALB User Guide, "Security policies for your Application
     // Load Balancer"). The library's ingresses pick ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04 when this pack is enforced.
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"], params: { requireFips: true } },
+    // Terraform-declared load balancers: as the Ingress rules above (checkov's CKV_AWS_328 docstring cites AC-4(21), CM-2).
+    { ruleId: "LoadBalancerAccessLogs", level: "error", controls: AUDIT_EVENTS },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ["AC-17(2)", "SC-8", "SC-8(1)", "SC-23"] },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ["SC-8", "SC-8(1)", "SC-13"] },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: ["CP-10", "CM-2"] },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: ["SC-7", "SI-10"] },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: ["SC-7", "CM-2"] },
     // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium"). AC-6(1) authorizes access to
     // security functions (IAM itself) explicitly.
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: [...LEAST_PRIVILEGE, "AC-6(1)"] },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: [...LEAST_PRIVILEGE, "IA-5"] },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: ["AC-3", "AC-6", "AC-6(2)"] },
+    // Resource exposure (CKV_AWS_289/109, cloudsplaining "high"): error, AC-6(1) as for escalation (policies are security functions);
+    // unconstrained write (CM-5: access restrictions for change) and "*" on restrictable actions: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: [...LEAST_PRIVILEGE, "AC-6(1)"] },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: [...LEAST_PRIVILEGE, "CM-5"] },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: LEAST_PRIVILEGE },
     // Identification of non-organizational users (IA-8): the repository is the identity GitHub asserts.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["AC-3", "IA-2", "IA-8"] },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.

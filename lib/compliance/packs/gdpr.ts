@@ -154,6 +154,8 @@ export const GDPR: CompliancePack = {
     { ruleId: "RdsBackupRetention", level: "warning", controls: RESILIENCE },
     { ruleId: "RdsDeletionProtection", level: "warning", controls: RESILIENCE },
     { ruleId: "RdsMultiAz", level: "warning", controls: RESILIENCE },
+    // Records of processing need to find every copy of personal data (inferred).
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["Art. 30(1)"] },
     { ruleId: "RdsLogExports", level: "warning", controls: AUDIT },
     { ruleId: "RdsTlsRequired", level: "error", controls: ENCRYPTION },
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: SECURITY },
@@ -166,10 +168,20 @@ export const GDPR: CompliancePack = {
     { ruleId: "AlbIngressAccessLogs", level: "warning", controls: AUDIT },
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ENCRYPTION },
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ENCRYPTION },
+    { ruleId: "LoadBalancerAccessLogs", level: "warning", controls: AUDIT },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ENCRYPTION },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ENCRYPTION },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: RESILIENCE },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: SECURITY },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: SECURITY },
     // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium").
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: ACCESS },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: ACCESS },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: ACCESS },
+    // Resource exposure can open personal data to anyone (CKV_AWS_289/109): error; the two hygiene rules: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: ACCESS },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: ACCESS },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: ACCESS },
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ACCESS },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.
     { ruleId: "IamPullRequestRoleNoSecretValues", level: "error", controls: ACCESS },

@@ -174,6 +174,8 @@ export const HIPAA: CompliancePack = {
     // cdk-nag's RDSMultiAZSupport citation. cdk-nag makes it an error; warning here, because backups (an error) restore the data
     // and Multi-AZ shortens the outage, which no specification sizes.
     { ruleId: "RdsMultiAz", level: "warning", controls: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"] },
+    // Snapshots keep the data class tag that tag-conditioned access relies on (inferred): warning.
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["164.308(a)(4)(ii)(B)", "164.310(d)(1)"] },
     // cdk-nag's RDSLoggingEnabled citation (log-in monitoring (a)(5)(ii)(C)), plus audit controls.
     { ruleId: "RdsLogExports", level: "error", controls: ["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"] },
     { ruleId: "RdsTlsRequired", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
@@ -190,11 +192,25 @@ export const HIPAA: CompliancePack = {
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
     // No cdk-nag rule judges the policy's TLS version; transmission security as above. HIPAA names no FIPS requirement.
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(ii)"] },
+    // Load balancers that users declare as Terraform resources: the same citations as the Ingress rules above. cdk-nag's HIPAA
+    // ELBDeletionProtectionEnabled cites 164.308(a)(7)(i) and (C); header dropping and desync mitigation are hardening: warnings.
+    { ruleId: "LoadBalancerAccessLogs", level: "error", controls: ["164.312(b)"] },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"] },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ["164.312(e)(1)", "164.312(e)(2)(ii)"] },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"] },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: ["164.312(c)(1)", "164.312(e)(1)"] },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: ["164.312(c)(1)", "164.312(e)(1)"] },
     // Issue 16. IAM escalation paths (cloudsplaining, via checkov CKV_AWS_286/287/288): least privilege as the IAM rules above.
     // cloudsplaining rates privilege escalation and credentials exposure "high" (errors), data exfiltration "medium" (warning).
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: [...LEAST_PRIVILEGE, "164.312(d)"] },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: LEAST_PRIVILEGE },
+    // cloudsplaining's "resource exposure" (permissions management without constraints, checkov CKV_AWS_289/109) is "high": error.
+    // Unconstrained write ("infrastructure modification", CKV_AWS_290/111) and "*" on restrictable actions (CKV_AWS_355/356, cdk-nag
+    // AwsSolutions-IAM5, which no cdk-nag HIPAA rule has) are least-privilege hygiene: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: LEAST_PRIVILEGE },
     // A GitHub trust without a repository lets any workflow assume the deploy role: person or entity authentication.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)", "164.312(d)"] },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.

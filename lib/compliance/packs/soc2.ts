@@ -157,6 +157,7 @@ export const SOC2: CompliancePack = {
     // Deleting the instance also deletes its automated backups (delete_automated_backups defaults to true): backup protection.
     { ruleId: "RdsDeletionProtection", level: "error", controls: ["A1.2", "CC7.5"] },
     { ruleId: "RdsMultiAz", level: "warning", controls: ["A1.2"] },
+    { ruleId: "RdsClusterCopyTagsToSnapshot", level: "warning", controls: ["CC6.1", "C1.1"] },
     { ruleId: "RdsLogExports", level: "error", controls: MONITORING },
     { ruleId: "RdsTlsRequired", level: "error", controls: ["CC6.7"] },
     { ruleId: "RdsAutoMinorVersionUpgrade", level: "warning", controls: ["CC7.1"] },
@@ -168,10 +169,21 @@ export const SOC2: CompliancePack = {
     { ruleId: "AlbIngressAccessLogs", level: "error", controls: MONITORING },
     { ruleId: "AlbIngressHttpsOnly", level: "error", controls: ["CC6.7"] },
     { ruleId: "AlbIngressTlsPolicy", level: "error", controls: ["CC6.7"] },
+    // Terraform-declared load balancers: as the Ingress rules above; availability and hardening as warnings.
+    { ruleId: "LoadBalancerAccessLogs", level: "error", controls: MONITORING },
+    { ruleId: "LoadBalancerListenerHttps", level: "error", controls: ["CC6.7"] },
+    { ruleId: "LoadBalancerListenerTls12", level: "error", controls: ["CC6.7"] },
+    { ruleId: "LoadBalancerDeletionProtection", level: "warning", controls: ["A1.2"] },
+    { ruleId: "LoadBalancerDropsInvalidHeaders", level: "warning", controls: ["CC6.6"] },
+    { ruleId: "LoadBalancerDesyncMitigation", level: "warning", controls: ["CC6.6"] },
     // Issue 16 (cloudsplaining severities: escalation and credentials "high", exfiltration "medium").
     { ruleId: "IamNoPrivilegeEscalation", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoCredentialsExposure", level: "error", controls: LEAST_PRIVILEGE },
     { ruleId: "IamNoDataExfiltration", level: "warning", controls: [...LEAST_PRIVILEGE, "C1.1"] },
+    // Resource exposure (CKV_AWS_289/109, cloudsplaining "high"): error; unconstrained write and "*" on restrictable actions: warnings.
+    { ruleId: "IamNoUnconstrainedPermissionsManagement", level: "error", controls: LEAST_PRIVILEGE },
+    { ruleId: "IamNoUnconstrainedWrite", level: "warning", controls: [...LEAST_PRIVILEGE, "CC8.1"] },
+    { ruleId: "IamNoStarResourceForRestrictableActions", level: "warning", controls: LEAST_PRIVILEGE },
     // CC6.1 "Manages Credentials for Infrastructure and Software"; CC6.2 registration and authorization of identities.
     { ruleId: "GithubOidcTrustScoped", level: "error", controls: ["CC6.1", "CC6.2"] },
     // A pull request runs its own workflow with the role: secret values read there reach any contributor.

@@ -193,9 +193,16 @@ export function documentStatements(stack: StackView, doc: ResourceView, seen: Se
 export function actionCovers(pattern: string, action: string): boolean {
   const p = pattern.trim().toLowerCase();
   if (p === "*") return true;
-  const re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  let re = PATTERNS.get(p);
+  if (!re) {
+    re = new RegExp(`^${p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    PATTERNS.set(p, re);
+  }
   return re.test(action.toLowerCase());
 }
+
+/** Compiled action patterns: rules test every candidate action against every pattern of every statement. */
+const PATTERNS = new Map<string, RegExp>();
 
 /**
  * The actions of `candidates` (lower case, e.g. "iam:passrole") that Allow statements grant on Resource "*" (no resource

@@ -45,7 +45,8 @@ export const CloudTrailCloudWatchLogs = {
   description: "The trail delivers its events to a CloudWatch Logs group, where metric filters and alarms can watch them.",
   explanation:
     "Log files in S3 arrive in batches and are read after the fact; delivery to CloudWatch Logs lets metric filters raise alarms " +
-    "on root sign-ins, policy changes or break-glass use within minutes.",
+    "on root sign-ins, policy changes or break-glass use within minutes. The group needs the role that CloudTrail assumes to write to " +
+    "it (CloudTrail refuses a log group without one), so both are required; checkov's CKV2_AWS_10 looks for the group only.",
   resourceTypes: TRAIL,
   checkov: ["CKV2_AWS_10"],
   cdkNag: ["CloudTrailCloudWatchLogsEnabled"],

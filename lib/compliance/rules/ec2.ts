@@ -47,8 +47,11 @@ export const LaunchTemplateImdsHopLimit = {
   description: "Instance metadata responses are limited to one network hop (metadata_options.http_put_response_hop_limit = 1).",
   explanation:
     "With a hop limit above 1, IMDSv2 token responses reach containers and pods behind the node's network namespace, "
-    + "which then read the node role's credentials. Pods get AWS credentials through EKS Pod Identity or IRSA instead.",
-  resourceTypes: ["aws_launch_template"],
+    + "which then read the node role's credentials. Pods get AWS credentials through EKS Pod Identity or IRSA instead. "
+    + "Unlike checkov's CKV_AWS_341 (checkov@03d5fdad:checkov/terraform/checks/resource/aws/LaunchTemplateMetadataHop.py, which passes a "
+    + "missing value), an unset hop limit is reported: AMIs registered with ImdsSupport v2.0 (AL2023, Bottlerocket) default to 2.",
+  // The types checkov's CKV_AWS_341 judges; both carry the same metadata_options block.
+  resourceTypes: ["aws_launch_template", "aws_launch_configuration"],
   checkov: ["CKV_AWS_341"],
   evaluate: ({ resource }): RuleOutcome => {
     const options = block(resource.config.metadata_options);
@@ -118,14 +121,21 @@ export const LaunchTemplateEncryptedVolumes = {
 /** Nodes stay in private subnets without public addresses. */
 export const LaunchTemplateNoPublicIp = {
   id: "LaunchTemplateNoPublicIp",
-  description: "No network interface of the launch template associates a public IP address.",
+  description: "No network interface of a launch template, and no instance, associates a public IP address.",
   explanation:
     "A public address makes an instance reachable from the internet whenever a security group or NACL is too open, "
-    + "and bypasses the NAT egress path that flow logs and egress controls watch.",
-  resourceTypes: ["aws_launch_template"],
+    + "and bypasses the NAT egress path that flow logs and egress controls watch. An instance without associate_public_ip_address "
+    + "takes its subnet's map_public_ip_on_launch, which SubnetNoPublicIp judges (checkov's CKV_AWS_88 passes it too).",
+  // The types checkov's CKV_AWS_88 judges (checkov@03d5fdad:checkov/terraform/checks/resource/aws/EC2PublicIP.py).
+  resourceTypes: ["aws_launch_template", "aws_instance"],
   checkov: ["CKV_AWS_88"],
   cdkNag: ["EC2InstanceNoPublicIp"],
   evaluate: ({ resource }): RuleOutcome => {
+    if (resource.type === "aws_instance") {
+      const v = resource.config.associate_public_ip_address;
+      if (!isTrue(v) && !isReference(v)) return Outcome.compliant();
+      return Outcome.nonCompliant(`associate_public_ip_address is ${shown(v)}, which may give the instance a public IP address; set it to false (or remove it) and launch into a private subnet`);
+    }
     const open = blocks(resource.config.network_interfaces)
       .map((n, i) => ({ index: typeof n.device_index === "number" ? n.device_index : i, value: n.associate_public_ip_address }))
       .filter((n) => isTrue(n.value) || isReference(n.value));

@@ -1,6 +1,6 @@
 import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
 import { blocks, isSet } from "../private/attributes";
-import { actionCovers, Statement, readPolicyStatements, statementsOf } from "../private/policy";
+import { actionCovers, documentStatements, Statement, readPolicyStatements, statementsOf } from "../private/policy";
 
 /*
  * GitHub Actions OIDC trust scoping, as checkov judges it: bridgecrewio/checkov@03d5fdad
@@ -40,11 +40,20 @@ export const GithubOidcTrustScoped = {
     "pin the sub claim to an owner/repository (or pins it to \"*\", a bare claim, or a claim such as workflow, environment or ref that " +
     "any repository can assert) lets workflows of other repositories assume the role.",
   resourceTypes: ["aws_iam_role"],
+  // A document that a role of the stack uses as its trust policy is judged through the role; others on their own, as checkov's
+  // CKV_AWS_358 judges every data.aws_iam_policy_document.
+  dataSourceTypes: ["aws_iam_policy_document"],
   checkov: ["CKV_AWS_393", "CKV_AWS_358"],
   evaluate: ({ resource, stack }): RuleOutcome => {
-    const policy = resource.config.assume_role_policy;
-    if (!isSet(policy)) return Outcome.notApplicable();
-    const statements = readPolicyStatements(stack, policy);
+    let statements: Statement[] | undefined;
+    if (resource.mode === "data") {
+      if (stack.ofType("aws_iam_role").some((r) => stack.refersTo(r.config.assume_role_policy, resource))) return Outcome.notApplicable();
+      statements = documentStatements(stack, resource);
+    } else {
+      const policy = resource.config.assume_role_policy;
+      if (!isSet(policy)) return Outcome.notApplicable();
+      statements = readPolicyStatements(stack, policy);
+    }
     if (!statements) return Outcome.notApplicable();
     const github = statements.map((s, i) => ({ s, i })).filter(({ s }) => s.effect === "Allow" && trustsGithub(s));
     if (github.length === 0) return Outcome.notApplicable();

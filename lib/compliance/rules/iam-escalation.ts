@@ -1,7 +1,7 @@
-import { ComplianceRule, Outcome, ResourceView, RuleOutcome, StackView } from "../rule-model";
-import { Block, blocks, isLiteralString, isSet } from "../private/attributes";
-import { Statement, readPolicyStatements, unrestrictedActionsOf } from "../private/policy";
+import { ComplianceRule, Outcome, RuleOutcome } from "../rule-model";
+import { unrestrictedActionsOf } from "../private/policy";
 import { isBoundaryOnlyPolicy } from "../private/boundary";
+import { IDENTITY_POLICY_DATA_TYPES, IDENTITY_POLICY_TYPES, heldOnlyByBoundedRoles, identityPoliciesOf, judgeIdentityPolicies } from "../private/identity-policies";
 
 /*
  * Rules over what identity policies allow on Resource "*", in the shape of checkov's cloudsplaining-based checks
@@ -15,7 +15,13 @@ import { isBoundaryOnlyPolicy } from "../private/boundary";
  * those are not checkov's at the commit read.
  *
  * As in cloudsplaining, an action counts when an Allow statement grants it (by pattern, e.g. "iam:*", or through NotAction)
- * on Resource "*"; conditions do not exempt it. Resource-scoped grants are never findings.
+ * on Resource "*"; resource-scoped grants are never findings. Deliberately stricter than cloudsplaining 0.7.0, whose
+ * all_allowed_unrestricted_actions skips statements with any Condition and subtracts every action a Deny statement names:
+ * here a condition does not exempt the grant and a Deny does not offset it, since neither need confine it (a Condition on
+ * aws:RequestedRegion still grants the action on every resource of that region).
+ *
+ * IAM Identity Center permission set inline policies and data.aws_iam_policy_document sources are judged as checkov's
+ * resource and data checks judge them (CKV_AWS_107, 108, 110), see private/identity-policies.ts.
  */
 
 /** cloudsplaining 0.7.0 PRIVILEGE_ESCALATION_METHODS: each method and the actions (lower case) that together allow it. */
@@ -68,77 +74,6 @@ export const CREDENTIALS_EXPOSURE_ACTIONS: readonly string[] = [
   "sts:getfederationtoken", "sts:getsessiontoken",
 ];
 
-/** Resources whose `policy` attribute is an identity policy (checkov's supported_resources, less SSO permission sets), and roles' inline policies. */
-const RESOURCE_TYPES = ["aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"] as const;
-
-const UNREADABLE_FIX = "write it as IAM JSON (e.g. PolicyDocument.toJson()) or as a data.aws_iam_policy_document of this stack so that it can be checked";
-
-/** The identity policies of a resource, by the attribute a message names. */
-function policiesOf(resource: ResourceView): Array<{ attribute: string; value: unknown }> {
-  if (resource.type === "aws_iam_role") {
-    return blocks(resource.config.inline_policy)
-      .filter((b: Block) => isSet(b.policy))
-      .map((b, i) => ({ attribute: `inline_policy ${typeof b.name === "string" ? `"${b.name}"` : `#${i + 1}`}`, value: b.policy }));
-  }
-  return isSet(resource.config.policy) ? [{ attribute: "policy", value: resource.config.policy }] : [];
-}
-
-/** Reads every policy of the resource; undefined when it has none, with the unreadable ones named. */
-function readAll(resource: ResourceView, stack: StackView): { statements: Statement[]; unreadable: string[] } | undefined {
-  const policies = policiesOf(resource);
-  if (policies.length === 0) return undefined;
-  const statements: Statement[] = [];
-  const unreadable: string[] = [];
-  for (const { attribute, value } of policies) {
-    const read = readPolicyStatements(stack, value);
-    if (read) statements.push(...read);
-    else unreadable.push(attribute);
-  }
-  return { statements, unreadable };
-}
-
-/** The role of the stack that `value` (a role name or id, by reference or literal) names. */
-function roleNamed(stack: StackView, value: unknown): ResourceView | undefined {
-  return stack.ofType("aws_iam_role").find((r) => stack.refersTo(value, r) || (isLiteralString(value) && value === r.config.name));
-}
-
-const isBounded = (role: ResourceView | undefined): boolean => role !== undefined && isSet(role.config.permissions_boundary);
-
-/**
- * True when every principal that holds the policy is a role of this stack with a permissions_boundary: the role itself, the role
- * of an aws_iam_role_policy, or every attachment of an aws_iam_policy (at least one; users and groups are never bounded here).
- */
-function heldOnlyByBoundedRoles(resource: ResourceView, stack: StackView): boolean {
-  switch (resource.type) {
-    case "aws_iam_role":
-      return isBounded(resource);
-    case "aws_iam_role_policy":
-      return isBounded(roleNamed(stack, resource.config.role));
-    case "aws_iam_policy": {
-      const roleAttachments = stack.attachedTo("aws_iam_role_policy_attachment", "policy_arn", resource);
-      const others = [
-        ...stack.attachedTo("aws_iam_user_policy_attachment", "policy_arn", resource),
-        ...stack.attachedTo("aws_iam_group_policy_attachment", "policy_arn", resource),
-        ...stack.attachedTo("aws_iam_policy_attachment", "policy_arn", resource),
-      ];
-      return roleAttachments.length > 0 && others.length === 0 && roleAttachments.every((a) => isBounded(roleNamed(stack, a.config.role)));
-    }
-    default:
-      return false;
-  }
-}
-
-/** Common evaluation: not applicable without policies; non-compliant with the findings of `analyse` and each unreadable policy. */
-function judge(resource: ResourceView, stack: StackView, analyse: (statements: Statement[]) => string | undefined): RuleOutcome {
-  const read = readAll(resource, stack);
-  if (!read) return Outcome.notApplicable();
-  const parts: string[] = [];
-  const finding = analyse(read.statements);
-  if (finding) parts.push(finding);
-  for (const a of read.unreadable) parts.push(`${a} cannot be read at synth time; ${UNREADABLE_FIX}`);
-  return parts.length ? Outcome.nonCompliant(parts.join("; ")) : Outcome.compliant();
-}
-
 const list = (actions: readonly string[]): string => actions.map((a) => `"${a}"`).join(", ");
 
 /** No identity policy lets its holder grant itself more. */
@@ -151,11 +86,12 @@ export const IamNoPrivilegeEscalation = {
     "pipeline's or a pod's credentials owns the account. Scope these actions to named resources. A role with a permissions_boundary " +
     "is treated as bounded (the boundary caps what the role, and roles it creates under a boundary condition, can do): a policy held " +
     "only by such roles of this stack passes, and the boundary itself must then deny the escalation paths.",
-  resourceTypes: RESOURCE_TYPES,
+  resourceTypes: IDENTITY_POLICY_TYPES,
+  dataSourceTypes: IDENTITY_POLICY_DATA_TYPES,
   checkov: ["CKV_AWS_286", "CKV_AWS_110"],
   evaluate: ({ resource, stack }): RuleOutcome => {
-    if (heldOnlyByBoundedRoles(resource, stack)) return policiesOf(resource).length ? Outcome.compliant() : Outcome.notApplicable();
-    return judge(resource, stack, (statements) => {
+    if (heldOnlyByBoundedRoles(resource, stack)) return identityPoliciesOf(resource).length ? Outcome.compliant() : Outcome.notApplicable();
+    return judgeIdentityPolicies(resource, stack, (statements) => {
       const all = [...new Set(Object.values(PRIVILEGE_ESCALATION_METHODS).flat())];
       const granted = new Set(unrestrictedActionsOf(statements, all));
       const methods = Object.entries(PRIVILEGE_ESCALATION_METHODS).filter(([, actions]) => actions.every((a) => granted.has(a)));
@@ -174,10 +110,11 @@ export const IamNoDataExfiltration = {
     "These read actions on every resource let one principal copy every object (model weights, datasets, prompts and completions) and " +
     "every secret in the account; unrestricted s3:GetObject is behind many data leaks. Scope them to the buckets, parameter paths and " +
     "secrets the principal needs.",
-  resourceTypes: RESOURCE_TYPES,
+  resourceTypes: IDENTITY_POLICY_TYPES,
+  dataSourceTypes: IDENTITY_POLICY_DATA_TYPES,
   checkov: ["CKV_AWS_288", "CKV_AWS_108"],
   evaluate: ({ resource, stack }): RuleOutcome =>
-    isBoundaryOnlyPolicy(resource, stack) ? Outcome.notApplicable() : judge(resource, stack, (statements) => {
+    isBoundaryOnlyPolicy(resource, stack) ? Outcome.notApplicable() : judgeIdentityPolicies(resource, stack, (statements) => {
       const found = unrestrictedActionsOf(statements, DATA_EXFILTRATION_ACTIONS);
       return found.length ? `allows ${list(found)} on Resource "*", which reads every object, parameter or secret of the account; scope them to the bucket, parameter-path or secret ARNs needed` : undefined;
     }),
@@ -191,10 +128,11 @@ export const IamNoCredentialsExposure = {
     "These actions return access keys, session tokens or passwords. Granted on every resource, they let a principal mint credentials " +
     "for any user, assume any role that trusts its account, or log in to any database; scope them to the named users, roles and " +
     "database users. ecr:GetAuthorizationToken, which takes no resource, is excluded as checkov excludes it.",
-  resourceTypes: RESOURCE_TYPES,
+  resourceTypes: IDENTITY_POLICY_TYPES,
+  dataSourceTypes: IDENTITY_POLICY_DATA_TYPES,
   checkov: ["CKV_AWS_287", "CKV_AWS_107"],
   evaluate: ({ resource, stack }): RuleOutcome =>
-    isBoundaryOnlyPolicy(resource, stack) ? Outcome.notApplicable() : judge(resource, stack, (statements) => {
+    isBoundaryOnlyPolicy(resource, stack) ? Outcome.notApplicable() : judgeIdentityPolicies(resource, stack, (statements) => {
       const found = unrestrictedActionsOf(statements, CREDENTIALS_EXPOSURE_ACTIONS);
       return found.length ? `allows ${list(found)} on Resource "*", returning credentials for any user, role or database; scope them to the ARNs needed` : undefined;
     }),

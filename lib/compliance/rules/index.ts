@@ -8,7 +8,8 @@ import { ELASTICACHE_RULES } from "./elasticache";
 import { EKS_RULES } from "./eks";
 import { IAM_RULES } from "./iam";
 import { KMS_RULES } from "./kms";
-import { RDS_RULES } from "./rds";
+import { LOAD_BALANCER_RULES } from "./load-balancer";
+import { RDS_CLUSTER_RULES, RDS_RULES } from "./rds";
 import { S3_RULES } from "./s3";
 import { SAGEMAKER_RULES } from "./sagemaker";
 import { SNS_RULES } from "./sns";
@@ -16,6 +17,7 @@ import { VPC_RULES } from "./vpc";
 import { EKS_VERSION_RULES } from "./eks-version";
 import { GITHUB_OIDC_RULES } from "./github-oidc";
 import { IAM_ESCALATION_RULES } from "./iam-escalation";
+import { IAM_RESOURCE_CONSTRAINT_RULES } from "./iam-resource-constraints";
 import { NETWORK_EGRESS_RULES } from "./network-egress";
 import { RDS_ENGINE_RULES } from "./rds-engines";
 import { SECRETS_MANAGER_RULES } from "./secrets-manager";
@@ -38,8 +40,11 @@ const RULES = [
   ...SAGEMAKER_RULES,
   ...ELASTICACHE_RULES,
   ...RDS_RULES,
+  ...RDS_CLUSTER_RULES,
   ...ALB_INGRESS_RULES,
+  ...LOAD_BALANCER_RULES,
   ...IAM_ESCALATION_RULES,
+  ...IAM_RESOURCE_CONSTRAINT_RULES,
   ...GITHUB_OIDC_RULES,
   ...EKS_VERSION_RULES,
   ...NETWORK_EGRESS_RULES,
@@ -63,6 +68,6 @@ export function ruleById(id: string): ComplianceRule<RuleId> | undefined {
   return BY_ID.get(id);
 }
 
-export { ALB_INGRESS_RULES, CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { ALB_INGRESS_RULES, CLOUDTRAIL_RULES, CLOUDWATCH_RULES, EC2_RULES, ECR_RULES, EKS_RULES, ELASTICACHE_RULES, IAM_RULES, KMS_RULES, LOAD_BALANCER_RULES, RDS_CLUSTER_RULES, RDS_RULES, S3_RULES, SAGEMAKER_RULES, SNS_RULES, VPC_RULES };
+export { EKS_VERSION_RULES, GITHUB_OIDC_RULES, IAM_ESCALATION_RULES, IAM_RESOURCE_CONSTRAINT_RULES, NETWORK_EGRESS_RULES, RDS_ENGINE_RULES, SECRETS_MANAGER_RULES, SNS_ACCESS_RULES, USER_DATA_RULES };
 export { DATA_RESIDENCY_RULES } from "./data-residency";
-export { EKS_VERSION_RULES, GITHUB_OIDC_RULES, IAM_ESCALATION_RULES, NETWORK_EGRESS_RULES, RDS_ENGINE_RULES, SECRETS_MANAGER_RULES, SNS_ACCESS_RULES, USER_DATA_RULES };

@@ -57,10 +57,13 @@ export const RdsStorageEncrypted = {
     "covers the volumes, automated backups, read replicas and snapshots; a customer-managed key puts them behind a key policy and logs " +
     "every use in CloudTrail, where the AWS managed key aws/rds does neither and cannot be shared with another account for a restore. " +
     "Encryption can only be chosen at creation: an existing instance is encrypted by restoring an encrypted snapshot copy.",
-  // An Aurora cluster (aws_rds_cluster) holds the same two attributes (checkov judges it as CKV_AWS_96, not claimed here).
+  // An Aurora or Multi-AZ DB cluster (aws_rds_cluster) holds the same two attributes: checkov judges it as CKV_AWS_96
+  // (storage_encrypted, checkov@03d5fdad:checkov/terraform/checks/resource/aws/AuroraEncryption.py; engine_mode "serverless" passes, as
+  // Aurora Serverless v1 is always encrypted) and CKV_AWS_327 (kms_key_id set, RDSClusterEncryptedWithCMK.py).
   resourceTypes: [INSTANCE, CLUSTER],
   // CKV_AWS_16: storage_encrypted. AwsSolutions-RDS2 and RDSStorageEncrypted (HIPAA, NIST 800-53 rev5) check storage encryption only.
-  checkov: ["CKV_AWS_16"],
+  // Deliberately stricter than CKV_AWS_16 and CKV_AWS_96: a customer-managed key is required too (CKV_AWS_327's check).
+  checkov: ["CKV_AWS_16", "CKV_AWS_96", "CKV_AWS_327"],
   cdkNag: ["AwsSolutions-RDS2", "RDSStorageEncrypted"],
   evaluate: ({ resource, stack }): RuleOutcome => {
     const c = resource.config;
@@ -70,8 +73,10 @@ export const RdsStorageEncrypted = {
     // An in-region replica of an instance in this stack takes its encryption and key from it; the source is judged instead.
     if (isReplica(c) && encrypted === undefined && !isSet(key) && sourceOf(resource, stack)) return Outcome.notApplicable();
     const problems: string[] = [];
+    // Aurora Serverless v1 clusters are always encrypted (storage_encrypted is ignored); the key still matters.
+    const alwaysEncrypted = resource.type === CLUSTER && c.engine_mode === "serverless";
     // A replica leaves storage_encrypted unset: it takes encryption from its source (a cross-region one from kms_key_id).
-    if (!isTrue(encrypted) && !(isReplica(c) && encrypted === undefined)) {
+    if (!alwaysEncrypted && !isTrue(encrypted) && !(isReplica(c) && encrypted === undefined)) {
       problems.push(`storage_encrypted is ${shown(encrypted, "unset (default false)")}; set storage_encrypted = true`);
     }
     if (!isSet(key)) {
@@ -109,6 +114,8 @@ export const RdsNotPublic = {
 
 /** Engines that support IAM database authentication (RDS User Guide, "IAM database authentication"). */
 const IAM_AUTH_ENGINES = ["postgres", "mysql", "mariadb"];
+/** Cluster engines that support it: Aurora MySQL and PostgreSQL, and Multi-AZ DB clusters of MySQL and PostgreSQL. */
+const CLUSTER_IAM_AUTH_ENGINES = ["aurora", "aurora-mysql", "aurora-postgresql", "mysql", "postgres"];
 
 /** Clients authenticate with short-lived IAM tokens instead of long-lived database passwords. */
 export const RdsIamAuthentication = {
@@ -118,13 +125,16 @@ export const RdsIamAuthentication = {
     "With IAM database authentication a client connects with a 15-minute token signed by its IAM role (rds-db:connect on one " +
     "database user), so no database password has to be stored in the router's pods, rotated or revoked by hand, and every " +
     "connection is tied to an IAM principal that CloudTrail records. Other engines do not offer it.",
-  resourceTypes: [INSTANCE],
-  // checkov CKV_AWS_161 judges engines "postgres" and "mysql" only. cdk-nag's AwsSolutions-RDS6 (AuroraMySQLPostgresIAMAuth)
-  // judges Aurora clusters only, so it is not cited.
-  checkov: ["CKV_AWS_161"],
+  resourceTypes: [INSTANCE, CLUSTER],
+  // checkov CKV_AWS_161 judges aws_db_instance engines "postgres" and "mysql" only; CKV_AWS_162 judges every aws_rds_cluster
+  // (checkov@03d5fdad:checkov/terraform/checks/resource/aws/RDSClusterIAMAuthentication.py). cdk-nag's AwsSolutions-RDS6
+  // (AuroraMySQLPostgresIAMAuth) judges Aurora clusters.
+  checkov: ["CKV_AWS_161", "CKV_AWS_162"],
+  cdkNag: ["AwsSolutions-RDS6"],
   evaluate: ({ resource, stack }): RuleOutcome => {
     const engine = engineOf(resource, stack);
-    if (isAurora(resource) || (engine !== undefined && !IAM_AUTH_ENGINES.includes(engine))) return Outcome.notApplicable();
+    const engines = resource.type === CLUSTER ? CLUSTER_IAM_AUTH_ENGINES : IAM_AUTH_ENGINES;
+    if (isAurora(resource) || (engine !== undefined && !engines.includes(engine))) return Outcome.notApplicable();
     const v = resource.config.iam_database_authentication_enabled;
     if (engine === undefined) {
       if (isTrue(v)) return Outcome.compliant();
@@ -132,7 +142,7 @@ export const RdsIamAuthentication = {
     }
     if (isTrue(v)) return Outcome.compliant();
     return Outcome.nonCompliant(
-      `iam_database_authentication_enabled is ${shown(v, "unset (default false)")}, so clients of this ${engine} instance can only log in with long-lived passwords; ` +
+      `iam_database_authentication_enabled is ${shown(v, "unset (default false)")}, so clients of this ${engine} ${resource.type === CLUSTER ? "cluster" : "instance"} can only log in with long-lived passwords; ` +
       "set iam_database_authentication_enabled = true and grant rds_iam to the application's database user (clients then connect with rds-db:connect tokens).",
     );
   },
@@ -227,10 +237,11 @@ export const RdsDeletionProtection = {
     "`terraform destroy` or a replacement cannot drop the database. A final snapshot is the only copy that survives the deletion: " +
     "the provider's delete_automated_backups defaults to true, so the automated backups go with the instance. Read replicas are not " +
     "evaluated: their data lives in the source instance.",
-  // An Aurora cluster has the same deletion_protection and skip_final_snapshot (checkov judges it as CKV_AWS_139, not claimed here).
+  // An Aurora cluster has the same deletion_protection and skip_final_snapshot: checkov judges it as CKV_AWS_139
+  // (checkov@03d5fdad:checkov/terraform/checks/resource/aws/RDSDeletionProtection.py).
   resourceTypes: [INSTANCE, CLUSTER],
-  // checkov CKV_AWS_293 and cdk-nag RDSInstanceDeletionProtectionEnabled (AwsSolutions-RDS10) check deletion_protection only.
-  checkov: ["CKV_AWS_293"],
+  // checkov CKV_AWS_293/139 and cdk-nag RDSInstanceDeletionProtectionEnabled (AwsSolutions-RDS10) check deletion_protection only.
+  checkov: ["CKV_AWS_293", "CKV_AWS_139"],
   cdkNag: ["AwsSolutions-RDS10", "RDSInstanceDeletionProtectionEnabled"],
   evaluate: ({ resource }): RuleOutcome => {
     const c = resource.config;
@@ -284,9 +295,11 @@ export const RdsLogExports = {
     "Without exports the engine's logs stay on the instance, rotate away within days and disappear with it; connections, " +
     "authentication failures, errors and (with log_statement) DDL are then lost to an investigation. The \"postgresql\" log carries " +
     "what the parameter group's log_connections, log_disconnections and log_statement settings ask PostgreSQL to record.",
-  resourceTypes: [INSTANCE],
+  // checkov judges clusters as CKV_AWS_324 (checkov@03d5fdad:checkov/terraform/checks/resource/aws/RDSClusterLogging.py, any log type).
+  resourceTypes: [INSTANCE, CLUSTER],
   // checkov CKV_AWS_129 accepts any log type; cdk-nag RDSLoggingEnabled asks for every type of the engine ("postgresql" and "upgrade").
-  checkov: ["CKV_AWS_129"],
+  // Deliberately stricter for PostgreSQL (and Aurora PostgreSQL): "postgresql" must be among them.
+  checkov: ["CKV_AWS_129", "CKV_AWS_324"],
   cdkNag: ["RDSLoggingEnabled"],
   evaluate: ({ resource, stack }): RuleOutcome => {
     if (isAurora(resource)) return Outcome.notApplicable();
@@ -297,12 +310,12 @@ export const RdsLogExports = {
     if (isReference(raw) || (Array.isArray(raw) && raw.some(isReference))) {
       return Outcome.nonCompliant(`enabled_cloudwatch_logs_exports is ${shown(raw)}; list the log types literally${wanted ? `, including ${wanted}` : ""}.`);
     }
-    if (engine === "postgres") {
+    if (engine === "postgres" || engine === "aurora-postgresql") {
       if (types.includes("postgresql")) return Outcome.compliant();
       const now = types.length === 0 ? shown(raw, "unset") : JSON.stringify(types);
       return Outcome.nonCompliant(
         `enabled_cloudwatch_logs_exports is ${now}, so PostgreSQL's log (connections, errors, statements) stays on the instance; ` +
-        `add "postgresql" (and "upgrade") to enabled_cloudwatch_logs_exports, with a KMS-encrypted log group /aws/rds/instance/<identifier>/postgresql of your retention.`,
+        `add "postgresql" (and "upgrade") to enabled_cloudwatch_logs_exports, with a KMS-encrypted log group /aws/rds/${resource.type === CLUSTER ? "cluster" : "instance"}/<identifier>/postgresql of your retention.`,
       );
     }
     if (types.length > 0) return Outcome.compliant();
@@ -468,6 +481,24 @@ export const RdsPerformanceInsightsEncrypted = {
 } as const satisfies ComplianceRule;
 
 /** Every RDS rule. */
+/** Snapshots of a cluster carry its tags, so that tag-based access and data classification follow the data. */
+export const RdsClusterCopyTagsToSnapshot = {
+  id: "RdsClusterCopyTagsToSnapshot",
+  description: "RDS DB clusters copy their tags to snapshots (copy_tags_to_snapshot = true).",
+  explanation:
+    "A snapshot holds the whole database. Without the cluster's tags (its data class, owner, environment) it escapes the tag-conditioned " +
+    "IAM policies (aws:ResourceTag) and the retention and classification reviews that find data by tag, and nobody can tell whose data it is.",
+  resourceTypes: [CLUSTER],
+  // checkov@03d5fdad:checkov/terraform/checks/resource/aws/RDSClusterCopyTags.py (unset fails; the provider's default is false).
+  checkov: ["CKV_AWS_313"],
+  evaluate: ({ resource }): RuleOutcome => {
+    const v = resource.config.copy_tags_to_snapshot;
+    if (isTrue(v)) return Outcome.compliant();
+    return Outcome.nonCompliant(`copy_tags_to_snapshot is ${shown(v, "unset (default false)")}, so the cluster's snapshots lose its tags; set copy_tags_to_snapshot = true.`);
+  },
+} as const satisfies ComplianceRule;
+
+/** The RDS rules, in the order reports list them. */
 export const RDS_RULES = [
   RdsStorageEncrypted,
   RdsNotPublic,
@@ -482,3 +513,6 @@ export const RDS_RULES = [
   RdsEnhancedMonitoring,
   RdsPerformanceInsightsEncrypted,
 ] as const satisfies readonly ComplianceRule[];
+
+/** Rules over Aurora and Multi-AZ DB clusters alone (the library creates none; users' clusters are judged). */
+export const RDS_CLUSTER_RULES = [RdsClusterCopyTagsToSnapshot] as const satisfies readonly ComplianceRule[];

@@ -220,7 +220,9 @@ export const S3BucketNoPublicAcl = {
     "public-read and public-read-write let anyone on the internet list or write the bucket; authenticated-read extends " +
     "that to every AWS account in the world. Either exposes the data the moment the public access block is lifted.",
   resourceTypes: ["aws_s3_bucket_acl", "aws_s3_bucket"],
-  checkov: ["CKV_AWS_20", "CKV_AWS_57"],
+  // CKV_AWS_20/57 judge public read/write; CKV_AWS_375 (checkov@03d5fdad:checkov/terraform/checks/resource/aws/S3GlobalViewACL.py)
+  // FULL_CONTROL or READ_ACP for AllUsers. Any grant to AllUsers or AuthenticatedUsers is flagged here, whatever its permission.
+  checkov: ["CKV_AWS_20", "CKV_AWS_57", "CKV_AWS_375"],
   cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"],
   evaluate: ({ resource }) => {
     const c = resource.config;
@@ -290,7 +292,8 @@ export const S3AuditBucketObjectLock = {
     "delete or overwrite them. Object Lock makes each log version immutable for the retention period (HIPAA keeps " +
     "documentation 6 years, PCI DSS audit trails 1 year).",
   resourceTypes: ["aws_s3_bucket"],
-  checkov: ["CKV_AWS_143"],
+  // Not claimed as checkov's CKV_AWS_143 (checkov@03d5fdad:checkov/terraform/checks/resource/aws/S3BucketObjectLock.py), which judges
+  // every bucket's legacy object_lock_configuration: this rule judges audit buckets only, and asks for a retention too.
   cdkNag: ["S3BucketDefaultLockEnabled"],
   params: { minRetentionDays: 365 },
   evaluate: (ctx) => {

@@ -1,4 +1,4 @@
-import { ComplianceRule, Outcome, RuleOutcome } from "../rule-model";
+import { ComplianceRule, Outcome, ResourceView, RuleOutcome } from "../rule-model";
 import { block, isAwsManagedKey, isLiteralString, isSet, literalNumber, shown } from "../private/attributes";
 
 /*
@@ -37,38 +37,46 @@ function rateDays(expression: string): number | undefined {
   return m[2].startsWith("day") ? n : m[2].startsWith("hour") ? n / 24 : n / 1440;
 }
 
+/** Why a rotation's schedule exceeds maxDays, or undefined when it does not (checkov's reading: a cron() always passes). */
+function scheduleProblem(rotation: ResourceView, max: number): string | undefined {
+  const rules = block(rotation.config.rotation_rules);
+  const days = literalNumber(rules?.automatically_after_days);
+  if (days !== undefined && days <= max) return undefined;
+  const schedule = rules?.schedule_expression;
+  if (isLiteralString(schedule)) {
+    // checkov passes every cron(); it cannot bound it without a calendar, nor can this rule.
+    if (schedule.startsWith("cron(")) return undefined;
+    const d = rateDays(schedule);
+    if (d !== undefined && d <= max) return undefined;
+    return `rotation_rules.schedule_expression is ${JSON.stringify(schedule)}, longer than ${max} days`;
+  }
+  if (days !== undefined) return `rotation_rules.automatically_after_days is ${days}, more than ${max}`;
+  return `rotation_rules is ${shown(rules?.automatically_after_days ?? rules?.schedule_expression)}, which cannot be checked at synth time`;
+}
+
 /** Secrets Manager secrets rotate automatically, at most every maxDays. */
 export const SecretsManagerRotation = {
   id: "SecretsManagerRotation",
-  description: "Every Secrets Manager secret has an aws_secretsmanager_secret_rotation whose rotation_rules rotate it within maxDays (90).",
+  description: "Every Secrets Manager secret has an aws_secretsmanager_secret_rotation, and every rotation's rotation_rules rotate within maxDays (90).",
   explanation:
     "A secret that never rotates stays valid for as long as anyone who ever read it (a leaked CI log, a former operator, a copied " +
-    "pod environment) keeps it. Rotation bounds that window; 90 days is checkov's bound and the common policy.",
-  resourceTypes: ["aws_secretsmanager_secret"],
+    "pod environment) keeps it. Rotation bounds that window; 90 days is checkov's bound and the common policy. A secret is reported " +
+    "when no rotation names it (checkov's CKV2_AWS_57), a rotation when its schedule is too long (checkov's CKV_AWS_304, which judges " +
+    "aws_secretsmanager_secret_rotation: checkov@03d5fdad:checkov/terraform/checks/resource/aws/SecretManagerSecret90days.py).",
+  resourceTypes: ["aws_secretsmanager_secret", "aws_secretsmanager_secret_rotation"],
   checkov: ["CKV2_AWS_57", "CKV_AWS_304"],
   params: { maxDays: 90 },
   notEvaluatedNote: "the owner of the secrets (Secrets Manager) of this app",
   evaluate: ({ resource, stack, params }): RuleOutcome => {
     const max = Number(params.maxDays ?? 90);
-    const rotations = stack.attachedTo("aws_secretsmanager_secret_rotation", "secret_id", resource, resource.config.name);
-    const fix = `add an aws_secretsmanager_secret_rotation with a rotation_lambda_arn (or a managed rotation) and rotation_rules { automatically_after_days = ${max} } or a rate()/cron() schedule_expression within ${max} days`;
-    if (rotations.length === 0) return Outcome.nonCompliant(`no aws_secretsmanager_secret_rotation names this secret, so it never rotates; ${fix}.`);
-    const problems: string[] = [];
-    for (const r of rotations) {
-      const rules = block(r.config.rotation_rules);
-      const days = literalNumber(rules?.automatically_after_days);
-      if (days !== undefined && days <= max) return Outcome.compliant();
-      const schedule = rules?.schedule_expression;
-      if (isLiteralString(schedule)) {
-        // checkov passes every cron(); it cannot bound it without a calendar, nor can this rule.
-        if (schedule.startsWith("cron(")) return Outcome.compliant();
-        const d = rateDays(schedule);
-        if (d !== undefined && d <= max) return Outcome.compliant();
-        problems.push(`${r.address} rotates on ${JSON.stringify(schedule)}, longer than ${max} days`);
-      } else if (days !== undefined) problems.push(`${r.address} rotates every ${days} days, more than ${max}`);
-      else problems.push(`${r.address} has rotation_rules ${shown(rules?.automatically_after_days ?? rules?.schedule_expression)}, which cannot be checked at synth time`);
+    const schedule = `rotation_rules { automatically_after_days = ${max} } or a rate()/cron() schedule_expression within ${max} days`;
+    if (resource.type === "aws_secretsmanager_secret_rotation") {
+      const problem = scheduleProblem(resource, max);
+      return problem ? Outcome.nonCompliant(`${problem}; set ${schedule}.`) : Outcome.compliant();
     }
-    return Outcome.nonCompliant(`${problems.join("; ")}; ${fix}.`);
+    const rotations = stack.attachedTo("aws_secretsmanager_secret_rotation", "secret_id", resource, resource.config.name);
+    if (rotations.length > 0) return Outcome.compliant();
+    return Outcome.nonCompliant(`no aws_secretsmanager_secret_rotation names this secret, so it never rotates; add one with a rotation_lambda_arn (or a managed rotation) and ${schedule}.`);
   },
 } as const satisfies ComplianceRule;
 
