@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CanaryModelEndpoint, Compliance, InferenceServer, SecureInferenceCluster } from "../lib";
+import { CanaryModelEndpoint, Compliance, InferenceServer, SecureInferenceCluster, WorkloadNamespace } from "../lib";
 import { ENDPOINT_CERTIFICATE_ARN, MODELS_PRIVATE_ZONE_ID } from "../examples/reference-platform/main";
 
 const n = Number(process.argv[2]);
@@ -35,7 +35,12 @@ const cluster = new SecureInferenceCluster(platform, "ml", {
   gpuNodePools: [{ name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: POOL_MAX_NODES }],
 });
 
+// The endpoints' namespace, as every app declares it (restricted Pod Security, default-deny, a GPU quota above the
+// rollout peak: n replicas and one canary surplus each at most).
+const addons = new TerraformStack(app, "addons");
+new WorkloadNamespace(addons, "models", { connection: cluster.connection, name: "models", gpuQuota: 2 * n + 2 });
 const serving = new TerraformStack(app, "serving");
+serving.addDependency(addons);
 new AwsProvider(serving, "aws", { region: "us-east-1", defaultTags: tags });
 for (let i = 1; i <= n; i++) {
   // Distinct names, hosts and model prefixes: each endpoint gets its own Kubernetes objects, role, alarms and DNS record.

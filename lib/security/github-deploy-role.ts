@@ -667,10 +667,13 @@ function readOnlyGroups(c: PolicyContext, prefix: string): StatementGroup[] {
   ];
 }
 
+/** The group of `additionalStatements`. */
+const ADDITIONAL_GROUP = "additional";
+
 function groupsFor(c: PolicyContext, props: GithubDeployRoleProps): StatementGroup[] {
   const own = props.readOnly ? readOnlyGroups(c, props.resourceNamePrefix) : deployGroups(c, props);
   const extra = props.additionalStatements ?? [];
-  return extra.length > 0 ? [...own, { name: "additional", statements: [...extra] }] : own;
+  return extra.length > 0 ? [...own, { name: ADDITIONAL_GROUP, statements: [...extra] }] : own;
 }
 
 /**
@@ -699,6 +702,9 @@ function pack(groups: StatementGroup[]): Array<{ sids: string[]; groups: string[
     if (!current.groups.includes(group)) current.groups.push(group);
   };
   for (const g of groups) {
+    // The user's own statements get policies of their own, so that the library's reasoned suppressions
+    // (GithubDeployRole's constructor) cover only the library's statements.
+    if (g.name === ADDITIONAL_GROUP) close();
     if (fits([...current.statements, ...g.statements])) {
       addTo(g.statements, g.name);
     } else if (fits(g.statements)) {
@@ -965,13 +971,20 @@ export class GithubDeployRole extends Construct {
     });
     // checkov CKV_AWS_290/355: a Terraform deploy creates resources whose ARNs do not exist yet, and a plan reads every
     // resource of the stacks; the policies name the services' actions, and the prefix where the service allows it.
+    // Only the library's own policies: a policy of additionalStatements is judged like any other.
+    const ownPolicies = [
+      ...(this.permissionsBoundary ? [this.permissionsBoundary.node.path] : []),
+      ...this.policies.filter((_, i) => !parts[i].groups.includes(ADDITIONAL_GROUP)).map((p) => p.node.path),
+    ];
     addSuppression(this, {
       id: "IamNoStarResourceForRestrictableActions",
+      appliesTo: ownPolicies,
       reason: `Terraform ${job} reads and manages resources that Terraform names at apply time; IAM, S3, EKS, log groups, the trail, caches and databases are limited to the prefix ${props.resourceNamePrefix}, the rest by the permissions boundary and the repository's protected branches`,
     });
     if (!props.readOnly) {
       addSuppression(this, {
         id: "IamNoUnconstrainedWrite",
+        appliesTo: ownPolicies,
         reason: `Terraform creates VPCs, subnets, security groups, node groups and the like whose ARNs exist only after apply; the role is bounded by its permissions boundary, and IAM, S3, EKS, logs, the trail, caches and databases are limited to the prefix ${props.resourceNamePrefix}`,
       });
     }

@@ -3,6 +3,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { datastoreIdBase } from "../../lib/routing/private/datastore-id";
 import { GithubDeployRole, GithubDeployRoleProps, MANAGED_POLICY_MAX_CHARS } from "../../lib/security/github-deploy-role";
 import { StateBackend } from "../../lib/security/state-backend";
+import { Compliance } from "../../lib/compliance/compliance";
 import { awsStack, onlyResource, resourcesOf, synth } from "../util";
 
 const REPO = "octo-org/ml-platform";
@@ -425,6 +426,30 @@ describe("GithubDeployRole for deploys from main and the production environment"
 
   it("matches the snapshot", () => {
     expect(raw).toMatchSnapshot();
+  });
+});
+
+describe("GithubDeployRole's compliance suppressions", () => {
+  it("cover only the library's own policies: the user's additionalStatements get a policy of their own that the packs judge", () => {
+    const stack = awsStack();
+    new GithubDeployRole(stack, "deploy", {
+      repository: REPO,
+      branches: ["main"],
+      resourceNamePrefix: "ml-prod",
+      oidcProviderArn: GITHUB_PROVIDER,
+      // Over-broad on purpose: unconstrained writes on every resource.
+      additionalStatements: [{ sid: "TooBroad", actions: ["s3:PutObject", "dynamodb:PutItem"], resources: ["*"] }],
+    });
+    const policies = Object.values(resourcesOf(synth(stack).json, "aws_iam_policy")).filter((p) => !isBoundary(p));
+    const own = policies.filter((p) => (JSON.parse(p.policy).Statement as Statement[]).some((st) => st.Sid === "TooBroad"));
+    expect(own).toHaveLength(1);
+    expect(JSON.parse(own[0].policy).Statement.map((st: Statement) => st.Sid)).toEqual(["TooBroad"]);
+    const report = Compliance.evaluate(stack, Compliance.SOC2);
+    const open = report.findings.filter((f) => f.ruleId === "IamNoUnconstrainedWrite" || f.ruleId === "IamNoStarResourceForRestrictableActions");
+    // Found on the user's policy, not silenced by the library's reasoned suppressions of its own statements.
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((f) => f.path.includes("/deploy/policy-"))).toBe(true);
+    expect(report.suppressedFindings.every((f) => !open.some((o) => o.address === f.address))).toBe(true);
   });
 });
 
