@@ -3,8 +3,10 @@
  * REV against the working tree, alternating runs so that a noisy machine affects both alike, and the
  * ratio of the medians (working tree / REV). REV is checked out into a temporary git worktree that
  * borrows this checkout's node_modules (so REV must not need other dependencies: the script says so
- * when its synth fails). Both trees run the same probe (written into each): build + App.synth of
- * examples/reference-platform in process, so ts-node's compile time is not counted. The ratio is of
+ * when its synth fails). Both trees run the same probe (written into each) under ts-node, the one runner
+ * every revision has: build + App.synth of examples/reference-platform in process, so ts-node's compile
+ * time is not counted (compiled code under plain node, as `cdktf synth` now runs the app, spends far
+ * less on cdktf's per-token stack traces: npm run bench measures that). The ratio is of
  * CPU time (user + system of the process during the synth), which other load on the machine disturbs
  * far less than wall time; wall times are printed beside it.
  */

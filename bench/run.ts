@@ -64,8 +64,13 @@ async function main(): Promise<void> {
     console.log(`${clock} ${r.what}: ${r.value === undefined ? "median " : ""}${shown(r)} (${r.detail ?? `runs: ${runsOf(r)}`})`);
   };
 
+  // The synth probes run compiled, under plain node, as `cdktf synth` runs the app (cdktf.json): under ts-node
+  // every token's stack trace goes through source maps, which costs more than the synth and grows with stack depth.
+  const built = spawnSync("npx", ["tsc", "-p", "tsconfig.bench.json"], { cwd: root, encoding: "utf8" });
+  if (built.status !== 0) throw new Error(`tsc -p tsconfig.bench.json failed:\n${built.stdout}${built.stderr}`);
+  const probe = (file: string) => path.join(root, ".build", "bench", "bench", file);
   const synthOnce = (args: string[]) => {
-    const r = spawnSync("npx", ["ts-node", "bench/synth-once.ts", ...args], { cwd: root, encoding: "utf8" });
+    const r = spawnSync("node", [probe("synth-once.js"), ...args], { cwd: root, encoding: "utf8" });
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout.trim().split("\n").pop()!) as { ms: number; maxRssMiB: number };
   };
@@ -76,16 +81,16 @@ async function main(): Promise<void> {
     inProcess.push(synthOnce([]));
     bare.push(synthOnce(["--no-compliance"]));
   }
-  log({ what: "synth of examples/reference-platform with all four compliance packs, in process (build + App.synth)", runs: inProcess.map((x) => x.ms / 1000), unit: "s" });
+  log({ what: "synth of examples/reference-platform with all four compliance packs, in process (build + App.synth; compiled, plain node)", runs: inProcess.map((x) => x.ms / 1000), unit: "s" });
   log({ what: "same synth without compliance packs", runs: bare.map((x) => x.ms / 1000), unit: "s" });
   log({ what: "compliance overhead: synth with packs / without (median of the per-pair ratios)", runs: inProcess.map((x, i) => x.ms / bare[i].ms), unit: "x" });
-  log({ what: "peak RSS of the synth process (node + ts-node + providers)", runs: inProcess.map((x) => x.maxRssMiB), unit: "MiB" });
+  log({ what: "peak RSS of the synth process (node + providers)", runs: inProcess.map((x) => x.maxRssMiB), unit: "MiB" });
 
   // Synth time as the number of endpoints grows: a platform stack with one L4 pool and a serving stack with N
   // CanaryModelEndpoints, four packs enforced. One child process per synth; the counts interleaved, 5 rounds at least.
   interface EndpointsSynth { n: number; ms: number; buildMs: number; maxRssMiB: number }
   const synthEndpoints = (n: number): EndpointsSynth => {
-    const r = spawnSync("npx", ["ts-node", "bench/synth-endpoints.ts", String(n)], { cwd: root, encoding: "utf8" });
+    const r = spawnSync("node", [probe("synth-endpoints.js"), String(n)], { cwd: root, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`bench/synth-endpoints.ts ${n} failed:\n${r.stderr}`.slice(0, 4000));
     return JSON.parse(r.stdout.trim().split("\n").pop()!) as EndpointsSynth;
   };
