@@ -38,7 +38,7 @@ export type { DeclaredLoad, ModelArchitecture, ModelDtype, ModelFit, ModelFitInp
 export { CapacityPlan, PLAN_REPORT_FILES } from "./planning/capacity-plan";
 export type { CapacityPlanOptions, EndpointPlan, PlanReport, PlannedEndpoint, PoolPlan } from "./planning/capacity-plan";
 export { coldStart } from "./planning/cold-start";
-export type { ColdStart, ColdStartInput } from "./planning/cold-start";
+export type { ColdStart, ColdStartInput, ImageSource, ServerWarmup } from "./planning/cold-start";
 
 // compliance: packs, suppressions, reports
 export { Compliance, REPORT_FILES } from "./compliance/compliance";

@@ -91,8 +91,8 @@ function expand(p: string): readonly IamActionFacts[] {
   const prefixes = /[*?]/.test(servicePart) ? iamServicePrefixes().filter((s) => serviceRe.test(s)) : [servicePart];
   if (!/[*?]/.test(actionPart) && !/[*?]/.test(servicePart)) {
     // A plain action name: one lookup.
-    const exact = `${servicePart.trim().toLowerCase()}:${actionPart.trim().toLowerCase()}`;
-    return (iamActionsOf(servicePart) ?? []).filter((a) => a.action.toLowerCase() === exact);
+    const found = actionIndexOf(servicePart).get(actionPart.trim().toLowerCase());
+    return found ? [found] : [];
   }
   const actionRe = globRegExp(actionPart);
   const out: IamActionFacts[] = [];
@@ -100,6 +100,19 @@ function expand(p: string): readonly IamActionFacts[] {
     for (const a of iamActionsOf(prefix) ?? []) if (actionRe.test(a.action.slice(a.action.indexOf(":") + 1).toLowerCase())) out.push(a);
   }
   return out;
+}
+
+/** The actions of one service by lower-case name, built once per service. */
+const actionIndexes = new Map<string, ReadonlyMap<string, IamActionFacts>>();
+
+function actionIndexOf(service: string): ReadonlyMap<string, IamActionFacts> {
+  const key = service.trim().toLowerCase();
+  let index = actionIndexes.get(key);
+  if (!index) {
+    index = new Map((iamActionsOf(key) ?? []).map((a) => [a.action.slice(a.action.indexOf(":") + 1).toLowerCase(), a]));
+    actionIndexes.set(key, index);
+  }
+  return index;
 }
 
 /** Every action of the reference (loads all services: only for "*" or NotAction grants). */
