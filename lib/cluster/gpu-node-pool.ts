@@ -7,7 +7,7 @@ import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
 import { CapacityType, DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS, GPU_AMI_TYPES, GpuAmiType, GpuImageCache, PoolPlacement } from "../planning/gpu-pool-description";
 import { LOCAL_ZONE_GPU_FAMILIES, LOCAL_ZONE_OFFERINGS_SOURCE, parseLocalZone } from "../planning/local-zones";
 import { Problems, isDnsLabel, isLiteral, parseCidr, show } from "../private/validation";
-import { GPU_TAINT, NodeLabels } from "./node-labels";
+import { GPU_TAINT, gpuPoolLabels } from "./node-labels";
 import { createManagedNodeGroup, isBottlerocket } from "./private/managed-node-group";
 
 /** A GPU node pool as a user declares it on SecureInferenceCluster. */
@@ -271,14 +271,7 @@ export class GpuNodePool extends Construct {
       : cacheVolume;
     const tags = props.tags ?? {};
 
-    this.labels = {
-      ...props.labels,
-      [NodeLabels.POOL]: props.name,
-      [NodeLabels.GPU_MODEL]: this.gpu.gpuModel,
-      [NodeLabels.GPU_COUNT]: String(this.gpu.gpuCount),
-      [NodeLabels.GPU_MEMORY_GIB]: String(this.gpu.gpuMemoryGiB),
-      [NodeLabels.ACCELERATOR]: `nvidia-${this.gpu.gpuModel.toLowerCase()}`,
-    };
+    this.labels = gpuPoolLabels(props.name, this.gpu, props.labels);
 
     const { nodeGroup, launchTemplate } = createManagedNodeGroup(this, {
       clusterName: props.clusterName,

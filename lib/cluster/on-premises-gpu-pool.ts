@@ -3,7 +3,7 @@ import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
 import { GpuPoolDescription, PoolJoinInstructions } from "../planning/gpu-pool-description";
 import { isDnsLabel, isLiteral, Problems, show } from "../private/validation";
 import type { HybridNodeCredentials } from "./hybrid-nodes";
-import { GPU_TAINT, NodeLabels } from "./node-labels";
+import { GPU_TAINT, gpuPoolLabels } from "./node-labels";
 
 /** A pool of your own GPU servers, joined to the cluster as EKS Hybrid Nodes. Terraform creates no machines for it. */
 export interface OnPremisesGpuPoolOptions {
@@ -86,14 +86,7 @@ export class OnPremisesGpuPool extends Construct {
 
     this.poolName = props.name;
     this.gpu = GpuCatalog.get(props.serverShape);
-    this.labels = {
-      ...props.labels,
-      [NodeLabels.POOL]: props.name,
-      [NodeLabels.GPU_MODEL]: this.gpu.gpuModel,
-      [NodeLabels.GPU_COUNT]: String(this.gpu.gpuCount),
-      [NodeLabels.GPU_MEMORY_GIB]: String(this.gpu.gpuMemoryGiB),
-      [NodeLabels.ACCELERATOR]: `nvidia-${this.gpu.gpuModel.toLowerCase()}`,
-    };
+    this.labels = gpuPoolLabels(props.name, this.gpu, props.labels);
     this.taints = [`${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect}`];
     this.nodeadmConfig = nodeadmConfig(props, this.labels, this.taints);
     const join: PoolJoinInstructions = { taints: [...this.taints], nodeadmConfig: this.nodeadmConfig };

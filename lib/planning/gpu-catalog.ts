@@ -243,23 +243,28 @@ function compareEntries(a: GpuInstanceType, b: GpuInstanceType): number {
   return a.instanceType < b.instanceType ? -1 : a.instanceType > b.instanceType ? 1 : 0;
 }
 
-const ENTRIES: readonly GpuInstanceType[] = FAMILIES.flatMap((row) =>
-  row.sizes.map(([size, gpuCount, vcpus, memoryGiB]) => {
-    const entry: GpuInstanceType = {
-      instanceType: `${row.family}.${size}`,
-      family: row.family,
-      gpuModel: row.gpu.model,
-      gpuArchitecture: row.gpu.architecture,
-      computeCapability: row.gpu.computeCapability,
-      gpuCount,
-      gpuMemoryGiB: row.gpu.memoryGiB,
-      vcpus,
-      memoryGiB,
-      source: row.source,
-    };
-    return Object.freeze(entry);
-  }),
-).sort(compareEntries);
+/** One frozen catalog entry per size of each family row. */
+function entriesOf(rows: readonly FamilyRow[], extra: Partial<GpuInstanceType> = {}): GpuInstanceType[] {
+  return rows.flatMap((row) =>
+    row.sizes.map(([size, gpuCount, vcpus, memoryGiB]) =>
+      Object.freeze({
+        instanceType: `${row.family}.${size}`,
+        family: row.family,
+        gpuModel: row.gpu.model,
+        gpuArchitecture: row.gpu.architecture,
+        computeCapability: row.gpu.computeCapability,
+        gpuCount,
+        gpuMemoryGiB: row.gpu.memoryGiB,
+        vcpus,
+        memoryGiB,
+        source: row.source,
+        ...extra,
+      } satisfies GpuInstanceType),
+    ),
+  );
+}
+
+const ENTRIES: readonly GpuInstanceType[] = entriesOf(FAMILIES).sort(compareEntries);
 
 /*
  * On-premises GPU server shapes: what an on-premises pool declares so that the fit check, quotas and the plan
@@ -290,23 +295,7 @@ const ON_PREMISES_FAMILIES: readonly FamilyRow[] = [
   },
 ];
 
-const ON_PREMISES_ENTRIES: readonly GpuInstanceType[] = ON_PREMISES_FAMILIES.flatMap((row) =>
-  row.sizes.map(([size, gpuCount, vcpus, memoryGiB]) =>
-    Object.freeze({
-      instanceType: `${row.family}.${size}`,
-      family: row.family,
-      gpuModel: row.gpu.model,
-      gpuArchitecture: row.gpu.architecture,
-      computeCapability: row.gpu.computeCapability,
-      gpuCount,
-      gpuMemoryGiB: row.gpu.memoryGiB,
-      vcpus,
-      memoryGiB,
-      source: row.source,
-      onPremises: true,
-    } satisfies GpuInstanceType),
-  ),
-);
+const ON_PREMISES_ENTRIES: readonly GpuInstanceType[] = entriesOf(ON_PREMISES_FAMILIES, { onPremises: true });
 
 const BY_TYPE: ReadonlyMap<string, GpuInstanceType> = new Map(ENTRIES.map((e) => [e.instanceType, e]));
 const ON_PREMISES_BY_SHAPE: ReadonlyMap<string, GpuInstanceType> = new Map(ON_PREMISES_ENTRIES.map((e) => [e.instanceType, e]));
