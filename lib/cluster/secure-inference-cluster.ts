@@ -257,7 +257,10 @@ export interface SecureInferenceClusterProps {
  * Node affinity that keeps a DaemonSet off hybrid (and Fargate and Auto Mode) nodes: the label EKS puts on them
  * (hybrid-nodes-add-ons: add-ons that cannot run there carry this anti-affinity). The same value as the VPC CNI
  * chart's own default `affinity` (aws/eks-charts@5239609:stable/aws-vpc-cni/values.yaml:204-223, read 2026-12-04), set
- * explicitly so a changed add-on default cannot put aws-node on hybrid nodes.
+ * explicitly so a changed add-on default cannot put aws-node on hybrid nodes. The add-on's configuration schema has an
+ * `affinity` object (`aws eks describe-addon-configuration --addon-name vpc-cni`, as dumped in gist
+ * rk295/3fee10b85525dea7e6282c1b90af27dd, 2024-05; not re-read for today's add-on versions), and the EKS user guide
+ * (hybrid-nodes-cni) states the VPC CNI "is configured with anti-affinity for the eks.amazonaws.com/compute-type: hybrid label".
  */
 const HYBRID_EXCLUDED_AFFINITY = {
   nodeAffinity: {
