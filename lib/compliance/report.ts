@@ -27,16 +27,17 @@ export function reportMarkdown(report: ComplianceReport): string {
   for (const pack of report.packs) {
     lines.push(`## ${pack.title} (${pack.name})`, "");
     lines.push("| Control | Rule | Level | Result | Evidence (resources that satisfy it) |", "| --- | --- | --- | --- | --- |");
-    const rows: Array<[string, string]> = [];
+    const rows: Array<[control: string, ruleId: string, row: string]> = [];
     for (const r of report.rules.filter((x) => x.pack === pack.name)) {
-      for (const control of r.controls) {
-        const evidence = r.compliant.length ? r.compliant.map((a) => `\`${a}\``).join("<br>") : r.notEvaluated ? `_not evaluated: ${cell(r.notEvaluated)}_` : "_none_";
-        const extra = [r.nonCompliant.length ? `violated by ${r.nonCompliant.map((a) => `\`${a}\``).join(", ")}` : "", r.suppressed.length ? `suppressed for ${r.suppressed.map((a) => `\`${a}\``).join(", ")}` : ""].filter(Boolean).join("; ");
-        rows.push([control, `| ${cell(control)} | \`${r.ruleId}\`: ${cell(r.description)} | ${r.level} | ${r.result === "not-evaluated" ? "not evaluated" : r.result}${extra ? ` (${extra})` : ""} | ${evidence} |`]);
-      }
+      // One rule's cells, built once for all the controls it evidences (a rule can list hundreds of resources).
+      const evidence = r.compliant.length ? r.compliant.map((a) => `\`${a}\``).join("<br>") : r.notEvaluated ? `_not evaluated: ${cell(r.notEvaluated)}_` : "_none_";
+      const extra = [r.nonCompliant.length ? `violated by ${r.nonCompliant.map((a) => `\`${a}\``).join(", ")}` : "", r.suppressed.length ? `suppressed for ${r.suppressed.map((a) => `\`${a}\``).join(", ")}` : ""].filter(Boolean).join("; ");
+      const rest = ` | \`${r.ruleId}\`: ${cell(r.description)} | ${r.level} | ${r.result === "not-evaluated" ? "not evaluated" : r.result}${extra ? ` (${extra})` : ""} | ${evidence} |`;
+      for (const control of r.controls) rows.push([control, r.ruleId, `| ${cell(control)}${rest}`]);
     }
+    // By control, then rule: a pack lists a rule once, so no two rows tie (and no long row is compared).
     rows.sort((a, b) => NUMERIC.compare(a[0], b[0]) || TEXT.compare(a[1], b[1]));
-    lines.push(...rows.map(([, row]) => row), "");
+    lines.push(...rows.map(([, , row]) => row), "");
   }
   lines.push("## Controls not evaluated in this stack", "");
   lines.push(
