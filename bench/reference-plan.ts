@@ -39,11 +39,13 @@ export function referencePlan(): ReferenceEndpointPlan[] {
 
 /**
  * What the planner gave for the reference example before this round (b6e859f), as issue 15 recorded
- * it: weights downloaded at 8 s/GiB, detection from ALB metrics, and a stable version that shrank.
+ * it: weights downloaded at 8 s/GiB, detection from ALB metrics (240 s), and a stable version that
+ * shrank (worst-step rollback 11.5 min for chat, 46.1 min for large).
  */
-export const BEFORE: Readonly<Record<string, { weightsSeconds: number; detectionSeconds: number; worstStepRollbackSeconds: number }>> = Object.freeze({
-  "models/chat": { weightsSeconds: Math.round(14.9 * 8), detectionSeconds: 240, worstStepRollbackSeconds: 690 },
-  "models/large": { weightsSeconds: Math.round(130.4 * 8), detectionSeconds: 240, worstStepRollbackSeconds: 2766 },
+const BEFORE_DOWNLOAD_SECONDS_PER_GIB = 8;
+const BEFORE: Readonly<Record<string, { detectionSeconds: number; worstStepRollbackSeconds: number }>> = Object.freeze({
+  "models/chat": { detectionSeconds: 240, worstStepRollbackSeconds: 690 },
+  "models/large": { detectionSeconds: 240, worstStepRollbackSeconds: 2766 },
 });
 
 /** The before/after table for bench/results.md. */
@@ -52,7 +54,7 @@ export function coldStartTable(plans: ReferenceEndpointPlan[]): string {
     const b = BEFORE[e.name];
     const c = e.coldStart;
     return [
-      `| ${e.name} | weights to GPU (s) | ${b ? `${b.weightsSeconds} (download at 8 s/GiB)` : "-"} | ${c.weightsSeconds} (${c.weights === "stream" ? "streamed" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s) |`,
+      `| ${e.name} | weights to GPU (s) | ${Math.round(e.weightsGiB * BEFORE_DOWNLOAD_SECONDS_PER_GIB)} (download at ${BEFORE_DOWNLOAD_SECONDS_PER_GIB} s/GiB) | ${c.weightsSeconds} (${c.weights === "stream" ? "streamed" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s) |`,
       `| ${e.name} | warm node: a new replica on a node already up (s) | - | ${c.warmNodeSeconds} (load ${c.loadSeconds}, of which warm-up ${c.assumptions.warmupSeconds}) |`,
       `| ${e.name} | new node (s) | - | ${c.newNodeSeconds} (node ${c.nodeSeconds}, image ${c.imageSeconds} ${c.image}) |`,
       `| ${e.name} | detection (s) | ${b?.detectionSeconds ?? "-"} | ${e.rollout.detectionSeconds} |`,

@@ -246,16 +246,17 @@ export function coldStart(i: ColdStartInput): ColdStart {
   const loadSeconds = warmupSeconds + copySeconds;
   const imageGiB = SERVER_IMAGE_GIB[i.serverKind] ?? SERVER_IMAGE_GIB.custom;
   const image = i.image ?? { kind: "pull" as const };
+  const imageReadySeconds = imageSeconds(imageGiB, image);
   // Streamed weights are copied to the GPU as they arrive: the slower of the two bounds the pair.
   const moveSeconds = i.weights === "stream" ? Math.max(weightsSeconds, copySeconds) : weightsSeconds + copySeconds;
   const warmNodeSeconds = moveSeconds + warmupSeconds;
   return {
     nodeSeconds: NODE_READY_SECONDS,
-    imageSeconds: imageSeconds(imageGiB, image),
+    imageSeconds: imageReadySeconds,
     weightsSeconds,
     loadSeconds,
     warmNodeSeconds,
-    newNodeSeconds: NODE_READY_SECONDS + imageSeconds(imageGiB, image) + warmNodeSeconds,
+    newNodeSeconds: NODE_READY_SECONDS + imageReadySeconds + warmNodeSeconds,
     image: image.kind === "pull" ? "pulled" : image.initialization === "fast-snapshot-restore" ? "snapshot (Fast Snapshot Restore)" : `snapshot (initialized at ${image.initialization} MiB/s)`,
     weights: i.weights,
     s3Connections: connections,

@@ -687,27 +687,12 @@ describe("GithubDeployRole never reaches bucket objects or writes state from a p
     expect(actions).not.toEqual(expect.arrayContaining([expect.stringMatching(/^s3:(Get|Put|Delete)Object|^s3:(Get|Put|Delete)\*$/)]));
   });
 
-  it("refuses a read-only role whose extra statements read secret values", () => {
+  it.each([
+    ["read secret values", { sid: "ReadKeys", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:ml-prod/*"] }, /additionalStatements: statement "ReadKeys" lets a read-only role read secret values \(secretsmanager:GetSecretValue\)/],
+    ["write state", { sid: "WriteState", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::state/platform.tfstate"] }, /additionalStatements: statement "WriteState" lets a read-only role write \(s3:PutObject\); use StateBackend\.accessPolicyDocument\(keys, \{ readOnly: true \}\)/],
+  ])("refuses a read-only role whose extra statements %s", (_what, statement, message) => {
     expect(() =>
-      new GithubDeployRole(awsStack(), "plan", {
-        repository: "example-org/ml-platform",
-        pullRequests: true,
-        readOnly: true,
-        resourceNamePrefix: "ml-prod",
-        additionalStatements: [{ sid: "ReadKeys", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:ml-prod/*"] }],
-      }),
-    ).toThrow(/additionalStatements: statement "ReadKeys" lets a read-only role read secret values \(secretsmanager:GetSecretValue\)/);
-  });
-
-  it("refuses a read-only role whose extra statements write state", () => {
-    expect(() =>
-      new GithubDeployRole(awsStack(), "plan", {
-        repository: "example-org/ml-platform",
-        pullRequests: true,
-        readOnly: true,
-        resourceNamePrefix: "ml-prod",
-        additionalStatements: [{ sid: "WriteState", actions: ["s3:GetObject", "s3:PutObject"], resources: ["arn:aws:s3:::state/platform.tfstate"] }],
-      }),
-    ).toThrow(/additionalStatements: statement "WriteState" lets a read-only role write \(s3:PutObject\); use StateBackend\.accessPolicyDocument\(keys, \{ readOnly: true \}\)/);
+      new GithubDeployRole(awsStack(), "plan", { repository: "example-org/ml-platform", pullRequests: true, readOnly: true, resourceNamePrefix: "ml-prod", additionalStatements: [statement] }),
+    ).toThrow(message);
   });
 });
