@@ -28,7 +28,7 @@ export type { GithubDeployRoleProps } from "./security/github-deploy-role";
 export { GpuCatalog } from "./planning/gpu-catalog";
 export type { GpuInstanceType, GpuModel } from "./planning/gpu-catalog";
 export { GPU_AMI_TYPES } from "./planning/gpu-pool-description";
-export type { CapacityType, GpuAmiType, GpuImageCache, GpuPoolDescription, PoolJoinInstructions, PoolPlacement } from "./planning/gpu-pool-description";
+export type { CapacityType, GpuAmiType, GpuImageCache, GpuPoolDescription, GpuWeightCache, PoolJoinInstructions, PoolPlacement, PoolWeightCache } from "./planning/gpu-pool-description";
 export { LOCAL_ZONE_GPU_FAMILIES } from "./planning/local-zones";
 export { RESIDENCY_TAGS } from "./planning/data-residency";
 export { GPU_ON_DEMAND_PRICES_USD_PER_HOUR, GPU_PRICE_REGION, GPU_PRICES_READ_ON } from "./planning/gpu-prices";

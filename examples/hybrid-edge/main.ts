@@ -4,7 +4,7 @@
 // Run with `npx cdktf synth --app "npx ts-node examples/hybrid-edge/main.ts"`; deploy platform -> addons -> serving.
 import { App, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CanaryModelEndpoint, CapacityPlan, ClusterAddons, Compliance, EndpointModel, InferenceRouter, SecureInferenceCluster, SecureInferenceClusterProps, WorkloadNamespace } from "../../lib";
+import { CanaryModelEndpoint, CapacityPlan, ClusterAddons, Compliance, EndpointModel, InferenceRouter, InferenceServer, SecureInferenceCluster, SecureInferenceClusterProps, WorkloadNamespace } from "../../lib";
 
 /** Region of the cluster: the Local Zone below extends it. */
 export const HYBRID_EDGE_REGION = "us-west-2";
@@ -29,11 +29,16 @@ export const HYBRID_EDGE_CLUSTER: SecureInferenceClusterProps = {
     { name: "l4", instanceTypes: ["g6.xlarge"], minSize: 0, maxSize: 8 },
     // Los Angeles Local Zone (opt in to zone group us-west-2-lax-1 first): the same hardened launch template.
     // Its endpoints' load balancers go in the zone too: an ALB serves only targets in the zones it is enabled in.
+    // Its nodes cache the weights of servers that read local files (TGI below): a restart, a rollback or a second
+    // replica reads the node's verified copy instead of fetching it again from S3 in the parent region.
     {
       name: "lax",
       instanceTypes: ["g5.xlarge"],
       minSize: 0,
       maxSize: 4,
+      weightCache: { maxSizeGiB: 64 },
+      // A cache hit reads at the data volume's throughput: 1,200 MiB/s keeps it at the instance's 10 Gbit/s.
+      volumeThroughputMiBps: 1200,
       localZone: { zone: "us-west-2-lax-1a", subnetId: "subnet-0a1b2c3d4e5f60201", loadBalancerSubnet: { subnetId: "subnet-0a1b2c3d4e5f60202", cidr: "10.20.240.0/24" } },
     },
   ],
@@ -47,6 +52,9 @@ export const HYBRID_EDGE_CLUSTER: SecureInferenceClusterProps = {
   },
   onPremisesGpuPools: [{ name: "onprem-l40s", serverShape: "onprem-l40s.4gpu", servers: 2, location: ON_PREMISES_SITE }],
 };
+
+/** TGI 3.3.6 rebuilt with a world-readable Python (UV_PYTHON_INSTALL_DIR=/usr/share/uv, text-generation-inference#3197) in your registry. */
+export const HYBRID_EDGE_TGI_IMAGE = "123456789012.dkr.ecr.us-west-2.amazonaws.com/text-generation-inference-nonroot:3.3.6";
 
 const LLAMA_8B: EndpointModel = { name: "llama-3.1-8b-instruct", source: "llama-3.1-8b-instruct/", parametersBillions: 8, dtype: "bfloat16", architecture: { layers: 32, kvHeads: 8, headDim: 128 } };
 
@@ -81,7 +89,9 @@ export function buildHybridEdge(app: App) {
   // Variable load: the region scales it.
   const chat = endpoint("chat", "l4");
   // Latency: replicas in Los Angeles, next to the users (2 at most, so a canary at peak fits the zone's 4 nodes).
-  const edge = endpoint("edge-chat", "lax", { autoscaling: { minReplicas: 1, maxReplicas: 2 } });
+  // TGI reads the weights from local files, which the zone's nodes cache (the pool's weightCache).
+  // The stock TGI image cannot run as a non-root user (huggingface/text-generation-inference#3082): a rebuild of it, pinned.
+  const edge = endpoint("edge-chat", "lax", { autoscaling: { minReplicas: 1, maxReplicas: 2 }, server: InferenceServer.tgi({ image: HYBRID_EDGE_TGI_IMAGE }) });
   // Privacy: replicas on the company's servers; weights and request logs may be only there and in the cluster's region.
   const resident = endpoint("private-chat", "onprem-l40s", {
     dataResidency: { allowedLocations: [ON_PREMISES_SITE, HYBRID_EDGE_REGION] },

@@ -5,6 +5,8 @@ import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1"
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { ClusterProviders } from "./cluster-providers";
+import { WorkloadNamespace } from "./workload-namespace";
+import { WEIGHT_CACHE_NAMESPACE } from "../planning/gpu-pool-description";
 import { AWS_LOAD_BALANCER_CONTROLLER_CRDS, AWS_LOAD_BALANCER_CONTROLLER_CRDS_CHART_VERSION } from "./crds/aws-load-balancer-controller-crds";
 import { AWS_LOAD_BALANCER_CONTROLLER_POLICY_VERSION, DEFAULT_CONTROLLER_SERVICE_ACCOUNTS } from "../cluster/controller-roles";
 import { GPU_TAINT, NodeLabels } from "../cluster/node-labels";
@@ -246,6 +248,12 @@ export class ClusterAddons extends Construct {
   public readonly awsLoadBalancerControllerCrds: Record<string, Manifest>;
   /** The encrypted default StorageClass, unless turned off. */
   public readonly storageClass?: StorageClassV1;
+  /**
+   * The namespace of the weight-cache fillers (`weight-cache`), when a GPU pool has a `weightCache`: Pod Security
+   * "privileged" (the fillers mount the cache's host path), default-deny network policies with DNS, HTTPS and
+   * Pod Identity egress only, and no GPUs.
+   */
+  public readonly weightCacheNamespace?: WorkloadNamespace;
 
   constructor(scope: Construct, id: string, props: ClusterAddonsProps) {
     super(scope, id);
@@ -414,6 +422,17 @@ export class ClusterAddons extends Construct {
         topologySpreadConstraints: spreadOverNodes({ "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": PLACEMENT.metricsServer.release }),
       }),
     };
+
+    if (c.gpuPools.some((p) => p.weightCache !== undefined)) {
+      this.weightCacheNamespace = new WorkloadNamespace(this, "weight-cache-namespace", {
+        connection: c,
+        name: WEIGHT_CACHE_NAMESPACE,
+        // The only level that admits a hostPath volume; the fillers' own security contexts are as tight as writing it allows.
+        podSecurity: "privileged",
+        gpuQuota: 0,
+        loadBalancerReadinessGates: false,
+      });
+    }
 
     // Add-on namespaces of their own get Pod Security labels at the level the charts need: enforce
     // "baseline" (no privileged or host access), and audit/warn "restricted" so drift shows. kube-system is EKS's.

@@ -4,7 +4,17 @@ import { AutoscalingGroupTagA as AutoscalingGroupTag } from "@cdktf/provider-aws
 import { EksNodeGroup } from "@cdktf/provider-aws/lib/eks-node-group";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
-import { CapacityType, DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS, GPU_AMI_TYPES, GpuAmiType, GpuImageCache, PoolPlacement } from "../planning/gpu-pool-description";
+import {
+  CapacityType,
+  DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS,
+  GPU_AMI_TYPES,
+  GpuAmiType,
+  GpuImageCache,
+  GpuWeightCache,
+  PoolPlacement,
+  PoolWeightCache,
+  usableDataVolumeGiB,
+} from "../planning/gpu-pool-description";
 import { LOCAL_ZONE_GPU_FAMILIES, LOCAL_ZONE_OFFERINGS_SOURCE, parseLocalZone } from "../planning/local-zones";
 import { Problems, isDnsLabel, isLiteral, parseCidr, show } from "../private/validation";
 import { GPU_TAINT, gpuPoolLabels } from "./node-labels";
@@ -61,6 +71,14 @@ export interface GpuNodePoolOptions {
    * @default - none: a new node pulls the serving image
    */
   readonly imageCache?: GpuImageCache;
+  /**
+   * A node-level cache of model weights on the encrypted data volume, shared by the pods of a node, so
+   * that a restart, a rollback or a second replica of a server that reads local files (TGI, Triton) skips
+   * the download. It runs a filler per such endpoint in the `weight-cache` namespace, which admits hostPath
+   * volumes: hence opt-in. See `GpuWeightCache`.
+   * @default - none: each replica downloads its own copy of the weights
+   */
+  readonly weightCache?: GpuWeightCache;
   /**
    * Extra node labels.
    * @default - none
@@ -220,6 +238,17 @@ export class GpuNodePool extends Construct {
         if (!/^[^\s]+(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/.test(image)) p.add(`${prefix}imageCache.images`, `${show(image)} is not a pinned image reference (registry/name:tag or @sha256:digest)`);
       }
     }
+    if (pool.weightCache !== undefined) {
+      const size = pool.weightCache.maxSizeGiB;
+      const usable = usableDataVolumeGiB(data);
+      if (!isLiteral(size) || !Number.isInteger(size) || size < 1) p.add(`${prefix}weightCache.maxSizeGiB`, `${show(size)} must be a whole number of GiB, at least the largest cached model (e.g. 2 x its weights, so a canary and its stable both stay cached)`);
+      else if (Number.isInteger(data) && size > usable) {
+        p.add(
+          `${prefix}weightCache.maxSizeGiB`,
+          `${size} GiB does not fit the ${data} GiB data volume, which leaves ${usable} GiB after images and the kubelet's 10% eviction reserve; raise dataVolumeSizeGiB to at least ${Math.ceil((size + 40) / 0.9)} or lower maxSizeGiB`,
+        );
+      }
+    }
     if (pool.subnetIds !== undefined && pool.subnetIds.length === 0) p.add(`${prefix}subnetIds`, "is empty; omit it to use the cluster's private subnets");
     if (pool.localZone) localZoneProblems(pool, prefix, p);
     return [...p.list];
@@ -237,6 +266,8 @@ export class GpuNodePool extends Construct {
   public readonly labels: Record<string, string>;
   /** Size of each node's data volume (container images and pods' ephemeral storage, model weights included), GiB. */
   public readonly dataVolumeSizeGiB: number;
+  /** The node-level weight cache with the data volume's read rate, when the pool has one. */
+  public readonly weightCache?: PoolWeightCache;
   /** Where the nodes run: the region's availability zones or a Local Zone. */
   public readonly placement: PoolPlacement;
 
@@ -257,6 +288,7 @@ export class GpuNodePool extends Construct {
     const minSize = props.minSize ?? 0;
     const dataVolume = props.dataVolumeSizeGiB ?? DEFAULT_DATA_VOLUME_GIB;
     this.dataVolumeSizeGiB = dataVolume;
+    if (props.weightCache) this.weightCache = { maxSizeGiB: props.weightCache.maxSizeGiB, readMiBps: props.volumeThroughputMiBps ?? DEFAULT_THROUGHPUT };
     const bottlerocket = isBottlerocket(amiType);
     const cacheVolume = { sizeGiB: dataVolume, iops: props.volumeIops ?? DEFAULT_IOPS, throughputMiBps: props.volumeThroughputMiBps ?? DEFAULT_THROUGHPUT };
     const imageCache = props.imageCache;

@@ -676,6 +676,7 @@ export class SecureInferenceCluster extends Construct implements ClusterAccessTa
           dataVolumeSizeGiB: pool.dataVolumeSizeGiB,
           labels: { ...pool.labels },
           ...(p.imageCache ? { imageCache: { ...p.imageCache, images: p.imageCache.images ? [...p.imageCache.images] : undefined } } : {}),
+          ...(pool.weightCache ? { weightCache: { ...pool.weightCache } } : {}),
           // Region pools leave it unset (the default): their descriptions read as before.
           ...(pool.placement.kind === "local-zone" ? { placement: pool.placement } : {}),
         };

@@ -24,6 +24,7 @@ import { endpointNetworkPolicies } from "./private/network-policies";
 import { resolveEndpoint } from "./private/resolve-endpoint";
 import { rolloutManifests } from "./private/rollout-manifest";
 import { endpointServices } from "./private/services";
+import { endpointWeightCacheResources } from "./private/weight-cache";
 
 
 /**
@@ -128,6 +129,7 @@ export class CanaryModelEndpoint extends Construct {
       spec: { maxUnavailable: "1", selector: { matchLabels: e.selector } },
     });
     endpointNetworkPolicies(this, e, provider);
+    if (e.weightCache) endpointWeightCacheResources(this, e, e.weightCache, provider);
 
     // --- internal HTTPS load balancer that Argo Rollouts drives, and alarms on its target groups ----
     const ingress = endpointIngress(this, e, provider);

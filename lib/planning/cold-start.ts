@@ -165,6 +165,12 @@ export interface ColdStartInput {
   /** Overrides of the modelled rates, seconds per GiB (the endpoint's downloadSecondsPerGiB / loadSecondsPerGiB). */
   readonly downloadSecondsPerGiB?: number;
   readonly loadSecondsPerGiB?: number;
+  /**
+   * The pool's node-level weight cache, when the endpoint uses it (downloaded weights only): a replica on a
+   * node whose cache holds its version links the files and reads them from the data volume at this rate.
+   * @default - no cache: every replica downloads
+   */
+  readonly nodeCache?: { readonly readMiBps: number };
 }
 
 /** A replica's cold start, in whole seconds, with the assumptions it rests on. */
@@ -183,6 +189,14 @@ export interface ColdStart {
   readonly warmNodeSeconds: number;
   /** A new replica that needs a new node: node + image + weights + load. */
   readonly newNodeSeconds: number;
+  /**
+   * A new replica on a node whose weight cache already holds its version (a restart, a rollback to the
+   * stable version, a second replica on the node): the weights are read from the data volume instead of
+   * downloaded. Absent without a cache.
+   */
+  readonly cacheHitSeconds?: number;
+  /** The data volume's read rate the cache hit assumes, MiB/s (the pool's provisioned gp3 throughput). */
+  readonly cacheReadMiBps?: number;
   /** How the weights arrive. */
   readonly weights: "stream" | "download";
   /** S3 connections the weights use (the streamer's concurrency, or what the CRT client's target bandwidth needs). */
@@ -250,6 +264,10 @@ export function coldStart(i: ColdStartInput): ColdStart {
   // Streamed weights are copied to the GPU as they arrive: the slower of the two bounds the pair.
   const moveSeconds = i.weights === "stream" ? Math.max(weightsSeconds, copySeconds) : weightsSeconds + copySeconds;
   const warmNodeSeconds = moveSeconds + warmupSeconds;
+  // A cache hit reads the linked files from the data volume; the server copies them to the GPU as it reads
+  // them (TGI, Triton's vllm backend and vLLM read safetensors tensor by tensor), so the slower part bounds the pair.
+  const cacheHitSeconds =
+    i.nodeCache && i.weights === "download" ? Math.max(Math.ceil((gib * 1024) / i.nodeCache.readMiBps), copySeconds) + warmupSeconds : undefined;
   return {
     nodeSeconds: NODE_READY_SECONDS,
     imageSeconds: imageReadySeconds,
@@ -257,6 +275,7 @@ export function coldStart(i: ColdStartInput): ColdStart {
     loadSeconds,
     warmNodeSeconds,
     newNodeSeconds: NODE_READY_SECONDS + imageReadySeconds + warmNodeSeconds,
+    ...(cacheHitSeconds !== undefined ? { cacheHitSeconds, cacheReadMiBps: i.nodeCache?.readMiBps } : {}),
     image: image.kind === "pull" ? "pulled" : image.initialization === "fast-snapshot-restore" ? "snapshot (Fast Snapshot Restore)" : `snapshot (initialized at ${image.initialization} MiB/s)`,
     weights: i.weights,
     s3Connections: connections,

@@ -39,6 +39,60 @@ export interface GpuImageCache {
   readonly images?: string[];
 }
 
+/**
+ * Space a GPU node's data volume needs besides model weights: the serving image unpacked (vLLM 0.11 and
+ * Triton 25.11 images are roughly 10 GB compressed), the system images, logs. An assumption, not a measurement.
+ */
+export const NODE_DISK_HEADROOM_GIB = 40;
+/** The kubelet evicts pods when the node filesystem has less than 10% free (its default hard eviction threshold, nodefs.available<10%). */
+export const EVICTION_FREE_FRACTION = 0.1;
+/** GiB of a node's data volume that pods and a weight cache may fill before the kubelet evicts pods, images set aside. */
+export function usableDataVolumeGiB(dataVolumeSizeGiB: number): number {
+  return Math.floor(dataVolumeSizeGiB * (1 - EVICTION_FREE_FRACTION)) - NODE_DISK_HEADROOM_GIB;
+}
+
+/**
+ * Namespace of the weight-cache fillers (one DaemonSet per endpoint that uses a pool's cache). The cluster's
+ * add-ons create it with Pod Security "privileged", the only level that admits the fillers' hostPath volume;
+ * nothing else runs there.
+ */
+export const WEIGHT_CACHE_NAMESPACE = "weight-cache";
+/**
+ * Where each node keeps the cache: /var is Bottlerocket's data partition, /local/var bind-mounted
+ * (bottlerocket-os/bottlerocket-core-kit@a10182f:packages/release/var.mount `What=/local/var`, local.mount
+ * `What=/dev/disk/by-partlabel/BOTTLEROCKET-DATA`), i.e. the encrypted data volume /dev/xvdb; on AL2023 the
+ * encrypted root volume.
+ */
+export const WEIGHT_CACHE_HOST_PATH = "/var/lib/weight-cache";
+
+/**
+ * A node-level cache of model weights on each node's encrypted data volume, for endpoints whose server
+ * reads local files (TGI, Triton, custom servers; vLLM streams from S3 and needs none). One filler per
+ * endpoint on every node of the pool downloads the endpoint's weights once, verifies them and publishes
+ * them; the endpoint's pods link them instead of downloading their own copy, so a restart, a rollback or a
+ * second replica on the node skips the download. Entries are keyed by the model's S3 prefix and the
+ * version of its objects (their keys, sizes and ETags).
+ *
+ * What it costs: a DaemonSet pod per endpoint and node in the `weight-cache` namespace, which admits
+ * hostPath volumes (Pod Security "privileged"); each filler runs as root without capabilities, with a
+ * read-only root filesystem, reads only its endpoint's prefix, and writes only the cache directory. The
+ * endpoint's pods mount the cache read-only.
+ */
+export interface GpuWeightCache {
+  /**
+   * Most GiB of weights each node keeps. Versions no endpoint uses any more go first when a fill needs
+   * room; the versions fillers hold are never evicted, so it must hold every cached model on the pool, twice
+   * for a canary and its stable to both stay cached.
+   */
+  readonly maxSizeGiB: number;
+}
+
+/** A pool's weight cache as endpoints see it: the bound, and the data volume's read rate a cache hit is planned at. */
+export interface PoolWeightCache extends GpuWeightCache {
+  /** The data volume's provisioned throughput, MiB/s. */
+  readonly readMiBps: number;
+}
+
 /** A GPU pool as later stacks see it: plain values, known at synth time, for placement and planning. */
 export interface GpuPoolDescription {
   /** Pool name. */
@@ -68,6 +122,11 @@ export interface GpuPoolDescription {
    * @default - none: a new node pulls its images
    */
   readonly imageCache?: GpuImageCache;
+  /**
+   * The node-level weight cache, when the pool has one.
+   * @default - none: every replica of a server that reads local files downloads its own copy
+   */
+  readonly weightCache?: PoolWeightCache;
   /**
    * Where the GPUs are. On-premises pools have no cloud price and a fixed size (nothing autoscales your servers).
    * @default - { kind: "region" }

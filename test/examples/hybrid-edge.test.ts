@@ -102,6 +102,31 @@ describe("examples/hybrid-edge under the real Terraform CLI", () => {
     expect(subnets).toEqual({ chat: undefined, "edge-chat": "subnet-0a1b2c3d4e5f60202", "private-chat": undefined, router: undefined });
   });
 
+  it("caches the Local Zone endpoint's weights on its nodes: filler, pre-bound read-only volume, linking init container, read-only role", () => {
+    const manifests = manifestsOf(json("serving")).map((m) => m.manifest);
+    const filler = manifests.find((m) => m.kind === "DaemonSet")!;
+    expect(filler.metadata).toMatchObject({ name: "models-edge-chat", namespace: "weight-cache" });
+    expect(filler.spec.template.spec.nodeSelector).toEqual({ "secure-inference.io/pool": "lax" });
+    expect(filler.spec.template.spec.volumes[0]).toEqual({ name: "cache", hostPath: { path: "/var/lib/weight-cache", type: "DirectoryOrCreate" } });
+    const volume = manifests.find((m) => m.kind === "PersistentVolume")!;
+    expect(volume.spec.hostPath.path).toBe("/var/lib/weight-cache/models/edge-chat");
+    expect(volume.spec.claimRef).toMatchObject({ namespace: "models", name: "edge-chat-weight-cache" });
+    const pod = manifests.find((m) => m.kind === "Rollout" && m.metadata.name === "edge-chat")!.spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: "weight-cache", persistentVolumeClaim: { claimName: "edge-chat-weight-cache", readOnly: true } });
+    // Only the endpoint on the cached pool whose server reads local files uses it; vLLM streams.
+    expect(manifests.filter((m) => m.kind === "PersistentVolumeClaim").map((m) => m.metadata.name)).toEqual(["edge-chat-weight-cache"]);
+    // The filler's role: Pod Identity for its own service account, reading the model's prefix only.
+    const roles = json("serving").resource.aws_iam_role as Record<string, { assume_role_policy: string }>;
+    const fillerRole = Object.entries(roles).find(([id]) => id.startsWith("edge-chat_weight-cache-read"))![1];
+    expect(fillerRole.assume_role_policy).toContain('"aws:RequestTag/kubernetes-namespace":"weight-cache"');
+    expect(fillerRole.assume_role_policy).toContain('"aws:RequestTag/kubernetes-service-account":"models-edge-chat"');
+    // The add-ons stack creates the fillers' namespace, at the one Pod Security level that admits hostPath.
+    const namespaces = Object.values(json("addons").resource.kubernetes_namespace_v1 as Record<string, { metadata: { name: string; labels: Record<string, string> } }>);
+    expect(namespaces.find((n) => n.metadata.name === "weight-cache")!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+    const edge = planReport("serving").endpoints.find((e) => e.name === "models/edge-chat")!;
+    expect(edge.coldStart).toMatchObject({ weights: "download", cacheHitSeconds: 63, cacheReadMiBps: 1200, warmNodeSeconds: 64 });
+  });
+
   it("passes the @kubernetes-models schema of every custom resource", () => {
     expectValidCustomResources(manifestsOf(json("serving")).map((m) => m.manifest));
   });

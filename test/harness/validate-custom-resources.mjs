@@ -30,6 +30,10 @@ const MODELS = {
     pkg: "@kubernetes-models/keda/keda.sh/v1alpha1",
     kinds: ["ScaledObject", "ScaledJob", "TriggerAuthentication", "ClusterTriggerAuthentication"],
   },
+  // Core kinds the constructs render as kubernetes_manifest (the weight cache's filler, volume and claim):
+  // kubernetes-models, the same generator's build of the Kubernetes OpenAPI schemas.
+  v1: { pkg: "kubernetes-models/v1", kinds: ["PersistentVolume", "PersistentVolumeClaim", "ServiceAccount", "ConfigMap"] },
+  "apps/v1": { pkg: "kubernetes-models/apps/v1", kinds: ["DaemonSet", "Deployment"] },
   "eventing.keda.sh/v1alpha1": {
     pkg: "@kubernetes-models/keda/eventing.keda.sh/v1alpha1",
     kinds: ["CloudEventSource", "ClusterCloudEventSource"],

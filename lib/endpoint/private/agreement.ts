@@ -9,16 +9,10 @@ import { Construct, IConstruct } from "constructs";
 import { ClusterAddons } from "../../addons/cluster-addons";
 import { WorkloadNamespace } from "../../addons/workload-namespace";
 import { rolloutPeakReplicas } from "../../planning/capacity-plan";
+import { EVICTION_FREE_FRACTION, NODE_DISK_HEADROOM_GIB } from "../../planning/gpu-pool-description";
 import { show } from "../../private/validation";
 import type { ResolvedEndpoint } from "./resolve-endpoint";
 
-/**
- * Space a GPU node's data volume needs besides model weights: the serving image unpacked (vLLM 0.11 and
- * Triton 25.11 images are roughly 10 GB compressed), the system images, logs. An assumption, not a measurement.
- */
-export const NODE_DISK_HEADROOM_GIB = 40;
-/** The kubelet evicts pods when the node filesystem has less than 10% free (its default hard eviction threshold, nodefs.available<10%). */
-const EVICTION_FREE_FRACTION = 0.1;
 
 /** What the agreement checks read of an endpoint; the construct passes itself. */
 export interface AgreementSubject extends IConstruct {
@@ -49,11 +43,13 @@ export function nodeDiskProblems(e: ResolvedEndpoint): string[] {
   const volume = modelVolumeGiB(e);
   const perNode = Math.max(1, Math.floor(e.pool.gpuCount / e.gpusPerReplica));
   const replicasOnNode = Math.min(perNode, e.replicas.max + 1);
-  const needed = replicasOnNode * volume + NODE_DISK_HEADROOM_GIB;
+  // A pool's weight cache takes up to its bound besides the pods' own copies (a pod whose node misses still downloads one).
+  const cache = e.weightCache?.maxSizeGiB ?? 0;
+  const needed = replicasOnNode * volume + cache + NODE_DISK_HEADROOM_GIB;
   const usable = Math.floor(e.pool.dataVolumeSizeGiB * (1 - EVICTION_FREE_FRACTION));
   if (needed <= usable) return [];
   return [
-    `model: ${replicasOnNode} replica(s) per node of pool "${e.pool.name}" x ${volume} GiB for the weights (${e.fit.weightsGiB.toFixed(1)} GiB + 10%) + ${NODE_DISK_HEADROOM_GIB} GiB for images = ${needed} GiB, ` +
+    `model: ${replicasOnNode} replica(s) per node of pool "${e.pool.name}" x ${volume} GiB for the weights (${e.fit.weightsGiB.toFixed(1)} GiB + 10%)${cache > 0 ? ` + ${cache} GiB of weight cache` : ""} + ${NODE_DISK_HEADROOM_GIB} GiB for images = ${needed} GiB, ` +
       `but the node's ${e.pool.dataVolumeSizeGiB} GiB data volume leaves ${usable} GiB before the kubelet evicts pods (at 10% free); ` +
       `raise dataVolumeSizeGiB of pool "${e.pool.name}" to at least ${Math.ceil((needed / (1 - EVICTION_FREE_FRACTION)))} in the cluster, or use a smaller model or more GPUs per replica`,
   ];

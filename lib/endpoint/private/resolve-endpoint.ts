@@ -19,8 +19,9 @@ import { InferenceServer } from "../inference-server";
 import { InferenceServerImages, SERVER_API_BASE_PATH, ServerContainer } from "../servers/server-types";
 import { parseDuration } from "./duration";
 import { serverPodResources } from "./pod-resources";
-import { coldStart, streamerConcurrency } from "../../planning/cold-start";
+import { type ColdStart, coldStart, streamerConcurrency } from "../../planning/cold-start";
 import { placedIngress, ResolvedPlacement, resolvePlacement } from "./placement";
+import { endpointWeightCache, type EndpointWeightCache } from "./weight-cache-entry";
 
 /** Where an endpoint sits, which its props do not say. */
 export interface EndpointSite {
@@ -134,6 +135,8 @@ export interface ResolvedEndpoint {
   readonly warnings: string[];
   /** Where the replicas run, and the residency tags when the endpoint is data-resident. */
   readonly placement: ResolvedPlacement;
+  /** The pool's node-level weight cache, when the pool has one and the server reads local files. */
+  readonly weightCache?: EndpointWeightCache;
 }
 
 /** Either every problem with the props, or the endpoint they describe. */
@@ -250,6 +253,8 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
 
   // --- the rollout and how long a replica takes to start ----------------------------------------
   const rollout = resolveCanaryRollout(props.rollout, props.rollbackWhen, { scrapeIntervalSeconds: c.scrapeIntervalSeconds });
+  // A pool's node-level weight cache serves the servers that read local files (vLLM streams instead).
+  const poolCache = rendered.streamsWeights ? undefined : pool.weightCache;
   const cold = coldStart({
     instanceType: pool.instanceTypes[0],
     gpusPerReplica: perReplica,
@@ -260,12 +265,24 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     image: pool.imageCache?.images?.includes(rendered.image) ? { kind: "snapshot", initialization: pool.imageCache.initialization ?? DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS } : { kind: "pull" },
     downloadSecondsPerGiB: props.downloadSecondsPerGiB,
     loadSecondsPerGiB: props.loadSecondsPerGiB,
+    nodeCache: poolCache ? { readMiBps: poolCache.readMiBps } : undefined,
   });
-  // Streamed weights arrive while the server starts, so the startup probe covers both.
-  const loadSeconds = rendered.streamsWeights ? cold.warmNodeSeconds : cold.loadSeconds;
+  const cacheNeedGiB = Math.ceil(fit.weightsGiB);
+  if (poolCache && poolCache.maxSizeGiB < cacheNeedGiB) {
+    return {
+      ok: false,
+      problems: [
+        `model: the ${fit.weightsGiB.toFixed(1)} GiB of weights do not fit the node weight cache of pool "${pool.name}" (weightCache.maxSizeGiB ${poolCache.maxSizeGiB}), so every replica would download its own copy; raise weightCache.maxSizeGiB to at least ${2 * cacheNeedGiB} (a canary and its stable) in the cluster, or put the endpoint on a pool without a cache`,
+      ],
+    };
+  }
+  const weightCache = poolCache ? endpointWeightCache(props.namespace, name, src, poolCache.maxSizeGiB, cold.weightsSeconds) : undefined;
+  // Streamed weights arrive while the server starts, so the startup probe covers both; cached ones are read from the data volume as they load.
+  const loadSeconds = rendered.streamsWeights ? cold.warmNodeSeconds : Math.max(cold.loadSeconds, cold.cacheHitSeconds ?? 0);
   const podStartSeconds = cold.warmNodeSeconds;
   // Detection uses the rendered server's error counter in AMP where it has one (vLLM, TGI), as the rendered checks do.
-  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, podStartSeconds, cold.nodeSeconds + cold.imageSeconds, latencyServerOf(rendered));
+  // A rollback restores stable replicas on nodes whose cache still holds the stable version (the bound keeps it while it fits).
+  const rolloutTiming = canaryRolloutTiming(rollout, scaling.min, cold.cacheHitSeconds ?? podStartSeconds, cold.nodeSeconds + cold.imageSeconds, latencyServerOf(rendered));
   if (rolloutTiming.stablePolicy.problem) return { ok: false, problems: [rolloutTiming.stablePolicy.problem] };
   const planned: PlannedEndpoint = {
     path: site.path,
@@ -340,7 +357,8 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
       promSelector: `namespace="${ns}",secure_inference_io_endpoint="${name}"`,
       prometheusAddress: Fn.trimsuffix(c.prometheusEndpoint, "/"),
       planned,
-      warnings: [...warningsOf(planned, site.plan, rendered, prefix, ingress, c, props.rollout?.preTrafficEvaluation !== undefined), ...placement.warnings],
+      warnings: [...warningsOf(planned, site.plan, rendered, prefix, ingress, c, props.rollout?.preTrafficEvaluation !== undefined), ...placement.warnings, ...weightCacheWarnings(pool, cold, cacheNeedGiB, poolCache !== undefined)],
+      weightCache,
       placement,
     },
   };
@@ -423,6 +441,26 @@ function noQueueMetricProblems(container: ServerContainer, a: EndpointAutoscalin
 }
 
 /** Risks of a valid endpoint, in the order they are reported. */
+/** Risks of an endpoint's use of its pool's weight cache: room for one version only, or a data volume slower than the network. */
+function weightCacheWarnings(pool: GpuPoolDescription, cold: ColdStart, needGiB: number, cached: boolean): string[] {
+  const cache = pool.weightCache;
+  if (!cached || !cache) return [];
+  const warnings: string[] = [];
+  if (cache.maxSizeGiB < 2 * needGiB) {
+    warnings.push(
+      `pool "${pool.name}" weightCache.maxSizeGiB ${cache.maxSizeGiB} holds one version of this model's ${needGiB} GiB, not two: during a canary the stable version may be evicted, and a rollback then downloads it again; raise it to ${2 * needGiB}`,
+    );
+  }
+  if (cold.cacheHitSeconds !== undefined && cold.cacheHitSeconds > cold.warmNodeSeconds) {
+    const mbps = cold.assumptions.weightsMBPerSecond;
+    warnings.push(
+      `pool "${pool.name}": a cache hit reads the weights from the data volume at ${cache.readMiBps} MiB/s, slower than downloading them at ${mbps} MB/s (${cold.cacheHitSeconds} s against ${cold.warmNodeSeconds} s to a ready replica); ` +
+        `raise volumeThroughputMiBps of the pool to at least ${Math.min(2000, Math.ceil((mbps * 1e6) / 1048576))} (gp3 allows 2000, with volumeIops at 4 per MiB/s)`,
+    );
+  }
+  return warnings;
+}
+
 function warningsOf(planned: PlannedEndpoint, plan: EndpointSite["plan"], container: ServerContainer, prefix: number, ingress: ResolvedIngress, c: ClusterConnection, evaluates: boolean): string[] {
   const warnings = [...plan.placementWarnings(planned)];
   const budget = container.batching.maxNumBatchedTokens;

@@ -28,6 +28,8 @@ import {
 import { latencyServerOf } from "./server-latency";
 import { serverFileKeys } from "./services";
 import { modelVolumeGiB, weightsOnDisk } from "./agreement";
+import { LINK_OR_DOWNLOAD_SCRIPT, linkOrDownloadEnv } from "./weight-cache";
+import { WEIGHT_CACHE_MOUNT } from "./weight-cache-entry";
 
 /** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
 const PRE_STOP_SECONDS = 20;
@@ -236,23 +238,28 @@ function serverPodTemplate(
               {
                 name: "fetch-model",
                 image: MODEL_FETCH_IMAGE,
+                // With the pool's weight cache: link the node's verified copy, or wait for the node's filler,
+                // or download this pod's own copy (weight-cache.ts). Without: download.
                 // The CRT transfer client at the replica's network share: "may make adjustments
                 // mid-transfer command in order to increase throughput" (aws/aws-cli@2.22.0:
                 // awscli/topics/s3-config.rst:269-360; "auto" picks it only on p4d/p5/trn1). The config
                 // goes to $HOME/.aws/config (HOME is the writable /tmp). `sync` exits non-zero when any
                 // object fails, so the server never starts on a partial copy; the copy is the pod's own.
-                command: [
-                  "/bin/sh",
-                  "-c",
-                  [
-                    "aws configure set default.s3.preferred_transfer_client crt",
-                    `aws configure set default.s3.target_bandwidth ${downloadTargetGbps(e.pool.instanceTypes[0], e.gpusPerReplica)}Gb/s`,
-                    `exec aws s3 sync --only-show-errors --no-progress 's3://${e.connection.modelBucketName}/${e.model.source}' '${e.modelDir}'`,
-                  ].join(" && "),
-                ],
+                command: e.weightCache
+                  ? ["/bin/sh", "-c", LINK_OR_DOWNLOAD_SCRIPT]
+                  : [
+                      "/bin/sh",
+                      "-c",
+                      [
+                        "aws configure set default.s3.preferred_transfer_client crt",
+                        `aws configure set default.s3.target_bandwidth ${downloadTargetGbps(e.pool.instanceTypes[0], e.gpusPerReplica)}Gb/s`,
+                        `exec aws s3 sync --only-show-errors --no-progress 's3://${e.connection.modelBucketName}/${e.model.source}' '${e.modelDir}'`,
+                      ].join(" && "),
+                    ],
                 env: [
                   { name: "AWS_REGION", value: region },
                   { name: "HOME", value: "/tmp" },
+                  ...(e.weightCache ? linkOrDownloadEnv(e, e.weightCache) : []),
                 ],
                 securityContext: restrictedContainerSecurity(true),
                 resources: {
@@ -262,6 +269,7 @@ function serverPodTemplate(
                 volumeMounts: [
                   { name: "models", mountPath: MODELS_DIR },
                   { name: "fetch-tmp", mountPath: "/tmp" },
+                  ...(e.weightCache ? [{ name: "weight-cache", mountPath: WEIGHT_CACHE_MOUNT, readOnly: true }] : []),
                 ],
               },
             ],
@@ -331,6 +339,8 @@ function serverPodTemplate(
                     readOnly: files.length === 0,
                   },
                 ]),
+            // The model directory's links point into the node's cache, read-only.
+            ...(e.weightCache ? [{ name: "weight-cache", mountPath: WEIGHT_CACHE_MOUNT, readOnly: true }] : []),
             ...writable.map((w) => ({ name: w.volume, mountPath: w.path })),
             ...(container.sharedMemory
               ? [{ name: "dshm", mountPath: "/dev/shm" }]
@@ -345,9 +355,9 @@ function serverPodTemplate(
         },
       ],
       volumes: [
-        // The node's ephemeral storage: on the GPU pools, the encrypted data volume.
-        // A node-level cache (hostPath) would survive the pod, but restricted Pod Security, which
-        // WorkloadNamespace enforces, refuses hostPath volumes: each pod downloads its own copy.
+        // The node's ephemeral storage: on the GPU pools, the encrypted data volume. With the pool's
+        // weight cache it holds links into the cache (or, on a miss, the pod's own copy); restricted Pod
+        // Security refuses a hostPath volume, so the cache comes through a claim on a pre-bound volume.
         ...(!weightsOnDisk(e)
           ? []
           : [
@@ -359,6 +369,7 @@ function serverPodTemplate(
         ...(container.streamsWeights
           ? []
           : [{ name: "fetch-tmp", emptyDir: { sizeLimit: "1Gi" } }]),
+        ...(e.weightCache ? [{ name: "weight-cache", persistentVolumeClaim: { claimName: e.weightCache.names.claim, readOnly: true } }] : []),
         ...writable.map((w) => ({
           name: w.volume,
           emptyDir: { sizeLimit: "10Gi" },

@@ -1,0 +1,338 @@
+/*
+ * The weight cache's two scripts run for real, in POSIX sh (dash here) and bash (the AWS CLI image's
+ * /bin/sh), against a stand-in `aws` that serves a directory as S3: keying, verification, the bound and
+ * eviction in the filler; hit, wait and miss in the server pod's init container.
+ */
+import { execFileSync, spawn, spawnSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { FILLER_SCRIPT, LINK_OR_DOWNLOAD_SCRIPT } from "../../../lib/endpoint/private/weight-cache";
+import { endpointWeightCache, weightCacheKey } from "../../../lib/endpoint/private/weight-cache-entry";
+
+const FAKE_AWS = `#!/bin/sh
+echo "$*" >> "$FAKE_LOG"
+case "$1 $2" in
+  "configure set") exit 0 ;;
+  "s3api list-objects-v2")
+    [ -n "\${FAKE_LIST_FAIL:-}" ] && exit 254
+    shift 2
+    while [ $# -gt 0 ]; do case $1 in --bucket) b=$2; shift 2 ;; --prefix) p=$2; shift 2 ;; *) shift ;; esac; done
+    cd "$FAKE_S3/$b" || exit 254
+    out=$(find . -type f | sed 's|^\\./||' | while read -r f; do case $f in "$p"*) printf '%s\\t%s\\t"%s"\\n' "$f" "$(stat -c %s "$f")" "$(md5sum < "$f" | cut -c1-32)" ;; esac; done)
+    if [ -n "$out" ]; then printf '%s\\n' "$out"; else echo None; fi
+    exit 0 ;;
+  "s3 sync")
+    [ -n "\${FAKE_SYNC_FAIL:-}" ] && exit 1
+    src=\${5#s3://}; dst=$6; b=\${src%%/*}; p=\${src#*/}
+    (cd "$FAKE_S3/$b/$p" && find . -type f) | while read -r f; do mkdir -p "$dst/$(dirname "$f")"; cp "$FAKE_S3/$b/$p/$f" "$dst/$f"; done
+    [ -n "\${FAKE_TRUNCATE:-}" ] && : > "$dst/$FAKE_TRUNCATE"
+    [ -n "\${FAKE_MUTATE:-}" ] && echo changed >> "$FAKE_S3/$b/$p/$FAKE_MUTATE"
+    exit 0 ;;
+esac
+echo "fake aws: unexpected $*" >&2
+exit 2
+`;
+
+const SHELLS = ["sh", "bash"];
+const PREFIX = "tgi-model/";
+const ENTRY = "models/chat/s-0123456789abcdef";
+
+interface World {
+  dir: string;
+  s3: string;
+  root: string;
+  log: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function world(): World {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "weight-cache-"));
+  const bin = path.join(dir, "bin");
+  fs.mkdirSync(bin);
+  fs.writeFileSync(path.join(bin, "aws"), FAKE_AWS, { mode: 0o755 });
+  const s3 = path.join(dir, "s3");
+  const root = path.join(dir, "cache");
+  fs.mkdirSync(root);
+  const log = path.join(dir, "aws.log");
+  fs.writeFileSync(log, "");
+  putModel(s3, PREFIX, { "config.json": "{}", "model-00001.safetensors": "a".repeat(4000), "sub/tokenizer.json": "t".repeat(500) });
+  return {
+    dir,
+    s3,
+    root,
+    log,
+    env: {
+      PATH: `${bin}:${process.env.PATH}`,
+      HOME: dir,
+      FAKE_S3: s3,
+      FAKE_LOG: log,
+      CACHE_ROOT: root,
+      ENTRY,
+      BUCKET: "models-bucket",
+      PREFIX,
+      MAX_BYTES: String(100_000),
+      TARGET_GBPS: "10",
+      REFRESH_SECONDS: "300",
+      STALE_SECONDS: "86400",
+      ONCE: "1",
+    },
+  };
+}
+
+function putModel(s3: string, prefix: string, files: Record<string, string>): void {
+  for (const [name, body] of Object.entries(files)) {
+    const file = path.join(s3, "models-bucket", prefix, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, body);
+  }
+}
+
+function fill(w: World, shell: string, extra: NodeJS.ProcessEnv = {}): { status: number | null; out: string } {
+  const r = spawnSync(shell, ["-c", FILLER_SCRIPT], { env: { ...w.env, ...extra }, encoding: "utf8" });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+function entryDir(w: World, entry = ENTRY): string {
+  return path.join(w.root, entry);
+}
+
+function listing(w: World): string {
+  // What the filler hashes: key, size, "etag" per object, tab-separated and sorted.
+  const base = path.join(w.s3, "models-bucket");
+  const lines: string[] = [];
+  const walk = (d: string) => {
+    for (const n of fs.readdirSync(d)) {
+      const f = path.join(d, n);
+      if (fs.statSync(f).isDirectory()) walk(f);
+      else {
+        const key = path.relative(base, f);
+        if (key.startsWith(PREFIX)) lines.push(`${key}\t${fs.statSync(f).size}\t"${createHash("md5").update(fs.readFileSync(f)).digest("hex")}"`);
+      }
+    }
+  };
+  walk(base);
+  return lines.sort().map((l) => `${l}\n`).join("");
+}
+
+function versionOf(w: World): string {
+  return `v-${createHash("sha256").update(listing(w)).digest("hex").slice(0, 16)}`;
+}
+
+function leftovers(w: World, entry = ENTRY): string[] {
+  return fs.readdirSync(entryDir(w, entry)).filter((n) => n.startsWith(".staging-") || n === ".reserved" || n === ".filling" || n.startsWith(".listing"));
+}
+
+function setAge(file: string, seconds: number): void {
+  const t = Date.now() / 1000 - seconds;
+  fs.utimesSync(file, t, t);
+}
+
+describe.each(SHELLS)("weight-cache filler (%s)", (shell) => {
+  test("fills once, keyed by the version of the objects, and publishes it atomically", () => {
+    const w = world();
+    const r = fill(w, shell);
+    expect(r.status).toBe(0);
+    const v = versionOf(w);
+    expect(fs.readlinkSync(path.join(entryDir(w), "current"))).toBe(v);
+    const published = path.join(entryDir(w), v);
+    expect(fs.readFileSync(path.join(published, "model-00001.safetensors"), "utf8")).toHaveLength(4000);
+    expect(fs.readFileSync(path.join(published, "sub/tokenizer.json"), "utf8")).toHaveLength(500);
+    // The version records the listing it was verified against.
+    expect(fs.readFileSync(path.join(published, ".manifest"), "utf8")).toBe(listing(w));
+    expect(leftovers(w)).toEqual([]);
+    expect(fs.existsSync(path.join(entryDir(w), ".lease"))).toBe(true);
+    expect(r.out).toContain(`cached ${v}`);
+    // CRT client at the replica's share.
+    expect(fs.readFileSync(w.log, "utf8")).toContain("configure set default.s3.target_bandwidth 10Gb/s");
+
+    // A second pass lists again and downloads nothing.
+    fs.writeFileSync(w.log, "");
+    expect(fill(w, shell).status).toBe(0);
+    expect(fs.readFileSync(w.log, "utf8")).not.toContain("s3 sync");
+  });
+
+  test("an object replaced in place is a new version; the old one stays until room is needed", () => {
+    const w = world();
+    fill(w, shell);
+    const v1 = versionOf(w);
+    putModel(w.s3, PREFIX, { "config.json": '{"changed": true}' });
+    const v2 = versionOf(w);
+    expect(v2).not.toBe(v1);
+    expect(fill(w, shell).status).toBe(0);
+    expect(fs.readlinkSync(path.join(entryDir(w), "current"))).toBe(v2);
+    expect(fs.existsSync(path.join(entryDir(w), v1, ".manifest"))).toBe(true);
+  });
+
+  test("a file of the wrong size is never published", () => {
+    const w = world();
+    const r = fill(w, shell, { FAKE_TRUNCATE: "model-00001.safetensors" });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("verification failed: model-00001.safetensors has 0 bytes, S3 lists 4000");
+    expect(fs.existsSync(path.join(entryDir(w), "current"))).toBe(false);
+    expect(fs.readdirSync(entryDir(w)).filter((n) => n.startsWith("v-"))).toEqual([]);
+    expect(leftovers(w)).toEqual([]);
+  });
+
+  test("a failed download is never published", () => {
+    const w = world();
+    const r = fill(w, shell, { FAKE_SYNC_FAIL: "1" });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("failed (aws exit 1)");
+    expect(fs.existsSync(path.join(entryDir(w), "current"))).toBe(false);
+    expect(leftovers(w)).toEqual([]);
+  });
+
+  test("objects that change during the download are discarded (listed again, ETags compared)", () => {
+    const w = world();
+    const r = fill(w, shell, { FAKE_MUTATE: "config.json" });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("changed during the download");
+    expect(fs.existsSync(path.join(entryDir(w), "current"))).toBe(false);
+    expect(leftovers(w)).toEqual([]);
+  });
+
+  test("a model larger than the bound is not cached", () => {
+    const w = world();
+    const r = fill(w, shell, { MAX_BYTES: "2000" });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("cache full");
+    expect(r.out).toContain("weightCache.maxSizeGiB");
+    expect(fs.existsSync(path.join(entryDir(w), "current"))).toBe(false);
+    expect(leftovers(w)).toEqual([]);
+  });
+
+  test("eviction: old versions first, then keys no filler held for STALE_SECONDS; never a held key's current version", () => {
+    const w = world();
+    // Another endpoint's key holds 600 KB in its current version and 300 KB in an old one; the bound is 1 MB
+    // (disk blocks, as du counts them), and this model is 200 KB.
+    w.env.MAX_BYTES = String(1_000_000);
+    putModel(w.s3, PREFIX, { "model-00001.safetensors": "a".repeat(200_000) });
+    const other = "models/other/s-fedcba9876543210";
+    const otherDir = entryDir(w, other);
+    fs.mkdirSync(path.join(otherDir, "v-old"), { recursive: true });
+    fs.mkdirSync(path.join(otherDir, "v-cur"), { recursive: true });
+    fs.writeFileSync(path.join(otherDir, "v-old", "w"), "o".repeat(300_000));
+    fs.writeFileSync(path.join(otherDir, "v-cur", "w"), "c".repeat(600_000));
+    fs.symlinkSync("v-cur", path.join(otherDir, "current"));
+    fs.writeFileSync(path.join(otherDir, ".lease"), "");
+
+    // 900 KB held + 200 KB needed: the old version goes, the held current one stays.
+    let r = fill(w, shell);
+    expect(r.out).toContain("evicted models/other/s-fedcba9876543210/v-old");
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(path.join(otherDir, "v-cur", "w"))).toBe(true);
+
+    // A bigger version of this model no longer fits beside the held key: not cached, nothing of the other evicted.
+    putModel(w.s3, PREFIX, { "model-00001.safetensors": "b".repeat(400_000) });
+    r = fill(w, shell);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("cache full");
+    expect(fs.existsSync(path.join(otherDir, "v-cur", "w"))).toBe(true);
+
+    // Once no filler has held the other key for a day, it goes (this key's own old version first).
+    setAge(path.join(otherDir, ".lease"), 86_400 + 60);
+    r = fill(w, shell);
+    expect(r.status).toBe(0);
+    expect(fs.existsSync(otherDir)).toBe(false);
+    expect(fs.readlinkSync(path.join(entryDir(w), "current"))).toBe(versionOf(w));
+  });
+
+  test("another fill in progress on the node counts with its reservation", () => {
+    const w = world();
+    const other = entryDir(w, "models/other/s-fedcba9876543210");
+    fs.mkdirSync(other, { recursive: true });
+    fs.writeFileSync(path.join(other, ".reserved"), "98000");
+    fs.writeFileSync(path.join(other, ".filling"), "");
+    expect(fill(w, shell).out).toContain("cache full");
+    // A reservation whose fill stopped beating is ignored.
+    setAge(path.join(other, ".filling"), 600);
+    expect(fill(w, shell).status).toBe(0);
+  });
+});
+
+describe.each(SHELLS)("weight-cache init container (%s)", (shell) => {
+  function link(w: World, extra: NodeJS.ProcessEnv = {}): { status: number | null; out: string; modelDir: string } {
+    const modelDir = path.join(w.dir, "models", "chat");
+    const r = spawnSync(shell, ["-c", LINK_OR_DOWNLOAD_SCRIPT], {
+      env: { ...w.env, ENTRY: entryDir(w), MODEL_DIR: modelDir, WAIT_SECONDS: "30", GRACE_SECONDS: "0", ...extra },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    return { status: r.status, out: `${r.stdout}${r.stderr}`, modelDir };
+  }
+
+  test("a cached version is linked, not downloaded", () => {
+    const w = world();
+    fill(w, shell);
+    fs.writeFileSync(w.log, "");
+    const r = link(w);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain(`linked version ${versionOf(w)}`);
+    const weights = path.join(r.modelDir, "model-00001.safetensors");
+    expect(fs.lstatSync(weights).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(weights)).toBe(path.join(entryDir(w), versionOf(w), "model-00001.safetensors"));
+    expect(fs.readFileSync(path.join(r.modelDir, "sub", "tokenizer.json"), "utf8")).toHaveLength(500);
+    expect(fs.existsSync(path.join(r.modelDir, ".manifest"))).toBe(false);
+    expect(fs.readFileSync(w.log, "utf8")).toBe("");
+  });
+
+  test("a version that is not published (no current link) is never used: the pod downloads its own copy", () => {
+    const w = world();
+    fs.mkdirSync(path.join(entryDir(w), ".staging-v-1"), { recursive: true });
+    fs.writeFileSync(path.join(entryDir(w), ".staging-v-1", "model-00001.safetensors"), "partial");
+    const r = link(w);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain("downloading this pod's own copy");
+    expect(fs.lstatSync(path.join(r.modelDir, "model-00001.safetensors")).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(path.join(r.modelDir, "model-00001.safetensors"), "utf8")).toHaveLength(4000);
+  });
+
+  test("a fill in progress is waited for, then linked: one download on the node", async () => {
+    const w = world();
+    fs.mkdirSync(entryDir(w), { recursive: true });
+    fs.writeFileSync(path.join(entryDir(w), ".filling"), "");
+    const child = spawn(shell, ["-c", LINK_OR_DOWNLOAD_SCRIPT], {
+      env: { ...w.env, ENTRY: entryDir(w), MODEL_DIR: path.join(w.dir, "m"), WAIT_SECONDS: "30", GRACE_SECONDS: "0" },
+    });
+    let out = "";
+    child.stdout.on("data", (d) => (out += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(fill(w, shell).status).toBe(0);
+    expect(await exited).toBe(0);
+    expect(out).toContain(`linked version ${versionOf(w)}`);
+    expect(fs.readFileSync(w.log, "utf8").match(/s3 sync/g)).toHaveLength(1);
+  }, 30_000);
+
+  test("a fill that outlasts the wait is abandoned for the pod's own download", () => {
+    const w = world();
+    fs.mkdirSync(entryDir(w), { recursive: true });
+    fs.writeFileSync(path.join(entryDir(w), ".filling"), "");
+    const r = link(w, { WAIT_SECONDS: "1" });
+    expect(r.status).toBe(0);
+    expect(r.out).toContain("slower than planned");
+    expect(fs.readFileSync(path.join(r.modelDir, "model-00001.safetensors"), "utf8")).toHaveLength(4000);
+  });
+});
+
+describe("weight-cache keys and names", () => {
+  test("keyed by the model's S3 prefix; names derived from namespace and endpoint", () => {
+    expect(weightCacheKey("llama-3.1-8b/")).toBe(`s-${createHash("sha256").update("llama-3.1-8b/").digest("hex").slice(0, 16)}`);
+    expect(weightCacheKey("llama-3.1-8b/")).not.toBe(weightCacheKey("llama-3.1-8b-v2/"));
+    const c = endpointWeightCache("models", "chat", "tgi-model/", 64, 40);
+    expect(c).toEqual({
+      key: weightCacheKey("tgi-model/"),
+      hostDirectory: "/var/lib/weight-cache/models/chat",
+      maxSizeGiB: 64,
+      waitSeconds: 180,
+      names: { filler: "models-chat", volume: "models-chat-weight-cache", claim: "chat-weight-cache" },
+    });
+  });
+});
+
+// Keep execFileSync referenced for shells missing on a machine: fail with the fix, never skip.
+test("both shells exist", () => {
+  for (const shell of SHELLS) expect(() => execFileSync(shell, ["-c", "true"])).not.toThrow();
+});
