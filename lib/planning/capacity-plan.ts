@@ -428,7 +428,7 @@ export function planMarkdown(r: PlanReport): string {
         const w = e.warmStableCost;
         const held = e.rollout.warmStable ? `${w.extraGpusAtPeak} GPU at the last step, ${w.extraGpuHoursPerRollout} GPU-h per rollout${w.usdPerRollout === undefined ? "" : ` ($${w.usdPerRollout.toFixed(2)})`}` : "-";
         return (
-          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB, ${c.image}) | ${c.weightsSeconds} | ${c.loadSeconds} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
+          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s${c.cacheHitSeconds === undefined ? "" : `; node cache hit (restart, rollback, second replica): ${c.cacheHitSeconds} s to ready, read at ${c.cacheReadMiBps} MiB/s`} | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB, ${c.image}) | ${c.weightsSeconds} | ${c.loadSeconds} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
           `${e.rollout.rollbackBudgetSeconds} s | ${e.rollout.warmStable ? "kept warm (dynamicStableScale off)" : "shrinks (dynamicStableScale)"} | ${e.rollout.worstStepRollbackSecondsWithoutWarmStable} s / ${e.rollout.worstStepRollbackSeconds} s | ${held} |`
         );
       }),

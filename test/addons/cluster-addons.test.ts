@@ -110,6 +110,11 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
     expect(byName("argo-rollouts").depends_on).toEqual([expect.stringMatching(/^helm_release\.addons_aws-load-balancer-controller_\w+$/)]);
   });
 
+  it("creates no weight-cache namespace when no pool has a weight cache", () => {
+    expect(construct.weightCacheNamespace).toBeUndefined();
+    expect(Object.values(json.resource.kubernetes_namespace_v1 as Json).map((n: Json) => n.metadata.name)).not.toContain("weight-cache");
+  });
+
   it("creates the add-on namespaces with Pod Security enforce=baseline and audit/warn=restricted", () => {
     const namespaces = Object.values(json.resource.kubernetes_namespace_v1 as Record<string, { metadata: { name: string; labels: Record<string, string> } }>);
     expect(namespaces.map((n) => n.metadata.name).sort()).toEqual(["argo-rollouts", "keda"]);
@@ -201,6 +206,26 @@ describe("ClusterAddons with Bottlerocket GPU pools (defaults)", () => {
 
   it("matches the snapshot", () => {
     expect(releases).toMatchSnapshot();
+  });
+});
+
+describe("ClusterAddons with a weight-cached GPU pool", () => {
+  it("creates the fillers' namespace: Pod Security privileged (hostPath), default-deny with DNS, HTTPS and Pod Identity egress, no GPUs", () => {
+    const { app, cluster, addons } = platformAndAddons({ weightCache: { maxSizeGiB: 64 } });
+    const construct = new ClusterAddons(addons, "addons", { connection: cluster.connection });
+    app.synth();
+    const json = JSON.parse(Testing.synth(addons));
+    expect(construct.weightCacheNamespace?.name).toBe("weight-cache");
+    const ns = Object.values(json.resource.kubernetes_namespace_v1 as Json).find((n: Json) => n.metadata.name === "weight-cache") as Json;
+    expect(ns.metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "privileged",
+      "pod-security.kubernetes.io/audit": "privileged",
+      "pod-security.kubernetes.io/warn": "privileged",
+    });
+    const policies = Object.values(json.resource.kubernetes_network_policy_v1 as Json).filter((p: Json) => p.metadata.namespace.includes("weight-cache"));
+    expect(policies.map((p: Json) => p.metadata.name).sort()).toEqual(["allow-dns", "allow-https-egress", "allow-pod-identity-agent", "default-deny"]);
+    const quota = Object.values(json.resource.kubernetes_resource_quota_v1 as Json).find((q: Json) => q.metadata.namespace.includes("weight-cache")) as Json;
+    expect(quota.spec.hard["requests.nvidia.com/gpu"]).toBe("0");
   });
 });
 

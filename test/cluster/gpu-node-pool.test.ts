@@ -136,6 +136,17 @@ describe("GpuNodePool", () => {
     );
   });
 
+  it("describes a weight cache with the data volume's read rate, and refuses one the data volume cannot hold", () => {
+    expect(poolJson({ weightCache: { maxSizeGiB: 64 }, volumeThroughputMiBps: 1000 }).pool.weightCache).toEqual({ maxSizeGiB: 64, readMiBps: 1000 });
+    expect(pool.weightCache).toBeUndefined();
+    // 200 GiB leaves 180 GiB before eviction, 140 GiB after the images' 40.
+    expect(poolJson({ weightCache: { maxSizeGiB: 140 } }).pool.weightCache?.maxSizeGiB).toBe(140);
+    expect(() => poolJson({ weightCache: { maxSizeGiB: 141 } })).toThrow(
+      /weightCache\.maxSizeGiB: 141 GiB does not fit the 200 GiB data volume, which leaves 140 GiB after images and the kubelet's 10% eviction reserve; raise dataVolumeSizeGiB to at least 202 or lower maxSizeGiB/,
+    );
+    expect(() => poolJson({ weightCache: { maxSizeGiB: 2.5 } })).toThrow(/weightCache\.maxSizeGiB: 2\.5 must be a whole number of GiB/);
+  });
+
   it("matches the snapshot", () => {
     expect(raw).toMatchSnapshot();
   });

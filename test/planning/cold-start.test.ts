@@ -22,6 +22,21 @@ describe("cold start", () => {
     expect(downloadTargetGbps("p5.48xlarge", 4)).toBe(50);
   });
 
+  it("plans a weight-cache hit at the data volume's read rate, overlapped with the copy to the GPU; none for streamed weights", () => {
+    const base = { instanceType: "g6.xlarge", gpusPerReplica: 1, weightsGiB: 14.9, serverKind: "tgi", weights: "download" as const, warmupSeconds: 50 };
+    const slow = coldStart({ ...base, nodeCache: { readMiBps: 500 } });
+    // 14.9 GiB at 500 MiB/s = 31 s, slower than the 1 s copy to an L4 at 16 GB/s.
+    expect(slow.cacheHitSeconds).toBe(Math.ceil((14.9 * 1024) / 500) + 50);
+    expect(slow.cacheReadMiBps).toBe(500);
+    // Slower than the download it replaces (13 s at 1,250 MB/s + 1 s copy): the endpoint warns (resolve-endpoint.ts).
+    expect(slow.cacheHitSeconds!).toBeGreaterThan(slow.warmNodeSeconds);
+    const fast = coldStart({ ...base, nodeCache: { readMiBps: 2000 } });
+    expect(fast.cacheHitSeconds).toBe(Math.ceil((14.9 * 1024) / 2000) + 50);
+    expect(fast.cacheHitSeconds!).toBeLessThan(fast.warmNodeSeconds);
+    expect(coldStart(base).cacheHitSeconds).toBeUndefined();
+    expect(coldStart({ ...base, weights: "stream", serverKind: "vllm", nodeCache: { readMiBps: 2000 } }).cacheHitSeconds).toBeUndefined();
+  });
+
   it("takes the endpoint's per-GiB overrides when given", () => {
     const c = coldStart({ instanceType: "g6.xlarge", gpusPerReplica: 1, weightsGiB: 10, serverKind: "vllm", weights: "download", warmupSeconds: 0, downloadSecondsPerGiB: 8, loadSecondsPerGiB: 10 });
     expect([c.weightsSeconds, c.loadSeconds, c.warmNodeSeconds]).toEqual([80, 100, 180]);

@@ -8,7 +8,14 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Testing } from "cdktf";
+import { CanaryModelEndpoint } from "../../../lib/endpoint/canary-model-endpoint";
+import type { CanaryModelEndpointProps } from "../../../lib/endpoint/endpoint-props";
+import { InferenceServer } from "../../../lib/endpoint/inference-server";
 import { FILLER_SCRIPT, LINK_OR_DOWNLOAD_SCRIPT } from "../../../lib/endpoint/private/weight-cache";
+import type { GpuNodePoolOptions } from "../../../lib/cluster/gpu-node-pool";
+import { manifestsOf } from "../../harness/k8s-schemas";
+import { chatProps, platformAndServing } from "../fixtures";
 import { endpointWeightCache, weightCacheKey } from "../../../lib/endpoint/private/weight-cache-entry";
 
 const FAKE_AWS = `#!/bin/sh
@@ -335,4 +342,114 @@ describe("weight-cache keys and names", () => {
 // Keep execFileSync referenced for shells missing on a machine: fail with the fix, never skip.
 test("both shells exist", () => {
   for (const shell of SHELLS) expect(() => execFileSync(shell, ["-c", "true"])).not.toThrow();
+});
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function cachedEndpoint(overrides: Partial<CanaryModelEndpointProps> = {}, l4: Partial<GpuNodePoolOptions> = { weightCache: { maxSizeGiB: 64 }, volumeThroughputMiBps: 1500 }) {
+  const { cluster, serving } = platformAndServing(undefined, l4);
+  const endpoint = new CanaryModelEndpoint(serving, "summarize", chatProps(cluster, { server: InferenceServer.tgi({ image: "ghcr.io/example/tgi-nonroot:3.3.6" }), ...overrides }));
+  const json: Json = JSON.parse(Testing.synth(serving));
+  const manifests = manifestsOf(json).map((m) => m.manifest);
+  const warnings = serving.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
+  return { endpoint, json, manifests, warnings, pod: manifests.find((m) => m.kind === "Rollout")!.spec.template.spec as Json };
+}
+
+describe("an endpoint on a pool with a weight cache", () => {
+  const b = cachedEndpoint();
+
+  it("runs a filler on every node of the pool, hardened as far as writing a host path allows", () => {
+    const ds = b.manifests.find((m) => m.kind === "DaemonSet")!;
+    expect(ds.metadata).toMatchObject({ name: "models-summarize", namespace: "weight-cache" });
+    const spec = ds.spec.template.spec;
+    expect(spec.nodeSelector).toEqual({ "secure-inference.io/pool": "l4" });
+    expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.securityContext).toEqual({ runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: "RuntimeDefault" } });
+    const [filler] = spec.containers;
+    expect(filler.securityContext).toEqual({ allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(filler.command).toEqual(["/bin/sh", "-c", FILLER_SCRIPT]);
+    const env = Object.fromEntries(filler.env.map((e: Json) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      CACHE_ROOT: "/cache",
+      ENTRY: `models/summarize/${weightCacheKey("llama-3.1-8b-instruct/")}`,
+      PREFIX: "llama-3.1-8b-instruct/",
+      MAX_BYTES: String(64 * 1024 ** 3),
+      TARGET_GBPS: "10",
+      STALE_SECONDS: "86400",
+    });
+    expect(spec.volumes[0]).toEqual({ name: "cache", hostPath: { path: "/var/lib/weight-cache", type: "DirectoryOrCreate" } });
+    // A new version is fetched on every node at once.
+    expect(ds.spec.updateStrategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: "100%" } });
+  });
+
+  it("gives the filler its own read-only role on the model's prefix, trusted for its service account only", () => {
+    const roles = b.json.resource.aws_iam_role as Json;
+    const [id, role] = Object.entries(roles).find(([k]) => k.startsWith("summarize_weight-cache-read"))!;
+    expect(id).toBeDefined();
+    expect(role.assume_role_policy).toContain('"aws:RequestTag/kubernetes-namespace":"weight-cache"');
+    expect(role.assume_role_policy).toContain('"aws:RequestTag/kubernetes-service-account":"models-summarize"');
+    const policies = Object.entries(b.json.resource.aws_iam_policy as Json).filter(([k]) => k.startsWith("summarize_weight-cache-read")).map(([, p]) => p as Json);
+    expect(policies).toHaveLength(1);
+    const doc = JSON.parse(policies[0].policy);
+    expect(doc.Statement.flatMap((st: Json) => [].concat(st.Action))).toEqual(expect.arrayContaining(["s3:GetObject", "s3:ListBucket"]));
+    expect(JSON.stringify(doc)).not.toMatch(/s3:PutObject|s3:\*/);
+    expect(JSON.stringify(doc)).toContain("llama-3.1-8b-instruct/*");
+  });
+
+  it("binds the endpoint's own cache directory read-only to its pods, and no other claim can take it", () => {
+    const pv = b.manifests.find((m) => m.kind === "PersistentVolume")!;
+    const pvc = b.manifests.find((m) => m.kind === "PersistentVolumeClaim")!;
+    expect(pv.spec).toMatchObject({
+      accessModes: ["ReadOnlyMany"],
+      hostPath: { path: "/var/lib/weight-cache/models/summarize", type: "DirectoryOrCreate" },
+      claimRef: { namespace: "models", name: "summarize-weight-cache" },
+      persistentVolumeReclaimPolicy: "Retain",
+      storageClassName: "",
+    });
+    expect(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions).toEqual([{ key: "secure-inference.io/pool", operator: "In", values: ["l4"] }]);
+    expect(pvc.spec).toMatchObject({ accessModes: ["ReadOnlyMany"], volumeName: pv.metadata.name, storageClassName: "" });
+    expect(b.pod.volumes).toContainEqual({ name: "weight-cache", persistentVolumeClaim: { claimName: "summarize-weight-cache", readOnly: true } });
+    const init = b.pod.initContainers[0];
+    const server = b.pod.containers[0];
+    for (const c of [init, server]) expect(c.volumeMounts).toContainEqual({ name: "weight-cache", mountPath: "/weight-cache", readOnly: true });
+    // No hostPath in the endpoint's own pods: restricted Pod Security holds.
+    expect(JSON.stringify(b.pod)).not.toContain("hostPath");
+  });
+
+  it("links the node's copy or downloads its own in the init container, waiting up to three times the planned download", () => {
+    const init = b.pod.initContainers[0];
+    expect(init.command).toEqual(["/bin/sh", "-c", LINK_OR_DOWNLOAD_SCRIPT]);
+    const env = Object.fromEntries(init.env.map((e: Json) => [e.name, e.value]));
+    expect(env).toMatchObject({ ENTRY: `/weight-cache/${weightCacheKey("llama-3.1-8b-instruct/")}`, MODEL_DIR: "/models/summarize", PREFIX: "llama-3.1-8b-instruct/", TARGET_GBPS: "10", GRACE_SECONDS: "20" });
+    expect(Number(env.WAIT_SECONDS)).toBe(3 * b.endpoint.coldStart.weightsSeconds + 60);
+  });
+
+  it("plans a rollback from the cache and a startup probe that covers reading it", () => {
+    const c = b.endpoint.coldStart;
+    expect(c.cacheHitSeconds).toBe(Math.max(Math.ceil((b.endpoint.fit.weightsGiB * 1024) / 1500), 1) + 50);
+    // A shrunk stable comes back from the nodes' cache.
+    const reverting = b.endpoint.rolloutTiming.perStep.find((s) => s.revertSeconds > 0);
+    expect(reverting?.revertSeconds).toBe(c.cacheHitSeconds);
+    expect(b.warnings.join("\n")).not.toMatch(/weightCache|cache hit/);
+  });
+
+  it("counts the cache on the node's disk beside the pods' own copies", () => {
+    expect(() => cachedEndpoint({}, { weightCache: { maxSizeGiB: 130 }, dataVolumeSizeGiB: 200 })).toThrow(
+      /1 replica\(s\) per node of pool "l4" x 18 GiB for the weights \(14\.9 GiB \+ 10%\) \+ 130 GiB of weight cache \+ 40 GiB for images = 188 GiB, but the node's 200 GiB data volume leaves 180 GiB/,
+    );
+  });
+
+  it("refuses a cache too small for the model, and warns when it holds one version only or reads slower than the download", () => {
+    expect(() => cachedEndpoint({}, { weightCache: { maxSizeGiB: 10 } })).toThrow(/do not fit the node weight cache of pool "l4" \(weightCache\.maxSizeGiB 10\)[\s\S]*raise weightCache\.maxSizeGiB to at least 30/);
+    const w = cachedEndpoint({}, { weightCache: { maxSizeGiB: 20 } }).warnings.join("\n");
+    expect(w).toMatch(/weightCache\.maxSizeGiB 20 holds one version of this model's 15 GiB, not two[\s\S]*raise it to 30/);
+    expect(w).toMatch(/a cache hit reads the weights from the data volume at 500 MiB\/s, slower than downloading them at 1250 MB\/s[\s\S]*raise volumeThroughputMiBps of the pool to at least 1193/);
+  });
+
+  it("is not used by vLLM, which streams the weights", () => {
+    const v = cachedEndpoint({ server: InferenceServer.vllm() });
+    expect(v.manifests.filter((m) => ["DaemonSet", "PersistentVolume", "PersistentVolumeClaim"].includes(m.kind))).toEqual([]);
+    expect(v.endpoint.coldStart.cacheHitSeconds).toBeUndefined();
+  });
 });
