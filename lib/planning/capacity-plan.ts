@@ -207,6 +207,18 @@ export class CapacityPlan {
         );
       }
     }
+    // Every endpoint caching weights on the pool's nodes holds its version there at once: together they must fit the bound.
+    const cache = e.pool.weightCache;
+    if (cache && e.coldStart.cacheHitSeconds !== undefined) {
+      const cached = [...others, e].filter((x) => x.coldStart.cacheHitSeconds !== undefined);
+      const needGiB = cached.reduce((n, x) => n + Math.ceil(x.weightsGiB), 0);
+      if (cached.length > 1 && needGiB > cache.maxSizeGiB) {
+        problems.push(
+          `model: the endpoints that cache their weights on pool "${e.pool.name}" (${cached.map((x) => `${x.name} ${Math.ceil(x.weightsGiB)} GiB`).join(", ")}) need ${needGiB} GiB together, above its weightCache.maxSizeGiB ${cache.maxSizeGiB}, ` +
+            `so some would never be cached; raise weightCache.maxSizeGiB to at least ${needGiB} (${2 * needGiB} keeps each endpoint's canary and stable) in the cluster, or move an endpoint to another pool`,
+        );
+      }
+    }
     if (e.replicasForLoad !== undefined) {
       const nodesForLoad = nodesFor([...others, e], e.pool.gpuCount, (x) => (x === e ? (e.replicasForLoad as number) : x.minReplicas));
       if (nodesForLoad > e.pool.maxSize) {

@@ -81,8 +81,8 @@ export const WEIGHT_CACHE_HOST_PATH = "/var/lib/weight-cache";
 export interface GpuWeightCache {
   /**
    * Most GiB of weights each node keeps. Versions no endpoint uses any more go first when a fill needs
-   * room; the versions fillers hold are never evicted, so it must hold every cached model on the pool, twice
-   * for a canary and its stable to both stay cached.
+   * room; the versions fillers hold are never evicted, so it must hold every cached model on the pool (synth
+   * checks), twice for a canary and its stable to both stay cached.
    */
   readonly maxSizeGiB: number;
 }

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildHybridEdge, ON_PREMISES_SITE } from "../../examples/hybrid-edge/main";
 import { REPORT_FILES } from "../../lib/compliance/compliance";
+import { endpointWeightCache } from "../../lib/endpoint/private/weight-cache-entry";
 import { PLAN_REPORT_FILES, PlanReport } from "../../lib/planning/capacity-plan";
 import { expectValidCustomResources, manifestsOf } from "../harness/k8s-schemas";
 import { OfflineTerraform, StackCheck, SynthesizedStack, synthApp } from "../harness/offline-terraform";
@@ -105,7 +106,8 @@ describe("examples/hybrid-edge under the real Terraform CLI", () => {
   it("caches the Local Zone endpoint's weights on its nodes: filler, pre-bound read-only volume, linking init container, read-only role", () => {
     const manifests = manifestsOf(json("serving")).map((m) => m.manifest);
     const filler = manifests.find((m) => m.kind === "DaemonSet")!;
-    expect(filler.metadata).toMatchObject({ name: "models-edge-chat", namespace: "weight-cache" });
+    const names = endpointWeightCache("models", "edge-chat", "llama-3.1-8b-instruct/", 64, 13).names;
+    expect(filler.metadata).toMatchObject({ name: names.filler, namespace: "weight-cache" });
     expect(filler.spec.template.spec.nodeSelector).toEqual({ "secure-inference.io/pool": "lax" });
     expect(filler.spec.template.spec.volumes[0]).toEqual({ name: "cache", hostPath: { path: "/var/lib/weight-cache", type: "DirectoryOrCreate" } });
     const volume = manifests.find((m) => m.kind === "PersistentVolume")!;
@@ -119,7 +121,7 @@ describe("examples/hybrid-edge under the real Terraform CLI", () => {
     const roles = json("serving").resource.aws_iam_role as Record<string, { assume_role_policy: string }>;
     const fillerRole = Object.entries(roles).find(([id]) => id.startsWith("edge-chat_weight-cache-read"))![1];
     expect(fillerRole.assume_role_policy).toContain('"aws:RequestTag/kubernetes-namespace":"weight-cache"');
-    expect(fillerRole.assume_role_policy).toContain('"aws:RequestTag/kubernetes-service-account":"models-edge-chat"');
+    expect(fillerRole.assume_role_policy).toContain(`"aws:RequestTag/kubernetes-service-account":"${names.filler}"`);
     // The add-ons stack creates the fillers' namespace, at the one Pod Security level that admits hostPath.
     const namespaces = Object.values(json("addons").resource.kubernetes_namespace_v1 as Record<string, { metadata: { name: string; labels: Record<string, string> } }>);
     expect(namespaces.find((n) => n.metadata.name === "weight-cache")!.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");

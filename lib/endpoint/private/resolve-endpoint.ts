@@ -448,7 +448,7 @@ function weightCacheWarnings(pool: GpuPoolDescription, cold: ColdStart, needGiB:
   const warnings: string[] = [];
   if (cache.maxSizeGiB < 2 * needGiB) {
     warnings.push(
-      `pool "${pool.name}" weightCache.maxSizeGiB ${cache.maxSizeGiB} holds one version of this model's ${needGiB} GiB, not two: during a canary the stable version may be evicted, and a rollback then downloads it again; raise it to ${2 * needGiB}`,
+      `pool "${pool.name}" weightCache.maxSizeGiB ${cache.maxSizeGiB} holds one version of this model's ${needGiB} GiB, not two: while a canary runs, its version does not fit beside the stable one, so the canary's pods download their own copies; raise it to ${2 * needGiB}`,
     );
   }
   if (cold.cacheHitSeconds !== undefined && cold.cacheHitSeconds > cold.warmNodeSeconds) {

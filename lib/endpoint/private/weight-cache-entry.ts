@@ -24,6 +24,8 @@ export interface EndpointWeightCache {
   readonly maxSizeGiB: number;
   /** Longest a pod waits for a fill in progress before downloading its own copy. */
   readonly waitSeconds: number;
+  /** Longest a filler's download may take before it is abandoned (a hung transfer must not hold its reservation). */
+  readonly fillTimeoutSeconds: number;
   /** Names: the filler DaemonSet and its service account (in the weight-cache namespace), the PersistentVolume, the claim. */
   readonly names: { readonly filler: string; readonly volume: string; readonly claim: string };
 }
@@ -35,14 +37,15 @@ export function weightCacheKey(source: string): string {
 
 /** The cache an endpoint uses: its names and directories. `downloadSeconds` is the planned download of one copy. */
 export function endpointWeightCache(namespace: string, name: string, source: string, maxSizeGiB: number, downloadSeconds: number): EndpointWeightCache {
-  const filler = `${namespace}-${name}`;
+  // Unique per namespace and endpoint ("team-a"/"chat" and "team"/"a-chat" differ), at most 49 characters: a label value.
+  const filler = `${name}-${createHash("sha256").update(`${namespace}/${name}`).digest("hex").slice(0, 8)}`;
   return {
     key: weightCacheKey(source),
     hostDirectory: `${WEIGHT_CACHE_HOST_PATH}/${namespace}/${name}`,
     maxSizeGiB,
     // The filler downloads at the same rate as a pod would: three times the plan before giving up on it.
     waitSeconds: 3 * downloadSeconds + 60,
+    fillTimeoutSeconds: 10 * downloadSeconds + 600,
     names: { filler, volume: `${filler}-weight-cache`, claim: `${name}-weight-cache` },
   };
 }
-

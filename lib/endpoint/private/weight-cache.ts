@@ -12,7 +12,8 @@
  *   claim and mounted read-only. (KServe's LocalModelCache serves a node group the same way, one local
  *   PersistentVolume across its nodes: kserve/website docs/modelserving/storage/modelcache/localmodel.md.)
  * - The server pod's init container: links the cached version's files into the pod's model directory when
- *   the node holds it, waits for a fill in progress, and otherwise downloads the pod's own copy as before.
+ *   the node holds it and checks every link against the version's manifest, waits for a fill in progress, and
+ *   otherwise downloads the pod's own copy as before.
  *
  * On disk (the host path, on the encrypted data volume), per node:
  *   <root>/<namespace>/<endpoint>/<source key>/current     -> v-<version>, swapped atomically
@@ -28,7 +29,9 @@
  * mismatch (`S3ChecksumConfig(validate_response=True)`), and writes to a temporary name renamed when the
  * object is complete (aws/aws-cli@2.22.0:awscli/s3transfer/crt.py:786-801); `aws s3 sync` exits non-zero
  * when any object fails. The filler then checks every listed object is there at its listed size, and lists
- * again: a version whose objects changed during the download is discarded. Only then is it published.
+ * again: a version whose objects changed during the download is discarded. Only then is it published, under
+ * the node's lock (no eviction between the rename and the link). Objects replaced in place unpublish the old
+ * version at once; it stays on disk for STALE_SECONDS for the pods that link it.
  *
  * Host access on Bottlerocket: /var is the data partition (/local/var, bottlerocket-os/bottlerocket-core-kit@a10182f:
  * packages/release/var.mount), whose files carry local_t; container processes may write "most of the files and
@@ -53,32 +56,52 @@ import { FILLER_GRACE_SECONDS, LEASE_STALE_SECONDS, REFRESH_SECONDS, WEIGHT_CACH
 /**
  * The filler, a POSIX shell script run by the AWS CLI image (coreutils only: no awk, grep or find).
  * Environment: CACHE_ROOT, ENTRY (namespace/endpoint/key), BUCKET, PREFIX (ends in "/"), MAX_BYTES,
- * TARGET_GBPS, REFRESH_SECONDS, STALE_SECONDS; ONCE=1 runs one pass and exits with its status (tests).
+ * TARGET_GBPS, FILL_TIMEOUT_SECONDS, REFRESH_SECONDS, STALE_SECONDS; ONCE=1 runs one pass and exits with its status (tests).
+ * Beside its key, the endpoint's directory records the key its filler holds (.active) and the one it held
+ * before (.previous), whose lease the filler keeps too: the stable version of a canary, or the one a rollback
+ * returned to, stays cached while the endpoint lives.
  */
 export const FILLER_SCRIPT = `set -u
 umask 022
 tab=$(printf '\\t')
 root=$CACHE_ROOT
 entry=$root/$ENTRY
+# The endpoint's directory: its keys (one per model prefix) and which key its filler held before this one.
+home=\${entry%/*}
+key=\${entry##*/}
 log() { echo "weight-cache: $*"; }
 now() { date +%s; }
 # Seconds since a file changed; large when it is gone. (Functions share variables: each uses names of its own.)
 age() { mtime=$(stat -c %Y "$1" 2>/dev/null) || { echo 999999999; return; }; echo $(($(now) - mtime)); }
 fresh() { [ "$(age "$1")" -lt "$2" ]; }
 
+# SIGTERM (a DaemonSet update, a node drain): release the lock if held, stop the download and its heartbeat, and go.
+locked=0
+sync_pid=
+beat_pid=
+stop() {
+  [ -n "$sync_pid" ] && kill "$sync_pid" 2>/dev/null
+  [ -n "$beat_pid" ] && kill "$beat_pid" 2>/dev/null
+  rm -f "$entry/.filling" "$entry/.reserved" "$entry/.listing" "$entry/.listing.after"
+  [ "$locked" = 1 ] && rmdir "$root/.lock" 2>/dev/null
+  exit 143
+}
+trap stop TERM INT
+
 # Key, size and ETag of every object under the prefix (every page), sorted: the version's identity.
 listing() {
   aws s3api list-objects-v2 --bucket "$BUCKET" --prefix "$PREFIX" --query 'Contents[].[Key,Size,ETag]' --output text > "$1.raw" || { rm -f "$1.raw"; return 1; }
-  while IFS= read -r line; do [ "$line" = None ] || printf '%s\\n' "$line"; done < "$1.raw" | LC_ALL=C sort > "$1"
+  while IFS= read -r line; do [ "$line" = None ] || printf '%s\\n' "$line"; done < "$1.raw" | LC_ALL=C sort > "$1" || { rm -f "$1.raw"; return 1; }
   rm -f "$1.raw"
+  return 0
 }
 version_of() { echo "v-$(sha256sum < "$1" | cut -c1-16)"; }
-bytes_of() { bytes=0; while IFS=$tab read -r key size etag; do bytes=$((bytes + size)); done < "$1"; echo "$bytes"; }
+bytes_of() { bytes=0; while IFS=$tab read -r k size etag; do bytes=$((bytes + size)); done < "$1"; echo "$bytes"; }
 
 # Every listed object is in the directory at its listed size (directory markers skipped).
 verify() {
-  while IFS=$tab read -r key size etag; do
-    rel=\${key#"$PREFIX"}
+  while IFS=$tab read -r k size etag; do
+    rel=\${k#"$PREFIX"}
     case $rel in '' | */) continue ;; esac
     [ -f "$2/$rel" ] || { log "verification failed: $rel is missing"; return 1; }
     got=$(stat -c %s "$2/$rel")
@@ -86,27 +109,34 @@ verify() {
   done < "$1"
 }
 
-# Bytes on disk outside fills in progress, plus what the other fills in progress reserved.
+# Bytes on disk (fills in progress and leftovers included), plus what the other fills in progress reserved and
+# have not written yet, counted whole: conservative, so concurrent fills never exceed the bound together.
 used() {
-  set -- $(du -sk --exclude='.staging-*' "$root")
-  used_total=$(($1 * 1024))
+  set -- $(du -sk "$root" 2>/dev/null)
+  used_total=$((\${1:-0} * 1024))
   for reservation in $(ls "$root"/*/*/*/.reserved 2>/dev/null); do
     reserver=\${reservation%/*}
     [ "$reserver" = "$entry" ] && continue
-    fresh "$reserver/.filling" 120 && used_total=$((used_total + $(cat "$reservation")))
+    fresh "$reserver/.filling" 120 || continue
+    reserved=$(cat "$reservation" 2>/dev/null) || continue
+    used_total=$((used_total + \${reserved:-0}))
   done
   echo "$used_total"
 }
 
-# The oldest thing no filler holds: a version that is not its key's current one, a stale staging directory,
-# then a key whose lease is older than STALE_SECONDS. Never a current version of a held key.
+# The oldest thing nobody holds. A version that is not its key's current one, once superseded for STALE_SECONDS (pods
+# may still link it); a staging directory whose fill stopped; a key whose lease is older than STALE_SECONDS.
+# Never a held key's current version.
 victim() {
   for candidate in $(ls -dtr "$root"/*/*/*/v-* "$root"/*/*/*/.staging-* 2>/dev/null); do
     holder=\${candidate%/*}
     name=\${candidate##*/}
     case $name in
       .staging-*) fresh "$holder/.filling" 120 && continue ;;
-      *) [ "$(readlink "$holder/current" 2>/dev/null)" = "$name" ] && continue ;;
+      *)
+        [ "$(readlink "$holder/current" 2>/dev/null)" = "$name" ] && continue
+        fresh "$candidate" "$STALE_SECONDS" && continue
+        ;;
     esac
     echo "$candidate"
     return 0
@@ -126,26 +156,34 @@ lock() {
     fresh "$root/.lock" 600 || rmdir "$root/.lock" 2>/dev/null
     sleep 1
   done
+  locked=1
+}
+unlock() {
+  rmdir "$root/.lock" 2>/dev/null
+  locked=0
 }
 
-# Evicts until $1 more bytes fit under MAX_BYTES, and reserves them; fails when they cannot fit.
+# Under the lock: evicts until $1 more bytes fit under MAX_BYTES and reserves them; fails when they cannot fit.
+# An evicted directory is renamed away first, so a pod never links a half-deleted one.
 make_room() {
-  lock
-  while [ $(($(used) + $1)) -gt "$MAX_BYTES" ]; do
-    evicted=$(victim) || break
-    rm -rf "$evicted"
+  while :; do
+    u=$(used)
+    [ -n "$u" ] || u=$MAX_BYTES
+    [ $((u + $1)) -le "$MAX_BYTES" ] && break
+    evicted=$(victim) || { log "cache full: $1 bytes do not fit under $MAX_BYTES beside what is held; raise the pool's weightCache.maxSizeGiB (pods download their own copies meanwhile)"; return 1; }
+    mv "$evicted" "$root/.trash-$$" && rm -rf "$root/.trash-$$"
     log "evicted \${evicted#"$root"/}"
   done
-  if [ $(($(used) + $1)) -le "$MAX_BYTES" ]; then
-    echo "$1" > "$entry/.reserved"
-    rmdir "$root/.lock"
-    return 0
-  fi
-  rmdir "$root/.lock"
-  return 1
+  echo "$1" > "$entry/.reserved"
 }
 
-publish() { ln -sfn "$1" "$entry/.current.tmp" && mv -T "$entry/.current.tmp" "$entry/current"; }
+# Makes $1 the version pods link, atomically. The version it replaces starts its STALE_SECONDS of grace now.
+publish() {
+  old=$(readlink "$entry/current" 2>/dev/null)
+  ln -sfn "$1" "$entry/.current.tmp" && mv -T "$entry/.current.tmp" "$entry/current"
+  [ -n "$old" ] && [ "$old" != "$1" ] && touch -c "$entry/$old"
+  return 0
+}
 
 # One pass, then what it leaves behind in any case.
 fill() {
@@ -160,27 +198,43 @@ fill_pass() {
   listing "$l" || { log "cannot list s3://$BUCKET/$PREFIX"; return 1; }
   [ -s "$l" ] || { log "no objects under s3://$BUCKET/$PREFIX"; return 1; }
   v=$(version_of "$l")
-  [ "$(readlink "$entry/current" 2>/dev/null)" = "$v" ] && [ -f "$entry/$v/.manifest" ] && return 0
-  if [ -f "$entry/$v/.manifest" ]; then publish "$v"; log "published $v again"; return 0; fi
+  cur=$(readlink "$entry/current" 2>/dev/null)
+  [ "$cur" = "$v" ] && [ -f "$entry/$v/.manifest" ] && return 0
+  # The objects changed in place: pods stop linking the old version at once (they download until the new one is in).
+  if [ -n "$cur" ]; then
+    rm -f "$entry/current"
+    touch -c "$entry/$cur"
+    log "s3://$BUCKET/$PREFIX changed: $cur unpublished"
+  fi
+  if [ -f "$entry/$v/.manifest" ]; then
+    lock; publish "$v"; unlock
+    log "published $v again"
+    return 0
+  fi
+  # A fill killed earlier left its staging directory: it is this filler's, and counts against the bound.
+  rm -rf "$entry"/.staging-*
   need=$(bytes_of "$l")
   touch "$entry/.filling"
-  if ! make_room "$need"; then
-    log "cache full: $need bytes do not fit under $MAX_BYTES with what the fillers hold; raise the pool's weightCache.maxSizeGiB (pods download their own copies meanwhile)"
-    rm -f "$entry/.filling"
-    return 1
-  fi
+  lock
+  make_room "$need" || { unlock; return 1; }
+  unlock
   stage=$entry/.staging-$v
   rm -rf "$stage"
   mkdir -p "$stage"
   # The heartbeat pods wait on; it stops when .filling goes (touch -c never recreates it).
   (while [ -f "$entry/.filling" ]; do touch -c "$entry/.filling"; sleep 20; done) > /dev/null 2>&1 &
-  beat=$!
-  aws s3 sync --only-show-errors --no-progress "s3://$BUCKET/$PREFIX" "$stage"
+  beat_pid=$!
+  # In the background so that SIGTERM is handled at once; bounded, so a hung transfer cannot hold its reservation.
+  timeout "$FILL_TIMEOUT_SECONDS" aws s3 sync --only-show-errors --no-progress "s3://$BUCKET/$PREFIX" "$stage" &
+  sync_pid=$!
+  wait "$sync_pid"
   rc=$?
-  kill "$beat" 2>/dev/null
+  sync_pid=
+  kill "$beat_pid" 2>/dev/null
+  beat_pid=
   ok=1
   if [ "$rc" -ne 0 ]; then
-    log "download of $v failed (aws exit $rc)"
+    log "download of $v failed (exit $rc$([ "$rc" = 124 ] && echo ", timed out after $FILL_TIMEOUT_SECONDS s"))"
   elif ! verify "$l" "$stage"; then
     :
   elif ! listing "$l.after" || [ "$(version_of "$l.after")" != "$v" ]; then
@@ -188,29 +242,44 @@ fill_pass() {
   else
     ok=0
   fi
-  if [ "$ok" -eq 0 ]; then
-    cp "$l" "$stage/.manifest"
-    mv "$stage" "$entry/$v"
-    publish "$v"
-    log "cached $v ($need bytes)"
-  else
+  if [ "$ok" -ne 0 ]; then
     rm -rf "$stage"
+    return 1
   fi
-  return "$ok"
+  cp "$l" "$stage/.manifest"
+  # Published under the lock, so no eviction can take the version between the rename and the link.
+  lock
+  mv "$stage" "$entry/$v"
+  publish "$v"
+  unlock
+  log "cached $v ($need bytes)"
+  return 0
+}
+
+# The key this endpoint's filler held before (a canary's stable, or the version a rollback returns to) keeps its lease.
+hold() {
+  touch "$entry/.lease"
+  [ -n "$previous" ] && [ -d "$home/$previous" ] && touch "$home/$previous/.lease"
+  return 0
 }
 
 mkdir -p "$entry"
+previous=$(cat "$home/.active" 2>/dev/null || true)
+[ "$previous" = "$key" ] && previous=$(cat "$home/.previous" 2>/dev/null || true)
+[ -n "$previous" ] && echo "$previous" > "$home/.previous"
+echo "$key" > "$home/.active"
 aws configure set default.s3.preferred_transfer_client crt
 aws configure set default.s3.target_bandwidth "$TARGET_GBPS"Gb/s
 while :; do
-  touch "$entry/.lease"
+  hold
   fill
   rc=$?
   [ "\${ONCE:-}" = 1 ] && exit "$rc"
   i=0
   while [ "$i" -lt "$REFRESH_SECONDS" ]; do
-    touch "$entry/.lease"
-    sleep 60
+    hold
+    sleep 60 &
+    wait $!
     i=$((i + 60))
   done
 done
@@ -222,14 +291,28 @@ done
  * MODEL_DIR, BUCKET, PREFIX, TARGET_GBPS, WAIT_SECONDS, GRACE_SECONDS; `aws` runs only on a miss.
  */
 export const LINK_OR_DOWNLOAD_SCRIPT = `set -u
+tab=$(printf '\\t')
 e=$ENTRY
 start=$(date +%s)
+# Every object of the version's manifest is in MODEL_DIR, through the links, at its listed size.
+complete() {
+  while IFS=$tab read -r k size etag; do
+    rel=\${k#"$PREFIX"}
+    case $rel in '' | */) continue ;; esac
+    [ "$(stat -L -c %s "$MODEL_DIR/$rel" 2>/dev/null)" = "$size" ] || { echo "weights: $rel is not in the cached copy at its listed size"; return 1; }
+  done < "$1"
+}
 while :; do
   v=$(readlink "$e/current" 2>/dev/null || true)
   if [ -n "$v" ] && [ -f "$e/$v/.manifest" ]; then
+    rm -rf "$MODEL_DIR"
     mkdir -p "$MODEL_DIR"
-    # Symbolic links to each file (cp -s); top-level dotfiles such as .manifest are not linked.
-    if (cd "$e/$v" && for f in *; do cp -rs "$e/$v/$f" "$MODEL_DIR/" || exit 1; done); then
+    # Symbolic links to each file (cp -s), dotfiles included; the manifest itself is not linked.
+    if (cd "$e/$v" && for f in * .[!.]* ..?*; do
+      [ -e "$f" ] || continue
+      [ "$f" = .manifest ] && continue
+      cp -rs "$e/$v/$f" "$MODEL_DIR/" || exit 1
+    done) && complete "$e/$v/.manifest"; then
       echo "weights: linked version $v from this node's cache"
       exit 0
     fi
@@ -274,7 +357,7 @@ export function weightCacheManifests(e: ResolvedEndpoint, cache: EndpointWeightC
   const filler = {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: { name: cache.names.filler, namespace: WEIGHT_CACHE_NAMESPACE, labels: fillerLabels },
+    metadata: { name: cache.names.filler, namespace: WEIGHT_CACHE_NAMESPACE, labels: fillerLabels, annotations: { "secure-inference.io/endpoint": `${e.namespace}/${e.name}` } },
     spec: {
       selector: { matchLabels: selector },
       // A new model version is fetched on every node at once, before Argo scales its canary up.
@@ -303,6 +386,7 @@ export function weightCacheManifests(e: ResolvedEndpoint, cache: EndpointWeightC
                 { name: "PREFIX", value: e.model.source },
                 { name: "MAX_BYTES", value: String(cache.maxSizeGiB * 1024 ** 3) },
                 { name: "TARGET_GBPS", value: String(downloadTargetGbps(e.pool.instanceTypes[0], e.gpusPerReplica)) },
+                { name: "FILL_TIMEOUT_SECONDS", value: String(cache.fillTimeoutSeconds) },
                 { name: "REFRESH_SECONDS", value: String(REFRESH_SECONDS) },
                 { name: "STALE_SECONDS", value: String(LEASE_STALE_SECONDS) },
               ],
@@ -379,6 +463,7 @@ export function endpointWeightCacheResources(scope: Construct, e: ResolvedEndpoi
   const m = weightCacheManifests(e, cache);
   const volume = new Manifest(scope, "weight-cache-volume", { provider, manifest: m.volume });
   const claim = new Manifest(scope, "weight-cache-claim", { provider, manifest: m.claim, dependsOn: [volume] });
-  const filler = new Manifest(scope, "weight-cache-filler", { provider, manifest: m.filler, dependsOn: [sa] });
+  // After the Pod Identity association: a filler pod created before it would never get credentials.
+  const filler = new Manifest(scope, "weight-cache-filler", { provider, manifest: m.filler, dependsOn: [sa, ...(role.association ? [role.association] : [])] });
   return { role, manifests: [volume, claim, filler] };
 }

@@ -32,6 +32,7 @@ case "$1 $2" in
     exit 0 ;;
   "s3 sync")
     [ -n "\${FAKE_SYNC_FAIL:-}" ] && exit 1
+    [ -n "\${FAKE_SYNC_SLEEP:-}" ] && sleep "$FAKE_SYNC_SLEEP"
     src=\${5#s3://}; dst=$6; b=\${src%%/*}; p=\${src#*/}
     (cd "$FAKE_S3/$b/$p" && find . -type f) | while read -r f; do mkdir -p "$dst/$(dirname "$f")"; cp "$FAKE_S3/$b/$p/$f" "$dst/$f"; done
     [ -n "\${FAKE_TRUNCATE:-}" ] && : > "$dst/$FAKE_TRUNCATE"
@@ -81,6 +82,7 @@ function world(): World {
       PREFIX,
       MAX_BYTES: String(100_000),
       TARGET_GBPS: "10",
+      FILL_TIMEOUT_SECONDS: "60",
       REFRESH_SECONDS: "300",
       STALE_SECONDS: "86400",
       ONCE: "1",
@@ -186,7 +188,7 @@ describe.each(SHELLS)("weight-cache filler (%s)", (shell) => {
     const w = world();
     const r = fill(w, shell, { FAKE_SYNC_FAIL: "1" });
     expect(r.status).toBe(1);
-    expect(r.out).toContain("failed (aws exit 1)");
+    expect(r.out).toContain("failed (exit 1)");
     expect(fs.existsSync(path.join(entryDir(w), "current"))).toBe(false);
     expect(leftovers(w)).toEqual([]);
   });
@@ -224,6 +226,8 @@ describe.each(SHELLS)("weight-cache filler (%s)", (shell) => {
     fs.writeFileSync(path.join(otherDir, "v-cur", "w"), "c".repeat(600_000));
     fs.symlinkSync("v-cur", path.join(otherDir, "current"));
     fs.writeFileSync(path.join(otherDir, ".lease"), "");
+    // Superseded more than a day ago: no pod links it any more.
+    setAge(path.join(otherDir, "v-old"), 86_400 + 60);
 
     // 900 KB held + 200 KB needed: the old version goes, the held current one stays.
     let r = fill(w, shell);
@@ -231,7 +235,8 @@ describe.each(SHELLS)("weight-cache filler (%s)", (shell) => {
     expect(r.status).toBe(0);
     expect(fs.existsSync(path.join(otherDir, "v-cur", "w"))).toBe(true);
 
-    // A bigger version of this model no longer fits beside the held key: not cached, nothing of the other evicted.
+    // A bigger version of this model no longer fits beside the held key (and this key's superseded version, which
+    // pods may still link for a day): not cached, nothing evicted.
     putModel(w.s3, PREFIX, { "model-00001.safetensors": "b".repeat(400_000) });
     r = fill(w, shell);
     expect(r.status).toBe(1);
@@ -245,6 +250,58 @@ describe.each(SHELLS)("weight-cache filler (%s)", (shell) => {
     expect(fs.existsSync(otherDir)).toBe(false);
     expect(fs.readlinkSync(path.join(entryDir(w), "current"))).toBe(versionOf(w));
   });
+
+  test("objects replaced in place: the old version is unpublished at once, and kept for STALE_SECONDS for the pods linking it", () => {
+    const w = world();
+    fill(w, shell);
+    const v1 = versionOf(w);
+    putModel(w.s3, PREFIX, { "config.json": '{"changed": true}' });
+    const r = fill(w, shell, { FAKE_SYNC_FAIL: "1" });
+    expect(r.out).toContain(`changed: ${v1} unpublished`);
+    // New pods download rather than link the old weights.
+    expect(fs.existsSync(path.join(entryDir(w), "current"))).toBe(false);
+    expect(fs.existsSync(path.join(entryDir(w), v1, ".manifest"))).toBe(true);
+  });
+
+  test("the key the endpoint's filler held before keeps its lease (a canary's stable, a rollback's target)", () => {
+    const w = world();
+    fill(w, shell);
+    const stable = entryDir(w);
+    setAge(path.join(stable, ".lease"), 3600);
+    // The filler moves to the canary's prefix.
+    putModel(w.s3, "canary-model/", { "model.safetensors": "n".repeat(1000) });
+    const canaryEntry = "models/chat/s-fedcba9876543210";
+    expect(fill(w, shell, { ENTRY: canaryEntry, PREFIX: "canary-model/" }).status).toBe(0);
+    expect(fs.readFileSync(path.join(w.root, "models/chat/.active"), "utf8").trim()).toBe("s-fedcba9876543210");
+    expect(fs.readFileSync(path.join(w.root, "models/chat/.previous"), "utf8").trim()).toBe("s-0123456789abcdef");
+    expect(Date.now() / 1000 - fs.statSync(path.join(stable, ".lease")).mtimeMs / 1000).toBeLessThan(60);
+    // A restart of the canary's filler keeps holding the same previous key.
+    fill(w, shell, { ENTRY: canaryEntry, PREFIX: "canary-model/" });
+    expect(fs.readFileSync(path.join(w.root, "models/chat/.previous"), "utf8").trim()).toBe("s-0123456789abcdef");
+  });
+
+  test("a hung download is abandoned after FILL_TIMEOUT_SECONDS, its reservation released", () => {
+    const w = world();
+    const r = fill(w, shell, { FAKE_SYNC_SLEEP: "5", FILL_TIMEOUT_SECONDS: "1" });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("timed out after 1 s");
+    expect(leftovers(w)).toEqual([]);
+  });
+
+  test("SIGTERM stops a fill at once: no lock, reservation or heartbeat left behind", async () => {
+    const w = world();
+    const child = spawn(shell, ["-c", FILLER_SCRIPT], { env: { ...w.env, FAKE_SYNC_SLEEP: "30" } });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 15 : null))));
+    const filling = path.join(entryDir(w), ".filling");
+    for (let i = 0; i < 100 && !fs.existsSync(path.join(entryDir(w), ".reserved")); i++) await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    child.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(fs.existsSync(filling)).toBe(false);
+    expect(fs.existsSync(path.join(w.root, ".lock"))).toBe(false);
+    expect(leftovers(w).filter((n) => !n.startsWith(".staging-"))).toEqual([]);
+  }, 20_000);
 
   test("another fill in progress on the node counts with its reservation", () => {
     const w = world();
@@ -283,6 +340,22 @@ describe.each(SHELLS)("weight-cache init container (%s)", (shell) => {
     expect(fs.readFileSync(path.join(r.modelDir, "sub", "tokenizer.json"), "utf8")).toHaveLength(500);
     expect(fs.existsSync(path.join(r.modelDir, ".manifest"))).toBe(false);
     expect(fs.readFileSync(w.log, "utf8")).toBe("");
+  });
+
+  test("links dotfiles too, and checks every linked object against the version's manifest", () => {
+    const w = world();
+    putModel(w.s3, PREFIX, { ".gitattributes": "*.safetensors filter=lfs" });
+    fill(w, shell);
+    const ok = link(w);
+    expect(ok.out).toContain("linked version");
+    expect(fs.lstatSync(path.join(ok.modelDir, ".gitattributes")).isSymbolicLink()).toBe(true);
+    // A cached file damaged after publication (or half evicted): the pod downloads its own copy instead.
+    fs.truncateSync(path.join(entryDir(w), versionOf(w), "sub", "tokenizer.json"), 10);
+    const r = link(w);
+    expect(r.out).toContain("sub/tokenizer.json is not in the cached copy at its listed size");
+    expect(r.out).toContain("downloading this pod's own copy");
+    expect(fs.lstatSync(path.join(r.modelDir, "sub", "tokenizer.json")).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(path.join(r.modelDir, "sub", "tokenizer.json"), "utf8")).toHaveLength(500);
   });
 
   test("a version that is not published (no current link) is never used: the pod downloads its own copy", () => {
@@ -329,13 +402,18 @@ describe("weight-cache keys and names", () => {
     expect(weightCacheKey("llama-3.1-8b/")).toBe(`s-${createHash("sha256").update("llama-3.1-8b/").digest("hex").slice(0, 16)}`);
     expect(weightCacheKey("llama-3.1-8b/")).not.toBe(weightCacheKey("llama-3.1-8b-v2/"));
     const c = endpointWeightCache("models", "chat", "tgi-model/", 64, 40);
+    const filler = `chat-${createHash("sha256").update("models/chat").digest("hex").slice(0, 8)}`;
     expect(c).toEqual({
       key: weightCacheKey("tgi-model/"),
       hostDirectory: "/var/lib/weight-cache/models/chat",
       maxSizeGiB: 64,
       waitSeconds: 180,
-      names: { filler: "models-chat", volume: "models-chat-weight-cache", claim: "chat-weight-cache" },
+      fillTimeoutSeconds: 1000,
+      names: { filler, volume: `${filler}-weight-cache`, claim: "chat-weight-cache" },
     });
+    // "team-a"/"chat" and "team"/"a-chat" do not collide; the longest names stay label values (<= 63).
+    expect(endpointWeightCache("team-a", "chat", "x/", 1, 1).names.filler).not.toBe(endpointWeightCache("team", "a-chat", "x/", 1, 1).names.filler);
+    expect(endpointWeightCache("n".repeat(63), "e".repeat(40), "x/", 1, 1).names.filler.length).toBeLessThanOrEqual(63);
   });
 });
 
@@ -360,7 +438,9 @@ describe("an endpoint on a pool with a weight cache", () => {
 
   it("runs a filler on every node of the pool, hardened as far as writing a host path allows", () => {
     const ds = b.manifests.find((m) => m.kind === "DaemonSet")!;
-    expect(ds.metadata).toMatchObject({ name: "models-summarize", namespace: "weight-cache" });
+    const names = endpointWeightCache("models", "summarize", "llama-3.1-8b-instruct/", 64, 13).names;
+    expect(ds.metadata).toMatchObject({ name: names.filler, namespace: "weight-cache", annotations: { "secure-inference.io/endpoint": "models/summarize" } });
+    expect(names.filler).toMatch(/^summarize-[0-9a-f]{8}$/);
     const spec = ds.spec.template.spec;
     expect(spec.nodeSelector).toEqual({ "secure-inference.io/pool": "l4" });
     expect(spec.tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" }]);
@@ -388,7 +468,7 @@ describe("an endpoint on a pool with a weight cache", () => {
     const [id, role] = Object.entries(roles).find(([k]) => k.startsWith("summarize_weight-cache-read"))!;
     expect(id).toBeDefined();
     expect(role.assume_role_policy).toContain('"aws:RequestTag/kubernetes-namespace":"weight-cache"');
-    expect(role.assume_role_policy).toContain('"aws:RequestTag/kubernetes-service-account":"models-summarize"');
+    expect(role.assume_role_policy).toContain(`"aws:RequestTag/kubernetes-service-account":"${endpointWeightCache("models", "summarize", "x/", 1, 1).names.filler}"`);
     const policies = Object.entries(b.json.resource.aws_iam_policy as Json).filter(([k]) => k.startsWith("summarize_weight-cache-read")).map(([, p]) => p as Json);
     expect(policies).toHaveLength(1);
     const doc = JSON.parse(policies[0].policy);
@@ -445,6 +525,15 @@ describe("an endpoint on a pool with a weight cache", () => {
     const w = cachedEndpoint({}, { weightCache: { maxSizeGiB: 20 } }).warnings.join("\n");
     expect(w).toMatch(/weightCache\.maxSizeGiB 20 holds one version of this model's 15 GiB, not two[\s\S]*raise it to 30/);
     expect(w).toMatch(/a cache hit reads the weights from the data volume at 500 MiB\/s, slower than downloading them at 1250 MB\/s[\s\S]*raise volumeThroughputMiBps of the pool to at least 1193/);
+  });
+
+  it("refuses endpoints whose cached models together exceed the pool's bound", () => {
+    const { cluster, serving } = platformAndServing(undefined, { weightCache: { maxSizeGiB: 25 }, volumeThroughputMiBps: 1500 });
+    const tgi = InferenceServer.tgi({ image: "ghcr.io/example/tgi-nonroot:3.3.6" });
+    new CanaryModelEndpoint(serving, "one", chatProps(cluster, { server: tgi }));
+    expect(() => new CanaryModelEndpoint(serving, "two", chatProps(cluster, { server: tgi }))).toThrow(
+      /the endpoints that cache their weights on pool "l4" \(models\/one 15 GiB, models\/two 15 GiB\) need 30 GiB together, above its weightCache\.maxSizeGiB 25[\s\S]*raise weightCache\.maxSizeGiB to at least 30 \(60 keeps/,
+    );
   });
 
   it("is not used by vLLM, which streams the weights", () => {
