@@ -379,7 +379,7 @@ describe.each(SHELLS)("weight-cache init container (%s)", (shell) => {
     let out = "";
     child.stdout.on("data", (d) => (out += String(d)));
     const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(fill(w, shell).status).toBe(0);
     expect(await exited).toBe(0);
     expect(out).toContain(`linked version ${versionOf(w)}`);
