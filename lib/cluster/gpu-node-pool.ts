@@ -7,10 +7,12 @@ import { GpuCatalog, GpuInstanceType } from "../planning/gpu-catalog";
 import {
   CapacityType,
   DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS,
+  EVICTION_FREE_FRACTION,
   GPU_AMI_TYPES,
   GpuAmiType,
   GpuImageCache,
   GpuWeightCache,
+  NODE_DISK_HEADROOM_GIB,
   PoolPlacement,
   PoolWeightCache,
   usableDataVolumeGiB,
@@ -245,7 +247,7 @@ export class GpuNodePool extends Construct {
       else if (Number.isInteger(data) && size > usable) {
         p.add(
           `${prefix}weightCache.maxSizeGiB`,
-          `${size} GiB does not fit the ${data} GiB data volume, which leaves ${usable} GiB after images and the kubelet's 10% eviction reserve; raise dataVolumeSizeGiB to at least ${Math.ceil((size + 40) / 0.9)} or lower maxSizeGiB`,
+          `${size} GiB does not fit the ${data} GiB data volume, which leaves ${usable} GiB after images and the kubelet's 10% eviction reserve; raise dataVolumeSizeGiB to at least ${Math.ceil((size + NODE_DISK_HEADROOM_GIB) / (1 - EVICTION_FREE_FRACTION))} or lower maxSizeGiB`,
         );
       }
     }

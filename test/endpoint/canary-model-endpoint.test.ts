@@ -1,6 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { CanaryModelEndpoint } from "../../lib/endpoint/canary-model-endpoint";
 import { CanaryModelEndpointProps } from "../../lib/endpoint/endpoint-props";
+import { DOWNLOAD_SCRIPT } from "../../lib/endpoint/private/weight-cache";
 import { InferenceServer } from "../../lib/endpoint/inference-server";
 import { expectValidCustomResources, manifestsOf } from "../harness/k8s-schemas";
 import { parseTemplateJson, resourcesOf } from "../util";
@@ -426,10 +427,11 @@ describe("CanaryModelEndpoint DNS, session affinity and warnings", () => {
     const b = build({ server: InferenceServer.tgi() }, "tgi");
     const init = b.byKind("Rollout")[0].spec.template.spec.initContainers[0];
     expect(init.name).toBe("fetch-model");
-    expect(init.command.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
-    expect(init.command[2]).toMatch(
-      /^aws configure set default\.s3\.preferred_transfer_client crt && aws configure set default\.s3\.target_bandwidth 10Gb\/s && exec aws s3 sync --only-show-errors --no-progress 's3:\/\/\$\{[^}]+\}\/llama-3\.1-8b-instruct\/' '\/models\/tgi'$/,
-    );
+    expect(init.command).toEqual(["/bin/sh", "-c", DOWNLOAD_SCRIPT]);
+    expect(DOWNLOAD_SCRIPT).toMatch(/^set -e\naws configure set default\.s3\.preferred_transfer_client crt\naws configure set default\.s3\.target_bandwidth "\$TARGET_GBPS"Gb\/s\nexec aws s3 sync --only-show-errors --no-progress "s3:\/\/\$BUCKET\/\$PREFIX" "\$MODEL_DIR"\n$/);
+    const env = Object.fromEntries(init.env.map((v: Json) => [v.name, v.value]));
+    expect(env).toMatchObject({ MODEL_DIR: "/models/tgi", PREFIX: "llama-3.1-8b-instruct/", TARGET_GBPS: "10" });
+    expect(env.BUCKET).toMatch(/^\$\{[^}]+\}$/);
     // HOME is the writable emptyDir the CLI's config goes to.
     expect(init.env).toEqual(expect.arrayContaining([{ name: "HOME", value: "/tmp" }]));
     expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: "fetch-tmp", mountPath: "/tmp" }]));

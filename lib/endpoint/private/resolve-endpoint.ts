@@ -440,7 +440,6 @@ function noQueueMetricProblems(container: ServerContainer, a: EndpointAutoscalin
   }
 }
 
-/** Risks of a valid endpoint, in the order they are reported. */
 /** Risks of an endpoint's use of its pool's weight cache: room for one version only, or a data volume slower than the network. */
 function weightCacheWarnings(pool: GpuPoolDescription, cold: ColdStart, needGiB: number, cached: boolean): string[] {
   const cache = pool.weightCache;
@@ -461,6 +460,7 @@ function weightCacheWarnings(pool: GpuPoolDescription, cold: ColdStart, needGiB:
   return warnings;
 }
 
+/** Risks of a valid endpoint, in the order they are reported. */
 function warningsOf(planned: PlannedEndpoint, plan: EndpointSite["plan"], container: ServerContainer, prefix: number, ingress: ResolvedIngress, c: ClusterConnection, evaluates: boolean): string[] {
   const warnings = [...plan.placementWarnings(planned)];
   const budget = container.batching.maxNumBatchedTokens;

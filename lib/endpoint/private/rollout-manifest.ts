@@ -7,7 +7,6 @@ import type { IAnalysisTemplate } from "@kubernetes-models/argo-rollouts/argopro
 import type { ICanaryStep } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/CanaryStep";
 import type { IRollout } from "@kubernetes-models/argo-rollouts/argoproj.io/v1alpha1/Rollout";
 import { GPU_TAINT, NodeLabels } from "../../cluster/node-labels";
-import { downloadTargetGbps } from "../../planning/cold-start";
 import { MODEL_FETCH_IMAGE } from "../../private/images";
 import {
   restrictedContainerSecurity,
@@ -28,7 +27,7 @@ import {
 import { latencyServerOf } from "./server-latency";
 import { serverFileKeys } from "./services";
 import { modelVolumeGiB, weightsOnDisk } from "./agreement";
-import { LINK_OR_DOWNLOAD_SCRIPT, linkOrDownloadEnv } from "./weight-cache";
+import { DOWNLOAD_SCRIPT, downloadEnv, LINK_OR_DOWNLOAD_SCRIPT, linkOrDownloadEnv } from "./weight-cache";
 import { WEIGHT_CACHE_MOUNT } from "./weight-cache-entry";
 
 /** Seconds a terminating server keeps serving: longer than the ALB takes to stop sending it requests. */
@@ -239,27 +238,13 @@ function serverPodTemplate(
                 name: "fetch-model",
                 image: MODEL_FETCH_IMAGE,
                 // With the pool's weight cache: link the node's verified copy, or wait for the node's filler,
-                // or download this pod's own copy (weight-cache.ts). Without: download.
-                // The CRT transfer client at the replica's network share: "may make adjustments
-                // mid-transfer command in order to increase throughput" (aws/aws-cli@2.22.0:
-                // awscli/topics/s3-config.rst:269-360; "auto" picks it only on p4d/p5/trn1). The config
-                // goes to $HOME/.aws/config (HOME is the writable /tmp). `sync` exits non-zero when any
-                // object fails, so the server never starts on a partial copy; the copy is the pod's own.
-                command: e.weightCache
-                  ? ["/bin/sh", "-c", LINK_OR_DOWNLOAD_SCRIPT]
-                  : [
-                      "/bin/sh",
-                      "-c",
-                      [
-                        "aws configure set default.s3.preferred_transfer_client crt",
-                        `aws configure set default.s3.target_bandwidth ${downloadTargetGbps(e.pool.instanceTypes[0], e.gpusPerReplica)}Gb/s`,
-                        `exec aws s3 sync --only-show-errors --no-progress 's3://${e.connection.modelBucketName}/${e.model.source}' '${e.modelDir}'`,
-                      ].join(" && "),
-                    ],
+                // or download this pod's own copy; without: download (weight-cache.ts, the CRT client at the
+                // replica's network share; the server never starts on a partial copy).
+                command: ["/bin/sh", "-c", e.weightCache ? LINK_OR_DOWNLOAD_SCRIPT : DOWNLOAD_SCRIPT],
                 env: [
                   { name: "AWS_REGION", value: region },
                   { name: "HOME", value: "/tmp" },
-                  ...(e.weightCache ? linkOrDownloadEnv(e, e.weightCache) : []),
+                  ...(e.weightCache ? linkOrDownloadEnv(e, e.weightCache) : downloadEnv(e)),
                 ],
                 securityContext: restrictedContainerSecurity(true),
                 resources: {

@@ -54,6 +54,23 @@ import type { ResolvedEndpoint } from "./resolve-endpoint";
 import { FILLER_GRACE_SECONDS, LEASE_STALE_SECONDS, REFRESH_SECONDS, WEIGHT_CACHE_MOUNT, type EndpointWeightCache } from "./weight-cache-entry";
 
 /**
+ * The AWS CLI's S3 transfers on the CRT client, at the replica's network share: "may make adjustments mid-transfer
+ * command in order to increase throughput" (aws/aws-cli@2.22.0:awscli/topics/s3-config.rst:269-360; "auto" picks it
+ * only on p4d/p5/trn1). The config goes to $HOME/.aws/config. Environment: TARGET_GBPS.
+ */
+const CRT_CONFIG = `aws configure set default.s3.preferred_transfer_client crt
+aws configure set default.s3.target_bandwidth "$TARGET_GBPS"Gb/s
+`;
+
+/**
+ * A pod's own copy of the weights, the path without a cache and a cache's fallback. `sync` exits non-zero when any
+ * object fails, so the server never starts on a partial copy. Environment: BUCKET, PREFIX, MODEL_DIR, TARGET_GBPS.
+ */
+export const DOWNLOAD_SCRIPT = `set -e
+${CRT_CONFIG}exec aws s3 sync --only-show-errors --no-progress "s3://$BUCKET/$PREFIX" "$MODEL_DIR"
+`;
+
+/**
  * The filler, a POSIX shell script run by the AWS CLI image (coreutils only: no awk, grep or find).
  * Environment: CACHE_ROOT, ENTRY (namespace/endpoint/key), BUCKET, PREFIX (ends in "/"), MAX_BYTES,
  * TARGET_GBPS, FILL_TIMEOUT_SECONDS, REFRESH_SECONDS, STALE_SECONDS; ONCE=1 runs one pass and exits with its status (tests).
@@ -88,7 +105,9 @@ stop() {
 }
 trap stop TERM INT
 
-# Key, size and ETag of every object under the prefix (every page), sorted: the version's identity.
+# Key, size and ETag of every object under the prefix (every page), sorted: the version's identity. Text output
+# writes each [Key, Size, ETag] as one tab-separated line, and "None" when there are no Contents
+# (aws/aws-cli@2.22.0:awscli/text.py:19-28, 61-69; Object members Key, ETag, Size: botocore/data/s3/2006-03-01/service-2.json).
 listing() {
   aws s3api list-objects-v2 --bucket "$BUCKET" --prefix "$PREFIX" --query 'Contents[].[Key,Size,ETag]' --output text > "$1.raw" || { rm -f "$1.raw"; return 1; }
   while IFS= read -r line; do [ "$line" = None ] || printf '%s\\n' "$line"; done < "$1.raw" | LC_ALL=C sort > "$1" || { rm -f "$1.raw"; return 1; }
@@ -268,9 +287,7 @@ previous=$(cat "$home/.active" 2>/dev/null || true)
 [ "$previous" = "$key" ] && previous=$(cat "$home/.previous" 2>/dev/null || true)
 [ -n "$previous" ] && echo "$previous" > "$home/.previous"
 echo "$key" > "$home/.active"
-aws configure set default.s3.preferred_transfer_client crt
-aws configure set default.s3.target_bandwidth "$TARGET_GBPS"Gb/s
-while :; do
+${CRT_CONFIG}while :; do
   hold
   fill
   rc=$?
@@ -330,19 +347,23 @@ done
 echo "weights: not in this node's cache; downloading this pod's own copy"
 rm -rf "$MODEL_DIR"
 mkdir -p "$MODEL_DIR"
-aws configure set default.s3.preferred_transfer_client crt
-aws configure set default.s3.target_bandwidth "$TARGET_GBPS"Gb/s
-exec aws s3 sync --only-show-errors --no-progress "s3://$BUCKET/$PREFIX" "$MODEL_DIR"
-`;
+${DOWNLOAD_SCRIPT}`;
 
-/** The environment of the init container's LINK_OR_DOWNLOAD_SCRIPT. */
-export function linkOrDownloadEnv(e: ResolvedEndpoint, cache: EndpointWeightCache): Array<{ name: string; value: string }> {
+/** The environment of the init container's DOWNLOAD_SCRIPT. */
+export function downloadEnv(e: ResolvedEndpoint): Array<{ name: string; value: string }> {
   return [
-    { name: "ENTRY", value: `${WEIGHT_CACHE_MOUNT}/${cache.key}` },
     { name: "MODEL_DIR", value: e.modelDir },
     { name: "BUCKET", value: e.connection.modelBucketName },
     { name: "PREFIX", value: e.model.source },
     { name: "TARGET_GBPS", value: String(downloadTargetGbps(e.pool.instanceTypes[0], e.gpusPerReplica)) },
+  ];
+}
+
+/** The environment of the init container's LINK_OR_DOWNLOAD_SCRIPT. */
+export function linkOrDownloadEnv(e: ResolvedEndpoint, cache: EndpointWeightCache): Array<{ name: string; value: string }> {
+  return [
+    ...downloadEnv(e),
+    { name: "ENTRY", value: `${WEIGHT_CACHE_MOUNT}/${cache.key}` },
     { name: "WAIT_SECONDS", value: String(cache.waitSeconds) },
     { name: "GRACE_SECONDS", value: String(FILLER_GRACE_SECONDS) },
   ];

@@ -12,7 +12,7 @@ import { Testing } from "cdktf";
 import { CanaryModelEndpoint } from "../../../lib/endpoint/canary-model-endpoint";
 import type { CanaryModelEndpointProps } from "../../../lib/endpoint/endpoint-props";
 import { InferenceServer } from "../../../lib/endpoint/inference-server";
-import { FILLER_SCRIPT, LINK_OR_DOWNLOAD_SCRIPT } from "../../../lib/endpoint/private/weight-cache";
+import { DOWNLOAD_SCRIPT, FILLER_SCRIPT, LINK_OR_DOWNLOAD_SCRIPT } from "../../../lib/endpoint/private/weight-cache";
 import type { GpuNodePoolOptions } from "../../../lib/cluster/gpu-node-pool";
 import { manifestsOf } from "../../harness/k8s-schemas";
 import { chatProps, platformAndServing } from "../fixtures";
@@ -394,6 +394,19 @@ describe.each(SHELLS)("weight-cache init container (%s)", (shell) => {
     expect(r.status).toBe(0);
     expect(r.out).toContain("slower than planned");
     expect(fs.readFileSync(path.join(r.modelDir, "model-00001.safetensors"), "utf8")).toHaveLength(4000);
+  });
+});
+
+describe.each(SHELLS)("the download without a cache (%s)", (shell) => {
+  test("copies the prefix into the model directory with the CRT client, and fails the pod when the copy fails", () => {
+    const w = world();
+    const modelDir = path.join(w.dir, "own");
+    const ok = spawnSync(shell, ["-c", DOWNLOAD_SCRIPT], { env: { ...w.env, MODEL_DIR: modelDir }, encoding: "utf8" });
+    expect(ok.status).toBe(0);
+    expect(fs.readFileSync(path.join(modelDir, "sub", "tokenizer.json"), "utf8")).toHaveLength(500);
+    expect(fs.readFileSync(w.log, "utf8")).toContain("configure set default.s3.preferred_transfer_client crt");
+    const failed = spawnSync(shell, ["-c", DOWNLOAD_SCRIPT], { env: { ...w.env, MODEL_DIR: path.join(w.dir, "own2"), FAKE_SYNC_FAIL: "1" }, encoding: "utf8" });
+    expect(failed.status).not.toBe(0);
   });
 });
 
