@@ -217,6 +217,17 @@ export interface CanaryModelEndpointProps {
    */
   readonly downloadSecondsPerGiB?: number;
   /**
+   * Seconds the server takes, once its weights are in GPU memory, before it answers: process start,
+   * compilation, CUDA graph capture, memory profiling and warm-up. The planner estimates them per server
+   * (planning/cold-start.ts SERVER_WARMUP), and they are the largest part of a warm-node start; set what
+   * your own deploy measured to replace the estimate everywhere it is used: the startup probe, the
+   * progress deadline, the rollback budget (and so whether the stable version is kept warm) and the plan
+   * report, which then names it as given. Measure it as the time from the server container's start to the
+   * pod's Ready condition, less the time its weights took.
+   * @default - the estimate for the server kind: 95 s for vLLM, Triton and custom servers, 50 s for TGI
+   */
+  readonly warmupSeconds?: number;
+  /**
    * An anomaly-detection alarm on a metric the application publishes.
    * @default - none
    */

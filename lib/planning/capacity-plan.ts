@@ -431,7 +431,7 @@ export function planMarkdown(r: PlanReport): string {
       "A replica's start, part by part (seconds). Warm node = a new replica on a node already up that holds the image; new node = the node, the image and the rest. " +
         "Bandwidths: the instance's network share (EC2 family pages), 85 MB/s per S3 connection (S3 user guide, performance guidelines), host-to-GPU at half the PCIe link (NVIDIA data sheets). " +
         "Image: a pull and unpack scaled from the one public measurement (a 9.5 GB image in 334 s; from a Fast Snapshot Restore snapshot in under 5 s: terraform-aws-eks-blueprints, ml-container-cache), or a pool's data-volume snapshot (`imageCache`). " +
-        "Node ready and the servers' warm-up (process start, compilation, graph capture, profiling; lib/planning/cold-start.ts SERVER_WARMUP) are estimates, not measurements.",
+        "Node ready and the servers' warm-up (process start, compilation, graph capture, profiling; lib/planning/cold-start.ts SERVER_WARMUP) are estimates, not measurements, except a warm-up an endpoint gives (`warmupSeconds`, marked given).",
       "",
       "| Endpoint | Weights | S3 connections | Node | Image | Weights | Load (copy + warm-up) | Warm node | New node | Rollback budget | Stable | Worst step rollback (shrinking stable / chosen) | Warm stable holds |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -440,7 +440,7 @@ export function planMarkdown(r: PlanReport): string {
         const w = e.warmStableCost;
         const held = e.rollout.warmStable ? `${w.extraGpusAtPeak} GPU at the last step, ${w.extraGpuHoursPerRollout} GPU-h per rollout${w.usdPerRollout === undefined ? "" : ` ($${w.usdPerRollout.toFixed(2)})`}` : "-";
         return (
-          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s${c.cacheHitSeconds === undefined ? "" : `; node cache hit (restart, rollback, second replica): ${c.cacheHitSeconds} s to ready, read at ${c.cacheReadMiBps} MiB/s`} | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB, ${c.image}) | ${c.weightsSeconds} | ${c.loadSeconds} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
+          `| ${e.name} | ${c.weights === "stream" ? "streamed (Run:ai)" : "downloaded"}, ${e.weightsGiB.toFixed(1)} GiB at ${c.assumptions.weightsMBPerSecond} MB/s${c.cacheHitSeconds === undefined ? "" : `; node cache hit (restart, rollback, second replica): ${c.cacheHitSeconds} s to ready, read at ${c.cacheReadMiBps} MiB/s`} | ${c.s3Connections} | ${c.nodeSeconds} | ${c.imageSeconds} (${c.assumptions.imageGiB} GiB, ${c.image}) | ${c.weightsSeconds} | ${c.loadSeconds}${c.assumptions.warmupSource === "given" ? ` (warm-up ${c.assumptions.warmupSeconds} given)` : ""} | ${c.warmNodeSeconds} | ${c.newNodeSeconds} | ` +
           `${e.rollout.rollbackBudgetSeconds} s | ${e.rollout.warmStable ? "kept warm (dynamicStableScale off)" : "shrinks (dynamicStableScale)"} | ${e.rollout.worstStepRollbackSecondsWithoutWarmStable} s / ${e.rollout.worstStepRollbackSeconds} s | ${held} |`
         );
       }),

@@ -210,6 +210,8 @@ export interface ColdStart {
     readonly imageGiB: number;
     readonly hostToGpuGBPerSecond: number;
     readonly warmupSeconds: number;
+    /** Where warmupSeconds comes from: the server kind's estimate (SERVER_WARMUP), or given by the endpoint (its own measurement). */
+    readonly warmupSource: "estimate" | "given";
   };
 }
 
@@ -287,6 +289,7 @@ export function coldStart(i: ColdStartInput): ColdStart {
       imageGiB,
       hostToGpuGBPerSecond: h2d,
       warmupSeconds,
+      warmupSource: i.warmupSeconds === undefined ? "estimate" : "given",
     },
   };
 }

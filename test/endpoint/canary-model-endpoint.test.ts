@@ -202,6 +202,16 @@ describe("CanaryModelEndpoint with defaults (vLLM, L4 pool)", () => {
     expect(rollout.spec.progressDeadlineAbort).toBe(true);
   });
 
+  it("sizes the startup probe and the progress deadline from a warm-up the endpoint gives", () => {
+    const given = build({ warmupSeconds: 30 }, "measured");
+    const r = given.byKind("Rollout")[0];
+    const probe = r.spec.template.spec.containers[0].startupProbe;
+    expect(given.endpoint.coldStart.assumptions.warmupSeconds).toBe(30);
+    expect(given.endpoint.podStartSeconds).toBe(b.endpoint.podStartSeconds - (b.endpoint.coldStart.assumptions.warmupSeconds - 30));
+    expect(probe.failureThreshold).toBe(Math.ceil((3 * given.endpoint.podStartSeconds) / 10));
+    expect(r.spec.progressDeadlineSeconds).toBe(given.endpoint.podStartSeconds + 600);
+  });
+
   it("scales the Rollout with KEDA on queue depth from AMP, and keeps the stable version warm when a cold start would break the rollback budget", () => {
     const so = b.byKind("ScaledObject")[0];
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "chat" });

@@ -116,6 +116,21 @@ describe("CapacityPlan checks", () => {
     expect(failing.slice(49, 54)).toEqual([50, 100, 100, 0, 0]);
   });
 
+  it("reports a warm-up the endpoint gives as given, beside the estimates of the others", () => {
+    const { cluster, serving } = platformAndServing();
+    new CanaryModelEndpoint(serving, "chat", chatProps(cluster, { warmupSeconds: 30 }));
+    new CanaryModelEndpoint(serving, "other", chatProps(cluster, {}));
+    const report = CapacityPlan.of(serving).reportFor(serving);
+    const [chat, other] = report.endpoints;
+    expect(chat.coldStart.assumptions).toMatchObject({ warmupSeconds: 30, warmupSource: "given" });
+    expect(other.coldStart.assumptions.warmupSource).toBe("estimate");
+    const md = planMarkdown(report);
+    expect(md).toContain("are estimates, not measurements, except a warm-up an endpoint gives (`warmupSeconds`, marked given)");
+    const row = (name: string) => md.split("\n").find((l) => l.startsWith(`| models/${name} | streamed`))!;
+    expect(row("chat")).toContain(`| ${chat.coldStart.loadSeconds} (warm-up 30 given) | ${chat.coldStart.warmNodeSeconds} |`);
+    expect(row("other")).not.toContain("given");
+  });
+
   it("plans a new node's image from the pool's snapshot when it lists the server's image, and from a pull otherwise", () => {
     const app = Testing.app();
     const platform = new TerraformStack(app, "platform");

@@ -23,6 +23,9 @@ import { type ColdStart, coldStart, streamerConcurrency } from "../../planning/c
 import { placedIngress, ResolvedPlacement, resolvePlacement } from "./placement";
 import { endpointWeightCache, type EndpointWeightCache } from "./weight-cache-entry";
 
+/** Largest warm-up an endpoint may give: above it, the value is taken for milliseconds. */
+const MAX_WARMUP_SECONDS = 3600;
+
 /** Where an endpoint sits, which its props do not say. */
 export interface EndpointSite {
   /** Construct id: the Kubernetes name when `props.name` is not given. */
@@ -178,6 +181,16 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
   const downloadPerGiB = props.downloadSecondsPerGiB ?? 1;
   if (!(loadPerGiB > 0)) p.add("loadSecondsPerGiB", `${show(loadPerGiB)} must be a positive number of seconds`);
   if (!(downloadPerGiB > 0)) p.add("downloadSecondsPerGiB", `${show(downloadPerGiB)} must be a positive number of seconds`);
+  const warmup = props.warmupSeconds;
+  if (warmup !== undefined) {
+    if (!isLiteral(warmup)) {
+      p.add("warmupSeconds", "is a token; the planner needs the number at synth time (it sizes the startup probe and the rollback budget): give a literal number of seconds");
+    } else if (!(typeof warmup === "number" && Number.isFinite(warmup) && warmup > 0)) {
+      p.add("warmupSeconds", `${show(warmup)} must be a positive number of seconds, as measured from the server container's start to the pod's Ready condition less the weights' transfer`);
+    } else if (warmup > MAX_WARMUP_SECONDS) {
+      p.add("warmupSeconds", `${show(warmup)} is more than an hour; give seconds, not milliseconds (e.g. 95 for 95 s)`);
+    }
+  }
 
   // --- the server, rendered once when its options are valid -------------------------------------
   const modelDir = `${MODELS_DIR}/${name}`;
@@ -265,6 +278,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     image: pool.imageCache?.images?.includes(rendered.image) ? { kind: "snapshot", initialization: pool.imageCache.initialization ?? DEFAULT_IMAGE_CACHE_INITIALIZATION_MIBPS } : { kind: "pull" },
     downloadSecondsPerGiB: props.downloadSecondsPerGiB,
     loadSecondsPerGiB: props.loadSecondsPerGiB,
+    warmupSeconds: props.warmupSeconds,
     nodeCache: poolCache ? { readMiBps: poolCache.readMiBps } : undefined,
   });
   const cacheNeedGiB = Math.ceil(fit.weightsGiB);

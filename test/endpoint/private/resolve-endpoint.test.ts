@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { serverWarmupSeconds } from "../../../lib/planning/cold-start";
 import type { ClusterConnection } from "../../../lib/cluster/cluster-connection";
 import type { SecureInferenceCluster } from "../../../lib/cluster/secure-inference-cluster";
@@ -89,6 +90,28 @@ describe("resolveEndpoint with valid props", () => {
     expect(e.loadSeconds).toBe(cold.warmNodeSeconds);
     // vLLM exports a request counter by status: the server error-rate check in AMP detects in 90 s.
     expect(e.rolloutTiming.detectionSeconds).toBe(90);
+  });
+
+  it("uses a warm-up the endpoint gives (its own measurement) wherever the estimate was used: pod start, startup probe, rollback timing", () => {
+    const given = endpointOf({ warmupSeconds: 30 });
+    const cold = given.planned.coldStart;
+    expect(cold.assumptions).toMatchObject({ warmupSeconds: 30, warmupSource: "given" });
+    expect(e.planned.coldStart.assumptions.warmupSource).toBe("estimate");
+    const saved = serverWarmupSeconds("vllm") - 30;
+    expect(cold.loadSeconds).toBe(e.planned.coldStart.loadSeconds - saved);
+    expect(cold.warmNodeSeconds).toBe(e.planned.coldStart.warmNodeSeconds - saved);
+    expect(given.podStartSeconds).toBe(cold.warmNodeSeconds);
+    expect(given.loadSeconds).toBe(cold.warmNodeSeconds);
+    // A rollback that must start stable replicas waits for the given warm-up, not the estimate.
+    expect(given.rolloutTiming.worstStep.rollbackSeconds).toBe(e.rolloutTiming.worstStep.rollbackSeconds - saved);
+  });
+
+  it("keeps the stable version warm when a given warm-up makes a cold start exceed the rollback budget", () => {
+    expect(e.rolloutTiming.stablePolicy.warmStable).toBe(false);
+    const slow = endpointOf({ warmupSeconds: 600 });
+    expect(slow.rolloutTiming.stablePolicy.warmStable).toBe(true);
+    expect(slow.rolloutTiming.stablePolicy.worstStepRollbackSecondsWithoutWarmStable).toBeGreaterThan(300);
+    expect(slow.rolloutTiming.worstStep.rollbackSeconds).toBeLessThanOrEqual(300);
   });
 
   it("fails when detection alone exceeds the rollback budget, listing the ways out", () => {
@@ -255,6 +278,7 @@ describe("resolveEndpoint with invalid props", () => {
         sharedPrefixTokens: -1,
         loadSecondsPerGiB: 0,
         downloadSecondsPerGiB: -1,
+        warmupSeconds: 0,
       }),
       { id: "chat", path: "serving/chat", plan: ROOMY_PLAN },
     );
@@ -273,7 +297,16 @@ describe("resolveEndpoint with invalid props", () => {
       "sharedPrefixTokens",
       "loadSecondsPerGiB",
       "downloadSecondsPerGiB",
+      "warmupSeconds",
     ]);
+  });
+
+  it("refuses a warm-up that is not a positive literal number of seconds, or looks like milliseconds", () => {
+    expect(problemsOf({ warmupSeconds: -5 })).toMatch(/^warmupSeconds: -5 must be a positive number of seconds, as measured from the server container's start to the pod's Ready condition less the weights' transfer$/m);
+    expect(problemsOf({ warmupSeconds: Number.NaN })).toMatch(/^warmupSeconds: null must be a positive number of seconds/m);
+    expect(problemsOf({ warmupSeconds: 95000 })).toMatch(/^warmupSeconds: 95000 is more than an hour; give seconds, not milliseconds \(e\.g\. 95 for 95 s\)$/m);
+    expect(problemsOf({ warmupSeconds: Token.asNumber("${var.warmup}") })).toMatch(/^warmupSeconds: is a token; the planner needs the number at synth time .*give a literal number of seconds$/m);
+    expect(resolve({ warmupSeconds: 3600 }).ok).toBe(true);
   });
 
   it("refuses a first step above 10% unless allowed explicitly", () => {
