@@ -217,7 +217,7 @@ export interface CanaryModelEndpointProps {
    */
   readonly downloadSecondsPerGiB?: number;
   /**
-   * Seconds the server takes, once its weights are in GPU memory, before it answers: process start,
+   * Seconds the server spends starting beyond moving its weights into GPU memory: process start,
    * compilation, CUDA graph capture, memory profiling and warm-up. The planner estimates them per server
    * (planning/cold-start.ts SERVER_WARMUP), and they are the largest part of a warm-node start; set what
    * your own deploy measured to replace the estimate everywhere it is used: the startup probe, the

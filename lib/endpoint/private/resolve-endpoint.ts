@@ -186,7 +186,7 @@ export function resolveEndpoint(props: CanaryModelEndpointProps, site: EndpointS
     if (!isLiteral(warmup)) {
       p.add("warmupSeconds", "is a token; the planner needs the number at synth time (it sizes the startup probe and the rollback budget): give a literal number of seconds");
     } else if (!(typeof warmup === "number" && Number.isFinite(warmup) && warmup > 0)) {
-      p.add("warmupSeconds", `${show(warmup)} must be a positive number of seconds, as measured from the server container's start to the pod's Ready condition less the weights' transfer`);
+      p.add("warmupSeconds", `${Number.isNaN(warmup) ? "NaN" : show(warmup)} must be a positive number of seconds, as measured from the server container's start to the pod's Ready condition less the weights' transfer`);
     } else if (warmup > MAX_WARMUP_SECONDS) {
       p.add("warmupSeconds", `${show(warmup)} is more than an hour; give seconds, not milliseconds (e.g. 95 for 95 s)`);
     }

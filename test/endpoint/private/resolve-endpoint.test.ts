@@ -303,7 +303,7 @@ describe("resolveEndpoint with invalid props", () => {
 
   it("refuses a warm-up that is not a positive literal number of seconds, or looks like milliseconds", () => {
     expect(problemsOf({ warmupSeconds: -5 })).toMatch(/^warmupSeconds: -5 must be a positive number of seconds, as measured from the server container's start to the pod's Ready condition less the weights' transfer$/m);
-    expect(problemsOf({ warmupSeconds: Number.NaN })).toMatch(/^warmupSeconds: null must be a positive number of seconds/m);
+    expect(problemsOf({ warmupSeconds: Number.NaN })).toMatch(/^warmupSeconds: NaN must be a positive number of seconds/m);
     expect(problemsOf({ warmupSeconds: 95000 })).toMatch(/^warmupSeconds: 95000 is more than an hour; give seconds, not milliseconds \(e\.g\. 95 for 95 s\)$/m);
     expect(problemsOf({ warmupSeconds: Token.asNumber("${var.warmup}") })).toMatch(/^warmupSeconds: is a token; the planner needs the number at synth time .*give a literal number of seconds$/m);
     expect(resolve({ warmupSeconds: 3600 }).ok).toBe(true);
