@@ -186,7 +186,8 @@ async function main(): Promise<void> {
     "## Cold start and rollback of the reference example\n\nThe library's own planner (plan-report.json of the serving stack; every assumption cited in lib/planning/cold-start.ts, none measured on a GPU), " +
     "before this round (as issue 15 recorded it) and now:\n\n" +
     coldStartTable(referencePlan()) +
-    "\n\nSynth against another revision, in CPU time of the same probe: `npm run bench:compare -- --base REV`.\n";
+    "\n\nSynth against another revision, in CPU time of the same probe: `npm run bench:compare -- --base REV`. " +
+    "The jest suite against another revision, alternating runs on this machine, with the ratio per test: `npm run bench:tests -- --base REV`.\n";
   const md = `# Benchmarks\n\nMedians of ${RUNS} runs, measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\`.\n\n## Machine\n\n${machine}\n\n## Results\n\n${table}\n\nTimes are wall-clock seconds on a shared machine: compare ratios between runs of the same machine rather than absolute numbers.\n\n${coldStart}`;
   fs.writeFileSync(OUT, md);
   console.log(`\nwrote ${path.relative(process.cwd(), OUT) || OUT}; the whole bench took ${((Date.now() - benchStarted) / 60000).toFixed(1)} min`);

@@ -11,15 +11,19 @@ const read = (f: string) => JSON.parse(fs.readFileSync(path.join(ROOT, f), "utf8
  */
 describe("the README's run paths type-check the app before running it", () => {
   it("cdktf synth runs tsc over the library and the examples, then the compiled reference example under plain node", () => {
-    expect(read("cdktf.json").app).toBe("npx tsc -p tsconfig.examples.json && node .build/examples/examples/reference-platform/main.js");
+    // Build mode (-b) skips the whole program when no input changed since the last build (about 0.8 s against 3 s for
+    // -p on this tree) and still type-checks whatever changed; a fresh checkout has no build info (it lives under
+    // node_modules/.cache, which npm ci replaces), so the first synth checks everything.
+    expect(read("cdktf.json").app).toBe("npx tsc -b tsconfig.examples.json && node .build/examples/examples/reference-platform/main.js");
     const cfg = read("tsconfig.examples.json");
     // The emitted tree mirrors the checkout, so the app's path is the source's with .js; it is not committed.
     expect(cfg.compilerOptions).toMatchObject({ noEmit: false, outDir: ".build/examples", rootDir: "." });
     expect(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n")).toContain(".build/");
+    expect(cfg.compilerOptions.tsBuildInfoFile).toMatch(/^node_modules\/\.cache\//);
   });
 
   it("npm run example -- <main.ts> does the same for any example", () => {
-    expect(read("package.json").scripts.example).toBe("tsc -p tsconfig.examples.json && ts-node");
+    expect(read("package.json").scripts.example).toBe("tsc -b tsconfig.examples.json && ts-node");
   });
 
   it("tsconfig.examples.json covers lib and every example's main.ts, strictly", () => {
