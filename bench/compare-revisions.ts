@@ -12,24 +12,10 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
+import { headLabel, median, revisionOptions, ROOT as root, withRevision } from "./stats";
 
-const root = path.resolve(__dirname, "..");
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const base = arg("--base");
-const runs = Number(arg("--runs") ?? "5");
-if (!base) throw new Error("--base REV is required (a commit, tag or branch to compare the working tree with)");
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a whole number >= 1, got ${arg("--runs")}`);
-
-function git(args: string[], cwd = root): string {
-  const r = spawnSync("git", args, { cwd, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const { base, runs } = revisionOptions(5);
 
 /** The probe both trees run: the reference example's build and synth, timed in CPU and wall milliseconds. */
 const PROBE = `import * as fs from "fs";
@@ -57,43 +43,35 @@ function synthOnce(dir: string): { cpuMs: number; wallMs: number } {
   return JSON.parse(line) as { cpuMs: number; wallMs: number };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const sha = git(["rev-parse", "--short", base]);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-base-${sha}-`));
-git(["worktree", "add", "--detach", dir, sha]);
-try {
-  fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
-  for (const tree of [dir, root]) fs.writeFileSync(path.join(tree, PROBE_FILE), PROBE);
-  const before: Array<{ cpuMs: number; wallMs: number }> = [];
-  const after: Array<{ cpuMs: number; wallMs: number }> = [];
-  synthOnce(dir); // warm the file cache of both trees once, unmeasured
-  synthOnce(root);
-  for (let i = 0; i < runs; i++) {
-    before.push(synthOnce(dir));
-    after.push(synthOnce(root));
+withRevision(base, "bench-base", (dir, sha) => {
+  try {
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+    for (const tree of [dir, root]) fs.writeFileSync(path.join(tree, PROBE_FILE), PROBE);
+    const before: Array<{ cpuMs: number; wallMs: number }> = [];
+    const after: Array<{ cpuMs: number; wallMs: number }> = [];
+    synthOnce(dir); // warm the file cache of both trees once, unmeasured
+    synthOnce(root);
+    for (let i = 0; i < runs; i++) {
+      before.push(synthOnce(dir));
+      after.push(synthOnce(root));
+    }
+    const cpuBase = median(before.map((x) => x.cpuMs));
+    const cpuHead = median(after.map((x) => x.cpuMs));
+    const out = {
+      base: sha,
+      head: headLabel(),
+      runs,
+      baseCpuMs: before.map((x) => Math.round(x.cpuMs)),
+      headCpuMs: after.map((x) => Math.round(x.cpuMs)),
+      baseWallMs: before.map((x) => Math.round(x.wallMs)),
+      headWallMs: after.map((x) => Math.round(x.wallMs)),
+      medianBaseCpuMs: Math.round(cpuBase),
+      medianHeadCpuMs: Math.round(cpuHead),
+      cpuRatio: Math.round((cpuHead / cpuBase) * 100) / 100,
+      wallRatio: Math.round((median(after.map((x) => x.wallMs)) / median(before.map((x) => x.wallMs))) * 100) / 100,
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+  } finally {
+    fs.rmSync(path.join(root, PROBE_FILE), { force: true });
   }
-  const cpuBase = median(before.map((x) => x.cpuMs));
-  const cpuHead = median(after.map((x) => x.cpuMs));
-  const out = {
-    base: sha,
-    head: git(["rev-parse", "--short", "HEAD"]) + (git(["status", "--porcelain", "--untracked-files=no"]) ? " + uncommitted changes" : ""),
-    runs,
-    baseCpuMs: before.map((x) => Math.round(x.cpuMs)),
-    headCpuMs: after.map((x) => Math.round(x.cpuMs)),
-    baseWallMs: before.map((x) => Math.round(x.wallMs)),
-    headWallMs: after.map((x) => Math.round(x.wallMs)),
-    medianBaseCpuMs: Math.round(cpuBase),
-    medianHeadCpuMs: Math.round(cpuHead),
-    cpuRatio: Math.round((cpuHead / cpuBase) * 100) / 100,
-    wallRatio: Math.round((median(after.map((x) => x.wallMs)) / median(before.map((x) => x.wallMs))) * 100) / 100,
-  };
-  process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-} finally {
-  fs.rmSync(path.join(root, PROBE_FILE), { force: true });
-  git(["worktree", "remove", "--force", dir]);
-}
+});

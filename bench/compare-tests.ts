@@ -10,22 +10,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { headLabel, median, revisionOptions, ROOT as root, withRevision } from "./stats";
 
-const root = path.resolve(__dirname, "..");
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const base = arg("--base");
-const runs = Number(arg("--runs") ?? "2");
-if (!base) throw new Error("--base REV is required (a commit, tag or branch to compare the working tree with)");
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a whole number >= 1, got ${arg("--runs")}`);
-
-function git(args: string[], cwd = root): string {
-  const r = spawnSync("git", args, { cwd, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const { base, runs } = revisionOptions(2);
 
 /** One jest run of a tree: wall seconds and the number of tests; throws when a test fails. */
 function jestOnce(dir: string): { seconds: number; tests: number } {
@@ -40,17 +27,8 @@ function jestOnce(dir: string): { seconds: number; tests: number } {
   return { seconds, tests: report.numTotalTests };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const sha = git(["rev-parse", "--short", base]);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-tests-${sha}-`));
-git(["worktree", "add", "--detach", dir, sha]);
-try {
+withRevision(base, "bench-tests", (dir, sha) => {
   const ci = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (ci.status !== 0) throw new Error(`npm ci at ${sha} failed:\n${ci.stderr.slice(-3000)}`);
   const before: Array<{ seconds: number; tests: number }> = [];
@@ -65,7 +43,7 @@ try {
   const testsHead = after[0].tests;
   const out = {
     base: sha,
-    head: git(["rev-parse", "--short", "HEAD"]) + (git(["status", "--porcelain", "--untracked-files=no"]) ? " + uncommitted changes" : ""),
+    head: headLabel(),
     runs,
     baseSeconds: before.map((x) => round2(x.seconds)),
     headSeconds: after.map((x) => round2(x.seconds)),
@@ -76,6 +54,4 @@ try {
     perTestRatio: round2(wallHead / testsHead / (wallBase / testsBase)),
   };
   process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-} finally {
-  git(["worktree", "remove", "--force", dir]);
-}
+});

@@ -14,6 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { buildReferencePlatform } from "../examples/reference-platform/main";
+import { median } from "./stats";
 
 const root = path.resolve(__dirname, "..");
 const arg = (name: string, fallback: number): number => {
@@ -25,11 +26,6 @@ const arg = (name: string, fallback: number): number => {
 const PAIRS = arg("--pairs", 7);
 const COLD = arg("--cold", 3);
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Build and synthesize the reference example once in this process; milliseconds. */
 function synthInProcess(compliance: boolean): number {

@@ -13,6 +13,7 @@ import * as path from "path";
 import { buildReferencePlatform } from "../examples/reference-platform/main";
 import { OfflineTerraform, synthApp } from "../test/harness/offline-terraform";
 import { coldStartTable, referencePlan } from "./reference-plan";
+import { median } from "./stats";
 
 const root = path.resolve(__dirname, "..");
 const runsArg = process.argv.indexOf("--runs");
@@ -28,11 +29,6 @@ const LINEAR_TOLERANCE = 1.25;
 /** The whole bench should end within 10 minutes on the 2-core reference machine; repeats of the jest suite (the longest measurement) stop at this mark. */
 const BUDGET_MINUTES = 9.5;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 function timeCommand(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
   const started = Date.now();
