@@ -88,6 +88,7 @@ describe("harness: real terraform, offline", () => {
     return synthApp((app) => {
       const stack = new TerraformStack(app, "serving");
       new AwsProvider(stack, "aws", { region: "us-east-1" });
+      new AwsProvider(stack, "aws-west", { region: "us-west-2", alias: "west" });
       new KubernetesProvider(stack, "kubernetes", { host: "https://example.invalid" });
       new HelmProvider(stack, "helm", { kubernetes: { host: "https://example.invalid" } });
       const ns = new NamespaceV1(stack, "ns", { metadata: { name: "models" } });
@@ -96,7 +97,7 @@ describe("harness: real terraform, offline", () => {
     }).stacks[0];
   }
 
-  it("validates only the AWS part of a stack that also uses the kubernetes and helm providers", async () => {
+  it("validates only the AWS part of a stack that also uses the kubernetes and helm providers; two aws blocks start their own provider", async () => {
     const stack = mixedStack(false);
     expect(stack.awsOnly).toBe(false);
     const cut = awsPartOf(stack.json);
@@ -106,6 +107,32 @@ describe("harness: real terraform, offline", () => {
     const check = await tf.check(stack);
     expect(check.mode).toBe("validate-aws-part");
     expect(check.validate.valid).toBe(true);
+    // The aliased block would reconfigure a shared process under the other one (terraform.ts SharedProvider).
+    expect(check.runs.map((r) => [r.args[0], r.provider])).toEqual([
+      ["init", "own"],
+      ["validate", "own"],
+    ]);
+  });
+
+  it("attaches a one-provider stack's validate, plan and show to the session's running provider, which plans exactly as Terraform's own start", async () => {
+    const { stacks } = synthApp((app) => {
+      const stack = new TerraformStack(app, "keyed");
+      new AwsProvider(stack, "aws", { region: "us-east-1" });
+      new EncryptionKey(stack, "logs", { purpose: "logs" });
+    });
+    const shared = await tf.check(stacks[0]);
+    expect(shared.runs.map((r) => [r.args[0], r.provider])).toEqual([
+      ["init", "own"],
+      ["validate", "shared"],
+      ["plan", "shared"],
+      ["show", "shared"],
+    ]);
+    const own = await tf.check(stacks[0], { share: false });
+    expect(own.runs.every((r) => r.provider === "own")).toBe(true);
+    const { timestamp: _t1, ...sharedPlan } = shared.plan as unknown as Record<string, unknown>;
+    const { timestamp: _t2, ...ownPlan } = own.plan as unknown as Record<string, unknown>;
+    expect(plannedResources(shared.plan!, "aws_kms_key")).toHaveLength(1);
+    expect(sharedPlan).toEqual(ownPlan);
   });
 
   it("drops only the depends_on entries that name a cut resource (ordering, not data)", () => {

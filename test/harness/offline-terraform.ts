@@ -58,25 +58,33 @@ export class OfflineTerraform {
 
   private constructor(readonly root: string, readonly cli: TerraformCli, readonly standIn: AwsStandIn) {}
 
-  /** init + validate, then plan for AWS-only stacks; validate of the AWS part for the others. */
-  async check(stack: SynthesizedStack): Promise<StackCheck> {
+  /**
+   * init + validate, then plan for AWS-only stacks; validate of the AWS part for the others.
+   * `share` false makes every command start its own provider, as Terraform does outside the harness.
+   */
+  async check(stack: SynthesizedStack, { share = true }: { share?: boolean } = {}): Promise<StackCheck> {
     const mode = stack.awsOnly ? "plan" : "validate-aws-part";
     const dir = path.join(this.root, stack.name + (stack.awsOnly ? "" : "-aws-part"));
-    writeStackDir(dir, stack.awsOnly ? stack.json : awsPartOf(stack.json).json, this.standIn.url);
+    const json = stack.awsOnly ? stack.json : awsPartOf(stack.json).json;
+    writeStackDir(dir, json, this.standIn.url);
     const runs: TerraformRun[] = [];
+    // One aws provider block: the session's running provider serves it (terraform.ts SharedProvider says why only then).
+    const awsConfigs = ([] as unknown[]).concat(json.provider?.aws ?? []);
+    const opts = { shareProvider: share && awsConfigs.length <= 1 };
     runs.push(await this.cli.run(dir, ["init", "-input=false", "-no-color"]));
-    const v = await this.cli.run(dir, ["validate", "-json", "-no-color"]);
+    const v = await this.cli.run(dir, ["validate", "-json", "-no-color"], opts);
     runs.push(v);
     const validate = JSON.parse(v.stdout) as { valid: boolean; diagnostics: unknown[] };
     if (mode === "validate-aws-part") return { stack: stack.name, mode, dir, validate, runs };
-    runs.push(await this.cli.run(dir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=offline.tfplan"]));
-    const show = await this.cli.run(dir, ["show", "-json", "offline.tfplan"]);
+    runs.push(await this.cli.run(dir, ["plan", "-input=false", "-lock=false", "-no-color", "-out=offline.tfplan"], opts));
+    const show = await this.cli.run(dir, ["show", "-json", "offline.tfplan"], opts);
     runs.push(show);
     return { stack: stack.name, mode, dir, validate, plan: JSON.parse(show.stdout) as PlanJson, runs };
   }
 
   /** Stops the stand-in and removes the working directories. */
   async stop(): Promise<void> {
+    this.cli.stop();
     await this.standIn.close();
     fs.rmSync(this.root, { recursive: true, force: true });
   }

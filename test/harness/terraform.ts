@@ -126,6 +126,70 @@ export interface TerraformRun {
   readonly stdout: string;
   readonly stderr: string;
   readonly seconds: number;
+  /** "shared" when Terraform attached to the session's running provider (SharedProvider), "own" when it started its own. */
+  readonly provider: "shared" | "own";
+}
+
+/** Set to 0 to have every terraform command start its own provider process (the slower, default Terraform path). */
+export const SHARED_PROVIDER_ENV = "TF_HARNESS_SHARED_PROVIDER";
+
+/**
+ * One hashicorp/aws process that a session's terraform commands attach to, instead of each command starting the
+ * ~700 MB binary and building its schema again (about 1.3 s of every validate, plan and show here).
+ *
+ * Terraform's own mechanism, meant for debugging providers: the provider started with `-debug` serves on a
+ * socket and prints a reattach configuration (hashicorp/terraform-provider-aws@v5.100.0:main.go `-debug`,
+ * tf5server.WithManagedDebug); Terraform given it in TF_REATTACH_PROVIDERS treats that provider as unmanaged: init
+ * installs nothing for it, and no command starts or kills it (hashicorp/terraform@v1.11.4:internal/command/meta_providers.go
+ * `unmanagedProviders`, `unmanagedProviderFactory`). The binary is the one `init` installed from the mirror.
+ *
+ * Limits, and why the harness holds to them (OfflineTerraform.check): the process keeps one provider configuration,
+ * which every plan sets again, so it serves one command at a time (a command that finds it busy starts its own), and
+ * only configurations with a single aws provider block (aliases would reconfigure the process under each other).
+ * The process gets the commands' offline environment (no credentials, the dead proxy), as a provider Terraform
+ * starts would; the harness test plans one stack both ways and compares the plans.
+ */
+export class SharedProvider {
+  /** Starts `binary -debug` with `env` and waits for its reattach configuration. */
+  static start(binary: string, env: NodeJS.ProcessEnv): Promise<SharedProvider> {
+    const child = spawn(binary, ["-debug"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    return new Promise((resolve, reject) => {
+      let out = "";
+      const onData = (d: Buffer) => {
+        if (out.length < 20000) out += d.toString();
+        const m = /TF_REATTACH_PROVIDERS='([^']+)'/.exec(out);
+        if (m) {
+          // Keep draining: a provider blocked on a full pipe would hang the next command.
+          child.stdout.removeListener("data", onData);
+          child.stderr.removeListener("data", onData);
+          child.stdout.resume();
+          child.stderr.resume();
+          resolve(new SharedProvider(child, m[1]));
+        }
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.on("error", reject);
+      child.on("exit", (code) => reject(new Error(`${binary} -debug exited (${code}) before printing TF_REATTACH_PROVIDERS:\n${out.slice(0, 4000)}`)));
+    });
+  }
+
+  busy = false;
+  private readonly killOnExit = () => this.child.kill();
+
+  private constructor(private readonly child: ReturnType<typeof spawn>, readonly reattach: string) {
+    process.once("exit", this.killOnExit);
+  }
+
+  /** Whether the process still runs. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  stop(): void {
+    process.removeListener("exit", this.killOnExit);
+    this.child.kill();
+  }
 }
 
 /** Unroutable proxy: any HTTP(S) call that is not to loopback fails at once instead of leaving the machine. */
@@ -168,10 +232,46 @@ export class TerraformCli {
    * with its output on failure. Every command but `init` in network mode goes through the dead
    * proxy, so a provider call that is not to loopback fails instead of reaching AWS.
    */
-  run(cwd: string, args: string[]): Promise<TerraformRun> {
+  async run(cwd: string, args: string[], options: { shareProvider?: boolean } = {}): Promise<TerraformRun> {
+    const shared = options.shareProvider && args[0] !== "init" ? await this.sharedProvider(cwd) : undefined;
+    if (shared) shared.busy = true;
+    try {
+      return await this.spawnRun(cwd, args, shared);
+    } finally {
+      if (shared) shared.busy = false;
+    }
+  }
+
+  /** The session's shared provider, started on first use from the binary init installed in `cwd`; undefined when busy, off or not startable. */
+  private async sharedProvider(cwd: string): Promise<SharedProvider | undefined> {
+    if (process.env[SHARED_PROVIDER_ENV] === "0") return undefined;
+    if (this.shared === undefined || !this.shared.alive) {
+      const dir = path.join(cwd, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platformDir());
+      const binary = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
+      if (!binary) return undefined;
+      this.shared = await SharedProvider.start(fs.realpathSync(path.join(dir, binary)), this.offlineEnv());
+    }
+    return this.shared.busy ? undefined : this.shared;
+  }
+
+  private shared?: SharedProvider;
+
+  /** Stops the shared provider, if one was started. */
+  stop(): void {
+    this.shared?.stop();
+    this.shared = undefined;
+  }
+
+  private offlineEnv(): NodeJS.ProcessEnv {
+    return { ...this.env, HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, NO_PROXY: "127.0.0.1,localhost" };
+  }
+
+  private spawnRun(cwd: string, args: string[], shared: SharedProvider | undefined): Promise<TerraformRun> {
     const started = Date.now();
     const offline = !(this.mirror === "network" && args[0] === "init");
-    const env = offline ? { ...this.env, HTTP_PROXY: DEAD_PROXY, HTTPS_PROXY: DEAD_PROXY, NO_PROXY: "127.0.0.1,localhost" } : this.env;
+    const base = offline ? this.offlineEnv() : this.env;
+    const env = shared ? { ...base, TF_REATTACH_PROVIDERS: shared.reattach } : base;
+    const provider = shared ? "shared" : "own";
     return new Promise((resolve, reject) => {
       const child = spawn(this.bin, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
@@ -181,7 +281,7 @@ export class TerraformCli {
       child.on("error", reject);
       child.on("close", (code) => {
         const seconds = (Date.now() - started) / 1000;
-        if (code === 0) resolve({ args, stdout, stderr, seconds });
+        if (code === 0) resolve({ args, stdout, stderr, seconds, provider });
         else reject(new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${code}):\n${stderr}\n${stdout}`.slice(0, 20000)));
       });
     });
