@@ -71,7 +71,7 @@ export class OfflineTerraform {
     // One aws provider block: the session's running provider serves it (terraform.ts SharedProvider says why only then).
     const awsConfigs = ([] as unknown[]).concat(json.provider?.aws ?? []);
     const opts = { shareProvider: share && awsConfigs.length <= 1 };
-    runs.push(await this.cli.run(dir, ["init", "-input=false", "-no-color"]));
+    runs.push(await this.cli.run(dir, ["init", "-input=false", "-no-color"], opts));
     const v = await this.cli.run(dir, ["validate", "-json", "-no-color"], opts);
     runs.push(v);
     const validate = JSON.parse(v.stdout) as { valid: boolean; diagnostics: unknown[] };

@@ -143,6 +143,10 @@ export const SHARED_PROVIDER_ENV = "TF_HARNESS_SHARED_PROVIDER";
  * installs nothing for it, and no command starts or kills it (hashicorp/terraform@v1.11.4:internal/command/meta_providers.go
  * `unmanagedProviders`, `unmanagedProviderFactory`). The binary is the one `init` installed from the mirror.
  *
+ * An init that attaches installs no provider and writes no lock file (0.1 s instead of 0.7 s); it still initializes
+ * the backend. Each session's first init installs the binary from the mirror as Terraform always does, and so do the
+ * inits of stacks that start their own provider.
+ *
  * Limits, and why the harness holds to them (OfflineTerraform.check): the process keeps one provider configuration,
  * which every plan sets again, so it serves one command at a time (a command that finds it busy starts its own), and
  * only configurations with a single aws provider block (aliases would reconfigure the process under each other).
@@ -233,7 +237,8 @@ export class TerraformCli {
    * proxy, so a provider call that is not to loopback fails instead of reaching AWS.
    */
   async run(cwd: string, args: string[], options: { shareProvider?: boolean } = {}): Promise<TerraformRun> {
-    const shared = options.shareProvider && args[0] !== "init" ? await this.sharedProvider(cwd) : undefined;
+    // init attaches only once the provider runs: the first init of a session installs the binary it starts from.
+    const shared = options.shareProvider ? await this.sharedProvider(cwd, args[0] !== "init") : undefined;
     if (shared) shared.busy = true;
     try {
       return await this.spawnRun(cwd, args, shared);
@@ -243,9 +248,10 @@ export class TerraformCli {
   }
 
   /** The session's shared provider, started on first use from the binary init installed in `cwd`; undefined when busy, off or not startable. */
-  private async sharedProvider(cwd: string): Promise<SharedProvider | undefined> {
+  private async sharedProvider(cwd: string, mayStart: boolean): Promise<SharedProvider | undefined> {
     if (process.env[SHARED_PROVIDER_ENV] === "0") return undefined;
     if (this.shared === undefined || !this.shared.alive) {
+      if (!mayStart) return undefined;
       const dir = path.join(cwd, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platformDir());
       const binary = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
       if (!binary) return undefined;
