@@ -135,13 +135,16 @@ export const SHARED_PROVIDER_ENV = "TF_HARNESS_SHARED_PROVIDER";
 
 /**
  * One hashicorp/aws process that a session's terraform commands attach to, instead of each command starting the
- * ~700 MB binary and building its schema again (about 1.3 s of every validate, plan and show here).
+ * ~700 MB binary and building its schema again (1.1-2.1 s of every validate, plan and show on the 2-core machine).
  *
- * Terraform's own mechanism, meant for debugging providers: the provider started with `-debug` serves on a
- * socket and prints a reattach configuration (hashicorp/terraform-provider-aws@v5.100.0:main.go `-debug`,
- * tf5server.WithManagedDebug); Terraform given it in TF_REATTACH_PROVIDERS treats that provider as unmanaged: init
- * installs nothing for it, and no command starts or kills it (hashicorp/terraform@v1.11.4:internal/command/meta_providers.go
- * `unmanagedProviders`, `unmanagedProviderFactory`). The binary is the one `init` installed from the mirror.
+ * Terraform's own mechanism, meant for debugging providers: the provider started with `-debug` serves on a socket
+ * and prints `TF_REATTACH_PROVIDERS='{...,"Test":true,...}'` (the 5.100.0 binary does; its main.go passes
+ * tf5server.WithManagedDebug, read in the search index's copy, tag not verified). Terraform given that variable
+ * treats the provider as unmanaged (hashicorp/terraform@v1.11.4:main.go `parseReattachProviders`,
+ * internal/command/meta_providers.go `unmanagedProviderFactory`): init installs nothing for it
+ * (internal/providercache/installer.go, "unmanaged providers do not require installation"), and with "Test": true no
+ * command kills it (go-plugin v1.6.0, Terraform's pin: client.go `Kill` returns without a runner). The binary is the
+ * one `init` installed from the mirror.
  *
  * An init that attaches installs no provider and writes no lock file (0.1 s instead of 0.7 s); it still initializes
  * the backend. Each session's first init installs the binary from the mirror as Terraform always does, and so do the
@@ -239,7 +242,6 @@ export class TerraformCli {
   async run(cwd: string, args: string[], options: { shareProvider?: boolean } = {}): Promise<TerraformRun> {
     // init attaches only once the provider runs: the first init of a session installs the binary it starts from.
     const shared = options.shareProvider ? await this.sharedProvider(cwd, args[0] !== "init") : undefined;
-    if (shared) shared.busy = true;
     try {
       return await this.spawnRun(cwd, args, shared);
     } finally {
@@ -247,24 +249,38 @@ export class TerraformCli {
     }
   }
 
-  /** The session's shared provider, started on first use from the binary init installed in `cwd`; undefined when busy, off or not startable. */
+  /**
+   * The session's shared provider, acquired (busy) for one command; started on first use from the binary init installed
+   * in `cwd`. Undefined when busy, off, gone or not startable: the command then starts its own.
+   */
   private async sharedProvider(cwd: string, mayStart: boolean): Promise<SharedProvider | undefined> {
     if (process.env[SHARED_PROVIDER_ENV] === "0") return undefined;
-    if (this.shared === undefined || !this.shared.alive) {
-      if (!mayStart) return undefined;
+    // Everything up to the await is synchronous: two commands arriving together start one process.
+    if (this.shared === undefined && mayStart) {
       const dir = path.join(cwd, ".terraform", "providers", "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platformDir());
       const binary = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.startsWith("terraform-provider-aws")) : undefined;
-      if (!binary) return undefined;
-      this.shared = await SharedProvider.start(fs.realpathSync(path.join(dir, binary)), this.offlineEnv());
+      if (binary) this.shared = SharedProvider.start(fs.realpathSync(path.join(dir, binary)), this.offlineEnv());
     }
-    return this.shared.busy ? undefined : this.shared;
+    if (this.shared === undefined) return undefined;
+    const provider = await this.shared;
+    if (!provider.alive) {
+      this.shared = undefined;
+      return undefined;
+    }
+    // Check and acquire in one synchronous step.
+    if (provider.busy) return undefined;
+    provider.busy = true;
+    return provider;
   }
 
-  private shared?: SharedProvider;
+  private shared?: Promise<SharedProvider>;
 
   /** Stops the shared provider, if one was started. */
   stop(): void {
-    this.shared?.stop();
+    void this.shared?.then(
+      (p) => p.stop(),
+      () => undefined,
+    );
     this.shared = undefined;
   }
 
