@@ -15,7 +15,7 @@ import { EncryptionKey } from "../../lib/security/encryption-key";
 import { OfflineTerraform, StackCheck, synthApp } from "./offline-terraform";
 import { awsPartOf, offlineOverride } from "./offline";
 import { plannedResources } from "./plan-json";
-import { TerraformSetupError, awsProviderLayout, locateProviderMirror, locateTerraform, writeCliConfig } from "./terraform";
+import { SHARED_PROVIDER_ENV, TerraformSetupError, awsProviderLayout, locateProviderMirror, locateTerraform, writeCliConfig } from "./terraform";
 
 describe("harness: locating terraform and the provider", () => {
   it("fails with the fix when the terraform binary is missing", () => {
@@ -161,7 +161,6 @@ describe("harness: real terraform, offline", () => {
     const own = await tf.check(probeNetwork(3), { share: false });
     expect(own.runs.every((r) => r.provider === "own")).toBe(true);
     const init = await tf.cli.run(own.dir, ["init", "-input=false", "-no-color"], { shareProvider: true });
-    expect(init.provider).toBe("shared");
     // Terraform lists relevant_attributes in map order, which differs between any two runs.
     const comparable = (plan: object) => {
       const { timestamp: _t, relevant_attributes: attrs = [], ...rest } = plan as { timestamp: string; relevant_attributes?: object[] };
@@ -169,6 +168,21 @@ describe("harness: real terraform, offline", () => {
     };
     expect(plannedResources(shared.plan!, "aws_subnet").length).toBeGreaterThan(0);
     expect(comparable(shared.plan!)).toEqual(comparable(own.plan!));
+    expect(init.provider).toBe("shared");
+  });
+
+  it("gives the running provider to one command at a time (the other starts its own), and to none with TF_HARNESS_SHARED_PROVIDER=0", async () => {
+    const { dir } = await networkCheck();
+    // `terraform version` loads no provider: this exercises only who gets the process.
+    const together = await Promise.all([0, 1].map(() => tf.cli.run(dir, ["version"], { shareProvider: true })));
+    expect(together.map((r) => r.provider).sort()).toEqual(["own", "shared"]);
+    expect((await tf.cli.run(dir, ["version"], { shareProvider: true })).provider).toBe("shared");
+    process.env[SHARED_PROVIDER_ENV] = "0";
+    try {
+      expect((await tf.cli.run(dir, ["version"], { shareProvider: true })).provider).toBe("own");
+    } finally {
+      delete process.env[SHARED_PROVIDER_ENV];
+    }
   });
 
   it("fails the plan with the fix when the region has fewer usable zones than availabilityZoneCount", async () => {

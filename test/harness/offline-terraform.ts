@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { AwsStandIn, startAwsStandIn } from "./aws-stand-in";
-import { StackJson, awsPartOf, providersOf, writeStackDir } from "./offline";
+import { StackJson, awsPartOf, awsProviderConfigs, providersOf, writeStackDir } from "./offline";
 import { PlanJson } from "./plan-json";
 import { TerraformCli, TerraformRun } from "./terraform";
 
@@ -69,8 +69,7 @@ export class OfflineTerraform {
     writeStackDir(dir, json, this.standIn.url);
     const runs: TerraformRun[] = [];
     // One aws provider block: the session's running provider serves it (terraform.ts SharedProvider says why only then).
-    const awsConfigs = ([] as unknown[]).concat(json.provider?.aws ?? []);
-    const opts = { shareProvider: share && awsConfigs.length <= 1 };
+    const opts = { shareProvider: share && awsProviderConfigs(json).length <= 1 };
     runs.push(await this.cli.run(dir, ["init", "-input=false", "-no-color"], opts));
     const v = await this.cli.run(dir, ["validate", "-json", "-no-color"], opts);
     runs.push(v);

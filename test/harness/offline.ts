@@ -21,7 +21,7 @@ export const OVERRIDE_FILE = "zz_offline_override.tf.json";
  * backend becomes a local state file in the stack directory.
  */
 export function offlineOverride(stack: StackJson, standInUrl: string): StackJson {
-  const configs: Array<Record<string, unknown>> = [].concat(stack.provider?.aws ?? []);
+  const configs = awsProviderConfigs(stack);
   const endpoints = Object.fromEntries(STAND_IN_SERVICES.map((s) => [s, standInUrl]));
   const offline = (alias?: string) => ({
     ...(alias ? { alias } : {}),
@@ -40,6 +40,11 @@ export function offlineOverride(stack: StackJson, standInUrl: string): StackJson
   };
   if (configs.length > 0) override.provider = { aws: configs.map((c) => offline(c.alias as string | undefined)) };
   return override;
+}
+
+/** The stack's aws provider blocks, the default one and the aliased ones (cdktf writes one as an object, several as an array). */
+export function awsProviderConfigs(stack: StackJson): Array<Record<string, unknown>> {
+  return [].concat(stack.provider?.aws ?? []);
 }
 
 /** Provider names a stack configures. */
